@@ -1,0 +1,214 @@
+"""The events of the log: one pydantic model per event type.
+
+These models are the single source of truth for the shape of an event. The
+JSON Schema files under ``schema/events/`` are generated from them
+(``wgtip schema``) and a test fails when the two drift apart.
+
+An event is an envelope (sequence number, type, schema version, when it
+happened in the world, when it was recorded, where in the source it comes
+from, the hash of its predecessor) around a type-specific ``data`` payload.
+Events are named in the past tense: they record what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+HEX64 = r"^[0-9a-f]{64}$"
+PROVISION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Strict(BaseModel):
+    """Base for every event part: unknown fields are an error, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Occurrence(Strict):
+    """When the event happened in the world (for a meeting: its first and last day)."""
+
+    start: dt.date = Field(description="First day on which the event happened in the world.")
+    end: dt.date = Field(description="Last day on which the event happened in the world (equal to start for a one-day event).")
+
+
+class SourceLocator(Strict):
+    """Where in which document the event's facts are printed."""
+
+    document: str = Field(description="Identifier of the source document, as registered by a SourceDocumentRegistered event.")
+    language: str = Field(description="BCP 47 language tag of the document version that was read (zh for Chinese).")
+    sha256: str = Field(pattern=HEX64, description="SHA-256 of the document file, lower-case hex.")
+    section: str | None = Field(default=None, description="Section heading number as printed (一, 二, …), if any.")
+    paragraph: str | None = Field(default=None, description="Paragraph number as printed, if any.")
+    line: int | None = Field(default=None, ge=1, description="1-based line number in the document file where the facts begin.")
+
+
+class Footnote(Strict):
+    """A footnote whose marker stands in a provision's text."""
+
+    number: int = Field(ge=1, description="Footnote number as printed.")
+    marker: str = Field(min_length=1, description="The marker exactly as it stands in the source (superscript digits).")
+    offset: int = Field(ge=0, description="Character offset in the provision text (without markers) where the marker stood.")
+    text: str = Field(min_length=1, description="Footnote text exactly as in the source, without its marker.")
+    line: int = Field(ge=1, description="1-based line of the footnote text in the document file.")
+
+
+class ProvisionText(Strict):
+    """One paragraph, item or sub-item exactly as printed."""
+
+    provision_id: str = Field(pattern=PROVISION_ID, description="Stable, URL-safe identifier; never reused.")
+    parent_id: str | None = Field(default=None, pattern=PROVISION_ID, description="Identifier of the chapeau this provision belongs to, if any.")
+    paragraph: int = Field(ge=1, description="Paragraph number within its meeting's section.")
+    item: str | None = Field(default=None, pattern=r"^[a-z]$", description="Item letter (a, b, …) or null for a paragraph.")
+    subitem: str | None = Field(default=None, pattern=r"^[ivxl]+$", description="Sub-item number as a lower-case roman numeral (i, ii, …), as in the English original, or null.")
+    label: str = Field(min_length=1, description="The label exactly as printed: '5.', '(a)', '(一)'.")
+    text: str = Field(min_length=1, description="The provision's own words exactly as in the source, without label and without footnote markers.")
+    line: int = Field(ge=1, description="1-based line of the provision in the document file.")
+    footnotes: tuple[Footnote, ...] = Field(default=(), description="Footnotes whose markers stand in this provision's text.")
+
+
+class Envelope(Strict):
+    """The fields every event shares."""
+
+    seq: int = Field(ge=1, description="Position of the event in the log: 1, 2, 3, … without gaps.")
+    type: str = Field(description="The event type, named in the past tense.")
+    schema_version: int = Field(ge=1, description="Version of this event type's schema the event was written with.")
+    occurred: Occurrence = Field(description="When it happened in the world.")
+    recorded_at: AwareDatetime = Field(description="When it was recorded in the log: a fixed value written in the event, never a build's clock.")
+    source: SourceLocator | None = Field(default=None, description="Where in the source document the facts are printed; null for events of the dataset's own life (releases).")
+    prev: str | None = Field(pattern=HEX64, description="SHA-256 of the previous event's line as committed (null for the first event): the hash chain.")
+
+
+# --- payloads -----------------------------------------------------------------
+
+
+class SourceDocumentRegisteredData(Strict):
+    document: str = Field(pattern=PROVISION_ID, description="Identifier given to the document in this dataset.")
+    path: str = Field(description="Path of the project's copy of the document, relative to the repository root.")
+    sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
+    language: str = Field(description="Language of this version (BCP 47).")
+    original_language: str = Field(description="Language the document was written in (BCP 47).")
+    body: str = Field(description="The body whose recommendations the document lists, as printed.")
+    title: str = Field(description="Title as printed.")
+    subtitle: str = Field(description="Sub-title as printed.")
+    distributed_on: dt.date = Field(description="Date of distribution printed on the document.")
+    complements: str | None = Field(default=None, description="Symbol of the document this one complements, as printed.")
+    agenda: str | None = Field(default=None, description="Symbol of the provisional agenda named in the footnote of the front matter, as printed.")
+
+
+class MeetingHeldData(Strict):
+    meeting: int = Field(ge=1, description="Ordinal of the meeting (1 for the first meeting).")
+    heading: str = Field(description="The section heading exactly as printed.")
+    start_date: dt.date
+    end_date: dt.date
+    venue: str = Field(description="Venue as printed.")
+    report_symbol: str | None = Field(default=None, description="Symbol of the meeting's report, where the source names one.")
+    report_symbol_line: int | None = Field(default=None, ge=1, description="1-based line of the document where the report symbol is named (the rule: a paragraph citing 'the report of the meeting held on <its dates> (<symbol>)').")
+    note: str | None = Field(default=None, description="Text printed under the heading instead of recommendations, verbatim.")
+    note_line: int | None = Field(default=None, ge=1, description="1-based line of the note in the document file.")
+
+
+class RecommendationsAdoptedData(Strict):
+    meeting: int = Field(ge=1, description="Ordinal of the meeting that adopted the recommendations.")
+    paragraph: int = Field(ge=1, description="Paragraph number in the meeting's section.")
+    provisions: tuple[ProvisionText, ...] = Field(min_length=1, description="The paragraph and its items and sub-items, in document order.")
+
+
+class RecommendationsReferredToConferenceData(Strict):
+    meeting: int = Field(ge=1, description="Ordinal of the meeting that recommended that the Conference of the Parties consider adopting the recommendations.")
+    paragraph: int = Field(ge=1, description="Paragraph number in the meeting's section.")
+    provisions: tuple[ProvisionText, ...] = Field(min_length=1, description="The paragraph (the recommendation to the Conference) and the recommendations it refers, in document order.")
+
+
+class RecommendationsProposedData(Strict):
+    meeting: int = Field(ge=1, description="Ordinal of the meeting at which the recommendations were proposed.")
+    proposed_by: str = Field(description="Who proposed them (for example: Chair).")
+    provisions: tuple[ProvisionText, ...] = Field(min_length=1, description="The proposed recommendations, in document order; items whose chapeau is written by the endorsing meeting name it as parent_id.")
+
+
+class ProposalsEndorsedData(Strict):
+    meeting: int = Field(ge=1, description="Ordinal of the meeting that endorsed the proposals.")
+    proposals_of_meeting: int = Field(ge=1, description="Ordinal of the meeting at which the endorsed proposals were made.")
+    with_oral_amendments: bool = Field(description="Whether the endorsing meeting amended the proposals orally.")
+    paragraph: int = Field(ge=1, description="Paragraph number of the endorsement in the endorsing meeting's section.")
+    provisions: tuple[ProvisionText, ...] = Field(min_length=1, description="The endorsing paragraph (the chapeau of the endorsed proposals).")
+    endorsed: tuple[str, ...] = Field(min_length=1, description="provision_id of every proposal endorsed.")
+
+
+# --- events ---------------------------------------------------------------------
+
+
+class SourceDocumentRegistered(Envelope):
+    """A source document was registered: the provenance of the events that cite it."""
+
+    type: Literal["SourceDocumentRegistered"]
+    data: SourceDocumentRegisteredData
+
+
+class MeetingHeld(Envelope):
+    """A meeting of the Working Group was held."""
+
+    type: Literal["MeetingHeld"]
+    data: MeetingHeldData
+
+
+class RecommendationsAdopted(Envelope):
+    """A meeting adopted a paragraph of recommendations (with its items and sub-items)."""
+
+    type: Literal["RecommendationsAdopted"]
+    data: RecommendationsAdoptedData
+
+
+class RecommendationsReferredToConference(Envelope):
+    """A meeting recommended that the Conference of the Parties consider adopting recommendations."""
+
+    type: Literal["RecommendationsReferredToConference"]
+    data: RecommendationsReferredToConferenceData
+
+
+class RecommendationsProposed(Envelope):
+    """Recommendations were proposed at a meeting (not yet adopted)."""
+
+    type: Literal["RecommendationsProposed"]
+    data: RecommendationsProposedData
+
+
+class ProposalsEndorsed(Envelope):
+    """A later meeting endorsed recommendations proposed at an earlier one."""
+
+    type: Literal["ProposalsEndorsed"]
+    data: ProposalsEndorsedData
+
+
+EVENT_TYPES: tuple[type[Envelope], ...] = (
+    SourceDocumentRegistered,
+    MeetingHeld,
+    RecommendationsAdopted,
+    RecommendationsReferredToConference,
+    RecommendationsProposed,
+    ProposalsEndorsed,
+)
+"""Every event type, in the order they are documented."""
+
+CURRENT_SCHEMA_VERSION: dict[str, int] = {cls.__name__: 1 for cls in EVENT_TYPES}
+"""The schema version each event type is written with today (see upcast.py for older ones)."""
+
+Event = Annotated[Union[tuple(EVENT_TYPES)], Field(discriminator="type")]  # type: ignore[valid-type]
+EVENT_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Event)
+BY_NAME: dict[str, type[Envelope]] = {cls.__name__: cls for cls in EVENT_TYPES}
+
+
+def json_schema(cls: type[Envelope]) -> dict:
+    """The JSON Schema of one event type, as published in schema/events/."""
+    schema = cls.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = schema_path(cls)
+    schema["properties"]["schema_version"]["const"] = CURRENT_SCHEMA_VERSION[cls.__name__]
+    return schema
+
+
+def schema_path(cls: type[Envelope]) -> str:
+    """Repository-relative path of the published JSON Schema of an event type."""
+    return f"schema/events/{cls.__name__}.v{CURRENT_SCHEMA_VERSION[cls.__name__]}.schema.json"

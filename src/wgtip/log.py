@@ -1,0 +1,222 @@
+"""Reading and checking the append-only event log under ``events/``.
+
+Layout: ``events/<block>/<first seq>-<slug>.jsonl``. Each file is an immutable
+segment holding consecutive events, one JSON object per line, UTF-8, ``\\n``
+line ends. ``<block>`` is ``first seq // 100000`` on four digits, so a log of
+a million events spreads over ten directories of reviewable files.
+
+Each event names the SHA-256 of its predecessor's line (the bytes as
+committed, without the line end) in ``prev``: a hash chain that breaks if any
+past line is edited. Hashing committed bytes costs far less than
+canonicalising JSON, which matters at a million events.
+
+Every problem is reported as one line naming the file, the line, the field
+and what is wrong (``LogError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import orjson
+from pydantic import ValidationError
+
+from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, Envelope
+from .upcast import upcast
+
+BLOCK = 100_000
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+EVENTS_DIR = "events"
+
+
+class LogError(Exception):
+    """A problem in the event log, located to a file, a line and a field."""
+
+    def __init__(self, path: str, line: int | None, field: str, message: str):
+        self.path, self.line, self.field, self.message = path, line, field, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """An event as read from the log, with where it was read and its hash."""
+
+    event: Envelope
+    hash: str
+    path: str
+    line: int
+    data_json: str
+
+    @property
+    def seq(self) -> int:
+        return self.event.seq
+
+
+def segment_path(first_seq: int, slug: str) -> str:
+    """Repository-relative path of a new segment starting at ``first_seq``."""
+    return f"{EVENTS_DIR}/{first_seq // BLOCK:04d}/{first_seq:09d}-{slug}.jsonl"
+
+
+def line_hash(line: bytes) -> str:
+    return hashlib.sha256(line).hexdigest()
+
+
+def encode_event(event: Envelope) -> bytes:
+    """The committed form of an event: compact JSON, fields in model order, UTF-8, no line end."""
+    return orjson.dumps(event.model_dump(mode="json", exclude_none=False))
+
+
+def segment_files(root: Path) -> list[Path]:
+    """Every segment file of the log, in path order (the sequence numbers, not the order, decide)."""
+    base = root / EVENTS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if p.is_file() and p.name != ".gitkeep" and p.name != "README.md")
+
+
+def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"]]
+    # the discriminated union puts the type name first; it is not a field
+    if loc and loc[0] in BY_NAME:
+        loc = loc[1:]
+    field = ".".join(loc) or "(event)"
+    msg = err["msg"]
+    if err["type"] == "missing":
+        msg = "required field is missing"
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown field (not in the schema of this event type)"
+    elif "input" in err and err["type"] not in ("model_type",):
+        shown = repr(err["input"])
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        msg = f"{msg} (got {shown})"
+    return field, msg
+
+
+def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
+    """Parse and validate one event line; raise LogError naming the field."""
+    try:
+        return EVENT_ADAPTER.validate_json(raw)
+    except ValidationError:
+        pass  # diagnose below, on the slow path
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise LogError(path, lineno, "(line)", f"not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise LogError(path, lineno, "(line)", f"an event must be a JSON object, got {type(obj).__name__}")
+    etype = obj.get("type")
+    if "type" not in obj:
+        raise LogError(path, lineno, "type", "required field is missing")
+    if not isinstance(etype, str) or etype not in BY_NAME:
+        known = ", ".join(BY_NAME)
+        raise LogError(path, lineno, "type", f"unknown event type {etype!r} (known: {known})")
+    version = obj.get("schema_version")
+    current = CURRENT_SCHEMA_VERSION[etype]
+    if isinstance(version, int) and not isinstance(version, bool) and version > current:
+        raise LogError(path, lineno, "schema_version", f"{etype} schema version {version} is newer than this software knows ({current}); upgrade wgtip")
+    if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < current:
+        obj = upcast(obj)
+    try:
+        return BY_NAME[etype].model_validate(obj)
+    except ValidationError as exc:
+        field, msg = _describe_validation_error(exc)
+        raise LogError(path, lineno, field, msg) from None
+
+
+def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
+    """Read one segment file: bytes-level checks first, then each line."""
+    raw = path.read_bytes()
+    if not raw:
+        raise LogError(rel, None, "(file)", "empty file: a segment holds at least one event")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LogError(rel, 1, "(file)", "starts with a UTF-8 byte-order mark; save without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lineno = raw.count(b"\n", 0, exc.start) + 1
+        raise LogError(rel, lineno, "(encoding)", f"not valid UTF-8 at byte {exc.start} (0x{raw[exc.start]:02x}); event files are UTF-8") from None
+    if not raw.endswith(b"\n"):
+        raise LogError(rel, raw.count(b"\n") + 1, "(file)", "last line does not end with a newline (\\n)")
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        lineno = text.count("\n", 0, bad.start()) + 1
+        ch = bad.group()
+        if ch == "\r":
+            raise LogError(rel, lineno, "(line)", "carriage return (\\r) found: event lines end with \\n only")
+        raise LogError(rel, lineno, "(line)", f"control character U+{ord(ch):04X} in the raw line")
+    for lineno, line in enumerate(raw[:-1].split(b"\n"), 1):
+        if not line.strip():
+            raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
+        event = parse_line(line, rel, lineno)
+        data_json = orjson.dumps(event.data.model_dump(mode="json")).decode()  # type: ignore[attr-defined]
+        yield LoggedEvent(event, line_hash(line), rel, lineno, data_json)
+
+
+def read_log(root: Path) -> list[LoggedEvent]:
+    """Read every segment and return the events in sequence order, checking
+    that the sequence is 1..N without gaps or repeats and that the hash chain holds."""
+    events: list[LoggedEvent] = []
+    for path in segment_files(root):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix != ".jsonl":
+            raise LogError(rel, None, "(file)", "not a segment: event files end in .jsonl")
+        events.extend(read_segment(path, rel))
+    return check_sequence(events)
+
+
+def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
+    ordered = sorted(events, key=lambda e: (e.seq, e.path, e.line))
+    prev: LoggedEvent | None = None
+    for expected, ev in enumerate(ordered, 1):
+        if prev is not None and ev.seq == prev.seq:
+            raise LogError(ev.path, ev.line, "seq", f"sequence number {ev.seq} repeats {prev.path}:{prev.line}")
+        if ev.seq != expected:
+            raise LogError(ev.path, ev.line, "seq", f"sequence number {ev.seq} is out of sequence: expected {expected} (events {expected}..{ev.seq - 1} are missing)")
+        want = prev.hash if prev else None
+        if ev.event.prev != want:
+            if prev is None:
+                raise LogError(ev.path, ev.line, "prev", "the first event must have prev null")
+            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: expected SHA-256 of event {prev.seq} ({want[:12]}…), got {str(ev.event.prev)[:12]}… (was a past event edited?)")
+        prev = ev
+    return ordered
+
+
+def chain(events: Iterable[Envelope], prev: str | None = None) -> list[tuple[Envelope, bytes]]:
+    """Fill in each event's ``prev`` and return it with its committed bytes."""
+    out = []
+    for ev in events:
+        ev = ev.model_copy(update={"prev": prev})
+        line = encode_event(ev)
+        out.append((ev, line))
+        prev = line_hash(line)
+    return out
+
+
+def write_segments(root: Path, slugged: list[tuple[str, Envelope]], prev: str | None = None) -> list[Path]:
+    """Write events as new segment files, one per run of events sharing a slug.
+    Refuses to overwrite any existing file: the log is append-only."""
+    lines = chain([e for _, e in slugged], prev)
+    groups: list[tuple[str, list[tuple[Envelope, bytes]]]] = []
+    for (slug, _), pair in zip(slugged, lines):
+        if groups and groups[-1][0] == slug:
+            groups[-1][1].append(pair)
+        else:
+            groups.append((slug, [pair]))
+    written = []
+    for slug, pairs in groups:
+        path = root / segment_path(pairs[0][0].seq, slug)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as fh:  # "x": never overwrite a committed segment
+            fh.write(b"".join(line + b"\n" for _, line in pairs))
+        written.append(path)
+    return written

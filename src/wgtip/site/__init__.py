@@ -1,0 +1,1 @@
+"""Publication through Datasette: metadata generated from the tables, plugins, and serving."""

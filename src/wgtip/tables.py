@@ -1,0 +1,204 @@
+"""The one definition of each table.
+
+Every output (CSV + Table Schema in datapackage.json, DuckDB, SQLite and the
+Datasette metadata) is generated from these SQLModel classes: their columns,
+types, keys and descriptions live here and nowhere else. ``TABLES`` lists
+them in an order where every table comes after the tables it references.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class Event(SQLModel, table=True):
+    """The event log itself, one row per event, so anyone can audit the data with SQL."""
+
+    __tablename__ = "events"
+    __title__ = "Events"
+    __title_zh__ = "事件日志"
+
+    seq: int = Field(primary_key=True, description="Position of the event in the log (1, 2, …).")
+    type: str = Field(description="Event type, named in the past tense (MeetingHeld, RecommendationsAdopted, …).")
+    schema_version: int = Field(description="Schema version of the event type the event was written with.")
+    occurred_start: dt.date = Field(description="First day on which the event happened in the world.")
+    occurred_end: dt.date = Field(description="Last day on which the event happened in the world.")
+    recorded_at: str = Field(description="When the event was recorded in the log (ISO 8601, UTC), as written in the event.")
+    source_document: Optional[str] = Field(default=None, description="Identifier of the source document the event cites.")
+    source_section: Optional[str] = Field(default=None, description="Section of the source document, as printed (一, 二, …).")
+    source_paragraph: Optional[str] = Field(default=None, description="Paragraph of the source document, as printed.")
+    source_line: Optional[int] = Field(default=None, description="1-based line in the source document file.")
+    prev: Optional[str] = Field(default=None, description="SHA-256 of the previous event's committed line (the hash chain).")
+    hash: str = Field(description="SHA-256 of this event's committed line.")
+    file: str = Field(description="Segment file of the log that holds the event, relative to the repository root.")
+    file_line: int = Field(description="1-based line of the event in its segment file.")
+    data: str = Field(description="The event's payload as JSON.")
+
+
+class SourceDocument(SQLModel, table=True):
+    """The documents the data was read from, with their SHA-256."""
+
+    __tablename__ = "source_documents"
+    __title__ = "Source documents"
+    __title_zh__ = "来源文件"
+
+    document: str = Field(primary_key=True, description="Identifier of the document in this dataset.")
+    path: str = Field(description="Path of the project's copy of the document, relative to the repository root.")
+    sha256: str = Field(description="SHA-256 of the document file.")
+    language: str = Field(description="Language of this version (BCP 47).")
+    original_language: str = Field(description="Language the document was written in (BCP 47).")
+    body: str = Field(description="The body whose recommendations the document lists, as printed.")
+    title: str = Field(description="Title as printed.")
+    subtitle: str = Field(description="Sub-title as printed.")
+    distributed_on: dt.date = Field(description="Date of distribution printed on the document.")
+    complements: Optional[str] = Field(default=None, description="Symbol of the document this one complements, as printed.")
+    agenda: Optional[str] = Field(default=None, description="Symbol of the provisional agenda the document was prepared under, as printed.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that registered the document.")
+
+
+class Meeting(SQLModel, table=True):
+    """One row per meeting of the Working Group."""
+
+    __tablename__ = "meetings"
+    __title__ = "Meetings"
+    __title_zh__ = "会议"
+
+    meeting: int = Field(primary_key=True, description="Ordinal of the meeting (1 = first meeting).")
+    heading: str = Field(description="Section heading of the meeting in the source, exactly as printed.")
+    start_date: dt.date = Field(description="First day of the meeting.")
+    end_date: dt.date = Field(description="Last day of the meeting.")
+    venue: str = Field(description="Venue, as printed.")
+    report_symbol: Optional[str] = Field(default=None, description="Symbol of the meeting's report, where the source names one.")
+    note: Optional[str] = Field(default=None, description="Text printed under the heading instead of recommendations (the third meeting's note), verbatim.")
+    provisions_decided: int = Field(description="Number of provisions (paragraphs, items, sub-items) that became recommendations by this meeting's decision.")
+    provisions_proposed: int = Field(description="Number of provisions proposed at this meeting (and adopted, if at all, by a later one).")
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the meeting is recorded in.")
+    source_line: int = Field(description="1-based line of the meeting's heading in the source document file.")
+    event_seq: int = Field(foreign_key="events.seq", description="The MeetingHeld event.")
+
+
+class Provision(SQLModel, table=True):
+    """One row per paragraph, item and sub-item of the recommendations, in document order."""
+
+    __tablename__ = "provisions"
+    __title__ = "Provisions"
+    __title_zh__ = "建议条文"
+
+    provision_id: str = Field(primary_key=True, description="Stable, URL-safe identifier (wgtip-m<meeting section>-p<paragraph>[-<item>[-<sub-item>]]); never reused.")
+    parent_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau this provision belongs to (the paragraph of an item, the item of a sub-item); empty for a paragraph.")
+    meeting: int = Field(foreign_key="meetings.meeting", description="Ordinal of the meeting whose decision made it a recommendation (for proposals: the endorsing meeting).")
+    paragraph: int = Field(description="Paragraph number within its meeting's section of the source.")
+    item: Optional[str] = Field(default=None, description="Item letter (a, b, …); empty for a paragraph.")
+    subitem: Optional[str] = Field(default=None, description="Sub-item as a lower-case roman numeral (i, ii, …, printed (一), (二), …); empty otherwise.")
+    level: str = Field(description="paragraph, item or subitem.")
+    label: str = Field(description="The label exactly as printed: '5.', '(a)', '(一)'.")
+    position: int = Field(description="Position in document order (1 = first provision of the source).")
+    text: str = Field(description="The provision's own words exactly as in the source, without its label and without footnote markers.")
+    standalone_text: str = Field(description="The text prefixed by the text of its chapeau(s), so that an item reads on its own (derived: chapeau texts and own text joined without separator).")
+    is_chapeau: bool = Field(description="Whether the provision introduces items or sub-items.")
+    adoption: str = Field(description="How it became a recommendation: adopted (by a meeting); proposed_and_endorsed (proposed at one meeting, endorsed by a later one); recommended_to_conference (the meeting recommended that the Conference of the Parties consider adopting it); proposed (not yet endorsed).")
+    meeting_start_date: dt.date = Field(description="First day of the meeting named in column meeting.")
+    meeting_end_date: dt.date = Field(description="Last day of the meeting named in column meeting.")
+    proposed_at_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For proposals: ordinal of the meeting at which it was proposed.")
+    proposed_on: Optional[dt.date] = Field(default=None, description="For proposals: first day of the meeting at which it was proposed.")
+    proposed_by: Optional[str] = Field(default=None, description="For proposals: who proposed it, as recorded (Chair).")
+    endorsed_with_oral_amendments: Optional[bool] = Field(default=None, description="For proposals: whether the endorsing meeting amended them orally.")
+    footnotes: int = Field(description="Number of footnotes whose markers stand in the text.")
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the provision is printed in.")
+    source_section: str = Field(description="Section of the source, as printed (一 = first meeting, …).")
+    source_paragraph: int = Field(description="Paragraph number under which the provision is printed in the source.")
+    source_line: int = Field(description="1-based line of the provision in the source document file.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the provision.")
+
+
+class FootnoteRow(SQLModel, table=True):
+    """Footnotes of the source, tied to the provision where their marker stands."""
+
+    __tablename__ = "footnotes"
+    __title__ = "Footnotes"
+    __title_zh__ = "脚注"
+
+    footnote_id: str = Field(primary_key=True, description="Identifier: the provision's identifier followed by -fn and the footnote number.")
+    number: int = Field(description="Footnote number as printed.")
+    marker: str = Field(description="The marker exactly as it stands in the source (superscript digits).")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="Provision in whose text the marker stands.")
+    offset: int = Field(description="Character offset in the provision's text where the marker stood (0 = before the first character).")
+    text: str = Field(description="Footnote text exactly as in the source, without its marker.")
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the footnote is printed in.")
+    source_line: int = Field(description="1-based line of the footnote text in the source document file.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the footnote.")
+
+
+TABLES: tuple[type[SQLModel], ...] = (Event, SourceDocument, Meeting, Provision, FootnoteRow)
+"""Every table, each after the tables it references."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """What the writers need to know of one column, read off the model."""
+
+    name: str
+    kind: str  # integer | string | date | boolean
+    description: str
+    nullable: bool
+    primary_key: bool
+    references: tuple[str, str] | None  # (table, column)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    return model.__table__  # type: ignore[attr-defined,return-value]
+
+
+def _kind(col: sa.Column) -> str:
+    t = col.type
+    if isinstance(t, sa.types.TypeDecorator):
+        t = t.impl_instance
+    if isinstance(t, sa.Boolean):
+        return "boolean"
+    if isinstance(t, sa.Integer):
+        return "integer"
+    if isinstance(t, sa.Date):
+        return "date"
+    if isinstance(t, (sa.String, sa.Text)):
+        return "string"
+    raise TypeError(f"column {col.name}: no mapping for SQL type {t!r}")
+
+
+def columns(model: type[SQLModel]) -> list[Column]:
+    out = []
+    for col in table_of(model).columns:
+        fks = list(col.foreign_keys)
+        ref = (fks[0].column.table.name, fks[0].column.name) if fks else None
+        desc = model.model_fields[col.name].description
+        if not desc:
+            raise ValueError(f"{model.__name__}.{col.name} has no description")
+        out.append(Column(col.name, _kind(col), desc, bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref))
+    return out
+
+
+def primary_key(model: type[SQLModel]) -> list[str]:
+    return [c.name for c in table_of(model).primary_key.columns]
+
+
+def name_of(model: type[SQLModel]) -> str:
+    return table_of(model).name
+
+
+def description_of(model: type[SQLModel]) -> str:
+    return (model.__doc__ or "").strip()
+
+
+def title_of(model: type[SQLModel], lang: str = "en") -> str:
+    return getattr(model, "__title_zh__" if lang == "zh" else "__title__")
+
+
+def by_name() -> dict[str, type[SQLModel]]:
+    return {name_of(m): m for m in TABLES}
+
+
+Row = tuple[Any, ...]
