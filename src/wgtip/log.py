@@ -158,7 +158,9 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
         if not line.strip():
             raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
         event = parse_line(line, rel, lineno)
-        data_json = orjson.dumps(event.data.model_dump(mode="json")).decode()  # type: ignore[attr-defined]
+        # pydantic's own serializer (compact, UTF-8, fields in model order) gives the same text as
+        # orjson over model_dump(mode="json") at a fraction of the cost; test_build pins the bytes
+        data_json = event.data.model_dump_json()  # type: ignore[attr-defined]
         yield LoggedEvent(event, line_hash(line), rel, lineno, data_json)
 
 
@@ -172,6 +174,31 @@ def read_log(root: Path) -> list[LoggedEvent]:
             raise LogError(rel, None, "(file)", "not a segment: event files end in .jsonl")
         events.extend(read_segment(path, rel))
     return check_sequence(events)
+
+
+def iter_log(root: Path) -> Iterator[LoggedEvent]:
+    """The events in sequence order, streamed: memory does not grow with the log.
+
+    Segments are read in path order, which is sequence order when they are
+    named by their first sequence number (``segment_path``). The sequence
+    and the hash chain are checked on the way. At the first event that does
+    not follow, the whole log is read again by ``read_log`` (which sorts), so
+    a log whose files are merely in an unusual order still folds, and a real
+    problem is worded exactly as ``read_log`` words it. Problems are found in
+    log order: a consumer may meet a problem of event N before a malformed
+    line after it."""
+    prev: LoggedEvent | None = None
+    expected = 1
+    for path in segment_files(root):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix != ".jsonl":
+            raise LogError(rel, None, "(file)", "not a segment: event files end in .jsonl")
+        for le in read_segment(path, rel):
+            if le.seq != expected or le.event.prev != (prev.hash if prev else None):
+                yield from read_log(root)[expected - 1:]
+                return
+            yield le
+            prev, expected = le, expected + 1
 
 
 def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
