@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
+import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import events as ev
 from .identifiers import footnote_id
@@ -31,13 +33,49 @@ class FoldError(Exception):
         super().__init__(f"event {seq}: {field}: {message}")
 
 
+class Record:
+    """A row being built, read and written like a dict (``p["text"]``, ``p.update(...)``) but
+    stored in slots: a million provisions as dicts would cost gigabytes, as slots about a third.
+    Subclasses name their fields in ``__slots__``; a field not set reads as None."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, **values: Any):
+        for name in self.__slots__:
+            setattr(self, name, values.pop(name, None))
+        if values:
+            raise TypeError(f"{type(self).__name__} has no field {next(iter(values))!r}")
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.__slots__
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default)
+
+    def update(self, values: dict[str, Any] | None = None, **more: Any) -> None:
+        for k, v in {**(values or {}), **more}.items():
+            setattr(self, k, v)
+
+
+class ProvisionRecord(Record):
+    """A provision as the fold knows it: the columns of ``provisions``, minus the text derived at the end."""
+
+    __slots__ = tuple(c.name for c in columns(Provision) if c.name != "standalone_text")
+
+
 @dataclass
 class State:
     """What the events so far have established."""
 
     documents: dict[str, dict[str, Any]]
     meetings: dict[int, dict[str, Any]]
-    provisions: dict[str, dict[str, Any]]
+    provisions: dict[str, ProvisionRecord]
     footnotes: list[dict[str, Any]]
 
 
@@ -74,10 +112,11 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
         if p.parent_id is not None and p.parent_id not in state.provisions:
             raise FoldError(e.seq, f"{where}.parent_id", f"provision {p.parent_id!r} does not exist")
         level = "subitem" if p.subitem else "item" if p.item else "paragraph"
-        state.provisions[p.provision_id] = dict(
+        # labels, sections and documents repeat across millions of provisions: keep one copy of each
+        state.provisions[p.provision_id] = ProvisionRecord(
             provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=p.label, text=p.text, footnotes=len(p.footnotes), source_document=document,
-            source_section=e.source.section, source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
+            level=level, label=sys.intern(p.label), text=p.text, footnotes=len(p.footnotes), source_document=sys.intern(document),
+            source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
         for fn in p.footnotes:
@@ -197,20 +236,21 @@ class Folder:
         APPLY[le.event.type](self.state, le.event)
         return event_row(le)
 
-    def finish(self) -> dict[str, list[Row]]:
+    def finish(self) -> dict[str, Iterable[Row]]:
+        """The other tables, in ``TABLES`` order; provisions as an iterator (consume it once)."""
         state = self.state
-        _finish(state)
-        provisions = sorted(state.provisions.values(), key=lambda p: p["position"])
-        order = {p["provision_id"]: p["position"] for p in provisions}
+        ordered = _finish(state)
+        provisions = state.provisions
         return {
             name_of(SourceDocument): _rows(SourceDocument, sorted(state.documents.values(), key=lambda d: d["document"])),
             name_of(Meeting): _rows(Meeting, sorted(state.meetings.values(), key=lambda m: m["meeting"])),
-            name_of(Provision): _rows(Provision, provisions),
-            name_of(FootnoteRow): _rows(FootnoteRow, sorted(state.footnotes, key=lambda f: (order[f["provision_id"]], f["offset"], f["number"]))),
+            name_of(Provision): _provision_rows(provisions, ordered),
+            name_of(FootnoteRow): _rows(FootnoteRow, sorted(state.footnotes, key=lambda f: (provisions[f["provision_id"]].position, f["offset"], f["number"]))),
         }
 
 
-def _finish(state: State) -> None:
+def _finish(state: State) -> list[ProvisionRecord]:
+    """Set what only the whole log decides; return the provisions in document order."""
     provisions = state.provisions
     children: dict[str, int] = {}
     for p in provisions.values():
@@ -220,11 +260,6 @@ def _finish(state: State) -> None:
     for position, p in enumerate(ordered, 1):
         p["position"] = position
         p["is_chapeau"] = p["provision_id"] in children
-        chain, cur = [p["text"]], p
-        while cur["parent_id"]:
-            cur = provisions[cur["parent_id"]]
-            chain.append(cur["text"])
-        p["standalone_text"] = "".join(reversed(chain))
     decided: dict[int, int] = {}
     proposed: dict[int, int] = {}
     for p in provisions.values():
@@ -235,6 +270,7 @@ def _finish(state: State) -> None:
     for m in state.meetings.values():
         m["provisions_decided"] = decided.get(m["meeting"], 0)
         m["provisions_proposed"] = proposed.get(m["meeting"], 0)
+    return ordered
 
 
 def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
@@ -242,10 +278,29 @@ def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
     return [tuple(r[n] for n in names) for r in records]
 
 
+def standalone_text(provisions: dict[str, ProvisionRecord], p: ProvisionRecord) -> str:
+    """The chapeau(s) followed by the provision's own text, so an item reads on its own."""
+    chain, cur = [p.text], p
+    while cur.parent_id:
+        cur = provisions[cur.parent_id]
+        chain.append(cur.text)
+    return "".join(reversed(chain))
+
+
+def _provision_rows(provisions: dict[str, ProvisionRecord], ordered: list[ProvisionRecord]) -> Iterator[Row]:
+    """The provisions in document order, each row made as it is written: the standalone texts
+    (the longest strings of the build) are never all in memory at once."""
+    names = [c.name for c in columns(Provision)]
+    at = names.index("standalone_text")
+    before, after = operator.attrgetter(*names[:at]), operator.attrgetter(*names[at + 1:])
+    for p in ordered:
+        yield (*before(p), standalone_text(provisions, p), *after(p))
+
+
 def fold(events: Iterable[LoggedEvent]) -> dict[str, list[Row]]:
     """Project the events, in sequence order, onto every table."""
     folder = Folder()
     tables = {name_of(EventRow): [folder.apply(le) for le in events]}
-    tables.update(folder.finish())
+    tables.update({name: list(rows) for name, rows in folder.finish().items()})
     assert list(tables) == [name_of(t) for t in TABLES]
     return tables
