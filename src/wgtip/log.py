@@ -30,6 +30,7 @@ from .upcast import upcast
 
 BLOCK = 100_000
 _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F))  # deleted by translate: leaves only control bytes
 EVENTS_DIR = "events"
 
 
@@ -147,7 +148,10 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
         raise LogError(rel, lineno, "(encoding)", f"not valid UTF-8 at byte {exc.start} (0x{raw[exc.start]:02x}); event files are UTF-8") from None
     if not raw.endswith(b"\n"):
         raise LogError(rel, raw.count(b"\n") + 1, "(file)", "last line does not end with a newline (\\n)")
-    bad = _FORBIDDEN.search(text)
+    # the common case (no control character) is decided on the bytes in one C pass: a regex over
+    # the decoded text runs at tens of MB/s, which is seconds per million events
+    controls = raw.translate(None, _NOT_CONTROL)
+    bad = _FORBIDDEN.search(text) if len(controls) != controls.count(b"\n") else None
     if bad:
         lineno = text.count("\n", 0, bad.start()) + 1
         ch = bad.group()
