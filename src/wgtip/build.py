@@ -19,7 +19,7 @@ from .fold import Folder, FoldError
 from .log import LogError, LoggedEvent, iter_log, read_log
 from .tables import TABLES, Row, name_of
 from .tables import Event as EventRow
-from .writers.duckdb import write_duckdb
+from .writers.duckdb import DuckdbFile
 from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, descriptor, descriptor_bytes, sources
 from .writers.sqlite import SqliteFile
 
@@ -82,14 +82,15 @@ def build(root: Path) -> Built:
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     version = UNRELEASED
     try:
-        db = SqliteFile(tmp / SQLITE_NAME)
+        db, duck = SqliteFile(tmp / SQLITE_NAME), DuckdbFile(tmp / DUCKDB_NAME)
         try:
             folder = Folder()
             stats, counts = {}, {}
             for model in TABLES:
                 name = name_of(model)
                 rows = folded_events(root, folder) if model is EventRow else tables[name]
-                csv_file = CsvFile(model, tmp / "package" / DATA_DIR / f"{name}.csv")
+                csv_path = tmp / "package" / DATA_DIR / f"{name}.csv"
+                csv_file = CsvFile(model, csv_path)
                 counts[name] = 0
                 for batch in batched(rows):
                     csv_file.write(batch)
@@ -97,15 +98,19 @@ def build(root: Path) -> Built:
                     counts[name] += len(batch)
                 db.write(model, [])  # an empty table is still created
                 stats[name] = csv_file.close()
+                duck.load(model, csv_path)  # in the background, while the next tables are written
                 if model is EventRow:
                     tables = folder.finish()
+                    srcs = sources(tables)
+            del folder, tables  # the fold's state is written out: free it before the databases finish
+            db.finish()
+            duck.finish()
         except BaseException:
             db.close()
+            duck.close()
             raise
-        db.finish()
-        desc = descriptor(stats, version, {"sources": sources(tables)})
+        desc = descriptor(stats, version, {"sources": srcs})
         (tmp / "package" / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
-        write_duckdb(tmp / "package" / DATA_DIR, tmp / DUCKDB_NAME)
         _swap_in(root, tmp, [f"{DATA_DIR}/{name}.csv" for name in stats] + [DESCRIPTOR])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
