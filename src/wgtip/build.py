@@ -27,7 +27,7 @@ BUILD_DIR = "build"
 SQLITE_NAME = "wgtip.sqlite"
 DUCKDB_NAME = "wgtip.duckdb"
 UNRELEASED = "0.0.0-unreleased"
-BATCH = 20_000  # rows per write: big enough for executemany and the csv module, small in memory
+BATCH = 5_000  # rows per write: big enough for executemany and the csv module, small in memory (a batch of events is ~5 MB of text)
 
 
 @dataclass(frozen=True)

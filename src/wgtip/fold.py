@@ -101,13 +101,19 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
         where = f"data.provisions.{i}"
         if p.provision_id in state.provisions:
             raise FoldError(e.seq, f"{where}.provision_id", f"provision {p.provision_id!r} already exists (event {state.provisions[p.provision_id]['event_seq']}); identifiers are never reused")
-        if p.parent_id is not None and p.parent_id not in state.provisions:
-            raise FoldError(e.seq, f"{where}.parent_id", f"provision {p.parent_id!r} does not exist")
+        parent_id = p.parent_id
+        if parent_id is not None:
+            if parent_id not in state.provisions:
+                raise FoldError(e.seq, f"{where}.parent_id", f"provision {parent_id!r} does not exist")
+            parent_id = state.provisions[parent_id].provision_id  # the parent's own string: one copy, not two
         level = "subitem" if p.subitem else "item" if p.item else "paragraph"
-        # labels, sections and documents repeat across millions of provisions: keep one copy of each
+        # labels, sections and documents repeat across millions of provisions: keep one copy of each.
+        # The text is kept as a fresh copy: serializing the event's data (log.read_segment) left a
+        # UTF-8 copy cached inside the original str object (CPython does that for non-ASCII text),
+        # which would cost ~170 bytes more per provision for as long as the fold holds it.
         state.provisions[p.provision_id] = ProvisionRecord(
-            provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=sys.intern(p.label), text=p.text, footnotes=len(p.footnotes), source_document=sys.intern(document),
+            provision_id=p.provision_id, parent_id=parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
+            level=level, label=sys.intern(p.label), text=_fresh(p.text), footnotes=len(p.footnotes), source_document=sys.intern(document),
             source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
@@ -118,6 +124,10 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
                 footnote_id=footnote_id(p.provision_id, fn.number), number=fn.number, marker=fn.marker, provision_id=p.provision_id,
                 offset=fn.offset, text=fn.text, source_document=document, source_line=fn.line, event_seq=e.seq,
             ))
+
+
+def _fresh(text: str) -> str:
+    return text.encode("utf-8").decode("utf-8")
 
 
 def _decided(meeting: dict[str, Any], adoption: str) -> dict[str, Any]:

@@ -33,8 +33,15 @@ class CsvEncoder:
     def __init__(self, model: Any):
         cols = columns(model)
         self.names = [c.name for c in cols]
-        flags = [c.kind == "boolean" for c in cols]
-        self.spell = (lambda row: [csv_text(v) if f else v for f, v in zip(flags, row)]) if any(flags) else None
+        booleans = [i for i, c in enumerate(cols) if c.kind == "boolean"]
+
+        def spell(row: Row) -> list[Any]:
+            out = list(row)
+            for i in booleans:
+                out[i] = csv_text(out[i])
+            return out
+
+        self.spell = spell if booleans else None
         self.buf = io.StringIO()
         self.writer = csv.writer(self.buf, lineterminator="\n")
 
