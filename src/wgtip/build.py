@@ -27,7 +27,7 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
 from .log import LogError, LoggedEvent, iter_log, read_log
-from .tables import TABLES, Row, name_of
+from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .writers.duckdb import DuckdbFile, write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources, write_package
@@ -110,6 +110,7 @@ def build(root: Path, release: str | None = None) -> Built:
                 duck.load(model, csv_path)  # in the background, while the next tables are written
                 if model is EventRow:
                     tables, dataset_version = folder.finish()
+                    tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
                     srcs = sources(tables)
             version = dataset_version.version
             del folder, tables  # written out: free the fold's state before the databases finish

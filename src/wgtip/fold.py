@@ -13,7 +13,7 @@ only dispatches and assembles the tables.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import events as ev
 from .citation import DatasetVersion
@@ -69,10 +69,17 @@ class Folder:
         row = event_row(le)
         return tuple(row[n] for n in self.names)
 
-    def finish(self) -> tuple[dict[str, list[Row]], DatasetVersion]:
+    def finish(self) -> tuple[dict[str, Iterable[Row]], DatasetVersion]:
+        """Every table but ``events``, as row iterators in ``TABLES`` order (consume each once, in order)."""
         records = recommendations.finish(self.state)
         records.update(history.finish(self.state))
-        return {name_of(m): _rows(m, records[name_of(m)]) for m in TABLES if m is not EventRow}, self.state.dataset_version()
+        return {name_of(m): _lazy_rows(m, records[name_of(m)]) for m in TABLES if m is not EventRow}, self.state.dataset_version()
+
+
+def _lazy_rows(model: Any, records: Iterable[Any]) -> Iterator[Row]:
+    names = [c.name for c in columns(model)]
+    for r in records:
+        yield tuple(r[n] for n in names)
 
 
 def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]], DatasetVersion]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Iterable
 
 from .. import events as ev
 from ..citation import facts, provision_text
 from ..identifiers import footnote_id
-from .state import FoldError, State, record_added
+from .state import FoldError, ProvisionRecord, State, fresh, record_added
 
 
 def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
@@ -39,14 +40,16 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
         if p.parent_id is not None and p.parent_id not in state.provisions:
             raise FoldError(e.seq, f"{where}.parent_id", f"provision {p.parent_id!r} does not exist")
         level = "subitem" if p.subitem else "item" if p.item else "paragraph"
-        state.provisions[p.provision_id] = dict(
+        text = fresh(p.text)
+        # labels, sections and documents repeat across millions of provisions: one copy of each
+        state.provisions[p.provision_id] = ProvisionRecord(
             provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=p.label, text=p.text, footnotes=len(p.footnotes), source_document=document,
-            source_section=e.source.section, source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
+            level=level, label=sys.intern(p.label), text=text, footnotes=len(p.footnotes), source_document=sys.intern(document),
+            source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
-        state.texts[p.provision_id] = [dict(text=p.text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
-        record_added(state, "provisions", p.provision_id, p.text)
+        state.texts[p.provision_id] = [dict(text=text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
+        record_added(state, "provisions", p.provision_id, text)
         for fn in p.footnotes:
             if fn.offset > len(p.text):
                 raise FoldError(e.seq, f"{where}.footnotes", f"footnote {fn.number} offset {fn.offset} lies beyond the text ({len(p.text)} characters)")

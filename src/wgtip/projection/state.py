@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
 from ..citation import DatasetVersion
 from ..log import LoggedEvent
+from ..tables import Provision, columns
 
 
 class FoldError(Exception):
@@ -18,12 +19,44 @@ class FoldError(Exception):
         super().__init__(f"event {seq}: {field}: {message}")
 
 
+class Record:
+    """A row being built, read and written like a dict (``p["text"]``, ``p.update(...)``) but
+    stored in slots: a million provisions as dicts would cost gigabytes, as slots about a third.
+    Subclasses are slotted dataclasses (a generated ``__init__`` is the fastest way to fill slots)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default)
+
+    def update(self, values: dict[str, Any] | None = None, **more: Any) -> None:
+        for k, v in {**(values or {}), **more}.items():
+            setattr(self, k, v)
+
+
+ProvisionRecord = make_dataclass("ProvisionRecord", [(c.name, Any, None) for c in columns(Provision)], bases=(Record,), slots=True, eq=False)
+ProvisionRecord.__doc__ = "A provision as the fold knows it: the columns of ``provisions`` (None until set)."
+
+
+def fresh(text: str) -> str:
+    """A copy of a str without the UTF-8 copy CPython caches inside a non-ASCII str once it has
+    been serialized (log.read_segment serializes each event's data): ~170 bytes per provision
+    text, for as long as the fold holds it."""
+    return text.encode("utf-8").decode("utf-8")
+
+
 @dataclass
 class State:
     seq: int = 0
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     meetings: dict[int, dict[str, Any]] = field(default_factory=dict)
-    provisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    provisions: dict[str, ProvisionRecord] = field(default_factory=dict)
     footnotes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     texts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
