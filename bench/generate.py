@@ -23,8 +23,11 @@ Meetings are one global sequence of ordinals (the ``meetings`` table's key
 has no body column); provision ids carry the body: ``wg17-m3-p12-b-ii`` =
 body wg17, its third meeting, paragraph 12, item (b), sub-item (ii).
 
-Event types that later work adds (corrections, annotations, releases) are
-generated only when ``wgtip.events`` knows them (see ``EXTRA_MAKERS``).
+Corrections (``TextCorrected``: a few slips in 30% of meetings) and releases
+(``ReleasePublished``, made with ``wgtip.release.make_release`` so their
+content hashes are real: one after the first meeting, one at 5,000 events)
+are generated when ``wgtip.events`` knows those types. Annotations are not
+generated yet.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ class Generator:
             for i in range(1, n_bodies + 1)
         ]
         self.day = dt.date(2000, 1, 10)
+        self.corrected = 0
+        self.releases = 0
 
     # --- pieces -------------------------------------------------------------
 
@@ -151,6 +156,29 @@ class Generator:
         loc = self.source(body, str(body.meetings + 1), "1", provisions[0]["line"])
         return self.envelope("RecommendationsProposed", when, loc, {"meeting": self.meeting, "proposed_by": "Chair", "provisions": provisions})
 
+    def corrections(self, body: Body, when: tuple[dt.date, dt.date], events: list[dict]) -> list[dict]:
+        """A few slips in this meeting's provisions, corrected (as the real log corrects its source's slips)."""
+        provisions = [p for e in events if e["type"] == "RecommendationsAdopted" for p in e["data"]["provisions"]]
+        out = []
+        for p in self.rng.sample(provisions, min(len(provisions), self.rng.randint(1, 3))):
+            old = p["text"]
+            new = old.replace("，", "、", 1) if "，" in old else old + "。"
+            out.append(self.envelope("TextCorrected", when, self.source(body, str(body.meetings), str(p["paragraph"]), p["line"]), {
+                "provision_id": p["provision_id"], "old_text": old, "new_text": new,
+                "reason": "synthetic slip: punctuation as printed differs from the original", "corrected_by": "bench/generate.py",
+            }))
+            self.corrected += 1
+        return out
+
+    def release(self, out: Path, when: dt.date) -> None:
+        """A release of the data as it now is, made by the project's own command (so its hashes are real)."""
+        from wgtip import release as rel
+
+        self.releases += 1
+        version = "1.0.0" if self.releases == 1 else f"1.{self.releases - 1}.0"  # later releases add records: minor
+        rel.make_release(out, version, when, f"synthetic release {version}", dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc))
+        self.seq += 1
+
     # --- a meeting ----------------------------------------------------------
 
     def meeting_events(self, body: Body, budget: int) -> list[dict]:
@@ -195,6 +223,8 @@ class Generator:
                 out.append(self.envelope("RecommendationsAdopted", when, loc, {"meeting": self.meeting, "paragraph": n, "provisions": provisions}))
         if self.rng.random() < 0.1:
             out.append(self.proposals(body, when))
+        if "TextCorrected" in ev.BY_NAME and self.rng.random() < 0.3:
+            out.extend(self.corrections(body, when, out))
         return out[:budget]  # the last meeting is cut to fit: a prefix of a valid log is valid
 
     def run(self, out: Path) -> int:
@@ -211,6 +241,11 @@ class Generator:
                 fh.write(b"".join(line + b"\n" for _, line in pairs))
             prev = line_hash(pairs[-1][1])
             files += 1
+            # releases are rare and each folds the log so far: one after the first meeting, one at 5,000 events
+            if "ReleasePublished" in ev.BY_NAME and self.seq < self.target and (self.releases == 0 or (self.releases == 1 and self.seq >= 5_000)):
+                self.release(out, self.day + dt.timedelta(days=10))
+                prev = line_hash(max((out / "events").rglob("*.jsonl")).read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1])
+                files += 1
         return files
 
 

@@ -3,10 +3,17 @@
 Nothing already built is touched until every output has been written: a bad
 event stops the build with one line naming the file, the line, the field and
 the problem, and the previous outputs stay as they were.
+
+``build(root)`` builds the log as it is now into the repository (the
+committed data package) and build/. ``build(root, release="X")`` rebuilds
+release X from the log into build/releases/X/ with its artefacts (zip,
+SQLite, DuckDB, SHA256SUMS), and fails if its data differs from what the
+release recorded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -15,18 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .fold import Folder, FoldError
+from . import release as rel
+from .archive import write_zip
+from .events import ReleasePublished
+from .fold import Folder, FoldError, fold_versioned
 from .log import LogError, LoggedEvent, iter_log, read_log
-from .tables import TABLES, Row, name_of
+from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
-from .writers.duckdb import DuckdbFile
-from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, descriptor, descriptor_bytes, sources
-from .writers.sqlite import SqliteFile
+from .writers.duckdb import DuckdbFile, write_duckdb
+from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources, write_package
+from .writers.sqlite import SqliteFile, write_sqlite
 
 BUILD_DIR = "build"
 SQLITE_NAME = "wgtip.sqlite"
 DUCKDB_NAME = "wgtip.duckdb"
-UNRELEASED = "0.0.0-unreleased"
+RELEASES_DIR = "releases"
 BATCH = 5_000  # rows per write: big enough for executemany and the csv module, small in memory (a batch of events is ~5 MB of text)
 
 
@@ -35,36 +45,33 @@ class Built:
     events: int
     tables: dict[str, int]
     version: str
-    package: Path
-    sqlite: Path
-    duckdb: Path
+    outputs: tuple[Path, ...]
 
 
-def locate(err: FoldError, le: LoggedEvent) -> LogError:
+def locate(err: FoldError, events: list[LoggedEvent]) -> LogError:
     """Turn a fold error (which knows only the sequence number) into one naming the file and line."""
+    le = events[err.seq - 1]
     return LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})")
 
 
-def fold_log(root: Path) -> tuple[list[LoggedEvent], dict[str, list[Row]]]:
-    """The whole log and its tables, in memory (for tools and tests; the build streams)."""
+def fold_log(root: Path) -> tuple[list[LoggedEvent], dict[str, list[Row]], str]:
     events = read_log(root)
-    folder = Folder()
-    rows = []
-    for le in events:
-        try:
-            rows.append(folder.apply(le))
-        except FoldError as err:
-            raise locate(err, le) from None
-    return events, {name_of(EventRow): rows, **folder.finish()}
+    try:
+        tables, version = fold_versioned(events)
+    except FoldError as err:
+        raise locate(err, events) from None
+    return events, tables, version.version
 
 
-def folded_events(root: Path, folder: Folder) -> Iterator[Row]:
-    """The ``events`` rows, streamed from the log, folding each event on the way."""
+def folded_events(root: Path, folder: Folder, head: list[LoggedEvent]) -> Iterator[Row]:
+    """The ``events`` rows, streamed from the log, folding each event on the way; ``head`` keeps the last event."""
     for le in iter_log(root):
         try:
-            yield folder.apply(le)
+            row = folder.apply(le)
         except FoldError as err:
-            raise locate(err, le) from None
+            raise LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})") from None
+        head[:] = [le]
+        yield row
 
 
 def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
@@ -73,24 +80,26 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
         yield batch
 
 
-def build(root: Path) -> Built:
-    """Stream the log once: each batch of events is folded and written to events.csv and the
-    SQLite file as it is read, so memory holds the fold's state, never the log. The other
-    tables follow from the finished fold; DuckDB then loads the CSV files."""
+def build(root: Path, release: str | None = None) -> Built:
+    """Build the log as it is now. The log is streamed once: each batch of events is folded and
+    written to events.csv and the SQLite file as it is read, so memory holds the fold's state,
+    never the log; DuckDB loads each finished CSV in the background."""
+    if release is not None:
+        return build_release(root, release)
+    layout = current_layout()
     out_dir = root / BUILD_DIR
     out_dir.mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
-    version = UNRELEASED
-    try:
+    with _scratch(out_dir) as tmp:
+        pkg = tmp / "package"
         db, duck = SqliteFile(tmp / SQLITE_NAME), DuckdbFile(tmp / DUCKDB_NAME)
         try:
-            folder = Folder()
+            folder, head = Folder(), []
             stats, counts = {}, {}
             for model in TABLES:
                 name = name_of(model)
-                rows = folded_events(root, folder) if model is EventRow else tables[name]
-                csv_path = tmp / "package" / DATA_DIR / f"{name}.csv"
-                csv_file = CsvFile(model, csv_path)
+                rows = folded_events(root, folder, head) if model is EventRow else tables[name]
+                csv_path = pkg / DATA_DIR / f"{name}.csv"
+                csv_file = CsvFile(model, csv_path, layout[name])
                 counts[name] = 0
                 for batch in batched(rows):
                     csv_file.write(batch)
@@ -100,28 +109,91 @@ def build(root: Path) -> Built:
                 stats[name] = csv_file.close()
                 duck.load(model, csv_path)  # in the background, while the next tables are written
                 if model is EventRow:
-                    tables = folder.finish()
+                    tables, dataset_version = folder.finish()
+                    tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
                     srcs = sources(tables)
-            del folder, tables  # the fold's state is written out: free it before the databases finish
+            version = dataset_version.version
+            del folder, tables  # written out: free the fold's state before the databases finish
+            desc = descriptor(stats, version, {"sources": srcs}, layout)
+            (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
+            if head and isinstance(head[0].event, ReleasePublished):
+                _check_head_release(root, head[0].event, pkg, layout)
             db.finish()
             duck.finish()
         except BaseException:
             db.close()
             duck.close()
             raise
-        desc = descriptor(stats, version, {"sources": srcs})
-        (tmp / "package" / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
-        _swap_in(root, tmp, [f"{DATA_DIR}/{name}.csv" for name in stats] + [DESCRIPTOR])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return Built(counts[name_of(EventRow)], counts, version, root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME)
+        (root / DATA_DIR).mkdir(exist_ok=True)
+        # the descriptor last, so it never points at files that are not there yet
+        for relpath in [f"{DATA_DIR}/{name}.csv" for name in stats] + [DESCRIPTOR]:
+            os.replace(pkg / relpath, root / relpath)
+        for name in (SQLITE_NAME, DUCKDB_NAME):
+            os.replace(tmp / name, out_dir / name)
+    return Built(counts[name_of(EventRow)], counts, version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
 
 
-def _swap_in(root: Path, tmp: Path, files: Iterable[str]) -> None:
-    """Move the new outputs into place, each with an atomic rename; the descriptor last,
-    so it never points at files that are not there yet."""
-    (root / DATA_DIR).mkdir(exist_ok=True)
-    for rel in sorted(files, key=lambda r: r == DESCRIPTOR):
-        os.replace(tmp / "package" / rel, root / rel)
-    for name in (SQLITE_NAME, DUCKDB_NAME):
-        os.replace(tmp / name, root / BUILD_DIR / name)
+def _check_head_release(root: Path, head: ReleasePublished, pkg: Path, layout: Layout) -> None:
+    """The head is a release: what we are about to commit must be what it recorded. With today's
+    layout the files just written are what it recorded; with an older one, fold again in memory."""
+    released = rel.layout_of(head)
+    if released == layout:
+        files = {p: (pkg / p).read_bytes() for p in rel.content_paths(layout)}
+    else:
+        _, tables, version = fold_log(root)
+        files = package_files(tables, version, layout=released)
+    rel.check(head, files, released)
+
+
+def release_artefacts(version: str) -> dict[str, str]:
+    """File names of a release's downloadable artefacts."""
+    return {
+        "zip": f"wgtip-recommendations-{version}.zip",
+        "sqlite": f"wgtip-{version}.sqlite",
+        "duckdb": f"wgtip-{version}.duckdb",
+        "sums": "SHA256SUMS",
+    }
+
+
+def build_release(root: Path, version: str) -> Built:
+    events = read_log(root)
+    package = rel.release_package(events, version)
+    names = release_artefacts(version)
+    target = root / BUILD_DIR / RELEASES_DIR / version
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _scratch(target.parent) as tmp:
+        stage, out = tmp / "stage", tmp / "out"
+        out.mkdir()
+        write_package(package.files, stage / "package")
+        write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
+        write_sqlite(package.tables, out / names["sqlite"])
+        write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
+        sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
+        (out / names["sums"]).write_bytes(rel.sha256sums(sums))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(out, target)
+    outputs = tuple(target / n for n in names.values())
+    return Built(package.event.seq, {k: len(v) for k, v in package.tables.items()}, version, outputs)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class _scratch:
+    """A temporary directory next to the outputs (same file system, so renames are atomic), always removed."""
+
+    def __init__(self, parent: Path):
+        self.parent = parent
+
+    def __enter__(self) -> Path:
+        self.path = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.parent))
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)

@@ -23,25 +23,37 @@ DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
 
 
+Layout = dict[str, list[str]]
+"""Table name -> the columns to write, in order (a past release's layout; default: every table, every column)."""
+
+
+def current_layout() -> Layout:
+    return {name_of(m): [c.name for c in columns(m)] for m in TABLES}
+
+
 class CsvEncoder:
     """How a table's rows are spelled in CSV: the one definition, for whole files and streams alike.
 
-    The csv module already spells None as "", an int as str(int) and a date
-    in ISO form, exactly as ``csv_text`` does; only booleans differ ("True"
-    vs "true"), so only tables with boolean columns pay a per-row step."""
+    ``fields`` picks and orders the columns (a past release's layout). The csv
+    module already spells None as "", an int as str(int) and a date in ISO
+    form, exactly as ``csv_text`` does; only booleans differ ("True" vs
+    "true"), so only they (and picked layouts) pay a per-row step."""
 
-    def __init__(self, model: Any):
+    def __init__(self, model: Any, fields: list[str] | None = None):
         cols = columns(model)
-        self.names = [c.name for c in cols]
-        booleans = [i for i, c in enumerate(cols) if c.kind == "boolean"]
+        names = [c.name for c in cols]
+        self.names = fields or names
+        pick = [names.index(f) for f in self.names]
+        booleans = [j for j, i in enumerate(pick) if cols[i].kind == "boolean"]
 
         def spell(row: Row) -> list[Any]:
-            out = list(row)
-            for i in booleans:
-                out[i] = csv_text(out[i])
+            out = [row[i] for i in pick] if picked else list(row)
+            for j in booleans:
+                out[j] = csv_text(out[j])
             return out
 
-        self.spell = spell if booleans else None
+        picked = pick != list(range(len(names)))
+        self.spell = spell if booleans or picked else None
         self.buf = io.StringIO()
         self.writer = csv.writer(self.buf, lineterminator="\n")
 
@@ -60,17 +72,17 @@ class CsvEncoder:
         return self._take()
 
 
-def csv_bytes(model: Any, rows: Iterable[Row]) -> bytes:
-    enc = CsvEncoder(model)
+def csv_bytes(model: Any, rows: Iterable[Row], fields: list[str] | None = None) -> bytes:
+    enc = CsvEncoder(model, fields)
     return enc.header() + enc.rows(rows)
 
 
 class CsvFile:
     """A table's CSV file written as batches of rows arrive, with its size and SHA-256 for the descriptor."""
 
-    def __init__(self, model: Any, path: Path):
+    def __init__(self, model: Any, path: Path, fields: list[str] | None = None):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.enc, self.fh, self.size, self.sha256 = CsvEncoder(model), open(path, "wb"), 0, hashlib.sha256()
+        self.enc, self.fh, self.size, self.sha256 = CsvEncoder(model, fields), open(path, "wb"), 0, hashlib.sha256()
         self._put(self.enc.header())
 
     def write(self, rows: Iterable[Row]) -> None:
@@ -87,18 +99,21 @@ class CsvFile:
         return self.size, self.sha256.hexdigest()
 
 
-def table_schema(model: Any) -> dict[str, Any]:
-    fields = []
+def table_schema(model: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    fields_out = []
+    keep = set(fields or [c.name for c in columns(model)])
     for c in columns(model):
+        if c.name not in keep:
+            continue
         f: dict[str, Any] = {"name": c.name, "type": c.kind, "description": c.description}
         if not c.nullable:
             f["constraints"] = {"required": True}
-        fields.append(f)
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": primary_key(model)}
+        fields_out.append(f)
+    schema: dict[str, Any] = {"fields": fields_out, "primaryKey": primary_key(model)}
     fks = [
         {"fields": c.name, "reference": {"resource": "" if table == name_of(model) else table, "fields": col}}
         for c in columns(model)
-        if c.references
+        if c.references and c.name in keep
         for table, col in [c.references]
     ]
     if fks:
@@ -106,11 +121,14 @@ def table_schema(model: Any) -> dict[str, Any]:
     return schema
 
 
-def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: str, extra: dict[str, Any] | None = None, layout: Layout | None = None) -> dict[str, Any]:
     """The descriptor; ``files`` gives each table's CSV, as bytes or as (size, SHA-256)."""
+    layout = layout or current_layout()
     resources = []
     for model in TABLES:
         name = name_of(model)
+        if name not in layout:
+            continue
         data = files[name]
         size, sha = (len(data), hashlib.sha256(data).hexdigest()) if isinstance(data, bytes) else data
         resources.append({
@@ -124,7 +142,7 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
             "encoding": "utf-8",
             "bytes": size,
             "hash": "sha256:" + sha,
-            "schema": table_schema(model),
+            "schema": table_schema(model, layout[name]),
         })
     desc: dict[str, Any] = {
         "profile": "tabular-data-package",
@@ -132,10 +150,11 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
         "title": metadata.TITLE,
         "description": metadata.DESCRIPTION,
         "version": version,
-        "homepage": metadata.HOMEPAGE,
         "licenses": [metadata.LICENSE],
         "keywords": list(metadata.KEYWORDS),
     }
+    if metadata.HOMEPAGE:
+        desc["homepage"] = metadata.HOMEPAGE
     desc.update(extra or {})
     desc["resources"] = resources
     return desc
@@ -151,10 +170,11 @@ def sources(tables: dict[str, list[Row]]) -> list[dict[str, str]]:
     return out
 
 
-def package_files(tables: dict[str, list[Row]], version: str, extra: dict[str, Any] | None = None) -> dict[str, bytes]:
+def package_files(tables: dict[str, list[Row]], version: str, extra: dict[str, Any] | None = None, layout: Layout | None = None) -> dict[str, bytes]:
     """Every file of the package, by path relative to the package root."""
-    csvs = {name_of(m): csv_bytes(m, tables[name_of(m)]) for m in TABLES}
-    desc = descriptor(csvs, version, {"sources": sources(tables), **(extra or {})})
+    layout = layout or current_layout()
+    csvs = {name_of(m): csv_bytes(m, tables[name_of(m)], layout[name_of(m)]) for m in TABLES if name_of(m) in layout}
+    desc = descriptor(csvs, version, {"sources": sources(tables), **(extra or {})}, layout)
     out = {f"{DATA_DIR}/{name}.csv": data for name, data in csvs.items()}
     out[DESCRIPTOR] = descriptor_bytes(desc)
     return out
