@@ -144,16 +144,18 @@ def markdown(report: dict) -> str:
         "",
         f"Command: `{report['command']}`",
         "",
-        "| events | log MB | provisions | build s | build peak MB | floor s | floor peak MB | build/floor | growth per event (build) | growth per event (floor) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| events | log MB | provisions | build s | build CPU s | build peak MB | floor s | floor CPU s | floor peak MB | build/floor (wall) | build/floor (CPU) | growth per event (build) | growth per event (floor) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
         g = r.get("growth", {})
+        b, f = r["build"], r["floor"]
         lines.append(
-            f"| {r['events']:,} | {r['log_mb']} | {r['rows'].get('provisions', 0):,} | {r['build']['wall_s']:.2f} | {r['build']['peak_mb']:.0f} | "
-            f"{r['floor']['wall_s']:.2f} | {r['floor']['peak_mb']:.0f} | **{r['ratio']:.2f}×** | {g.get('build_wall', '–')} | {g.get('floor_wall', '–')} |"
+            f"| {r['events']:,} | {r['log_mb']} | {r['rows'].get('provisions', 0):,} | {b['wall_s']:.2f} | {b['cpu_s']:.2f} | {b['peak_mb']:.0f} | "
+            f"{f['wall_s']:.2f} | {f['cpu_s']:.2f} | {f['peak_mb']:.0f} | **{r['ratio']:.2f}×** | {b['cpu_s'] / f['cpu_s']:.2f}× | {g.get('build_wall', '–')} | {g.get('floor_wall', '–')} |"
         )
-    lines += ["", "Times are medians of the runs, wall clock; growth = (time at this size / time at the previous size) / (size ratio): 1.0 is linear.", ""]
+    lines += ["", "Times are medians of the runs; s = wall clock, CPU s = user + system time of the process and its threads. "
+              "Growth = (wall time at this size / wall time at the previous size) / (size ratio): 1.0 is linear.", ""]
     return "\n".join(lines)
 
 
@@ -164,7 +166,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=HERE / "work", help="where generated logs and outputs go (gitignored)")
     ap.add_argument("--out", type=Path, default=HERE / "results", help="where results are written")
     ap.add_argument("--label", default="latest", help="name of the results files")
+    ap.add_argument("--render", action="store_true", help="only rewrite <label>.md from <label>.json")
     args = ap.parse_args(argv)
+    if args.render:
+        (args.out / f"{args.label}.md").write_text(markdown(json.loads((args.out / f"{args.label}.json").read_text())))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     report = {
         "label": args.label, "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
