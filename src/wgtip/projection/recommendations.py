@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
 from ..citation import facts, provision_text
@@ -135,7 +135,7 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 }
 
 
-def finish(state: State) -> dict[str, list[dict[str, Any]]]:
+def finish(state: State) -> dict[str, Iterable[Any]]:
     """Derived columns (position, chapeau, texts, counts, citation) and the records of each table, in output order."""
     provisions = state.provisions
     children: dict[str, int] = {}
@@ -150,12 +150,6 @@ def finish(state: State) -> dict[str, list[dict[str, Any]]]:
     for position, p in enumerate(ordered, 1):
         p["position"] = position
         p["is_chapeau"] = p["provision_id"] in children
-        chain, cur = [p["current_text"]], p
-        while cur["parent_id"]:
-            cur = provisions[cur["parent_id"]]
-            chain.append(cur["current_text"])
-        p["standalone_text"] = "".join(reversed(chain))
-        p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version)
     decided: dict[int, int] = {}
     proposed: dict[int, int] = {}
     for p in provisions.values():
@@ -166,11 +160,24 @@ def finish(state: State) -> dict[str, list[dict[str, Any]]]:
     for m in state.meetings.values():
         m["provisions_decided"] = decided.get(m["meeting"], 0)
         m["provisions_proposed"] = proposed.get(m["meeting"], 0)
-    order = {p["provision_id"]: p["position"] for p in ordered}
+
+    def with_texts() -> Iterator[Any]:
+        """Each provision with its standalone text and citation, made as it is written and let go
+        after: at two million provisions, holding them all would cost about a gigabyte."""
+        for p in ordered:
+            chain, cur = [p["current_text"]], p
+            while cur["parent_id"]:
+                cur = provisions[cur["parent_id"]]
+                chain.append(cur["current_text"])
+            p["standalone_text"] = "".join(reversed(chain))
+            p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version)
+            yield p
+            p["standalone_text"] = p["citation"] = None
+
     return {
         "events": state.events,
         "source_documents": sorted(state.documents.values(), key=lambda d: d["document"]),
         "meetings": sorted(state.meetings.values(), key=lambda m: m["meeting"]),
-        "provisions": ordered,
-        "footnotes": sorted(state.footnotes, key=lambda f: (order[f["provision_id"]], f["offset"], f["number"])),
+        "provisions": with_texts(),
+        "footnotes": sorted(state.footnotes, key=lambda f: (provisions[f["provision_id"]]["position"], f["offset"], f["number"])),
     }
