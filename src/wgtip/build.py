@@ -13,6 +13,7 @@ release recorded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import os
@@ -86,6 +87,19 @@ def build(root: Path, release: str | None = None) -> Built:
     never the log; DuckDB loads each finished CSV in the background."""
     if release is not None:
         return build_release(root, release)
+    # The fold keeps millions of long-lived records that hold no reference cycles; the cyclic
+    # collector would rescan them again and again (a quarter of the fold's CPU at 10^5 events).
+    # Reference counting still frees everything the build lets go of.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_current(root)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_current(root: Path) -> Built:
     layout = current_layout()
     out_dir = root / BUILD_DIR
     out_dir.mkdir(exist_ok=True)
