@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import events as ev
 from ..citation import facts, provision_text
 from ..identifiers import footnote_id
-from .state import FoldError, ProvisionRecord, State, fresh, record_added
+from .state import FoldError, ProvisionRecord, State, TextRevision, fresh, record_added
 
 
 def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
             source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
-        state.texts[p.provision_id] = [dict(text=text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
+        state.texts[p.provision_id] = [TextRevision(text=text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
         record_added(state, "provisions", p.provision_id, text)
         for fn in p.footnotes:
             if fn.offset > len(p.text):

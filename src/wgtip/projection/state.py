@@ -39,9 +39,19 @@ class Record:
         for k, v in {**(values or {}), **more}.items():
             setattr(self, k, v)
 
+    def keys(self) -> tuple[str, ...]:
+        return self.__slots__  # with __getitem__: dict(record) and dict(record, more=...) work
 
-ProvisionRecord = make_dataclass("ProvisionRecord", [(c.name, Any, None) for c in columns(Provision)], bases=(Record,), slots=True, eq=False)
-ProvisionRecord.__doc__ = "A provision as the fold knows it: the columns of ``provisions`` (None until set)."
+
+def record_type(name: str, fields: list[str], doc: str) -> type[Record]:
+    cls = make_dataclass(name, [(f, Any, None) for f in fields], bases=(Record,), slots=True, eq=False)
+    cls.__doc__ = doc
+    return cls
+
+
+ProvisionRecord = record_type("ProvisionRecord", [c.name for c in columns(Provision)], "A provision as the fold knows it: the columns of ``provisions`` (None until set).")
+TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
+ChangeRecord = record_type("ChangeRecord", ["table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"], "A change not yet released (one per added row until the next release).")
 
 
 def fresh(text: str) -> str:
@@ -79,7 +89,7 @@ class State:
 
 
 def record_added(state: State, table: str, row_id: str, value: str | None) -> None:
-    state.pending[(table, row_id, None)] = dict(table_name=table, row_id=row_id, change="added", field=None, old_value=None, new_value=value, event_seq=state.seq)
+    state.pending[(table, row_id, None)] = ChangeRecord(table_name=table, row_id=row_id, change="added", field=None, old_value=None, new_value=value, event_seq=state.seq)
 
 
 def record_changed(state: State, table: str, row_id: str, column: str, old: str, new: str) -> None:
@@ -91,7 +101,7 @@ def record_changed(state: State, table: str, row_id: str, column: str, old: str,
     key = (table, row_id, column)
     first = state.pending.get(key)
     old = first["old_value"] if first else old
-    state.pending[key] = dict(table_name=table, row_id=row_id, change="changed", field=column, old_value=old, new_value=new, event_seq=state.seq)
+    state.pending[key] = ChangeRecord(table_name=table, row_id=row_id, change="changed", field=column, old_value=old, new_value=new, event_seq=state.seq)
 
 
 def utc_text(moment: dt.datetime) -> str:
