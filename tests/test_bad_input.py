@@ -112,7 +112,7 @@ CASES = {
     "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq 208)"),
     "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused"),
     "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section"),
-    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: expected SHA-256 of event 207"),
+    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: the SHA-256 of event 207 (events/0000/000000205-meeting-8.jsonl:3) is "),
 }
 
 

@@ -17,6 +17,7 @@ and what is wrong (``LogError``).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,12 @@ from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, Envelope
 from .upcast import upcast
 
 BLOCK = 100_000
+MAX_LINE_BYTES = 1 << 20
+"""Largest event line accepted (1 MiB). The largest event of the source is
+under 20 KB; a line far beyond that is a mistake (a pasted document, a
+runaway generator), and refusing it keeps memory use bounded."""
+MAX_SEGMENT_BYTES = 64 << 20
+"""Largest segment file accepted (64 MiB), checked before the file is read."""
 _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 EVENTS_DIR = "events"
 
@@ -79,7 +86,7 @@ def segment_files(root: Path) -> list[Path]:
     base = root / EVENTS_DIR
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.name != ".gitkeep" and p.name != "README.md")
+    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and p.name != ".gitkeep" and p.name != "README.md")
 
 
 def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
@@ -102,8 +109,40 @@ def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     return field, msg
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def _check_duplicate_keys(raw: bytes, path: str, lineno: int) -> None:
+    """orjson and pydantic silently keep the last of two equal keys; other JSON
+    readers keep the first. An event must mean the same to every reader."""
+    try:
+        json.loads(raw, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as dup:
+        raise LogError(path, lineno, "(line)", f"duplicate key {dup.args[0]!r} in one JSON object (readers disagree on which value counts)") from None
+    except ValueError:
+        pass  # not JSON at all: reported below with orjson's message
+
+
+def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+    rest = raw[exc.pos:exc.pos + 9].lstrip(b"-")
+    if rest.startswith((b"NaN", b"Infinity")):
+        return f"not valid JSON: NaN and Infinity are not JSON numbers (at character {exc.pos + 1})"
+    return f"not valid JSON: {exc}"
+
+
 def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     """Parse and validate one event line; raise LogError naming the field."""
+    _check_duplicate_keys(raw, path, lineno)
     try:
         return EVENT_ADAPTER.validate_json(raw)
     except ValidationError:
@@ -111,7 +150,7 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise LogError(path, lineno, "(line)", f"not valid JSON: {exc}") from None
+        raise LogError(path, lineno, "(line)", _json_error(raw, exc)) from None
     if not isinstance(obj, dict):
         raise LogError(path, lineno, "(line)", f"an event must be a JSON object, got {type(obj).__name__}")
     etype = obj.get("type")
@@ -135,6 +174,11 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
 
 def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
     """Read one segment file: bytes-level checks first, then each line."""
+    if path.is_symlink():
+        raise LogError(rel, None, "(file)", "is a symbolic link: segments are regular files")
+    size = path.stat().st_size
+    if size > MAX_SEGMENT_BYTES:
+        raise LogError(rel, None, "(file)", f"{size} bytes is larger than the {MAX_SEGMENT_BYTES} bytes a segment may hold; split it into several segments")
     raw = path.read_bytes()
     if not raw:
         raise LogError(rel, None, "(file)", "empty file: a segment holds at least one event")
@@ -157,6 +201,8 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
     for lineno, line in enumerate(raw[:-1].split(b"\n"), 1):
         if not line.strip():
             raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
+        if len(line) > MAX_LINE_BYTES:
+            raise LogError(rel, lineno, "(line)", f"{len(line)} bytes is longer than the {MAX_LINE_BYTES} bytes an event line may hold")
         event = parse_line(line, rel, lineno)
         data_json = orjson.dumps(event.data.model_dump(mode="json")).decode()  # type: ignore[attr-defined]
         yield LoggedEvent(event, line_hash(line), rel, lineno, data_json)
@@ -186,7 +232,7 @@ def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
         if ev.event.prev != want:
             if prev is None:
                 raise LogError(ev.path, ev.line, "prev", "the first event must have prev null")
-            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: expected SHA-256 of event {prev.seq} ({want[:12]}…), got {str(ev.event.prev)[:12]}… (was a past event edited?)")
+            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after this one was written?)")
         prev = ev
     return ordered
 

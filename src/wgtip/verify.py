@@ -1,0 +1,107 @@
+"""``wgtip verify``: re-check everything a citation relies on, and name the first thing that is wrong.
+
+In order, stopping at the first problem:
+
+1. the log: every segment readable, every event valid for its model, the
+   sequence 1..N and the hash chain (``log.read_log``);
+2. every event against its published JSON Schema in ``schema/events/`` (a
+   second, independent validator, so the published schemas are known to
+   describe the log they come with);
+3. every reference between events (``fold``: meetings held before they are
+   cited, provisions that exist, …);
+4. the committed data package: each file's SHA-256 as recorded in
+   ``datapackage.json``, and the bytes of a fresh fold.
+
+The chain alone cannot reveal an edit of the *last* event (nothing after it
+records its hash); the append-only check and a release's recorded chain head
+cover that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from .build import UNRELEASED, locate
+from .events import BY_NAME, schema_path
+from .fold import FoldError, fold
+from .log import LogError, LoggedEvent, read_log
+from .tables import Row
+from .upcast import upcast
+from .writers.package import DESCRIPTOR, package_files
+
+
+class VerifyError(Exception):
+    """The first thing found wrong: one line, naming where."""
+
+
+@dataclass
+class Verified:
+    events: int
+    head: str
+    checks: list[str] = field(default_factory=list)
+
+
+def _published_schemas(root: Path) -> dict[str, object]:
+    import jsonschema
+
+    validators = {}
+    for name, cls in BY_NAME.items():
+        path = root / schema_path(cls)
+        if not path.is_file():
+            raise VerifyError(f"{schema_path(cls)}: (file): the published schema of {name} is missing (run: wgtip schema)")
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        validators[name] = jsonschema.Draft202012Validator(schema)
+    return validators
+
+
+def check_published_schemas(root: Path, events: list[LoggedEvent]) -> None:
+    validators = _published_schemas(root)
+    lines: dict[str, list[bytes]] = {}
+    for le in events:
+        if le.path not in lines:
+            lines = {le.path: (root / le.path).read_bytes().split(b"\n")}  # one segment at a time
+        line = lines[le.path][le.line - 1]
+        obj = upcast(orjson.loads(line))
+        error = next(iter(sorted(validators[le.event.type].iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
+        if error is not None:
+            where = ".".join(str(p) for p in error.absolute_path) or "(event)"
+            raise VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
+
+
+def check_package(root: Path, tables: dict[str, list[Row]]) -> None:
+    desc_path = root / DESCRIPTOR
+    if not desc_path.is_file():
+        raise VerifyError(f"{DESCRIPTOR}: (file): missing (run: wgtip build)")
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    for res in desc.get("resources", []):
+        path = root / res["path"]
+        if not path.is_file():
+            raise VerifyError(f"{res['path']}: (file): named in {DESCRIPTOR} but missing")
+        actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != res.get("hash"):
+            raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
+    fresh = package_files(tables, desc.get("version", UNRELEASED))
+    for rel, data in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
+        if (root / rel).read_bytes() != data:
+            raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")
+
+
+def verify(root: Path) -> Verified:
+    try:
+        events = read_log(root)
+    except LogError as err:
+        raise VerifyError(str(err)) from None
+    if not events:
+        raise VerifyError("events/: (log): no events")
+    check_published_schemas(root, events)
+    try:
+        tables = fold(events)
+    except FoldError as err:
+        raise VerifyError(str(locate(err, events))) from None
+    check_package(root, tables)
+    return Verified(len(events), events[-1].hash, ["hash chain and sequence", "event models", "published schemas", "references", "data package"])
