@@ -24,7 +24,8 @@ PROVISION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 class Strict(BaseModel):
     """Base for every event part: unknown fields are an error, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # strict: JSON true is not the integer 1, 8.0 is not the meeting 8 (dates still come as ISO strings in JSON)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)
 
 
 class Occurrence(Strict):

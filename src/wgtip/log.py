@@ -99,6 +99,8 @@ def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     msg = err["msg"]
     if err["type"] == "missing":
         msg = "required field is missing"
+    elif err["type"] == "value_error":
+        msg = str(err["ctx"]["error"])  # our own checks' messages, said once
     elif err["type"] == "extra_forbidden":
         msg = "unknown field (not in the schema of this event type)"
     elif "input" in err and err["type"] not in ("model_type",):
@@ -134,8 +136,8 @@ def _check_duplicate_keys(raw: bytes, path: str, lineno: int) -> None:
 
 
 def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
-    rest = raw[exc.pos:exc.pos + 9].lstrip(b"-")
-    if rest.startswith((b"NaN", b"Infinity")):
+    rest = raw.decode("utf-8", "replace")[exc.pos:exc.pos + 9].lstrip("-")  # pos counts characters
+    if rest.startswith(("NaN", "Infinity")):
         return f"not valid JSON: NaN and Infinity are not JSON numbers (at character {exc.pos + 1})"
     return f"not valid JSON: {exc}"
 
@@ -144,7 +146,10 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     """Parse and validate one event line; raise LogError naming the field."""
     _check_duplicate_keys(raw, path, lineno)
     try:
-        return EVENT_ADAPTER.validate_json(raw)
+        event = EVENT_ADAPTER.validate_json(raw)
+        if event.schema_version == CURRENT_SCHEMA_VERSION[event.type]:
+            return event
+        # another version: refused or upcast below, never read with today's model as it stands
     except ValidationError:
         pass  # diagnose below, on the slow path
     try:
@@ -166,7 +171,8 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < current:
         obj = upcast(obj)
     try:
-        return BY_NAME[etype].model_validate(obj)
+        # JSON mode, as on the fast path: strict about types, yet dates are ISO strings
+        return BY_NAME[etype].model_validate_json(orjson.dumps(obj))
     except ValidationError as exc:
         field, msg = _describe_validation_error(exc)
         raise LogError(path, lineno, field, msg) from None
