@@ -11,10 +11,12 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_repo
-from helpers import append, next_event
+from helpers import append, last_line, next_event
 
 SEGMENT = "events/0000/000000205-meeting-8.jsonl"
 VENV = Path(sys.executable).parent.parent
+NEXT = last_line(ROOT)[0] + 1
+NEW = f"events/0000/{NEXT:09d}-test.jsonl"  # where helpers.append writes the next event
 
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -73,7 +75,7 @@ def test_hook_accepts_a_new_event(hooked):
     result = commit(hooked)
     assert result.returncode == 0, result.stdout + result.stderr
     assert head(hooked) != before
-    assert "events/0000/000000208-test.jsonl" in git(hooked, "show", "--name-status", "--format=", "HEAD").stdout
+    assert NEW in git(hooked, "show", "--name-status", "--format=", "HEAD").stdout
 
 
 def test_hook_refuses_an_edit(hooked):
@@ -104,7 +106,7 @@ def test_hook_refuses_a_new_event_that_does_not_check_out(hooked):
     ev = new_meeting(hooked)
     ev["data"]["meeting"] = 8
     append(hooked, ev)
-    refused(hooked, commit(hooked), "error: events/0000/000000208-test.jsonl:1: data.meeting: meeting 8 is already recorded as held (event 205) (MeetingHeld, seq 208)")
+    refused(hooked, commit(hooked), f"error: {NEW}:1: data.meeting: meeting 8 is already recorded as held (event 205) (MeetingHeld, seq {NEXT})")
 
 
 def test_hook_checks_the_staged_log_not_the_working_tree(hooked):
@@ -132,7 +134,7 @@ def test_ci_gate_accepts_added_events_and_checks_the_head_revision(hooked):
     append(hooked, new_meeting(hooked))
     git(hooked, "add", "-A")
     git(hooked, "commit", "-q", "-m", "ninth", "--no-verify")
-    (hooked / "events/0000/000000208-test.jsonl").write_bytes(b"broken in the working tree only\n")
+    (hooked / NEW).write_bytes(b"broken in the working tree only\n")
     ok = subprocess.run([sys.executable, "-m", "wgtip", "check-append-only", "--root", str(hooked), "--base", base], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout == "append-only: events/ only gains new files; the resulting log of 208 events checks out\n"
+    assert ok.stdout == f"append-only: events/ only gains new files; the resulting log of {NEXT} events checks out\n"

@@ -13,9 +13,12 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, append_raw, last_line, next_event
+from wgtip.events import EVENT_TYPES
 from wgtip.log import MAX_LINE_BYTES, MAX_SEGMENT_BYTES
 
-NAME = "000000208-test.jsonl"
+LAST = last_line(ROOT)[0]
+NEXT = LAST + 1
+NAME = f"{NEXT:09d}-test.jsonl"
 FILE = f"events/0000/{NAME}"
 
 
@@ -77,13 +80,13 @@ def case_wrong_type(root):
 
 def case_out_of_sequence(root):
     ev = adoption(root)
-    ev["seq"] = 210
+    ev["seq"] = NEXT + 2
     append(root, ev, NAME)
 
 
 def case_repeated_seq(root):
     ev = adoption(root)
-    ev["seq"] = 207
+    ev["seq"] = LAST
     append(root, ev, NAME)
 
 
@@ -323,6 +326,56 @@ def case_bad_provision_id(root):
     append(root, adoption(root, **d), NAME)
 
 
+def correction(root, provision_id: str, old_text: str) -> dict:
+    d = {"provision_id": provision_id, "old_text": old_text, "new_text": "缔约国应当：", "reason": "test", "corrected_by": "test"}
+    return next_event(root, "TextCorrected", d)
+
+
+def case_correction_of_missing_provision(root):
+    append(root, correction(root, "wgtip-m8-p99", "缔约国应："), NAME)
+
+
+def case_stale_correction(root):
+    append(root, correction(root, "wgtip-m8-p1", "这不是现在的文字"), NAME)
+
+
+RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-1.1.0.jsonl"
+
+
+def released(root) -> tuple[bytes, bytes]:
+    """A real release 1.1.0 (made by wgtip's own make_release after one new adoption) and the
+    same line with the recorded SHA-256 of its first data file altered by one hex digit."""
+    import datetime as dt
+
+    from wgtip.release import make_release
+
+    append(root, adoption(root), NAME)
+    path = make_release(root, "1.1.0", dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    assert path.relative_to(root).as_posix() == RELEASE_FILE
+    line = path.read_bytes().rstrip(b"\n")
+    first = json.loads(line)["data"]["files"][0]["sha256"]
+    wrong = ("1" if first[0] == "0" else "0") + first[1:]
+    return line, line.replace(first.encode(), wrong.encode(), 1)
+
+
+def case_release_with_wrong_hash(root):
+    line, tampered = released(root)
+    (root / RELEASE_FILE).write_bytes(tampered + b"\n")
+
+
+def release_mismatch() -> str:
+    """The message for case_release_with_wrong_hash, from the release as made (in a scratch copy)."""
+    import tempfile
+
+    from conftest import copy_repo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        line, tampered = released(copy_repo(Path(tmp) / "repo"))
+    good, bad = json.loads(line)["data"]["files"][0], json.loads(tampered)["data"]["files"][0]
+    return (f"release 1.1.0 (event {NEXT + 1}): {good['path']} rebuilds with SHA-256 {good['sha256'][:16]}…, "
+            f"the release recorded {bad['sha256'][:16]}… ({good['bytes']} vs {bad['bytes']} bytes)")
+
+
 def case_first_prev_not_null(root):
     path = root / "events/0000/000000001-source-registered.jsonl"
     path.write_bytes(path.read_bytes().replace(b'"prev":null', b'"prev":"' + b"0" * 64 + b'"', 1))
@@ -331,13 +384,17 @@ def case_first_prev_not_null(root):
 SEGMENT_8 = "events/0000/000000205-meeting-8.jsonl"
 
 
-def committed_line(seq: int) -> bytes:
-    """The line of event ``seq`` as committed, found by its seq (independently of the log reader)."""
+def committed(seq: int) -> tuple[str, bytes]:
+    """Where event ``seq`` is committed ("path:line") and its line, found by its seq (independently of the log reader)."""
     for path in sorted((ROOT / "events").rglob("*.jsonl")):
-        for line in path.read_bytes().split(b"\n"):
+        for lineno, line in enumerate(path.read_bytes().split(b"\n"), 1):
             if line and json.loads(line)["seq"] == seq:
-                return line
+                return f"{path.relative_to(ROOT).as_posix()}:{lineno}", line
     raise KeyError(seq)
+
+
+def committed_line(seq: int) -> bytes:
+    return committed(seq)[1]
 
 
 def sha12(line: bytes) -> str:
@@ -349,7 +406,9 @@ def char_index(line: bytes, needle: str) -> int:
     return line.decode().index(needle)
 
 
+KNOWN_TYPES = ", ".join(cls.__name__ for cls in EVENT_TYPES)  # every type, in the documented order
 HUGE = len(huge_line(ROOT))
+RELEASE_MISMATCH = release_mismatch()
 assert HUGE > MAX_LINE_BYTES
 NAN_AT = char_index(nan_line(ROOT), "NaN")
 SURROGATE_AT = char_index(surrogate_line(ROOT), "\\ud800")  # reported at the start of the escape
@@ -359,14 +418,14 @@ CASES = {
     "invalid_utf8": (case_invalid_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 19 (0xb5); event files are UTF-8"),
     "missing_field": (case_missing_field, f"{FILE}:1: data.venue: required field is missing"),
     "wrong_type": (case_wrong_type, f"{FILE}:1: data.meeting: Input should be a valid integer (got 'eighth')"),
-    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number 210 is out of sequence: expected 208 (events 208..209 are missing)"),
-    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number 207 repeats {SEGMENT_8}:3"),
-    "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq 208)"),
-    "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq 208)"),
-    "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq 208)"),
-    "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused (RecommendationsAdopted, seq 208)"),
-    "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section of the source they are printed in (RecommendationsAdopted, seq 208)"),
-    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: the SHA-256 of event 207 ({SEGMENT_8}:3) is {sha12(committed_line(207))}…, this event records 000000000000… (was event 207 edited after this one was written?)"),
+    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number {NEXT + 2} is out of sequence: expected {NEXT} (events {NEXT}..{NEXT + 1} are missing)"),
+    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number {LAST} repeats {committed(LAST)[0]}"),
+    "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq {NEXT})"),
+    "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq {NEXT})"),
+    "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq {NEXT})"),
+    "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused (RecommendationsAdopted, seq {NEXT})"),
+    "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section of the source they are printed in (RecommendationsAdopted, seq {NEXT})"),
+    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: the SHA-256 of event {LAST} ({committed(LAST)[0]}) is {sha12(committed_line(LAST))}…, this event records 000000000000… (was event {LAST} edited after this one was written?)"),
     # bytes and encoding
     "gbk_text": (case_gbk_text, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xb5); event files are UTF-8"),
     "truncated_utf8": (case_truncated_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xe7); event files are UTF-8"),
@@ -389,7 +448,7 @@ CASES = {
     "lone_surrogate": (case_lone_surrogate, f"{FILE}:1: (line): not valid JSON: no low surrogate in string: line 1 column {SURROGATE_AT + 1} (char {SURROGATE_AT})"),
     "duplicate_key": (case_duplicate_key, f"{FILE}:1: (line): duplicate key 'meeting' in one JSON object (readers disagree on which value counts)"),
     # schema
-    "unknown_type": (case_unknown_type, f"{FILE}:1: type: unknown event type 'RecommendationsWithdrawn' (known: SourceDocumentRegistered, MeetingHeld, RecommendationsAdopted, RecommendationsReferredToConference, RecommendationsProposed, ProposalsEndorsed)"),
+    "unknown_type": (case_unknown_type, f"{FILE}:1: type: unknown event type 'RecommendationsWithdrawn' (known: {KNOWN_TYPES})"),
     "missing_type": (case_missing_type, f"{FILE}:1: type: required field is missing"),
     "future_schema_version": (case_future_schema_version, f"{FILE}:1: schema_version: RecommendationsAdopted schema version 2 is newer than this software knows (1); upgrade wgtip"),
     "extra_envelope_field": (case_extra_envelope_field, f"{FILE}:1: author: unknown field (not in the schema of this event type)"),
@@ -407,11 +466,15 @@ CASES = {
     "edited_past_event": (case_edited_past_event, f"{SEGMENT_8}:2: prev: hash chain broken: the SHA-256 of event 205 ({SEGMENT_8}:1) is {sha12(EDITED_205)}…, this event records {sha12(committed_line(205))}… (was event 205 edited after this one was written?)"),
     "first_prev_not_null": (case_first_prev_not_null, "events/0000/000000001-source-registered.jsonl:1: prev: the first event must have prev null"),
     # references (the fold)
-    "endorsement_by_meeting_not_held": (case_endorsement_by_meeting_not_held, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (ProposalsEndorsed, seq 208)"),
-    "endorsing_an_adopted_provision": (case_endorsing_an_adopted_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m8-p1' is not a pending proposal of meeting 3 (ProposalsEndorsed, seq 208)"),
-    "meeting_ends_before_it_starts": (case_meeting_ends_before_it_starts, f"{FILE}:1: data.end_date: 2019-09-09 is before start_date 2019-09-11 (MeetingHeld, seq 208)"),
-    "source_hash_mismatch": (case_source_hash_mismatch, f"{FILE}:1: source.sha256: does not match the registered SHA-256 of 'wgtip-background-2019-zh' (RecommendationsAdopted, seq 208)"),
-    "unregistered_document": (case_unregistered_document, f"{FILE}:1: source.document: document 'wgtip-background-2020-zh' has not been registered (RecommendationsAdopted, seq 208)"),
+    "endorsement_by_meeting_not_held": (case_endorsement_by_meeting_not_held, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (ProposalsEndorsed, seq {NEXT})"),
+    "endorsing_an_adopted_provision": (case_endorsing_an_adopted_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m8-p1' is not a pending proposal of meeting 3 (ProposalsEndorsed, seq {NEXT})"),
+    "meeting_ends_before_it_starts": (case_meeting_ends_before_it_starts, f"{FILE}:1: data.end_date: 2019-09-09 is before start_date 2019-09-11 (MeetingHeld, seq {NEXT})"),
+    "source_hash_mismatch": (case_source_hash_mismatch, f"{FILE}:1: source.sha256: does not match the registered SHA-256 of 'wgtip-background-2019-zh' (RecommendationsAdopted, seq {NEXT})"),
+    "correction_of_missing_provision": (case_correction_of_missing_provision, f"{FILE}:1: data.provision_id: provision 'wgtip-m8-p99' does not exist (TextCorrected, seq {NEXT})"),
+    "stale_correction": (case_stale_correction, f"{FILE}:1: data.old_text: does not match the current text of 'wgtip-m8-p1' (stale correction?) (TextCorrected, seq {NEXT})"),
+    # releases: the build checks a release at the head of the log; verify checks every release and says where it is
+    "release_with_wrong_hash": (case_release_with_wrong_hash, RELEASE_MISMATCH, f"{RELEASE_FILE}:1: data.files: {RELEASE_MISMATCH}"),
+    "unregistered_document": (case_unregistered_document, f"{FILE}:1: source.document: document 'wgtip-background-2020-zh' has not been registered (RecommendationsAdopted, seq {NEXT})"),
 }
 
 
@@ -422,7 +485,7 @@ def test_the_catalogue_is_large_enough():
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_stops_the_build_and_damages_nothing(built_repo, case):
     root, before = built_repo
-    make, expected = CASES[case]
+    make, expected = CASES[case][:2]
     make(root)
     code, stderr = run_in_process(root)
     assert code == 1
@@ -434,7 +497,7 @@ def test_bad_input_stops_the_build_and_damages_nothing(built_repo, case):
 @pytest.mark.parametrize("case", list(CASES))
 def test_verify_names_the_same_first_problem(built_repo, case):
     root, before = built_repo
-    make, expected = CASES[case]
+    make, expected = CASES[case][0], CASES[case][-1]
     make(root)
     assert run_in_process(root, "verify") == (1, f"error: {expected}\n")
     assert outputs(root) == before
@@ -444,7 +507,7 @@ def test_verify_names_the_same_first_problem(built_repo, case):
 def test_from_the_command_line(built_repo, command):
     """One case as a user meets it: a new process, exit status 1, one line on stderr, nothing on stdout."""
     root, _ = built_repo
-    make, expected = CASES["gbk_text"]
+    make, expected = CASES["gbk_text"][:2]
     make(root)
     result = run_build(root, command)
     assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {expected}\n")
@@ -457,4 +520,11 @@ def test_a_good_event_after_the_log_builds(built_repo):
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     assert outputs(root) != before
-    assert last_line(root)[0] == 208
+    assert last_line(root)[0] == NEXT
+
+
+def test_the_readme_documents_every_case():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## When the input is bad"):]
+    assert [case for case in CASES if f"`{case}`" not in table] == []
+    assert f"{HUGE} bytes is longer" in table and f"(at character {NAN_AT + 1})" in table

@@ -21,10 +21,13 @@ def run_verify(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "wgtip", "verify", "--root", str(root)], capture_output=True, text=True)
 
 
+def committed_lines() -> list[bytes]:
+    return [line for p in (ROOT / "events").rglob("*.jsonl") for line in p.read_bytes().split(b"\n") if line]
+
+
 def last_committed_line() -> bytes:
     """The line with the highest seq, found without the log reader."""
-    lines = [line for p in (ROOT / "events").rglob("*.jsonl") for line in p.read_bytes().split(b"\n") if line]
-    return max(lines, key=lambda line: json.loads(line)["seq"])
+    return max(committed_lines(), key=lambda line: json.loads(line)["seq"])
 
 
 @pytest.fixture()
@@ -42,9 +45,12 @@ def test_the_committed_repository_verifies():
     assert result.returncode == 0, result.stderr
     line = last_committed_line()
     n = json.loads(line)["seq"]
+    events = sorted((json.loads(raw) for raw in committed_lines()), key=lambda e: e["seq"])
+    versions = [e["data"]["version"] for e in events if e["type"] == "ReleasePublished"]
     assert result.stdout == (
         f"verified {n} events, chain head {hashlib.sha256(line).hexdigest()}\n"
-        "  ok: hash chain and sequence, event models, published schemas, references, data package\n"
+        f"  {len(versions)} releases rebuilt as recorded: {', '.join(versions)}\n"
+        "  ok: hash chain and sequence, event models, published schemas, references, release hashes, data package\n"
     )
 
 
@@ -75,8 +81,10 @@ def test_an_edit_of_the_last_event_is_caught_by_the_package_not_the_chain(copy):
     """Nothing after the last event records its hash; the data folded from it no longer matches."""
     line = last_committed_line()
     path = next(p for p in (copy / "events").rglob("*.jsonl") if line in p.read_bytes())
-    text = json.loads(line)["data"]["provisions"][0]["text"]
-    edited = line.replace(text.encode(), (text + "（已改）").encode(), 1)
+    ev = json.loads(line)
+    key = "notes" if ev["type"] == "ReleasePublished" else "heading"  # a free-text field of the last event
+    old = json.dumps(ev["data"][key], ensure_ascii=False).encode()
+    edited = line.replace(old, json.dumps(ev["data"][key] + "（已改）", ensure_ascii=False).encode(), 1)
     assert edited != line
     path.write_bytes(path.read_bytes().replace(line, edited))
     result = run_verify(copy)

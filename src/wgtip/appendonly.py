@@ -93,7 +93,7 @@ def check(root: Path, base: str | None = None, head: str = "HEAD") -> tuple[list
     with tempfile.TemporaryDirectory(prefix="wgtip-append-only-") as tmp:
         _export(root, Path(tmp), None if base is None else head)
         try:
-            events, _ = fold_log(Path(tmp))
+            events = fold_log(Path(tmp))[0]
         except LogError as err:
             return [str(err)], 0
     return [], len(events)

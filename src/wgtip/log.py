@@ -146,10 +146,11 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     """Parse and validate one event line; raise LogError naming the field."""
     _check_duplicate_keys(raw, path, lineno)
     try:
-        event = EVENT_ADAPTER.validate_json(raw)
+        # strict: JSON true is not the integer 1 and "8" is not the meeting 8 (dates are ISO strings in JSON all the same)
+        event = EVENT_ADAPTER.validate_json(raw, strict=True)
         if event.schema_version == CURRENT_SCHEMA_VERSION[event.type]:
             return event
-        # another version: refused or upcast below, never read with today's model as it stands
+        # an older (or newer) schema version: upcast or refuse, on the slow path
     except ValidationError:
         pass  # diagnose below, on the slow path
     try:
@@ -172,7 +173,7 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
         obj = upcast(obj)
     try:
         # JSON mode, as on the fast path: strict about types, yet dates are ISO strings
-        return BY_NAME[etype].model_validate_json(orjson.dumps(obj))
+        return BY_NAME[etype].model_validate_json(orjson.dumps(obj), strict=True)
     except ValidationError as exc:
         field, msg = _describe_validation_error(exc)
         raise LogError(path, lineno, field, msg) from None

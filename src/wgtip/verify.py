@@ -8,8 +8,11 @@ In order, stopping at the first problem:
    second, independent validator, so the published schemas are known to
    describe the log they come with);
 3. every reference between events (``fold``: meetings held before they are
-   cited, provisions that exist, …);
-4. the committed data package: each file's SHA-256 as recorded in
+   cited, provisions that exist, a release naming the chain head before it, …);
+4. every release: rebuilt from the log up to its event, each data file's
+   SHA-256 and the digest must be the ones the release recorded
+   (``release.release_package``);
+5. the committed data package: each file's SHA-256 as recorded in
    ``datapackage.json``, and the bytes of a fresh fold.
 
 The chain alone cannot reveal an edit of the *last* event (nothing after it
@@ -26,13 +29,14 @@ from pathlib import Path
 
 import orjson
 
-from .build import UNRELEASED, locate
-from .events import BY_NAME, schema_path
-from .fold import FoldError, fold
+from .build import locate
+from .events import BY_NAME, ReleasePublished, schema_path
+from .fold import FoldError, fold_versioned
 from .log import LogError, LoggedEvent, read_log
+from .release import ReleaseError, release_package
 from .tables import Row
 from .upcast import upcast
-from .writers.package import DESCRIPTOR, package_files
+from .writers.package import DESCRIPTOR, current_layout, package_files
 
 
 class VerifyError(Exception):
@@ -43,6 +47,7 @@ class VerifyError(Exception):
 class Verified:
     events: int
     head: str
+    releases: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
 
 
@@ -73,7 +78,20 @@ def check_published_schemas(root: Path, events: list[LoggedEvent]) -> None:
             raise VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
 
 
-def check_package(root: Path, tables: dict[str, list[Row]]) -> None:
+def check_releases(events: list[LoggedEvent]) -> list[str]:
+    """Rebuild every release from the log and compare with what it recorded; return the versions."""
+    versions = []
+    for le in events:
+        if isinstance(le.event, ReleasePublished):
+            try:
+                release_package(events, le.event.data.version)
+            except (ReleaseError, LogError) as err:
+                raise VerifyError(f"{le.path}:{le.line}: data.files: {err}") from None
+            versions.append(le.event.data.version)
+    return versions
+
+
+def check_package(root: Path, tables: dict[str, list[Row]], version: str) -> None:
     desc_path = root / DESCRIPTOR
     if not desc_path.is_file():
         raise VerifyError(f"{DESCRIPTOR}: (file): missing (run: wgtip build)")
@@ -85,7 +103,7 @@ def check_package(root: Path, tables: dict[str, list[Row]]) -> None:
         actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
         if actual != res.get("hash"):
             raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
-    fresh = package_files(tables, desc.get("version", UNRELEASED))
+    fresh = package_files(tables, version, layout=current_layout())
     for rel, data in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
         if (root / rel).read_bytes() != data:
             raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")
@@ -100,8 +118,10 @@ def verify(root: Path) -> Verified:
         raise VerifyError("events/: (log): no events")
     check_published_schemas(root, events)
     try:
-        tables = fold(events)
+        tables, version = fold_versioned(events)
     except FoldError as err:
         raise VerifyError(str(locate(err, events))) from None
-    check_package(root, tables)
-    return Verified(len(events), events[-1].hash, ["hash chain and sequence", "event models", "published schemas", "references", "data package"])
+    releases = check_releases(events)
+    check_package(root, tables, version.version)
+    checks = ["hash chain and sequence", "event models", "published schemas", "references", "release hashes", "data package"]
+    return Verified(len(events), events[-1].hash, releases, checks)
