@@ -376,6 +376,12 @@ def release_mismatch() -> str:
             f"the release recorded {bad['sha256'][:16]}… ({good['bytes']} vs {bad['bytes']} bytes)")
 
 
+def case_lines_swapped(root):
+    first = adoption(root)
+    second = dict(first, seq=NEXT + 1)
+    append_raw(root, NAME, b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for e in (second, first)))
+
+
 def case_first_prev_not_null(root):
     path = root / "events/0000/000000001-source-registered.jsonl"
     path.write_bytes(path.read_bytes().replace(b'"prev":null', b'"prev":"' + b"0" * 64 + b'"', 1))
@@ -464,6 +470,7 @@ CASES = {
     "bad_provision_id": (case_bad_provision_id, f"{FILE}:1: data.provisions.0.provision_id: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$' (got 'wgtip_m8_p3')"),
     # sequence and chain
     "edited_past_event": (case_edited_past_event, f"{SEGMENT_8}:2: prev: hash chain broken: the SHA-256 of event 205 ({SEGMENT_8}:1) is {sha12(EDITED_205)}…, this event records {sha12(committed_line(205))}… (was event 205 edited after this one was written?)"),
+    "lines_swapped": (case_lines_swapped, f"{FILE}:2: seq: sequence number {NEXT} follows {NEXT + 1} on the line before: a segment holds consecutive events"),
     "first_prev_not_null": (case_first_prev_not_null, "events/0000/000000001-source-registered.jsonl:1: prev: the first event must have prev null"),
     # references (the fold)
     "endorsement_by_meeting_not_held": (case_endorsement_by_meeting_not_held, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (ProposalsEndorsed, seq {NEXT})"),

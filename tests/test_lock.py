@@ -98,3 +98,17 @@ def test_what_is_installed_is_what_the_lock_pins():
 def test_the_lock_names_the_command_that_made_it_and_the_readme_the_same():
     assert f"#    {COMMAND}" in LOCK
     assert COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_pre_commit_hooks_use_the_locked_versions():
+    """A hook's additional dependency that is also in the lock has the lock's version (one pin per package)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    deps = [Requirement(d) for r in config["repos"] for h in r["hooks"] for d in h.get("additional_dependencies", [])]
+    assert deps, "the config has hooks with pinned dependencies"
+    for req in deps:
+        name = canonicalize_name(req.name)
+        assert str(req.specifier).startswith("=="), f"{req} is not pinned"
+        if name in PINS:
+            assert str(req.specifier) == f"=={PINS[name][0]}", f"{req} in .pre-commit-config.yaml, {name}=={PINS[name][0]} in the lock"

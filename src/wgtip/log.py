@@ -205,12 +205,17 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
         if ch == "\r":
             raise LogError(rel, lineno, "(line)", "carriage return (\\r) found: event lines end with \\n only")
         raise LogError(rel, lineno, "(line)", f"control character U+{ord(ch):04X} in the raw line")
+    previous: int | None = None
     for lineno, line in enumerate(raw[:-1].split(b"\n"), 1):
         if not line.strip():
             raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
         if len(line) > MAX_LINE_BYTES:
             raise LogError(rel, lineno, "(line)", f"{len(line)} bytes is longer than the {MAX_LINE_BYTES} bytes an event line may hold")
         event = parse_line(line, rel, lineno)
+        # a segment is a run of consecutive events: lines swapped or moved inside a file are caught here
+        if previous is not None and event.seq != previous + 1:
+            raise LogError(rel, lineno, "seq", f"sequence number {event.seq} follows {previous} on the line before: a segment holds consecutive events")
+        previous = event.seq
         data_json = orjson.dumps(event.data.model_dump(mode="json")).decode()  # type: ignore[attr-defined]
         yield LoggedEvent(event, line_hash(line), rel, lineno, data_json)
 
