@@ -138,3 +138,29 @@ def test_ci_gate_accepts_added_events_and_checks_the_head_revision(hooked):
     ok = subprocess.run([sys.executable, "-m", "wgtip", "check-append-only", "--root", str(hooked), "--base", base], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout == f"append-only: events/ only gains new files; the resulting log of {NEXT} events checks out\n"
+
+
+def check_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wgtip", "check-append-only", "--root", str(root), *args], capture_output=True, text=True)
+
+
+def test_ci_gate_on_a_push_that_creates_a_branch_checks_the_log_only(hooked):
+    """GitHub sends 40 zeros as the 'before' of such a push: nothing to compare, the head's log is still checked."""
+    result = check_cli(hooked, "--base", "0" * 40)
+    assert (result.returncode, result.stdout) == (0, f"append-only: events/ only gains new files; the resulting log of {NEXT - 1} events checks out\n")
+
+
+def test_ci_gate_with_an_unknown_base_fails_clearly(hooked):
+    result = check_cli(hooked, "--base", "no-such-revision")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: git diff no-such-revision...HEAD --name-status --no-renames -z -- events/ failed: fatal: ")
+    assert "\n" not in result.stderr.rstrip("\n")
+
+
+def test_the_first_commit_of_a_log_is_checked(tmp_path):
+    """On an unborn branch (no HEAD yet) everything staged is new: accepted, and the log is read."""
+    root = copy_repo(tmp_path / "new")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    result = check_cli(root)
+    assert (result.returncode, result.stdout) == (0, f"append-only: events/ only gains new files; the resulting log of {NEXT - 1} events checks out\n")
