@@ -280,6 +280,12 @@ def case_duplicate_key(root):
     append_raw(root, NAME, valid_line(root).replace(b'"meeting":8,', b'"meeting":9,"meeting":8,') + b"\n")
 
 
+def case_nested_duplicate_key_same_value(root):
+    line = valid_line(root)
+    assert line.count(b'"paragraph":3,"label"') == 1  # inside the provision, not the paragraph of data
+    append_raw(root, NAME, line.replace(b'"paragraph":3,"label"', b'"paragraph":3,"paragraph":3,"label"') + b"\n")
+
+
 def case_impossible_date(root):
     ev = adoption(root)
     ev["occurred"] = {"start": "2019-02-30", "end": "2019-02-30"}
@@ -453,6 +459,7 @@ CASES = {
     "nan": (case_nan, f"{FILE}:1: (line): not valid JSON: NaN and Infinity are not JSON numbers (at character {NAN_AT + 1})"),
     "lone_surrogate": (case_lone_surrogate, f"{FILE}:1: (line): not valid JSON: no low surrogate in string: line 1 column {SURROGATE_AT + 1} (char {SURROGATE_AT})"),
     "duplicate_key": (case_duplicate_key, f"{FILE}:1: (line): duplicate key 'meeting' in one JSON object (readers disagree on which value counts)"),
+    "nested_duplicate_key_same_value": (case_nested_duplicate_key_same_value, f"{FILE}:1: (line): duplicate key 'paragraph' in one JSON object (readers disagree on which value counts)"),
     # schema
     "unknown_type": (case_unknown_type, f"{FILE}:1: type: unknown event type 'RecommendationsWithdrawn' (known: {KNOWN_TYPES})"),
     "missing_type": (case_missing_type, f"{FILE}:1: type: required field is missing"),
