@@ -50,7 +50,7 @@ def test_the_committed_repository_verifies():
     assert result.stdout == (
         f"verified {n} events, chain head {hashlib.sha256(line).hexdigest()}\n"
         f"  {len(versions)} releases rebuilt as recorded: {', '.join(versions)}\n"
-        "  ok: hash chain and sequence, event models, published schemas, references, release hashes, data package\n"
+        "  ok: hash chain and sequence, event models, published schemas, references, source documents, release hashes, data package\n"
     )
 
 
@@ -108,3 +108,15 @@ def test_a_missing_package_is_named(copy):
     (copy / "datapackage.json").unlink()
     result = run_verify(copy)
     assert (result.returncode, result.stderr) == (1, "error: datapackage.json: (file): missing (run: wgtip build)\n")
+
+
+def test_an_edited_source_document_is_named(copy):
+    registered = json.loads(next(line for line in committed_lines() if b'"type":"SourceDocumentRegistered"' in line))
+    path = copy / registered["data"]["path"]
+    path.write_bytes(path.read_bytes() + "。".encode())
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, (
+        f"error: {registered['data']['path']}: (file): SHA-256 {actual[:12]}… differs from {registered['data']['sha256'][:12]}…, "
+        f"registered by event 1 (events/0000/000000001-source-registered.jsonl:1)\n"
+    ))

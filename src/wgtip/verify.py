@@ -9,10 +9,11 @@ In order, stopping at the first problem:
    describe the log they come with);
 3. every reference between events (``fold``: meetings held before they are
    cited, provisions that exist, a release naming the chain head before it, …);
-4. every release: rebuilt from the log up to its event, each data file's
+4. every registered source document: its SHA-256 as registered;
+5. every release: rebuilt from the log up to its event, each data file's
    SHA-256 and the digest must be the ones the release recorded
    (``release.release_package``);
-5. the committed data package: each file's SHA-256 as recorded in
+6. the committed data package: each file's SHA-256 as recorded in
    ``datapackage.json``, and the bytes of a fresh fold.
 
 The chain alone cannot reveal an edit of the *last* event (nothing after it
@@ -30,7 +31,7 @@ from pathlib import Path
 import orjson
 
 from .build import locate
-from .events import BY_NAME, ReleasePublished, schema_path
+from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .fold import FoldError, fold_versioned
 from .log import LogError, LoggedEvent, read_log
 from .release import ReleaseError, release_package
@@ -78,6 +79,19 @@ def check_published_schemas(root: Path, events: list[LoggedEvent]) -> None:
             raise VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
 
 
+def check_sources(root: Path, events: list[LoggedEvent]) -> None:
+    """Each registered source document is in the repository with the SHA-256 it was registered with."""
+    for le in events:
+        if isinstance(le.event, SourceDocumentRegistered):
+            d = le.event.data
+            path = root / d.path
+            if not path.is_file():
+                raise VerifyError(f"{d.path}: (file): missing; registered by event {le.seq} ({le.path}:{le.line})")
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+            if actual != d.sha256:
+                raise VerifyError(f"{d.path}: (file): SHA-256 {actual[:12]}… differs from {d.sha256[:12]}…, registered by event {le.seq} ({le.path}:{le.line})")
+
+
 def check_releases(events: list[LoggedEvent]) -> list[str]:
     """Rebuild every release from the log and compare with what it recorded; return the versions."""
     versions = []
@@ -121,7 +135,8 @@ def verify(root: Path) -> Verified:
         tables, version = fold_versioned(events)
     except FoldError as err:
         raise VerifyError(str(locate(err, events))) from None
+    check_sources(root, events)
     releases = check_releases(events)
     check_package(root, tables, version.version)
-    checks = ["hash chain and sequence", "event models", "published schemas", "references", "release hashes", "data package"]
+    checks = ["hash chain and sequence", "event models", "published schemas", "references", "source documents", "release hashes", "data package"]
     return Verified(len(events), events[-1].hash, releases, checks)
