@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,12 @@ def hooked(tmp_path, monkeypatch) -> Path:
     root = copy_repo(tmp_path / "repo")
     for name in ("dev", "pyproject.toml", "requirements.lock", ".gitattributes"):
         shutil.copy2(ROOT / name, root / name)
-    # the hook runs ./dev, which reuses this .venv when the lock matches its stamp
+    # the hook runs ./dev, which reuses this .venv when the lock matches its stamp (as ./dev computes it);
+    # a stale stamp would make the hook reinstall the project's .venv from inside a test
+    sums = "".join(f"{hashlib.sha256((ROOT / n).read_bytes()).hexdigest()}  {n}\n" for n in ("requirements.lock", "pyproject.toml"))
+    stamp = VENV / ".wgtip-lock"
+    if not stamp.is_file() or stamp.read_text().strip() != hashlib.sha256(sums.encode()).hexdigest():
+        pytest.fail("the .venv is older than requirements.lock/pyproject.toml: run ./dev setup (./dev test does)")
     (root / ".venv").symlink_to(VENV)
     (root / ".gitignore").write_text("/.venv\n")
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
