@@ -369,6 +369,13 @@ def case_release_with_wrong_hash(root):
     (root / RELEASE_FILE).write_bytes(tampered + b"\n")
 
 
+def case_release_naming_another_head(root):
+    line, _ = released(root)
+    wrong = line.replace(f'"log_head":{{"seq":{NEXT},'.encode(), f'"log_head":{{"seq":{NEXT - 1},'.encode(), 1)
+    assert wrong != line
+    (root / RELEASE_FILE).write_bytes(wrong + b"\n")
+
+
 def release_mismatch() -> str:
     """The message for case_release_with_wrong_hash, from the release as made (in a scratch copy)."""
     import tempfile
@@ -488,6 +495,7 @@ CASES = {
     "stale_correction": (case_stale_correction, f"{FILE}:1: data.old_text: does not match the current text of 'wgtip-m8-p1' (stale correction?) (TextCorrected, seq {NEXT})"),
     # releases: the build checks a release at the head of the log; verify checks every release and says where it is
     "release_with_wrong_hash": (case_release_with_wrong_hash, RELEASE_MISMATCH, f"{RELEASE_FILE}:1: data.files: {RELEASE_MISMATCH}"),
+    "release_naming_another_head": (case_release_naming_another_head, f"{RELEASE_FILE}:1: data.log_head: must name the event just before the release (seq {NEXT}, the hash in prev) (ReleasePublished, seq {NEXT + 1})"),
     "unregistered_document": (case_unregistered_document, f"{FILE}:1: source.document: document 'wgtip-background-2020-zh' has not been registered (RecommendationsAdopted, seq {NEXT})"),
 }
 
