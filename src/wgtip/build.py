@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .fold import FoldError, fold
 from .log import LogError, LoggedEvent, read_log
+from .search import write_index as write_search_index
 from .tables import Row
 from .writers.duckdb import write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, package_files, write_package
@@ -59,7 +60,7 @@ def build(root: Path) -> Built:
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out_dir))
     try:
         write_package(files, tmp / "package")
-        write_sqlite(tables, tmp / SQLITE_NAME)
+        write_sqlite(tables, tmp / SQLITE_NAME, extras=(write_search_index,))
         write_duckdb(tmp / "package" / DATA_DIR, tmp / DUCKDB_NAME)
         _swap_in(root, tmp, files)
     finally:
