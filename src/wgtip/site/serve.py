@@ -1,36 +1,78 @@
-"""Serve the built SQLite database with Datasette, read-only and immutable, on localhost."""
+"""`wgtip serve`: build if needed, write Datasette's metadata, then run Datasette on the SQLite
+database, immutable (read-only), on 127.0.0.1, with this package's plugins and templates.
+
+The plugins are loaded with --plugins-dir for this server only, so a plain
+`datasette build/wgtip.sqlite` (for benchmarks) stays plain.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..build import BUILD_DIR, SQLITE_NAME, build
 from ..log import segment_files
+from ..search import SEARCH_TABLE
+from .metadata import datasette_metadata
+from .safety import SETTINGS
+
+HERE = Path(__file__).resolve().parent
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"
+SITE_DIR = "site"
 
 
 def needs_build(root: Path) -> bool:
     db = root / BUILD_DIR / SQLITE_NAME
-    if not db.is_file():
+    if not db.is_file() or not (root / "datapackage.json").is_file():
         return True
     newest = max((p.stat().st_mtime for p in segment_files(root)), default=0)
-    return newest > db.stat().st_mtime
+    if newest > db.stat().st_mtime:
+        return True
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:  # a database built before the search index existed
+        return con.execute("select count(*) from sqlite_master where name = ?", (SEARCH_TABLE,)).fetchone()[0] == 0
+    finally:
+        con.close()
 
 
-def datasette_args(root: Path, host: str, port: int) -> list[str]:
-    db = root / BUILD_DIR / SQLITE_NAME
-    return [
-        "serve", "--immutable", str(db), "--host", host, "--port", str(port),
-        "--setting", "sql_time_limit_ms", "1000",
-        "--setting", "max_returned_rows", "1000",
-        "--setting", "allow_download", "on",
+def write_metadata(root: Path) -> Path:
+    """Generate build/site/metadata.json (from the table models and the built package)."""
+    meta = datasette_metadata(root, plugin_config={"root": str(root)})
+    target = root / BUILD_DIR / SITE_DIR / "metadata.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str]:
+    args = [
+        "serve", "--immutable", str(root / BUILD_DIR / SQLITE_NAME),
+        "--host", host, "--port", str(port),
+        "--metadata", str(metadata),
+        "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
     ]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, _setting(value)]
+    return args
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    root = root.resolve()
     if needs_build(root):
         build(root)
-    args = datasette_args(root, host, port)
+    args = datasette_args(root, write_metadata(root), host, port)
     exe = Path(sys.executable).with_name("datasette")
+    sys.stdout.flush()
     os.execv(str(exe), [str(exe), *args])
