@@ -82,12 +82,16 @@ def schema(root: Path, check: bool) -> None:
 
 @main.command()
 @root_option
-@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on (127.0.0.1 only).")
-def serve(root: Path, port: int) -> None:
-    """Build if needed, then serve the SQLite database with Datasette on 127.0.0.1, read-only."""
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; keep 127.0.0.1 except inside a container (the Dockerfile uses 0.0.0.0).")
+def serve(root: Path, port: int, host: str) -> None:
+    """Build if needed, then serve the SQLite database with Datasette (immutable, read-only) and this dataset's plugins."""
+    from .site.serve import ServeError
     from .site.serve import serve as run_serve
 
+    if not (root / "events").is_dir():
+        fail(f"{root / 'events'} not found: run in the repository or name it with --root")
     try:
-        run_serve(root, port=port)
-    except LogError as err:
+        run_serve(root, host=host, port=port)
+    except (LogError, ServeError) as err:
         fail(str(err))

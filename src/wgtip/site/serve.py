@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -24,6 +25,18 @@ HERE = Path(__file__).resolve().parent
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
 SITE_DIR = "site"
+
+
+class ServeError(Exception):
+    """A reason the site cannot start, in one line."""
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise ServeError(f"cannot listen on {host}:{port}: {err.strerror} (choose another with --port)") from None
 
 
 def needs_build(root: Path) -> bool:
@@ -70,6 +83,7 @@ def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     root = root.resolve()
+    check_port(host, port)
     if needs_build(root):
         build(root)
     args = datasette_args(root, write_metadata(root), host, port)

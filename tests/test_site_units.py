@@ -1,0 +1,102 @@
+"""The site's parts without a server: generated metadata, citations, printf guard, serve's errors."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from wgtip.search import SEARCH_TABLE
+from wgtip.site import metadata as site_metadata
+from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
+from wgtip.site.pages import cite_provision, locator
+from wgtip.site.safety import MAX_VALUE_BYTES, limit_connection
+from wgtip.tables import TABLES, Provision, columns, description_of, name_of
+
+
+def test_metadata_describes_every_table_and_column_from_the_models():
+    meta = datasette_metadata(ROOT)
+    tables = meta["databases"]["wgtip"]["tables"]
+    assert set(tables) == {name_of(m) for m in TABLES} | {SEARCH_TABLE}
+    for model in TABLES:
+        assert tables[name_of(model)]["description"] == description_of(model)
+        assert tables[name_of(model)]["columns"] == {c.name: c.description for c in columns(model)}
+    p = tables["provisions"]
+    assert (p["sort"], p["facets"], p["fts_table"]) == ("position", ["meeting", "level", "adoption"], SEARCH_TABLE)
+    assert tables[SEARCH_TABLE]["hidden"] is True
+
+
+def test_metadata_shows_the_built_packages_version():
+    import json
+
+    assert json.loads((ROOT / "datapackage.json").read_text())["version"] in datasette_metadata(ROOT)["description"]
+
+
+def test_a_presentation_naming_a_missing_column_fails(monkeypatch):
+    monkeypatch.setitem(PRESENTATION, Provision, Presentation(facets=("no_such_column",)))
+    with pytest.raises(ValueError, match="no_such_column"):
+        table_metadata(Provision)
+
+
+def test_every_canned_query_runs_on_the_built_database(built):
+    con = sqlite3.connect(built / "build/wgtip.sqlite")
+    con.create_function("escape_fts", 1, lambda q: '"儿童"')
+    for name, q in datasette_metadata(built)["databases"][site_metadata.DATABASE]["queries"].items():
+        params = {"meeting": 4, "q": "儿童"}
+        rows = con.execute(q["sql"], params).fetchall()
+        assert rows, name
+
+
+def test_provision_citation():
+    p = {"provision_id": "wgtip-m4-p46-j-vi", "meeting": 4, "meeting_start_date": "2011-10-10", "meeting_end_date": "2011-10-12",
+         "paragraph": 46, "item": "j", "subitem": "vi", "adoption": "adopted", "proposed_at_meeting": None}
+    assert locator(p) == "para. 46 (j) (vi)"
+    text = cite_provision(p, "1.2.0")
+    assert "adopted at its 4th meeting (2011-10-10 to 2011-10-12), para. 46 (j) (vi) [wgtip-m4-p46-j-vi]" in text and "version 1.2.0" in text
+    assert cite_provision({**p, "citation": "As the data says."}, "1.2.0") == "As the data says."
+
+
+@pytest.mark.parametrize("sql, ok", [
+    ("select printf('%5.2f|%-4d|%s|%%|%.3c', 3.14159, 7, 'ab', 'z')", " 3.14|7   |ab|%|zzz"),
+    ("select format('%d', 5000000000)", "5000000000"),
+    ("select printf('%.*c', 999999999, 'x')", None),
+    ("select printf('%.999999999c', 'x')", None),
+    (f"select printf('%{MAX_VALUE_BYTES + 1}d', 1)", None),
+])
+def test_printf_guard_keeps_normal_use_and_refuses_huge_sizes(sql, ok):
+    con = sqlite3.connect(":memory:")
+    limit_connection(con)
+    if ok is None:
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute(sql).fetchone()
+    else:
+        assert con.execute(sql).fetchone()[0] == ok == sqlite3.connect(":memory:").execute(sql).fetchone()[0]
+
+
+def test_the_largest_stored_value_is_far_below_the_value_cap(built):
+    con = sqlite3.connect(built / "build/wgtip.sqlite")
+    for model in TABLES:
+        for c in columns(model):
+            (n,) = con.execute(f'select coalesce(max(length(cast("{c.name}" as blob))), 0) from "{name_of(model)}"').fetchone()
+            assert n * 10 < MAX_VALUE_BYTES, (name_of(model), c.name, n)
+
+
+def wgtip(*args):
+    return subprocess.run([sys.executable, "-m", "wgtip", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_serve_outside_a_repository_fails_in_one_line(tmp_path):
+    r = wgtip("serve", "--root", str(tmp_path), "--port", "8001")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "events" in r.stderr
+
+
+def test_serve_on_a_busy_port_fails_in_one_line():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        r = wgtip("serve", "--root", str(ROOT), "--port", str(s.getsockname()[1]))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--port" in r.stderr
