@@ -100,3 +100,18 @@ def test_serve_on_a_busy_port_fails_in_one_line():
         s.listen()
         r = wgtip("serve", "--root", str(ROOT), "--port", str(s.getsockname()[1]))
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--port" in r.stderr
+
+
+def test_publish_workflow_deploys_from_a_release_with_the_dockerfile():
+    import yaml
+
+    wf = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    assert wf[True]["release"]["types"] == ["published"]  # YAML 1.1 reads the key `on` as True
+    runs = "\n".join(step.get("run", "") for job in wf["jobs"].values() for step in job["steps"])
+    assert "docker build" in runs and "How to cite" in runs
+    docker = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes -r requirements.lock" in docker and "wgtip build" in docker
+    for line in docker.splitlines():
+        if line.startswith("COPY "):
+            for src in line.split()[1:-1]:
+                assert (ROOT / src).exists(), src
