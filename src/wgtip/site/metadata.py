@@ -32,7 +32,7 @@ class Presentation:
 PRESENTATION: dict[type, Presentation] = {
     Provision: Presentation(label="label", sort="position", facets=("meeting", "level", "adoption")),
     Meeting: Presentation(label="heading", sort="meeting"),
-    FootnoteRow: Presentation(label="marker", facets=("provision_id",)),
+    FootnoteRow: Presentation(label="marker"),
     SourceDocument: Presentation(label="title"),
     Event: Presentation(label="type", sort="seq", facets=("type",)),
 }
