@@ -12,7 +12,11 @@ import pytest
 from helpers import append, append_raw, last_line, next_event
 from wgtip.build import build
 
-NAME = "000000208-test.jsonl"
+from conftest import ROOT
+
+LAST = last_line(ROOT)[0]
+NEXT = LAST + 1
+NAME = f"{NEXT:09d}-test.jsonl"
 FILE = f"events/0000/{NAME}"
 
 
@@ -58,13 +62,13 @@ def case_wrong_type(root):
 
 def case_out_of_sequence(root):
     ev = adoption(root)
-    ev["seq"] = 210
+    ev["seq"] = NEXT + 2
     append(root, ev, NAME)
 
 
 def case_repeated_seq(root):
     ev = adoption(root)
-    ev["seq"] = 207
+    ev["seq"] = LAST
     append(root, ev, NAME)
 
 
@@ -105,14 +109,14 @@ CASES = {
     "invalid_utf8": (case_invalid_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 19 (0xb5)"),
     "missing_field": (case_missing_field, f"{FILE}:1: data.venue: required field is missing"),
     "wrong_type": (case_wrong_type, f"{FILE}:1: data.meeting: Input should be a valid integer, unable to parse string as an integer (got 'eighth')"),
-    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number 210 is out of sequence: expected 208"),
-    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number 207 repeats events/0000/000000205-meeting-8.jsonl:3"),
-    "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq 208)"),
-    "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq 208)"),
-    "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq 208)"),
+    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number {NEXT + 2} is out of sequence: expected {NEXT}"),
+    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number {LAST} repeats "),
+    "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq {NEXT})"),
+    "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq {NEXT})"),
+    "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq {NEXT})"),
     "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused"),
     "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section"),
-    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: expected SHA-256 of event 207"),
+    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: expected SHA-256 of event {LAST}"),
 }
 
 
@@ -137,4 +141,4 @@ def test_a_good_event_after_the_log_builds(built_repo):
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     assert outputs(root) != before
-    assert last_line(root)[0] == 208
+    assert last_line(root)[0] == NEXT

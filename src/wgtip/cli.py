@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -31,16 +32,19 @@ def main() -> None:
 
 @main.command()
 @root_option
-def build(root: Path) -> None:
+@click.option("--release", "release", metavar="VERSION", default=None, help="Rebuild this release from the log into build/releases/VERSION/ (zip, SQLite, DuckDB, SHA256SUMS), checked against its recorded hashes.")
+def build(root: Path, release: str | None) -> None:
     """Fold the event log into datapackage.json + data/*.csv, build/wgtip.sqlite and build/wgtip.duckdb."""
+    from .release import ReleaseError
+
     try:
-        built = run_build(root)
-    except LogError as err:
+        built = run_build(root, release=release)
+    except (LogError, ReleaseError) as err:
         fail(str(err))
     click.echo(f"folded {built.events} events into version {built.version}")
     for table, n in built.tables.items():
         click.echo(f"  {table:<24} {n:>7} rows")
-    click.echo(f"wrote {built.package.relative_to(root)}, {built.sqlite.relative_to(root)}, {built.duckdb.relative_to(root)}")
+    click.echo("wrote " + ", ".join(str(p.relative_to(root)) for p in built.outputs))
 
 
 @main.command("import-source")
@@ -95,3 +99,125 @@ def serve(root: Path, port: int, host: str) -> None:
         run_serve(root, host=host, port=port)
     except (LogError, ServeError) as err:
         fail(str(err))
+
+
+def _moment(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        fail(f"{text!r} needs a time zone (for example 2026-11-28T00:00:00Z)")
+    return moment
+
+
+@main.command()
+@root_option
+@click.argument("version")
+@click.option("--date", "published_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Release date (YYYY-MM-DD).")
+@click.option("--notes", required=True, help="Release notes.")
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
+def release(root: Path, version: str, published_on: dt.datetime, notes: str, recorded_at: str) -> None:
+    """Append a ReleasePublished event that fixes the data as it is now by its content hashes."""
+    from .release import ReleaseError, make_release
+
+    try:
+        path = make_release(root, version, published_on.date(), notes, _moment(recorded_at))
+    except (LogError, ReleaseError) as err:
+        fail(str(err))
+    click.echo(f"wrote {path.relative_to(root)}; now run: wgtip build && wgtip build --release {version}")
+
+
+@main.command()
+@root_option
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable text or JSON.")
+def diff(root: Path, old: str, new: str, fmt: str) -> None:
+    """What changed between two releases (added, changed, removed rows, with old and new values)."""
+    from .history import DiffError, diff_releases, render_text
+
+    try:
+        changes = diff_releases(root, old, new)
+    except (LogError, DiffError) as err:
+        fail(str(err))
+    if fmt == "json":
+        click.echo(json.dumps(changes, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(old, new, changes), nl=False)
+
+
+@main.command()
+@root_option
+@click.argument("provision_id", required=False)
+@click.option("--release", "version", metavar="VERSION", default=None, help="Cite this release (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "csl-json"]), default="text", show_default=True, help="Citation format.")
+def cite(root: Path, provision_id: str | None, version: str | None, fmt: str) -> None:
+    """How to cite the dataset, or one provision, in a release."""
+    from .history import DiffError
+    from .cite import citation
+
+    try:
+        click.echo(citation(root, provision_id, version, fmt), nl=False)
+    except (LogError, DiffError) as err:
+        fail(str(err))
+
+
+@main.command()
+@root_option
+@click.option("--check", is_flag=True, help="Only check that CHANGELOG.md, CITATION.cff and .zenodo.json match the log; exit 1 if not.")
+def docs(root: Path, check: bool) -> None:
+    """Write CHANGELOG.md, CITATION.cff and .zenodo.json, generated from the log and the dataset metadata."""
+    from .generated import generated_files
+
+    try:
+        files = generated_files(root)
+    except LogError as err:
+        fail(str(err))
+    stale = [p for p, data in files.items() if not (root / p).is_file() or (root / p).read_bytes() != data]
+    if check:
+        if stale:
+            fail("out of date: " + ", ".join(stale) + " (run: wgtip docs)")
+        click.echo("generated files match the log")
+        return
+    for p in stale:
+        (root / p).write_bytes(files[p])
+        click.echo(f"wrote {p}")
+
+
+@main.command()
+@root_option
+@click.option("--rule", default=None, help="Only this rule.")
+def anomalies(root: Path, rule: str | None) -> None:
+    """List places in the current texts that look like slips (reported, never fixed silently)."""
+    from .anomalies import RULES, find_anomalies
+    from .build import fold_log
+    from .history import records
+
+    if rule and rule not in RULES:
+        fail(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
+    try:
+        _, tables, _ = fold_log(root)
+    except LogError as err:
+        fail(str(err))
+    found = [a for a in find_anomalies(records(tables, "provisions")) if rule in (None, a.rule)]
+    for a in found:
+        click.echo(f"{a.provision_id}\t{a.rule}\t{a.evidence}\t{a.reason}")
+    click.echo(f"{len(found)} anomalies", err=True)
+
+
+@main.command()
+@root_option
+@click.argument("provision_id")
+@click.option("--find", "old", required=True, help="The exact text to replace (must occur once in the current text).")
+@click.option("--replace", "new", required=True, help="What it should read.")
+@click.option("--reason", required=True, help="Why: the slip and the evidence.")
+@click.option("--by", "corrected_by", required=True, help="Who (or which rule) makes the correction.")
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Date of the correction (YYYY-MM-DD).")
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
+def correct(root: Path, provision_id: str, old: str, new: str, reason: str, corrected_by: str, on: dt.datetime, recorded_at: str) -> None:
+    """Append a TextCorrected event: one slip in one provision's current text."""
+    from .corrections import CorrectionError, append_correction
+
+    try:
+        path = append_correction(root, provision_id, old, new, reason, corrected_by, on.date(), _moment(recorded_at))
+    except (LogError, CorrectionError) as err:
+        fail(str(err))
+    click.echo(f"wrote {path.relative_to(root)}")

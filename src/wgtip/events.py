@@ -182,6 +182,52 @@ class ProposalsEndorsed(Envelope):
     data: ProposalsEndorsedData
 
 
+class TextCorrectedData(Strict):
+    provision_id: str = Field(pattern=PROVISION_ID, description="The provision whose text is corrected.")
+    old_text: str = Field(min_length=1, description="The text being corrected, exactly as it reads before this event (a guard against stale corrections).")
+    new_text: str = Field(min_length=1, description="The corrected text.")
+    reason: str = Field(min_length=1, description="Why: the slip and the evidence for the correction.")
+    corrected_by: str = Field(min_length=1, description="Who or what rule made the correction.")
+
+
+class TextCorrected(Envelope):
+    """A slip in a provision's printed text was corrected; the printed text stays in the data beside it."""
+
+    type: Literal["TextCorrected"]
+    data: TextCorrectedData
+
+
+SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
+
+
+class LogHead(Strict):
+    seq: int = Field(ge=1, description="Sequence number of the last event the release contains.")
+    sha256: str = Field(pattern=HEX64, description="SHA-256 of that event's committed line: the head of the hash chain.")
+
+
+class ReleasedFile(Strict):
+    path: str = Field(pattern=r"^data/[a-z_]+\.csv$", description="Path of a data file of the release's package.")
+    bytes: int = Field(ge=0, description="Size of the file in bytes.")
+    sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
+    fields: tuple[str, ...] = Field(min_length=1, description="The file's columns, in order: a later build of this release writes exactly these.")
+
+
+class ReleasePublishedData(Strict):
+    version: str = Field(pattern=SEMVER, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.")
+    published_on: dt.date = Field(description="Release date.")
+    notes: str = Field(min_length=1, description="Release notes: what the release contains or changes.")
+    log_head: LogHead = Field(description="The last event before this release (equals the envelope's prev).")
+    files: tuple[ReleasedFile, ...] = Field(min_length=1, description="Every data file whose content the release fixes, sorted by path. The log tables (events, releases, release_files) are not among them: they record this release itself.")
+    digest: str = Field(pattern=HEX64, description="SHA-256 of the lines '<sha256>  <path>\\n' of the files, in order (the SHA256SUMS of the data files).")
+
+
+class ReleasePublished(Envelope):
+    """A version of the dataset was released: the data as of this event, fixed by its content hashes."""
+
+    type: Literal["ReleasePublished"]
+    data: ReleasePublishedData
+
+
 EVENT_TYPES: tuple[type[Envelope], ...] = (
     SourceDocumentRegistered,
     MeetingHeld,
@@ -189,6 +235,8 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     RecommendationsReferredToConference,
     RecommendationsProposed,
     ProposalsEndorsed,
+    TextCorrected,
+    ReleasePublished,
 )
 """Every event type, in the order they are documented."""
 

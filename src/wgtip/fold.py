@@ -6,205 +6,41 @@ files, no clock and no environment, so the same events always give the same
 rows. An event that refers to something that does not exist (a meeting not
 yet held, an unknown provision, …) raises ``FoldError`` naming the event and
 the field.
+
+Each event type is applied by one handler in ``projection/``; this module
+only dispatches and assembles the tables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from . import events as ev
-from .identifiers import footnote_id
+from .citation import DatasetVersion
 from .log import LoggedEvent
-from .tables import TABLES, FootnoteRow, Meeting, Provision, Row, SourceDocument, columns, name_of
-from .tables import Event as EventRow
+from .projection import history, recommendations
+from .projection.state import FoldError, State, event_row
+from .tables import TABLES, Row, columns, name_of
 
-
-class FoldError(Exception):
-    """An event that cannot be applied to the state built from the events before it."""
-
-    def __init__(self, seq: int, field: str, message: str):
-        self.seq, self.field, self.message = seq, field, message
-        super().__init__(f"event {seq}: {field}: {message}")
-
-
-@dataclass
-class State:
-    """What the events so far have established."""
-
-    documents: dict[str, dict[str, Any]]
-    meetings: dict[int, dict[str, Any]]
-    provisions: dict[str, dict[str, Any]]
-    footnotes: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-
-
-def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
-    if meeting not in state.meetings:
-        raise FoldError(seq, field, f"meeting {meeting} has not been held (no MeetingHeld event before this one)")
-    return state.meetings[meeting]
-
-
-def _document(state: State, seq: int, source: ev.SourceLocator | None) -> str:
-    if source is None:
-        raise FoldError(seq, "source", "this event type must cite its source")
-    if source.document not in state.documents:
-        raise FoldError(seq, "source.document", f"document {source.document!r} has not been registered")
-    doc = state.documents[source.document]
-    if source.sha256 != doc["sha256"]:
-        raise FoldError(seq, "source.sha256", f"does not match the registered SHA-256 of {source.document!r}")
-    return source.document
-
-
-def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.ProvisionText], **common: Any) -> None:
-    document = _document(state, e.seq, e.source)
-    assert e.source is not None
-    if e.source.section is None:
-        raise FoldError(e.seq, "source.section", "an event that records provisions must name the section of the source they are printed in")
-    for i, p in enumerate(provisions):
-        where = f"data.provisions.{i}"
-        if p.provision_id in state.provisions:
-            raise FoldError(e.seq, f"{where}.provision_id", f"provision {p.provision_id!r} already exists (event {state.provisions[p.provision_id]['event_seq']}); identifiers are never reused")
-        if p.parent_id is not None and p.parent_id not in state.provisions:
-            raise FoldError(e.seq, f"{where}.parent_id", f"provision {p.parent_id!r} does not exist")
-        level = "subitem" if p.subitem else "item" if p.item else "paragraph"
-        state.provisions[p.provision_id] = dict(
-            provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=p.label, text=p.text, footnotes=len(p.footnotes), source_document=document,
-            source_section=e.source.section, source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
-            proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
-        )
-        for fn in p.footnotes:
-            if fn.offset > len(p.text):
-                raise FoldError(e.seq, f"{where}.footnotes", f"footnote {fn.number} offset {fn.offset} lies beyond the text ({len(p.text)} characters)")
-            state.footnotes.append(dict(
-                footnote_id=footnote_id(p.provision_id, fn.number), number=fn.number, marker=fn.marker, provision_id=p.provision_id,
-                offset=fn.offset, text=fn.text, source_document=document, source_line=fn.line, event_seq=e.seq,
-            ))
-
-
-def _decided(meeting: dict[str, Any], adoption: str) -> dict[str, Any]:
-    return dict(meeting=meeting["meeting"], adoption=adoption, meeting_start_date=meeting["start_date"], meeting_end_date=meeting["end_date"])
-
-
-def _source_document_registered(state: State, e: ev.SourceDocumentRegistered) -> None:
-    d = e.data
-    if d.document in state.documents:
-        raise FoldError(e.seq, "data.document", f"document {d.document!r} is already registered")
-    state.documents[d.document] = dict(d.model_dump(), event_seq=e.seq)
-
-
-def _meeting_held(state: State, e: ev.MeetingHeld) -> None:
-    d = e.data
-    if d.meeting in state.meetings:
-        raise FoldError(e.seq, "data.meeting", f"meeting {d.meeting} is already recorded as held (event {state.meetings[d.meeting]['event_seq']})")
-    if d.end_date < d.start_date:
-        raise FoldError(e.seq, "data.end_date", f"{d.end_date} is before start_date {d.start_date}")
-    document = _document(state, e.seq, e.source)
-    assert e.source is not None
-    state.meetings[d.meeting] = dict(
-        meeting=d.meeting, heading=d.heading, start_date=d.start_date, end_date=d.end_date, venue=d.venue,
-        report_symbol=d.report_symbol, note=d.note, source_document=document, source_line=e.source.line, event_seq=e.seq,
-    )
-
-
-def _recommendations_adopted(state: State, e: ev.RecommendationsAdopted) -> None:
-    m = _meeting(state, e.seq, "data.meeting", e.data.meeting)
-    _add_provisions(state, e, e.data.provisions, **_decided(m, "adopted"))
-
-
-def _recommendations_referred(state: State, e: ev.RecommendationsReferredToConference) -> None:
-    m = _meeting(state, e.seq, "data.meeting", e.data.meeting)
-    _add_provisions(state, e, e.data.provisions, **_decided(m, "recommended_to_conference"))
-
-
-def _recommendations_proposed(state: State, e: ev.RecommendationsProposed) -> None:
-    m = _meeting(state, e.seq, "data.meeting", e.data.meeting)
-    _add_provisions(state, e, e.data.provisions, **_decided(m, "proposed"))
-    for p in e.data.provisions:
-        state.provisions[p.provision_id].update(proposed_at_meeting=m["meeting"], proposed_on=m["start_date"], proposed_by=e.data.proposed_by)
-
-
-def _proposals_endorsed(state: State, e: ev.ProposalsEndorsed) -> None:
-    d = e.data
-    m = _meeting(state, e.seq, "data.meeting", d.meeting)
-    proposing = _meeting(state, e.seq, "data.proposals_of_meeting", d.proposals_of_meeting)
-    if proposing["start_date"] >= m["start_date"]:
-        raise FoldError(e.seq, "data.proposals_of_meeting", f"meeting {d.proposals_of_meeting} was not held before meeting {d.meeting}")
-    for i, pid in enumerate(d.endorsed):
-        p = state.provisions.get(pid)
-        if p is None:
-            raise FoldError(e.seq, f"data.endorsed.{i}", f"provision {pid!r} does not exist")
-        if p["adoption"] != "proposed" or p["proposed_at_meeting"] != d.proposals_of_meeting:
-            raise FoldError(e.seq, f"data.endorsed.{i}", f"provision {pid!r} is not a pending proposal of meeting {d.proposals_of_meeting}")
-    _add_provisions(state, e, d.provisions, **_decided(m, "adopted"))
-    chapeau = d.provisions[0].provision_id
-    for pid in d.endorsed:
-        p = state.provisions[pid]
-        p.update(_decided(m, "proposed_and_endorsed"), endorsed_with_oral_amendments=d.with_oral_amendments)
-        if p["parent_id"] is None:
-            p["parent_id"] = chapeau
-
+__all__ = ["FoldError", "fold", "fold_versioned", "apply", "State"]
 
 APPLY: dict[str, Callable[[State, Any], None]] = {
-    "SourceDocumentRegistered": _source_document_registered,
-    "MeetingHeld": _meeting_held,
-    "RecommendationsAdopted": _recommendations_adopted,
-    "RecommendationsReferredToConference": _recommendations_referred,
-    "RecommendationsProposed": _recommendations_proposed,
-    "ProposalsEndorsed": _proposals_endorsed,
+    **recommendations.HANDLERS,
+    **history.HANDLERS,
 }
-assert set(APPLY) == {cls.__name__ for cls in ev.EVENT_TYPES}, "every event type needs a projection"
-
-
-def _event_row(le: LoggedEvent) -> dict[str, Any]:
-    e, s = le.event, le.event.source
-    return dict(
-        seq=e.seq, type=e.type, schema_version=e.schema_version, occurred_start=e.occurred.start, occurred_end=e.occurred.end,
-        recorded_at=utc_text(e.recorded_at), source_document=s.document if s else None, source_section=s.section if s else None,
-        source_paragraph=s.paragraph if s else None, source_line=s.line if s else None, prev=e.prev, hash=le.hash,
-        file=le.path, file_line=le.line, data=le.data_json,
-    )
+missing = {cls.__name__ for cls in ev.EVENT_TYPES} - set(APPLY)
+assert not missing, f"every event type needs a projection: {missing}"
 
 
 def apply(events: Iterable[LoggedEvent]) -> State:
-    state = State({}, {}, {}, [], [])
+    """The state after every event, in order."""
+    state = State()
     for le in events:
-        state.events.append(_event_row(le))
+        state.events.append(event_row(le))
+        state.seq = le.event.seq
         APPLY[le.event.type](state, le.event)
+        history.note_event(state, le.event)
     return state
-
-
-def _finish(state: State) -> None:
-    provisions = state.provisions
-    children: dict[str, int] = {}
-    for p in provisions.values():
-        if p["parent_id"]:
-            children[p["parent_id"]] = children.get(p["parent_id"], 0) + 1
-    ordered = sorted(provisions.values(), key=lambda p: (p["source_document"], p["source_line"]))
-    for position, p in enumerate(ordered, 1):
-        p["position"] = position
-        p["is_chapeau"] = p["provision_id"] in children
-        chain, cur = [p["text"]], p
-        while cur["parent_id"]:
-            cur = provisions[cur["parent_id"]]
-            chain.append(cur["text"])
-        p["standalone_text"] = "".join(reversed(chain))
-    decided: dict[int, int] = {}
-    proposed: dict[int, int] = {}
-    for p in provisions.values():
-        if p["adoption"] != "proposed":
-            decided[p["meeting"]] = decided.get(p["meeting"], 0) + 1
-        if p["proposed_at_meeting"] is not None:
-            proposed[p["proposed_at_meeting"]] = proposed.get(p["proposed_at_meeting"], 0) + 1
-    for m in state.meetings.values():
-        m["provisions_decided"] = decided.get(m["meeting"], 0)
-        m["provisions_proposed"] = proposed.get(m["meeting"], 0)
 
 
 def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
@@ -212,18 +48,14 @@ def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
     return [tuple(r[n] for n in names) for r in records]
 
 
+def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]], DatasetVersion]:
+    """Project the events, in sequence order, onto every table; with the dataset version they make."""
+    state = apply(events)
+    records = recommendations.finish(state)
+    records.update(history.finish(state))
+    return {name_of(m): _rows(m, records[name_of(m)]) for m in TABLES}, state.dataset_version()
+
+
 def fold(events: Iterable[LoggedEvent]) -> dict[str, list[Row]]:
     """Project the events, in sequence order, onto every table."""
-    state = apply(events)
-    _finish(state)
-    provisions = sorted(state.provisions.values(), key=lambda p: p["position"])
-    order = {p["provision_id"]: p["position"] for p in provisions}
-    tables = {
-        name_of(EventRow): _rows(EventRow, state.events),
-        name_of(SourceDocument): _rows(SourceDocument, sorted(state.documents.values(), key=lambda d: d["document"])),
-        name_of(Meeting): _rows(Meeting, sorted(state.meetings.values(), key=lambda m: m["meeting"])),
-        name_of(Provision): _rows(Provision, provisions),
-        name_of(FootnoteRow): _rows(FootnoteRow, sorted(state.footnotes, key=lambda f: (order[f["provision_id"]], f["offset"], f["number"]))),
-    }
-    assert list(tables) == [name_of(t) for t in TABLES]
-    return tables
+    return fold_versioned(events)[0]

@@ -4,6 +4,7 @@ site and the citation files all read it from here."""
 from __future__ import annotations
 
 NAME = "wgtip-recommendations"
+AUTHOR = "wgtip contributors"
 TITLE = "Recommendations of the UN Working Group on Trafficking in Persons, 2009–2018"
 TITLE_ZH = "贩运人口问题工作组建议（2009–2018年）"
 DESCRIPTION = (
@@ -15,4 +16,5 @@ DESCRIPTION = (
 DESCRIPTION_ZH = "贩运人口问题工作组前八次会议（2009–2018年）通过的全部建议，细至段、项、目，附会议、脚注及生成数据的事件日志。文本照录秘书处2019年背景文件中文本。"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}
 KEYWORDS = ("trafficking in persons", "United Nations", "UNTOC", "recommendations", "贩运人口", "工作组建议")
-HOMEPAGE = "https://github.com/wgtip/wgtip-recommendations"
+HOMEPAGE: str | None = None
+"""The dataset's public address, once it has one; citations name none until then."""

@@ -98,8 +98,9 @@ class Provision(SQLModel, table=True):
     level: str = Field(description="paragraph, item or subitem.")
     label: str = Field(description="The label exactly as printed: '5.', '(a)', '(一)'.")
     position: int = Field(description="Position in document order (1 = first provision of the source).")
-    text: str = Field(description="The provision's own words exactly as in the source, without its label and without footnote markers.")
-    standalone_text: str = Field(description="The text prefixed by the text of its chapeau(s), so that an item reads on its own (derived: chapeau texts and own text joined without separator).")
+    text: str = Field(description="The provision's own words exactly as printed in the source, without its label and without footnote markers. Never changes: corrections go to current_text.")
+    current_text: str = Field(description="The text with every correction recorded so far applied (see provision_texts); equal to text where there is none.")
+    standalone_text: str = Field(description="current_text prefixed by the current_text of its chapeau(s), so that an item reads on its own (derived: joined without separator).")
     is_chapeau: bool = Field(description="Whether the provision introduces items or sub-items.")
     adoption: str = Field(description="How it became a recommendation: adopted (by a meeting); proposed_and_endorsed (proposed at one meeting, endorsed by a later one); recommended_to_conference (the meeting recommended that the Conference of the Parties consider adopting it); proposed (not yet endorsed).")
     meeting_start_date: dt.date = Field(description="First day of the meeting named in column meeting.")
@@ -109,11 +110,13 @@ class Provision(SQLModel, table=True):
     proposed_by: Optional[str] = Field(default=None, description="For proposals: who proposed it, as recorded (Chair).")
     endorsed_with_oral_amendments: Optional[bool] = Field(default=None, description="For proposals: whether the endorsing meeting amended them orally.")
     footnotes: int = Field(description="Number of footnotes whose markers stand in the text.")
+    corrections: int = Field(description="Number of corrections recorded for the text (TextCorrected events).")
     source_document: str = Field(foreign_key="source_documents.document", description="Document the provision is printed in.")
     source_section: str = Field(description="Section of the source, as printed (一 = first meeting, …).")
     source_paragraph: int = Field(description="Paragraph number under which the provision is printed in the source.")
     source_line: int = Field(description="1-based line of the provision in the source document file.")
     event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the provision.")
+    citation: str = Field(description="How to cite this provision in this version of the dataset (plain text; `wgtip cite` adds the release's content hash, which a file cannot contain about itself).")
 
 
 class FootnoteRow(SQLModel, table=True):
@@ -134,8 +137,84 @@ class FootnoteRow(SQLModel, table=True):
     event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the footnote.")
 
 
-TABLES: tuple[type[SQLModel], ...] = (Event, SourceDocument, Meeting, Provision, FootnoteRow)
+class Release(SQLModel, table=True):
+    """One row per release of the dataset (ReleasePublished events)."""
+
+    __tablename__ = "releases"
+    __title__ = "Releases"
+    __title_zh__ = "版本"
+    __log_table__ = True
+
+    version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.")
+    release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.")
+    published_on: dt.date = Field(description="Release date.")
+    notes: str = Field(description="Release notes.")
+    previous_version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release before this one.")
+    log_head_seq: int = Field(description="Sequence number of the last event the release contains.")
+    log_head_sha256: str = Field(description="SHA-256 of that event's committed line: the head of the hash chain at the release.")
+    digest: str = Field(description="SHA-256 over the release's data files ('<sha256>  <path>' lines, sorted by path; the SHA256SUMS of data/).")
+    event_seq: int = Field(foreign_key="events.seq", description="The ReleasePublished event.")
+
+
+class ReleaseFile(SQLModel, table=True):
+    """The content hash of each data file of each release."""
+
+    __tablename__ = "release_files"
+    __title__ = "Release files"
+    __title_zh__ = "版本文件"
+    __log_table__ = True
+
+    version: str = Field(primary_key=True, foreign_key="releases.version", description="The release.")
+    path: str = Field(primary_key=True, description="Path of the data file in the release's package.")
+    bytes: int = Field(description="Size of the file in bytes.")
+    sha256: str = Field(description="SHA-256 of the file.")
+
+
+class ProvisionTextRevision(SQLModel, table=True):
+    """Every text each provision has had, with the events and releases in which it held."""
+
+    __tablename__ = "provision_texts"
+    __title__ = "Provision text history"
+    __title_zh__ = "条文文本沿革"
+
+    text_id: str = Field(primary_key=True, description="Identifier: the provision's identifier, -r and the revision number.")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
+    revision: int = Field(description="1 for the text as printed, 2 after the first correction, …")
+    text: str = Field(description="The text in this revision.")
+    valid_from_seq: int = Field(foreign_key="events.seq", description="The event from which this text holds (the one that recorded or corrected it).")
+    valid_to_seq: Optional[int] = Field(default=None, foreign_key="events.seq", description="The event that replaced this text; empty while it is current.")
+    from_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="First release that contains this text; empty if none yet.")
+    to_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="Last release that contains this text, if it has been replaced; empty while it is current or if never released.")
+    reason: Optional[str] = Field(default=None, description="For a corrected text: why it was corrected.")
+    corrected_by: Optional[str] = Field(default=None, description="For a corrected text: who or what rule corrected it.")
+
+
+class Change(SQLModel, table=True):
+    """What each release added, changed or removed, with old and new values and the event that caused it."""
+
+    __tablename__ = "changes"
+    __title__ = "Changes per release"
+    __title_zh__ = "各版本变更"
+
+    change_id: int = Field(primary_key=True, description="Position of the change in the log's order (1, 2, …).")
+    version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release that published the change; empty for changes not yet released.")
+    table_name: str = Field(description="Table of the changed row (provisions, meetings, footnotes, …).")
+    row_id: str = Field(description="Primary key of the changed row.")
+    change: str = Field(description="added, changed or removed.")
+    field: Optional[str] = Field(default=None, description="For changed: the column that changed.")
+    old_value: Optional[str] = Field(default=None, description="Value in the previous release (for changed and removed).")
+    new_value: Optional[str] = Field(default=None, description="Value in this release (for added and changed).")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that caused the change (the last one, if several did).")
+
+
+TABLES: tuple[type[SQLModel], ...] = (Event, SourceDocument, Meeting, Provision, FootnoteRow, Release, ReleaseFile, ProvisionTextRevision, Change)
 """Every table, each after the tables it references."""
+
+
+def is_log_table(model: type[SQLModel]) -> bool:
+    """Tables that record the log and its releases: a release's content hash cannot cover them,
+    since they contain the release event itself."""
+    return model is Event or bool(getattr(model, "__log_table__", False))
 
 
 @dataclass(frozen=True)

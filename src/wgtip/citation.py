@@ -1,0 +1,165 @@
+"""How to cite the dataset and one provision in it: plain text, BibTeX, CSL-JSON.
+
+Pure functions of a provision's facts and a release's facts, used by the
+fold (the ``citation`` column) and by ``wgtip cite``. The column cannot name
+the release's content hash (a file cannot contain its own hash), so the
+``cite`` command adds it; otherwise both say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from . import metadata
+
+BODY = "Working Group on Trafficking in Persons (Conference of the Parties to the United Nations Convention against Transnational Organized Crime)"
+LANGUAGE_EN = {"zh": "Chinese", "en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic"}
+VENUE_EN = {"维也纳": "Vienna"}
+"""English names of the venues printed in the source (the citation is in English)."""
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]
+
+
+def ordinal(n: int) -> str:
+    return ORDINALS[n - 1] if 1 <= n <= len(ORDINALS) else f"{n}th"
+
+
+@dataclass(frozen=True)
+class DatasetVersion:
+    version: str
+    published_on: dt.date | None  # None for a build that is not a release
+    digest: str | None = None  # the release's content hash, when known
+
+
+@dataclass(frozen=True)
+class ProvisionFacts:
+    provision_id: str
+    meeting: int
+    meeting_start: dt.date
+    meeting_end: dt.date
+    venue: str
+    paragraph: int
+    item: str | None
+    subitem: str | None
+    adoption: str
+    proposed_at_meeting: int | None
+    proposed_on: dt.date | None
+    endorsed_with_oral_amendments: bool | None
+    document_title: str
+    document_date: dt.date
+    document_language: str
+    complements: str | None
+    source_line: int
+
+
+def facts(provision: dict[str, Any], meeting: dict[str, Any], document: dict[str, Any]) -> ProvisionFacts:
+    """The facts a citation needs, from a provision, its meeting and its document (table rows or fold state)."""
+    p, m, d = provision, meeting, document
+    return ProvisionFacts(
+        provision_id=p["provision_id"], meeting=p["meeting"], meeting_start=p["meeting_start_date"], meeting_end=p["meeting_end_date"],
+        venue=m["venue"], paragraph=p["paragraph"], item=p["item"], subitem=p["subitem"], adoption=p["adoption"],
+        proposed_at_meeting=p["proposed_at_meeting"], proposed_on=p["proposed_on"],
+        endorsed_with_oral_amendments=p["endorsed_with_oral_amendments"], document_title=d["title"],
+        document_date=d["distributed_on"], document_language=d["language"], complements=d["complements"], source_line=p["source_line"],
+    )
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+"""Spelled out here, not by strftime, whose month names follow the machine's locale."""
+
+
+def dates(start: dt.date, end: dt.date) -> str:
+    def month(d: dt.date) -> str:
+        return MONTHS[d.month - 1]
+
+    if start == end:
+        return f"{start.day} {month(start)} {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {month(start)} {start.year}"
+    if start.year == end.year:
+        return f"{start.day} {month(start)} – {end.day} {month(end)} {end.year}"
+    return f"{start.day} {month(start)} {start.year} – {end.day} {month(end)} {end.year}"
+
+
+def place(f: ProvisionFacts) -> str:
+    """'46 (j) (vi)'."""
+    out = str(f.paragraph)
+    if f.item:
+        out += f" ({f.item})"
+    if f.subitem:
+        out += f" ({f.subitem})"
+    return out
+
+
+def version_text(v: DatasetVersion) -> str:
+    if v.published_on is None:
+        return f"version {v.version} (not a release)"
+    return f"version {v.version} ({v.published_on.isoformat()})"
+
+
+def provision_text(f: ProvisionFacts, v: DatasetVersion, with_hash: bool = False) -> str:
+    how = ""
+    if f.adoption == "proposed_and_endorsed" and f.proposed_at_meeting and f.proposed_on:
+        amended = " with oral amendments" if f.endorsed_with_oral_amendments else ""
+        how = f" (proposed at the {ordinal(f.proposed_at_meeting)} meeting, {dates(f.proposed_on, f.proposed_on)}, and endorsed{amended} at the {ordinal(f.meeting)})"
+    elif f.adoption == "recommended_to_conference":
+        how = " (recommended to the Conference of the Parties for adoption)"
+    source = f"{f.document_title}, background paper prepared by the Secretariat, {dates(f.document_date, f.document_date)}"
+    if f.complements:
+        source += f" (complementing {f.complements})"
+    source += f", {LANGUAGE_EN.get(f.document_language, f.document_language)} version, line {f.source_line}"
+    text = (
+        f"{BODY}, {ordinal(f.meeting)} meeting, {VENUE_EN.get(f.venue, f.venue)}, {dates(f.meeting_start, f.meeting_end)}, "
+        f"recommendation {place(f)}{how}. In: {source}. Dataset: {metadata.TITLE}, {version_text(v)}, provision {f.provision_id}"
+    )
+    if with_hash and v.digest:
+        text += f", data sha256:{v.digest}"
+    return text + "."
+
+
+def dataset_text(v: DatasetVersion) -> str:
+    text = f"{metadata.AUTHOR}. {metadata.TITLE} (dataset), {version_text(v)}"
+    if metadata.HOMEPAGE:
+        text += f". {metadata.HOMEPAGE}"
+    if v.digest:
+        text += f". Data sha256:{v.digest}"
+    return text + "."
+
+
+def bibtex(v: DatasetVersion, f: ProvisionFacts | None = None) -> str:
+    key = f"wgtip_{v.version.replace('.', '_').replace('+', '_')}" + (f"_{f.provision_id.replace('-', '_')}" if f else "")
+    fields: list[tuple[str, str]] = [
+        ("author", "{" + metadata.AUTHOR + "}"),
+        ("title", "{" + (f"{metadata.TITLE}: {f.provision_id}" if f else metadata.TITLE) + "}"),
+        ("version", v.version),
+    ]
+    if metadata.HOMEPAGE:
+        fields.append(("url", metadata.HOMEPAGE))
+    if v.published_on:
+        fields += [("year", str(v.published_on.year)), ("date", v.published_on.isoformat())]
+    note = provision_text(f, v, with_hash=True) if f else (f"Data sha256:{v.digest}" if v.digest else "")
+    if note:
+        fields.append(("note", "{" + note + "}"))
+    body = ",\n".join(f"  {k} = {{{val}}}" if not val.startswith("{") else f"  {k} = {val}" for k, val in fields)
+    return f"@dataset{{{key},\n{body}\n}}\n"
+
+
+def csl_json(v: DatasetVersion, f: ProvisionFacts | None = None) -> list[dict[str, Any]]:
+    item: dict[str, Any] = {
+        "id": f"wgtip-{v.version}" + (f"-{f.provision_id}" if f else ""),
+        "type": "dataset",
+        "title": f"{metadata.TITLE}: {f.provision_id}" if f else metadata.TITLE,
+        "author": [{"literal": metadata.AUTHOR}],
+        "version": v.version,
+    }
+    if metadata.HOMEPAGE:
+        item["URL"] = metadata.HOMEPAGE
+    if v.published_on:
+        item["issued"] = {"date-parts": [[v.published_on.year, v.published_on.month, v.published_on.day]]}
+    if f:
+        item["note"] = provision_text(f, v, with_hash=True)
+    elif v.digest:
+        item["note"] = f"Data sha256:{v.digest}"
+    return [item]

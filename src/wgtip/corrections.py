@@ -1,0 +1,35 @@
+"""Writing a correction: one TextCorrected event appended to the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .build import fold_log
+from .events import Occurrence, SourceLocator, TextCorrected, TextCorrectedData
+from .history import records
+from .log import write_segments
+
+
+class CorrectionError(Exception):
+    """A correction that cannot be made as asked."""
+
+
+def append_correction(root: Path, provision_id: str, old: str, new: str, reason: str, corrected_by: str, on: dt.date, recorded_at: dt.datetime) -> Path:
+    events, tables, _ = fold_log(root)
+    rows = [p for p in records(tables, "provisions") if p["provision_id"] == provision_id]
+    if not rows:
+        raise CorrectionError(f"no provision {provision_id!r}")
+    p = rows[0]
+    current = p["current_text"]
+    if current.count(old) != 1:
+        raise CorrectionError(f"{old!r} occurs {current.count(old)} times in the current text of {provision_id}; it must occur exactly once")
+    doc = next(d for d in records(tables, "source_documents") if d["document"] == p["source_document"])
+    event = TextCorrected(
+        seq=events[-1].seq + 1, type="TextCorrected", schema_version=1, occurred=Occurrence(start=on, end=on), recorded_at=recorded_at,
+        source=SourceLocator(document=doc["document"], language=doc["language"], sha256=doc["sha256"], section=p["source_section"], paragraph=str(p["source_paragraph"]), line=p["source_line"]),
+        prev=events[-1].hash,
+        data=TextCorrectedData(provision_id=provision_id, old_text=current, new_text=current.replace(old, new), reason=reason, corrected_by=corrected_by),
+    )
+    [path] = write_segments(root, [(f"correction-{provision_id}", event)], prev=events[-1].hash)
+    return path

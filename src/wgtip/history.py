@@ -1,0 +1,68 @@
+"""Reading the history the fold projects: releases, changes between them, a provision in a release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .build import fold_log
+from .tables import Row, by_name, columns
+
+
+class DiffError(Exception):
+    """A release or provision that the log does not have."""
+
+
+def records(tables: dict[str, list[Row]], table: str) -> list[dict[str, Any]]:
+    names = [c.name for c in columns(by_name()[table])]
+    return [dict(zip(names, row)) for row in tables[table]]
+
+
+def release_order(tables: dict[str, list[Row]]) -> dict[str, int]:
+    return {r["version"]: r["release_order"] for r in records(tables, "releases")}
+
+
+def diff_tables(tables: dict[str, list[Row]], old: str, new: str) -> list[dict[str, Any]]:
+    """Changes published after release ``old`` up to and including ``new``, one per row and field."""
+    order = release_order(tables)
+    for v in (old, new):
+        if v not in order:
+            raise DiffError(f"no release {v} in the log (releases: {', '.join(order) or 'none'})")
+    if order[old] >= order[new]:
+        raise DiffError(f"{old} is not an earlier release than {new}")
+    merged: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    for c in records(tables, "changes"):
+        if c["version"] is None or not order[old] < order[c["version"]] <= order[new]:
+            continue
+        key = (c["table_name"], c["row_id"], c["field"])
+        added = merged.get((c["table_name"], c["row_id"], None))
+        if added is not None and c["change"] == "changed":
+            added.update(new_value=c["new_value"], event_seq=c["event_seq"], version=c["version"])
+            continue
+        if key in merged:
+            merged[key].update(new_value=c["new_value"], event_seq=c["event_seq"], version=c["version"])
+        else:
+            merged[key] = {k: c[k] for k in ("version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq")}
+    return [c for c in merged.values() if c["change"] != "changed" or c["old_value"] != c["new_value"]]
+
+
+def diff_releases(root: Path, old: str, new: str) -> list[dict[str, Any]]:
+    _, tables, _ = fold_log(root)
+    return diff_tables(tables, old, new)
+
+
+def render_text(old: str, new: str, changes: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c["change"]] = counts.get(c["change"], 0) + 1
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no changes"
+    lines = [f"{old} → {new}: {summary}", ""]
+    for c in changes:
+        where = f"{c['table_name']} {c['row_id']}"
+        if c["change"] == "changed":
+            lines += [f"~ {where} {c['field']} (event {c['event_seq']}, {c['version']})", f"  - {c['old_value']}", f"  + {c['new_value']}"]
+        elif c["change"] == "added":
+            lines.append(f"+ {where} (event {c['event_seq']}, {c['version']}): {c['new_value']}")
+        else:
+            lines.append(f"- {where} (event {c['event_seq']}, {c['version']}): {c['old_value']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Handlers that apply each event type to the fold's state (see fold.py)."""

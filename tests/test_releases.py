@@ -1,0 +1,215 @@
+"""Releases: rebuilt byte for byte from the log, corrections beside the printed text, history, citation."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SOURCE, copy_repo
+from helpers import append, next_event
+from wgtip.build import build, release_artefacts
+from wgtip.log import segment_files
+
+RELEASES = [json.loads(l)["data"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
+
+
+def wgtip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wgtip", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def zip_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name.split("/", 1)[1]: zf.read(name) for name in zf.namelist()}
+
+
+def csv_dicts(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    root = copy_repo(tmp_path_factory.mktemp("released"))
+    for r in RELEASES:
+        build(root, release=r["version"])
+    build(root)
+    return root
+
+
+def test_the_log_has_a_first_release_and_a_patch_with_corrections():
+    assert [r["version"] for r in RELEASES][:2] == ["1.0.0", "1.0.1"]
+
+
+@pytest.mark.parametrize("version", [r["version"] for r in RELEASES])
+def test_every_release_rebuilds_to_its_recorded_hashes(released, version):
+    recorded = next(r for r in RELEASES if r["version"] == version)
+    names = release_artefacts(version)
+    files = zip_files(released / "build/releases" / version / names["zip"])
+    assert json.loads(files["datapackage.json"])["version"] == version
+    lines = []
+    for f in recorded["files"]:
+        data = files[f["path"]]
+        assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["bytes"], f["path"]
+        lines.append(f"{f['sha256']}  {f['path']}\n")
+    assert hashlib.sha256("".join(sorted(lines, key=lambda l: l.split("  ")[1])).encode()).hexdigest() == recorded["digest"]
+
+
+def test_sha256sums_verifies_with_sha256sum(released):
+    for r in RELEASES:
+        result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=released / "build/releases" / r["version"], capture_output=True, text=True)
+        assert result.returncode == 0 and result.stdout.count(": OK") == 3, result.stdout + result.stderr
+
+
+def test_the_zip_is_byte_identical_across_builds(released, tmp_path):
+    other = copy_repo(tmp_path / "other")
+    version = RELEASES[-1]["version"]
+    build(other, release=version)
+    name = release_artefacts(version)["zip"]
+    assert (other / "build/releases" / version / name).read_bytes() == (released / "build/releases" / version / name).read_bytes()
+    with zipfile.ZipFile(other / "build/releases" / version / name) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert [i.filename for i in zf.infolist()] == sorted(i.filename for i in zf.infolist())
+
+
+def test_the_latest_release_is_the_committed_package(released):
+    """With a release at the head of the log, the repository's package is that release's package."""
+    latest = RELEASES[-1]["version"]
+    files = zip_files(released / "build/releases" / latest / release_artefacts(latest)["zip"])
+    for rel, data in files.items():
+        assert (ROOT / rel).read_bytes() == data, rel
+    assert json.loads((ROOT / "datapackage.json").read_text())["version"] == latest
+
+
+def _rewrite_last_release(root: Path, mutate) -> None:
+    path = segment_files(root)[-1]
+    event = json.loads(path.read_bytes())
+    assert event["type"] == "ReleasePublished"
+    mutate(event["data"])
+    path.write_bytes(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+
+
+def test_a_release_whose_hash_does_not_match_stops_the_build(repo):
+    version = RELEASES[-1]["version"]
+    _rewrite_last_release(repo, lambda d: d["files"][2].update(sha256="0" * 64))
+    path = RELEASES[-1]["files"][2]["path"]
+    for args in (["build", "--release", version], ["build"]):
+        result = wgtip(*args, "--root", str(repo))
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"error: release {version} (event 213): {path} rebuilds with SHA-256 "), result.stderr
+        assert "the release recorded 0000000000000000…" in result.stderr
+    assert not (repo / "build/releases" / version).exists()
+
+
+def test_unknown_release_is_a_clear_error(repo):
+    result = wgtip("build", "--release", "9.9.9", "--root", str(repo))
+    assert result.returncode == 1 and "no release 9.9.9 in the log (releases: 1.0.0, 1.0.1" in result.stderr
+
+
+def source_line(n: int) -> str:
+    return SOURCE.read_text(encoding="utf-8").split("\n")[n - 1]
+
+
+def test_a_correction_leaves_the_printed_text_intact(released):
+    con = sqlite3.connect(released / "build/wgtip.sqlite")
+    text, current, line, n = con.execute("select text, current_text, source_line, corrections from provisions where provision_id = 'wgtip-m1-p6'").fetchone()
+    assert "理解 and 解释" in text and text in source_line(line)
+    assert current == text.replace("理解 and 解释", "理解和解释") and n == 1
+    revisions = con.execute("select revision, text, reason from provision_texts where provision_id = 'wgtip-m1-p6' order by revision").fetchall()
+    assert [r[1] for r in revisions] == [text, current] and revisions[0][2] is None and "and" in revisions[1][2]
+
+
+AS_OF = """
+select t.provision_id, t.text from provision_texts t, releases r
+where r.version = :version and t.valid_from_seq <= r.event_seq and (t.valid_to_seq is null or t.valid_to_seq > r.event_seq)
+"""
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "1.0.1"])
+def test_as_of_queries_agree_with_the_release_packages(released, version):
+    con = sqlite3.connect(released / "build/wgtip.sqlite")
+    as_of = dict(con.execute(AS_OF, {"version": version}).fetchall())
+    package = zip_files(released / "build/releases" / version / release_artefacts(version)["zip"])
+    expected = {p["provision_id"]: p["current_text"] for p in csv_dicts(package["data/provisions.csv"])}
+    assert as_of == expected
+    assert ("理解和解释" in as_of["wgtip-m1-p6"]) == (version == "1.0.1")
+
+
+def test_changes_between_releases_equal_the_difference_of_their_packages(released):
+    old, new = (zip_files(released / "build/releases" / v / release_artefacts(v)["zip"]) for v in ("1.0.0", "1.0.1"))
+    before = {p["provision_id"]: p["current_text"] for p in csv_dicts(old["data/provisions.csv"])}
+    after = {p["provision_id"]: p["current_text"] for p in csv_dicts(new["data/provisions.csv"])}
+    expected = {(k, before[k], after[k]) for k in after if before.get(k) != after[k]}
+    con = sqlite3.connect(released / "build/wgtip.sqlite")
+    rows = set(con.execute("select row_id, old_value, new_value from changes where version = '1.0.1' and table_name = 'provisions' and field = 'current_text'").fetchall())
+    assert rows == expected and len(rows) == 4
+    result = wgtip("diff", "1.0.0", "1.0.1", "--format", "json", "--root", str(released))
+    assert {(c["row_id"], c["old_value"], c["new_value"]) for c in json.loads(result.stdout)} == expected
+    text = wgtip("diff", "1.0.0", "1.0.1", "--root", str(released)).stdout
+    assert text.startswith("1.0.0 → 1.0.1: 4 changed") and "+ " in text
+
+
+def test_citation_files_agree_with_the_data_package():
+    import yaml
+
+    package = json.loads((ROOT / "datapackage.json").read_text())
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text())
+    latest = RELEASES[-1]
+    assert cff["version"] == zenodo["version"] == package["version"] == latest["version"]
+    assert str(cff["date-released"]) == zenodo["publication_date"] == latest["published_on"]
+    assert cff["title"] == zenodo["title"] == package["title"]
+    assert cff["type"] == "dataset" and zenodo["upload_type"] == "dataset" and cff["cff-version"] == "1.2.0"
+    assert cff["license"] == package["licenses"][0]["name"] and zenodo["license"] == package["licenses"][0]["name"].lower()
+    assert latest["digest"] in cff["identifiers"][0]["value"]
+    assert wgtip("docs", "--check").returncode == 0
+
+
+def test_cite_one_provision_in_any_release():
+    for r in RELEASES:
+        text = wgtip("cite", "wgtip-m4-p46-j-vi", "--release", r["version"]).stdout
+        assert f"version {r['version']} ({r['published_on']})" in text and f"sha256:{r['digest']}" in text
+        assert "fourth meeting" in text and "46 (j) (vi)" in text and "proposed at the third meeting, 19 October 2010" in text
+        assert "贩运人口问题工作组前八次会议通过的建议" in text
+    csl = json.loads(wgtip("cite", "wgtip-m1-p5-a", "--format", "csl-json").stdout)
+    assert csl[0]["type"] == "dataset" and csl[0]["version"] == RELEASES[-1]["version"] and "5 (a)" in csl[0]["note"]
+    bib = wgtip("cite", "--format", "bibtex").stdout
+    assert bib.startswith("@dataset{") and f"version = {{{RELEASES[-1]['version']}}}" in bib
+    assert wgtip("cite", "wgtip-m99-p1").returncode == 1
+
+
+def test_the_citation_column_matches_cite_without_the_hash(released):
+    con = sqlite3.connect(released / "build/wgtip.sqlite")
+    column = con.execute("select citation from provisions where provision_id = 'wgtip-m4-p46-j-vi'").fetchone()[0]
+    cited = wgtip("cite", "wgtip-m4-p46-j-vi").stdout.strip()
+    assert cited == column[:-1] + f", data sha256:{RELEASES[-1]['digest']}."
+
+
+@pytest.mark.parametrize("version, data, message", [
+    ("1.0.2", None, "release 1.0.2 changes nothing since 1.0.1"),
+    ("1.0.0", None, "1.0.0 was already released"),
+])
+def test_release_rules(repo, version, data, message):
+    result = wgtip("release", version, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_a_patch_release_cannot_add_records(repo):
+    ev = next_event(repo, "RecommendationsAdopted", {"meeting": 8, "paragraph": 3, "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "缔约国应：", "line": 10}]})
+    ev["source"] = dict(ev["source"], section="八", paragraph="3", line=10)
+    append(repo, ev)
+    result = wgtip("release", "1.0.2", "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "error: cannot release 1.0.2: data.version: release 1.0.2 adds 1 record: that needs a minor version (new records), not a patch\n"
+    result = wgtip("release", "1.1.0", "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    assert wgtip("build", "--release", "1.1.0", "--root", str(repo)).returncode == 0
+    assert wgtip("build", "--root", str(repo)).returncode == 0
+    assert json.loads((repo / "datapackage.json").read_text())["version"] == "1.1.0"
