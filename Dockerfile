@@ -10,9 +10,11 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock \
  && pip install --no-cache-dir --no-deps --no-build-isolation .
 COPY events ./events
 COPY sources ./sources
-RUN wgtip build \
+COPY datapackage.json ./
+COPY data ./data
+RUN wgtip serve --prepare-only \
  && useradd --system --no-create-home wgtip \
- && mkdir -p build/site && chown wgtip build/site
+ && chown -R wgtip build/site
 
 USER wgtip
 EXPOSE 8001

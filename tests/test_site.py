@@ -10,6 +10,8 @@ import csv
 import hashlib
 import html
 import json
+import subprocess
+import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -53,9 +55,10 @@ def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     assert "Working Group on Trafficking in Persons" in text
     assert "贩运人口问题工作组前八次会议通过的建议" in text  # the source document's title
     assert source_sha in text
-    assert f"version {version}" in text and f">{version}<" in text
+    assert f">{version}<" in text
     assert "Creative Commons Attribution 4.0" in text
-    assert "How to cite" in text
+    cite = subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root)], capture_output=True, text=True, check=True)
+    assert cite.stdout.strip() in text  # the same citation as `wgtip cite` gives
 
 
 def test_security_headers_on_every_kind_of_response(server):
@@ -99,7 +102,7 @@ SEARCHES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不�
 
 def expected_ids(root: Path, query: str) -> list[str]:
     words = query.split()
-    return [r["provision_id"] for r in provisions(root) if all(w in r["text"] for w in words)]
+    return [r["provision_id"] for r in provisions(root) if all(w in r["current_text"] for w in words)]
 
 
 @pytest.mark.parametrize("query", SEARCHES)
@@ -108,7 +111,7 @@ def test_search_parameter_and_json_api_find_what_python_finds(server, query):
     assert want, f"{query} occurs in the data"
     rows = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()
     assert [r["provision_id"] for r in rows] == want
-    by_column = server.get("/wgtip/provisions.json", params={"_search_text": query, "_shape": "array", "_size": "max"}).json()
+    by_column = server.get("/wgtip/provisions.json", params={"_search_current_text": query, "_shape": "array", "_size": "max"}).json()
     assert [r["provision_id"] for r in by_column] == want
 
 
@@ -136,8 +139,14 @@ def test_a_subitem_page_shows_standalone_text_parent_locator_and_citation(server
     assert sub["standalone_text"] in text
     assert f'href="/wgtip/provisions/{sub["parent_id"]}"' in text
     assert f"line {sub['source_line']}" in text and f"paragraph {sub['source_paragraph']}" in text
-    version = json.loads((server.root / "datapackage.json").read_text())["version"]
-    assert f"[{sub['provision_id']}]" in text and f"version {version}" in text
+    assert "Cite as" in text and sub["citation"] in text
+
+
+def test_a_corrected_provision_shows_its_text_history(server):
+    revised = [r for r in read_csv(server.root, "provision_texts") if r["revision"] == "2"]
+    assert revised
+    text = page(server, f"/wgtip/provisions/{revised[0]['provision_id']}")
+    assert "Text history" in text and revised[0]["text"] in text and revised[0]["reason"] in text
 
 
 def test_a_chapeau_page_lists_its_children_in_order(server):
@@ -183,6 +192,38 @@ def test_timeline_of_meetings(server):
         assert r["adopted"] == counts[(str(r["meeting"]), "adopted")]
 
 
+def releases(root: Path) -> list[str]:
+    return [r["version"] for r in sorted(read_csv(root, "releases"), key=lambda r: int(r["release_order"]))]
+
+
+def test_provisions_as_of_each_release(server):
+    """Compared with the fold of the log cut at the release event: what the release itself contained."""
+    from wgtip.fold import fold
+    from wgtip.log import read_log
+    from wgtip.release import find
+
+    events = read_log(server.root)
+    assert len(releases(server.root)) >= 2
+    for version in releases(server.root):
+        tables = fold(events[: find(events, version).seq])
+        cols = [c.name for c in columns(next(m for m in TABLES if name_of(m) == "provisions"))]
+        want = sorted((dict(zip(cols, r)) for r in tables["provisions"]), key=lambda p: p["position"])
+        got = server.get("/wgtip/provisions_as_of_release.json", params={"version": version, "_shape": "array", "_size": "max"}).json()
+        assert [(r["provision_id"], r["text_in_release"]) for r in got] == [(p["provision_id"], p["current_text"]) for p in want], version
+
+
+def test_changes_between_releases(server):
+    from wgtip.build import fold_log
+    from wgtip.history import diff_tables
+
+    first, *_, last = releases(server.root)
+    _, tables, _ = fold_log(server.root)
+    want = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in diff_tables(tables, first, last)}
+    assert want
+    got = server.get("/wgtip/changes_between_releases.json", params={"from_version": first, "to_version": last, "_shape": "array", "_size": "max"}).json()
+    assert {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in got} == want
+
+
 # --- downloads -----------------------------------------------------------------------------------------
 
 def test_downloaded_package_files_match_their_checksums(server):
@@ -200,6 +241,17 @@ def test_downloaded_duckdb_holds_the_same_rows_as_the_served_sqlite(server, tmp_
     lite.write_bytes(server.get("/wgtip.db").content)  # Datasette's own download of the served database
     for model in TABLES:
         assert duckdb_rows(duck, model) == sqlite_rows(lite, model), name_of(model)
+
+
+def test_release_artefacts_match_their_sha256sums(server):
+    for version in releases(server.root):
+        sums = server.get(f"/-/downloads/releases/{version}/SHA256SUMS")
+        assert sums.status_code == 200
+        lines = [line.split("  ") for line in sums.text.splitlines()]
+        assert {name for _, name in lines} >= {f"wgtip-recommendations-{version}.zip", f"wgtip-{version}.duckdb"}
+        for digest, name in lines:
+            body = server.get(f"/-/downloads/releases/{version}/{name}").content
+            assert hashlib.sha256(body).hexdigest() == digest, name
 
 
 @pytest.mark.parametrize("path", ["/-/downloads/../../etc/passwd", "/-/downloads/%2e%2e/%2e%2e/etc/passwd", "/-/downloads/events",

@@ -27,12 +27,13 @@ import unicodedata
 
 SEARCH_TABLE = "provisions_search"
 SEARCHED_TABLE = "provisions"
-SEARCHED_COLUMN = "text"
+SEARCHED_COLUMN = "current_text"
+"""What the provision says now: the printed text with the recorded corrections applied."""
 DERIVED_TABLES = (SEARCH_TABLE,)
 """Tables of the SQLite database that are derived indexes, not data: they are not in the data package."""
 
 DESCRIPTION = (
-    "Derived full-text index of provisions.text (not part of the data package): each run of letters and digits "
+    f"Derived full-text index of provisions.{SEARCHED_COLUMN} (not part of the data package): each run of letters and digits "
     "is stored as overlapping two-character tokens plus its last character, indexed by FTS5 (unicode61); "
     "rowid = the provision's rowid in provisions."
 )

@@ -15,7 +15,10 @@ from typing import Any
 
 from .. import metadata as dataset
 from .. import search
-from ..tables import TABLES, Event, FootnoteRow, Meeting, Provision, SourceDocument, columns, description_of, name_of, title_of
+from ..tables import (
+    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionTextRevision, Release, ReleaseFile, SourceDocument,
+    columns, description_of, name_of, title_of,
+)
 from .queries import canned_queries
 
 DATABASE = "wgtip"
@@ -35,6 +38,10 @@ PRESENTATION: dict[type, Presentation] = {
     FootnoteRow: Presentation(label="marker"),
     SourceDocument: Presentation(label="title"),
     Event: Presentation(label="type", sort="seq", facets=("type",)),
+    Release: Presentation(label="version", sort="release_order"),
+    ReleaseFile: Presentation(facets=("version",)),
+    ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
+    Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
 }
 
 
@@ -81,9 +88,6 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
         "license": dataset.LICENSE["title"],
         "license_url": dataset.LICENSE["path"],
         "source": source,
-        "source_url": dataset.HOMEPAGE + "/tree/main/sources",
-        "about": "wgtip",
-        "about_url": dataset.HOMEPAGE,
         "databases": {
             DATABASE: {
                 "title": dataset.TITLE_ZH,
@@ -93,6 +97,8 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
             }
         },
     }
+    if dataset.HOMEPAGE:
+        meta.update({"about": "wgtip", "about_url": dataset.HOMEPAGE})
     if plugin_config is not None:
         meta["plugins"] = {"wgtip": plugin_config}
     return meta

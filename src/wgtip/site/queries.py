@@ -1,9 +1,4 @@
-"""Datasette's canned queries: named, parameterised SQL over the data tables.
-
-As-of-release and changes-between-releases queries belong here once the
-release tables (issue 3: releases, provision history, changes) exist in the
-build; until then there is nothing for them to query.
-"""
+"""Datasette's canned queries: named, parameterised SQL over the data tables."""
 
 from __future__ import annotations
 
@@ -45,10 +40,33 @@ order by p.position""",
 from meetings m
 order by m.start_date, m.meeting""",
     },
+    "provisions_as_of_release": {
+        "title": "The provisions as of a release",
+        "description": "Every provision a release contains, with the text it had in that release (from provision_texts), in document order. Parameter: version, e.g. 1.0.0.",
+        "sql": """select p.provision_id, p.label, p.level, p.meeting, t.revision, t.text as text_in_release
+from provision_texts t
+join provisions p on p.provision_id = t.provision_id
+join releases r on r.version = :version
+join releases first_release on first_release.version = t.from_release
+left join releases last_release on last_release.version = t.to_release
+where first_release.release_order <= r.release_order
+  and (t.to_release is null or last_release.release_order >= r.release_order)
+order by p.position""",
+    },
+    "changes_between_releases": {
+        "title": "Changes between two releases",
+        "description": "What the releases after from_version, up to and including to_version, added, changed or removed, with old and new values and the event that caused each change (`wgtip diff` merges repeated changes of one field).",
+        "sql": """select c.change_id, c.version, c.table_name, c.row_id, c.change, c.field, c.old_value, c.new_value, c.event_seq
+from changes c
+join releases r on r.version = c.version
+where r.release_order > (select release_order from releases where version = :from_version)
+  and r.release_order <= (select release_order from releases where version = :to_version)
+order by c.change_id""",
+    },
     "search_provisions": {
         "title": "Search provisions (Chinese full text)",
-        "description": "Provisions whose text contains every word of the query (separate words with spaces: 儿童 培训 means both). escape_fts() turns the words into bigram phrases for the index.",
-        "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.text
+        "description": "Provisions whose current text contains every word of the query (separate words with spaces: 儿童 培训 means both). escape_fts() turns the words into bigram phrases for the index.",
+        "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.{search.SEARCHED_COLUMN}
 from provisions p
 where p.rowid in (select rowid from {search.SEARCH_TABLE} where {search.SEARCH_TABLE} match escape_fts(:q))
 order by p.position""",

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..build import BUILD_DIR, SQLITE_NAME, build
-from ..log import segment_files
+from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
+from ..log import read_log, segment_files
+from ..release import releases
 from ..search import SEARCH_TABLE
 from .metadata import datasette_metadata
 from .safety import SETTINGS
@@ -53,6 +54,25 @@ def needs_build(root: Path) -> bool:
         con.close()
 
 
+def unbuilt_releases(root: Path) -> list[str]:
+    """Releases in the log whose downloadable artefacts (zip, SQLite, DuckDB, SHA256SUMS) are not built yet."""
+    out = []
+    for event in releases(read_log(root)):
+        v = event.data.version
+        if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v).values()):
+            out.append(v)
+    return out
+
+
+def prepare(root: Path) -> Path:
+    """Build what the site serves (the data, every release's artefacts) if needed; write its metadata."""
+    if needs_build(root):
+        build(root)
+    for version in unbuilt_releases(root):
+        build(root, release=version)
+    return write_metadata(root)
+
+
 def write_metadata(root: Path) -> Path:
     """Generate build/site/metadata.json (from the table models and the built package)."""
     meta = datasette_metadata(root, plugin_config={"root": str(root)})
@@ -84,9 +104,7 @@ def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     root = root.resolve()
     check_port(host, port)
-    if needs_build(root):
-        build(root)
-    args = datasette_args(root, write_metadata(root), host, port)
+    args = datasette_args(root, prepare(root), host, port)
     exe = Path(sys.executable).with_name("datasette")
     sys.stdout.flush()
     os.execv(str(exe), [str(exe), *args])

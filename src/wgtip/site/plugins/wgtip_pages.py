@@ -11,6 +11,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import AsgiFileDownload, NotFound
 
 from wgtip.site import pages
+from wgtip.site.metadata import DATABASE
 
 CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
 
@@ -22,12 +23,11 @@ def _root(datasette) -> Path:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
-        root = _root(datasette)
         if view_name == "index":
-            return {"wgtip": pages.home_context(root)}
+            return {"wgtip": await pages.home_context(datasette.get_database(DATABASE), _root(datasette))}
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
-            return {"wgtip_provision": await pages.provision_context(datasette.get_database(database), pk, root)}
+            return {"wgtip_provision": await pages.provision_context(datasette.get_database(database), pk)}
         return {}
 
     return inner
@@ -35,7 +35,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
 async def download(request, datasette):
     wanted = request.url_vars["path"]
-    for d in pages.downloads(_root(datasette)):
+    releases = await pages.release_versions(datasette.get_database(DATABASE))
+    for d in pages.downloads(_root(datasette), releases):
         if d.name == wanted:
             return AsgiFileDownload(d.path, filename=d.path.name, content_type=CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"))
     raise NotFound(f"no download named {wanted}")
