@@ -336,3 +336,8 @@ def test_duckdb_is_not_queryable_live(server):
     assert all(d["path"].endswith(".sqlite") and d["is_mutable"] is False for d in dbs)
     r, _ = sql(server, "select content from read_text('/etc/hostname')")
     assert r.json()["ok"] is False
+
+
+def test_published_metadata_does_not_reveal_server_paths(server):
+    assert str(server.root) not in server.get("/-/metadata.json").text
+    assert str(server.root) not in server.get("/-/plugins.json").text

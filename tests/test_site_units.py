@@ -111,3 +111,18 @@ def test_publish_workflow_deploys_from_a_release_with_the_dockerfile():
         if line.startswith("COPY "):
             for src in line.split()[1:-1]:
                 assert (ROOT / src).exists(), src
+
+
+def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
+    import shutil
+
+    from wgtip.site.serve import needs_build
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    assert not needs_build(copy)
+    con = sqlite3.connect(copy / "build/wgtip.sqlite")
+    con.execute("drop table changes")
+    con.commit()
+    con.close()
+    assert needs_build(copy)

@@ -19,6 +19,7 @@ from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefac
 from ..log import read_log, segment_files
 from ..release import releases
 from ..search import SEARCH_TABLE
+from ..tables import TABLES, name_of
 from .metadata import datasette_metadata
 from .safety import SETTINGS
 
@@ -48,10 +49,11 @@ def needs_build(root: Path) -> bool:
     if newest > db.stat().st_mtime:
         return True
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:  # a database built before the search index existed
-        return con.execute("select count(*) from sqlite_master where name = ?", (SEARCH_TABLE,)).fetchone()[0] == 0
+    try:  # a database built by older code, before some table (or the search index) existed
+        have = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
     finally:
         con.close()
+    return not {name_of(m) for m in TABLES} | {SEARCH_TABLE} <= have
 
 
 def unbuilt_releases(root: Path) -> list[str]:
@@ -73,9 +75,14 @@ def prepare(root: Path) -> Path:
     return write_metadata(root)
 
 
+ROOT_ENV = "WGTIP_ROOT"
+"""Where the plugins find the repository: an environment variable, so that the metadata (which
+Datasette publishes at /-/metadata.json) does not reveal the server's paths and does not depend on them."""
+
+
 def write_metadata(root: Path) -> Path:
     """Generate build/site/metadata.json (from the table models and the built package)."""
-    meta = datasette_metadata(root, plugin_config={"root": str(root)})
+    meta = datasette_metadata(root, plugin_config={"root": {"$env": ROOT_ENV}})
     target = root / BUILD_DIR / SITE_DIR / "metadata.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -107,4 +114,4 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     args = datasette_args(root, prepare(root), host, port)
     exe = Path(sys.executable).with_name("datasette")
     sys.stdout.flush()
-    os.execv(str(exe), [str(exe), *args])
+    os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})
