@@ -34,3 +34,11 @@ def test_readme_mentions_every_table(table):
 @pytest.mark.parametrize("event", [cls.__name__ for cls in EVENT_TYPES])
 def test_readme_mentions_every_event_type(event):
     assert f"`{event}`" in README
+
+
+def test_generated_docs_are_current():
+    """CHANGELOG.md, CITATION.cff, .zenodo.json, docs/data-dictionary.md and docs/events.md follow the log and the models."""
+    from wgtip.generated import generated_files
+
+    for path, data in generated_files(ROOT).items():
+        assert (ROOT / path).read_bytes() == data, f"{path} is out of date: run wgtip docs"
