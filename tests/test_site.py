@@ -341,3 +341,11 @@ def test_duckdb_is_not_queryable_live(server):
 def test_published_metadata_does_not_reveal_server_paths(server):
     assert str(server.root) not in server.get("/-/metadata.json").text
     assert str(server.root) not in server.get("/-/plugins.json").text
+
+
+@pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150)])
+def test_long_searches_answer_promptly(server, query):
+    start = time.monotonic()
+    r = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"})
+    assert r.status_code == 200 and time.monotonic() - start < 5
+    assert [row["provision_id"] for row in r.json()] == expected_ids(server.root, query)
