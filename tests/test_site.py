@@ -338,6 +338,13 @@ def test_duckdb_is_not_queryable_live(server):
     assert r.json()["ok"] is False
 
 
+def test_the_sites_plugins_are_loaded_and_escape_fts_is_ours(server):
+    names = {p["name"] for p in server.get("/-/plugins.json").json()}
+    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py"} <= names
+    r, _ = sql(server, "select escape_fts('强迫劳动') as v")
+    assert r.json()["rows"] == [{"v": '"强迫 迫劳 劳动"'}]
+
+
 def test_published_metadata_does_not_reveal_server_paths(server):
     assert str(server.root) not in server.get("/-/metadata.json").text
     assert str(server.root) not in server.get("/-/plugins.json").text

@@ -126,3 +126,16 @@ def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
     con.commit()
     con.close()
     assert needs_build(copy)
+
+
+def test_a_plain_datasette_on_the_same_file_stays_plain(built):
+    """The plugins are scoped to `wgtip serve` (--plugins-dir): benchmarks with plain Datasette measure plain Datasette."""
+    import json
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("datasette"))
+    db = str(built / "build/wgtip.sqlite")
+    plugins = subprocess.run([exe, db, "--get", "/-/plugins.json"], capture_output=True, text=True, timeout=60)
+    assert plugins.returncode == 0 and json.loads(plugins.stdout) == []
+    r = subprocess.run([exe, db, "--get", "/wgtip.json?sql=select+escape_fts('强迫劳动')+as+v&_shape=array"], capture_output=True, text=True, timeout=60)
+    assert json.loads(r.stdout) == [{"v": '"强迫劳动"'}]  # Datasette's own escape_fts, not the bigram one
