@@ -356,3 +356,13 @@ def test_long_searches_answer_promptly(server, query):
     r = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"})
     assert r.status_code == 200 and time.monotonic() - start < 5
     assert [row["provision_id"] for row in r.json()] == expected_ids(server.root, query)
+
+
+def test_every_link_on_the_home_page_works(server):
+    import re
+
+    text = server.get("/").text
+    links = sorted(set(re.findall(r'href="(/[^"]*)"', text)))
+    assert any("provisions_as_of_release?version=" in link for link in links)
+    for link in links:
+        assert server.get(html.unescape(link)).status_code == 200, link

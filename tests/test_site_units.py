@@ -139,3 +139,18 @@ def test_a_plain_datasette_on_the_same_file_stays_plain(built):
     assert plugins.returncode == 0 and json.loads(plugins.stdout) == []
     r = subprocess.run([exe, db, "--get", "/wgtip.json?sql=select+escape_fts('强迫劳动')+as+v&_shape=array"], capture_output=True, text=True, timeout=60)
     assert json.loads(r.stdout) == [{"v": '"强迫劳动"'}]  # Datasette's own escape_fts, not the bigram one
+
+
+def test_the_image_has_what_prepare_only_needs(tmp_path):
+    """What the Dockerfile copies in is enough for `wgtip serve --prepare-only` (its build step)."""
+    import shutil
+
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            *sources, _ = line.split()[1:]
+            for src in sources:
+                (shutil.copytree if (ROOT / src).is_dir() else shutil.copy)(ROOT / src, tmp_path / src)
+    r = wgtip("serve", "--prepare-only", "--root", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "build/site/metadata.json").is_file()
+    assert list((tmp_path / "build/releases").glob("*/*.zip"))

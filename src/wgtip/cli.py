@@ -91,6 +91,7 @@ def schema(root: Path, check: bool) -> None:
 @click.option("--prepare-only", is_flag=True, help="Only build what the site serves (data, release artefacts) and write its metadata, then exit (for container images).")
 def serve(root: Path, port: int, host: str, prepare_only: bool) -> None:
     """Build if needed, then serve the SQLite database with Datasette (immutable, read-only) and this dataset's plugins."""
+    from .release import ReleaseError
     from .site.serve import ServeError, prepare
     from .site.serve import serve as run_serve
 
@@ -101,7 +102,7 @@ def serve(root: Path, port: int, host: str, prepare_only: bool) -> None:
             click.echo(f"wrote {prepare(root.resolve())}")
             return
         run_serve(root, host=host, port=port)
-    except (LogError, ServeError) as err:
+    except (LogError, ReleaseError, ServeError) as err:
         fail(str(err))
 
 

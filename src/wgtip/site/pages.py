@@ -95,6 +95,7 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
 
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
+    versions = await release_versions(db)
     return {
         "title": dataset.TITLE,
         "title_zh": dataset.TITLE_ZH,
@@ -104,5 +105,6 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "sources": info["sources"],
         "license": dataset.LICENSE,
         "citation": await dataset_citation(db, info["version"]),
-        "downloads": downloads(root, await release_versions(db)),
+        "releases": versions,
+        "downloads": downloads(root, versions),
     }
