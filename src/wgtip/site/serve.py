@@ -69,8 +69,10 @@ def unbuilt_releases(root: Path) -> list[str]:
 def prepare(root: Path) -> Path:
     """Build what the site serves (the data, every release's artefacts) if needed; write its metadata."""
     if needs_build(root):
+        print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
         build(root)
     for version in unbuilt_releases(root):
+        print(f"building the artefacts of release {version}", file=sys.stderr)
         build(root, release=version)
     return write_metadata(root)
 
