@@ -158,9 +158,9 @@ def cite(root: Path, provision_id: str | None, version: str | None, fmt: str) ->
 
 @main.command()
 @root_option
-@click.option("--check", is_flag=True, help="Only check that CHANGELOG.md, CITATION.cff and .zenodo.json match the log; exit 1 if not.")
+@click.option("--check", is_flag=True, help="Only check that the generated files match the log and the models; exit 1 if not.")
 def docs(root: Path, check: bool) -> None:
-    """Write CHANGELOG.md, CITATION.cff and .zenodo.json, generated from the log and the dataset metadata."""
+    """Write CHANGELOG.md, CITATION.cff, .zenodo.json, docs/data-dictionary.md and docs/events.md, generated from the log and the models."""
     from .generated import generated_files
 
     try:
@@ -174,6 +174,7 @@ def docs(root: Path, check: bool) -> None:
         click.echo("generated files match the log")
         return
     for p in stale:
+        (root / p).parent.mkdir(parents=True, exist_ok=True)
         (root / p).write_bytes(files[p])
         click.echo(f"wrote {p}")
 

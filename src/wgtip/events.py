@@ -101,8 +101,8 @@ class SourceDocumentRegisteredData(Strict):
 class MeetingHeldData(Strict):
     meeting: int = Field(ge=1, description="Ordinal of the meeting (1 for the first meeting).")
     heading: str = Field(description="The section heading exactly as printed.")
-    start_date: dt.date
-    end_date: dt.date
+    start_date: dt.date = Field(description="First day of the meeting, read from the heading.")
+    end_date: dt.date = Field(description="Last day of the meeting, read from the heading.")
     venue: str = Field(description="Venue as printed.")
     report_symbol: str | None = Field(default=None, description="Symbol of the meeting's report, where the source names one.")
     report_symbol_line: int | None = Field(default=None, ge=1, description="1-based line of the document where the report symbol is named (the rule: a paragraph citing 'the report of the meeting held on <its dates> (<symbol>)').")

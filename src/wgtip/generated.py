@@ -87,10 +87,54 @@ def zenodo_json(tables: dict[str, list[Row]]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary() -> str:
+    """Every table and column, from the one definition in tables.py."""
+    from .tables import TABLES, columns, description_of, is_log_table, name_of, primary_key, title_of
+
+    out = ["# Data dictionary", "", "Generated from `src/wgtip/tables.py` by `wgtip docs`; do not edit.", ""]
+    for model in TABLES:
+        name = name_of(model)
+        kind = "log table (not covered by a release's content hash)" if is_log_table(model) else "content table"
+        out += [f"## `{name}` — {title_of(model)} / {title_of(model, 'zh')}", "", description_of(model), "",
+                f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "",
+                "| column | type | required | references | description |", "|---|---|---|---|---|"]
+        for c in columns(model):
+            ref = f"`{c.references[0]}.{c.references[1]}`" if c.references else ""
+            out.append(f"| `{c.name}` | {c.kind} | {'yes' if not c.nullable else ''} | {ref} | {_cell(c.description)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def event_reference() -> str:
+    """Every event type and its fields, from the one definition in events.py."""
+    from .events import CURRENT_SCHEMA_VERSION, EVENT_TYPES, Envelope, schema_path
+
+    def fields(model, prefix: str = "") -> list[str]:
+        rows = []
+        for name, f in model.model_fields.items():
+            rows.append(f"| `{prefix}{name}` | {_cell(f.description or '')} |")
+        return rows
+
+    out = ["# Event types", "", "Generated from `src/wgtip/events.py` by `wgtip docs`; do not edit.", "",
+           "## The envelope every event shares", "", "| field | meaning |", "|---|---|", *fields(Envelope), ""]
+    for cls in EVENT_TYPES:
+        data_model = cls.model_fields["data"].annotation
+        out += [f"## `{cls.__name__}` (schema version {CURRENT_SCHEMA_VERSION[cls.__name__]})", "", (cls.__doc__ or "").strip(), "",
+                f"JSON Schema: [`{schema_path(cls)}`](../{schema_path(cls)})", "", "| field | meaning |", "|---|---|", *fields(data_model, "data."), ""]
+    return "\n".join(out)
+
+
 def generated_files(root: Path) -> dict[str, bytes]:
     _, tables, _ = fold_log(root)
     return {
         "CHANGELOG.md": changelog(tables).encode(),
         "CITATION.cff": citation_cff(tables).encode(),
         ".zenodo.json": zenodo_json(tables).encode(),
+        "docs/data-dictionary.md": data_dictionary().encode(),
+        "docs/events.md": event_reference().encode(),
     }

@@ -105,7 +105,10 @@ def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
 def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     """Parse and validate one event line; raise LogError naming the field."""
     try:
-        return EVENT_ADAPTER.validate_json(raw)
+        event = EVENT_ADAPTER.validate_json(raw)
+        if event.schema_version == CURRENT_SCHEMA_VERSION[event.type]:
+            return event
+        # an older (or newer) schema version: upcast or refuse, on the slow path
     except ValidationError:
         pass  # diagnose below, on the slow path
     try:
