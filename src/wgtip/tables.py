@@ -356,6 +356,7 @@ class ParallelText(SQLModel, table=True):
     __tablename__ = "provision_parallel_texts"
     __title__ = "Parallel texts (other language versions)"
     __title_zh__ = "其他语文版本文本"
+    __empty_until_recorded__ = True  # no other language version has been recorded yet
 
     parallel_id: str = Field(primary_key=True, description="Identifier: provision_id and the language tag, joined by '/'.")
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
