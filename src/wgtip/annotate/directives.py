@@ -80,7 +80,8 @@ def _asked(text: str, found: list[Mention], start: int, end: int) -> tuple[Menti
 
 
 def own_directives(text: str) -> list[Directive]:
-    """The directives in one text, in text order (subjects not yet filled in from context: direct None-like empty)."""
+    """The directives in one text, in text order. A directive whose subject is implied and not
+    found in this text keeps an empty ``direct`` and ``implied=True``; directives() fills it from the chapeau."""
     found = mentions(text)
     mt = masked(text)
     out: list[tuple[Directive, bool]] = []  # (directive, subject implied)
