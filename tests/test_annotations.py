@@ -220,3 +220,16 @@ def test_a_parallel_text_needs_another_registered_language_version(repo):
     append(repo, ev)
     result = wgtip("build", "--root", str(repo))
     assert result.returncode == 1 and "is registered as 'zh', not 'en'" in result.stderr, result.stderr
+
+
+def test_after_a_correction_annotate_appends_only_the_corrected_provision(repo):
+    assert wgtip("correct", "wgtip-m1-p4", "--find", "加紧", "--replace", "加强", "--reason", "test", "--by", "test", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo)).returncode == 0
+    result = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:01Z", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    new = [le.event for le in read_log(repo) if le.event.recorded_at.isoformat().startswith("2026-12-01T00:00:01")]
+    assert sorted(e.data.kind for e in new) == ["addressee", "reference", "strength", "theme", "topic"]
+    assert {p.provision_id for e in new for p in e.data.provisions} == {"wgtip-m1-p4"}
+    assert {p.text_revision for e in new for p in e.data.provisions} == {2}
+    assert wgtip("build", "--root", str(repo)).returncode == 0
+    again = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:02Z", "--root", str(repo))
+    assert again.returncode == 0 and "nothing to append" in again.stdout
