@@ -104,7 +104,8 @@ def build_release(root: Path, version: str) -> Built:
         out.mkdir()
         write_package(package.files, stage / "package")
         write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
-        write_sqlite(package.tables, out / names["sqlite"])
+        layout = rel.layout_of(package.event)
+        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"])
         write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
         sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))

@@ -227,3 +227,22 @@ def correct(root: Path, provision_id: str, old: str, new: str, reason: str, corr
     except (LogError, CorrectionError) as err:
         fail(str(err))
     click.echo(f"wrote {path.relative_to(root)}")
+
+
+@main.command()
+@root_option
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the events (ISO 8601 with zone).")
+def annotate(root: Path, recorded_at: str) -> None:
+    """Run the annotation rules on the current texts and append what changed as events (vocabularies, ProvisionsAnnotated)."""
+    from .annotate.record import annotation_events
+
+    try:
+        events = read_log(root)
+        new = annotation_events(events, _moment(recorded_at))
+    except LogError as err:
+        fail(str(err))
+    if not new:
+        click.echo("annotations are up to date: nothing to append")
+        return
+    paths = write_segments(root, new, prev=events[-1].hash)
+    click.echo(f"wrote {len(new)} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
