@@ -345,18 +345,27 @@ def case_stale_correction(root):
     append(root, correction(root, "wgtip-m8-p1", "这不是现在的文字"), NAME)
 
 
-RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-1.1.0.jsonl"
+def next_minor() -> str:
+    """The version after the latest release in the committed log (a new adoption needs a minor release)."""
+    versions = [tuple(map(int, json.loads(line)["data"]["version"].split("."))) for p in (ROOT / "events").rglob("*.jsonl")
+                for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line]
+    major, minor, _ = max(versions, default=(0, 0, 0))
+    return f"{major}.{minor + 1}.0"
+
+
+VERSION = next_minor()
+RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-{VERSION}.jsonl"
 
 
 def released(root) -> tuple[bytes, bytes]:
-    """A real release 1.1.0 (made by wgtip's own make_release after one new adoption) and the
+    """A real release VERSION (made by wgtip's own make_release after one new adoption) and the
     same line with the recorded SHA-256 of its first data file altered by one hex digit."""
     import datetime as dt
 
     from wgtip.release import make_release
 
     append(root, adoption(root), NAME)
-    path = make_release(root, "1.1.0", dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    path = make_release(root, VERSION, dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
     assert path.relative_to(root).as_posix() == RELEASE_FILE
     line = path.read_bytes().rstrip(b"\n")
     first = json.loads(line)["data"]["files"][0]["sha256"]
@@ -385,7 +394,7 @@ def release_mismatch() -> str:
     with tempfile.TemporaryDirectory() as tmp:
         line, tampered = released(copy_repo(Path(tmp) / "repo"))
     good, bad = json.loads(line)["data"]["files"][0], json.loads(tampered)["data"]["files"][0]
-    return (f"release 1.1.0 (event {NEXT + 1}): {good['path']} rebuilds with SHA-256 {good['sha256'][:16]}…, "
+    return (f"release {VERSION} (event {NEXT + 1}): {good['path']} rebuilds with SHA-256 {good['sha256'][:16]}…, "
             f"the release recorded {bad['sha256'][:16]}… ({good['bytes']} vs {bad['bytes']} bytes)")
 
 

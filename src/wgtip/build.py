@@ -25,6 +25,7 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .fold import FoldError, fold_versioned
 from .log import LogError, LoggedEvent, read_log
+from .search import write_index as write_search_index
 from .tables import Row
 from .writers.duckdb import write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, current_layout, package_files, write_package
@@ -71,7 +72,7 @@ def build(root: Path, release: str | None = None) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         write_package(files, tmp / "package")
-        write_sqlite(tables, tmp / SQLITE_NAME)
+        write_sqlite(tables, tmp / SQLITE_NAME, extras=(write_search_index,))
         write_duckdb(tmp / "package" / DATA_DIR, tmp / DUCKDB_NAME)
         (root / DATA_DIR).mkdir(exist_ok=True)
         # the descriptor last, so it never points at files that are not there yet
@@ -103,7 +104,8 @@ def build_release(root: Path, version: str) -> Built:
         out.mkdir()
         write_package(package.files, stage / "package")
         write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
-        write_sqlite(package.tables, out / names["sqlite"])
+        layout = rel.layout_of(package.event)
+        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"])
         write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
         sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 from . import events as ev
 from .citation import DatasetVersion
 from .log import LoggedEvent
-from .projection import history, recommendations
+from .projection import annotations, history, recommendations
 from .projection.state import FoldError, State, event_row
 from .tables import TABLES, Row, columns, name_of
 
@@ -27,6 +27,7 @@ __all__ = ["FoldError", "fold", "fold_versioned", "apply", "State"]
 APPLY: dict[str, Callable[[State, Any], None]] = {
     **recommendations.HANDLERS,
     **history.HANDLERS,
+    **annotations.HANDLERS,
 }
 missing = {cls.__name__ for cls in ev.EVENT_TYPES} - set(APPLY)
 assert not missing, f"every event type needs a projection: {missing}"
@@ -53,6 +54,7 @@ def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]],
     state = apply(events)
     records = recommendations.finish(state)
     records.update(history.finish(state))
+    records.update(annotations.finish(state))
     return {name_of(m): _rows(m, records[name_of(m)]) for m in TABLES}, state.dataset_version()
 
 

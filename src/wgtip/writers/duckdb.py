@@ -37,6 +37,8 @@ def write_duckdb(csv_dir: Path, target: Path) -> None:
     try:
         for model in TABLES:
             name = name_of(model)
+            if not (csv_dir / f"{name}.csv").is_file():
+                continue  # a past release rebuilt without a table it did not have
             con.execute(ddl(model))
             types = ", ".join(f"'{c.name}': '{DUCKDB_TYPES[c.kind]}'" for c in columns(model))
             path = str(csv_dir / f"{name}.csv").replace("'", "''")

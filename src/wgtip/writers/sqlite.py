@@ -47,6 +47,8 @@ def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra
         con.execute("PRAGMA synchronous=OFF")
         con.execute("PRAGMA foreign_keys=ON")
         for model in TABLES:
+            if name_of(model) not in tables:
+                continue  # a past release rebuilt without a table it did not have
             for stmt in ddl(model):
                 con.execute(stmt)
             name = name_of(model)
