@@ -25,7 +25,7 @@ from typing import Any, Awaitable, Callable
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
-MAX_VALUE_BYTES = 100_000
+MAX_VALUE_BYTES = 400_000
 """Largest string or blob any query may make. A response holds at most MAX_RETURNED_ROWS rows, so
 a query returning the biggest values costs at most about MAX_RETURNED_ROWS x MAX_VALUE_BYTES of memory."""
 MAX_SQL_BYTES = 100_000
