@@ -374,3 +374,18 @@ def test_every_link_on_the_home_page_works(server):
     assert any("provisions_as_of_release?version=" in link for link in links)
     for link in links:
         assert server.get(html.unescape(link)).status_code == 200, link
+
+
+def test_provisions_can_be_faceted_by_annotation(server):
+    """The annotated view's array facets count what the annotation tables hold, computed here from the CSVs."""
+    themes = read_csv(server.root, "provision_themes")
+    expected: dict[str, int] = {}
+    for theme in {(t["provision_id"], t["theme"]) for t in themes}:
+        expected[theme[1]] = expected.get(theme[1], 0) + 1
+    page = server.get("/wgtip/provisions_annotated.json", params={"_facet_array": "themes", "_size": "1"}).json()
+    got = {f["value"]: f["count"] for f in page["facet_results"]["themes"]["results"]}
+    top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[: len(got)]
+    assert got == dict(top)
+    direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
+    unodc = server.get("/wgtip/provisions_annotated.json", params={"addressees__arraycontains": "unodc", "_size": "max", "_shape": "array"}).json()
+    assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from wgtip.views import ANNOTATED_VIEW, VIEWS
 from wgtip.search import SEARCH_TABLE
 from wgtip.site import metadata as site_metadata
 from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
@@ -21,7 +22,8 @@ from wgtip.tables import TABLES, Provision, columns, description_of, name_of
 def test_metadata_describes_every_table_and_column_from_the_models():
     meta = datasette_metadata(ROOT)
     tables = meta["databases"]["wgtip"]["tables"]
-    assert set(tables) == {name_of(m) for m in TABLES} | {SEARCH_TABLE}
+    assert set(tables) == {name_of(m) for m in TABLES} | {SEARCH_TABLE} | set(VIEWS)
+    assert set(tables[ANNOTATED_VIEW]["columns"]) >= {"provision_id", "standalone_text", "addressees", "themes"}
     for model in TABLES:
         assert tables[name_of(model)]["description"] == description_of(model)
         assert tables[name_of(model)]["columns"] == {c.name: c.description for c in columns(model)}

@@ -27,6 +27,7 @@ from .fold import FoldError, fold_versioned
 from .log import LogError, LoggedEvent, read_log
 from .search import write_index as write_search_index
 from .tables import Row
+from .views import write_views
 from .writers.duckdb import write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, current_layout, package_files, write_package
 from .writers.sqlite import write_sqlite
@@ -72,7 +73,7 @@ def build(root: Path, release: str | None = None) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         write_package(files, tmp / "package")
-        write_sqlite(tables, tmp / SQLITE_NAME, extras=(write_search_index,))
+        write_sqlite(tables, tmp / SQLITE_NAME, extras=(write_search_index, write_views))
         write_duckdb(tmp / "package" / DATA_DIR, tmp / DUCKDB_NAME)
         (root / DATA_DIR).mkdir(exist_ok=True)
         # the descriptor last, so it never points at files that are not there yet

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import metadata as dataset
-from .. import search
+from .. import search, views
 from ..tables import (
-    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionTextRevision, Release, ReleaseFile, SourceDocument,
+    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
+    ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
     columns, description_of, name_of, title_of,
 )
 from .queries import canned_queries
@@ -42,6 +43,12 @@ PRESENTATION: dict[type, Presentation] = {
     ReleaseFile: Presentation(facets=("version",)),
     ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
     Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
+    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role")),
+    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
+    ProvisionTopic: Presentation(label="topic"),
+    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
+    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
+    VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
 }
 
 
@@ -81,6 +88,13 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
     # Datasette's search on the provisions page goes through the derived index (rowid = provisions' rowid)
     tables[search.SEARCHED_TABLE].update({"fts_table": search.SEARCH_TABLE, "fts_pk": "rowid", "searchmode": "escaped"})
     tables[search.SEARCH_TABLE] = {"title": "Search index (derived)", "description": search.DESCRIPTION, "hidden": True}
+    tables[views.ANNOTATED_VIEW] = {
+        "title": "Provisions with their annotations · 建议条文及标注",
+        "description": views.DESCRIPTION,
+        "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
+        "sort": "position",
+        "facets": ["meeting", "level", "adoption", {"array": "addressees"}, {"array": "strength"}, {"array": "themes"}, {"array": "reference_kinds"}],
+    }
     source = "; ".join(s["title"] for s in info["sources"])
     meta: dict[str, Any] = {
         "title": dataset.TITLE,
