@@ -10,8 +10,8 @@ SOURCE = ROOT / "sources" / "000_e7880869daa9b576.txt"
 
 
 def copy_repo(target: Path) -> Path:
-    """A copy of what a build reads (log and sources), without any outputs."""
-    for name in ("events", "sources"):
+    """A copy of what a build and verify read (log, sources, published schemas), without any outputs."""
+    for name in ("events", "sources", "schema"):
         shutil.copytree(ROOT / name, target / name)
     return target
 

@@ -246,3 +246,37 @@ def annotate(root: Path, recorded_at: str) -> None:
         return
     paths = write_segments(root, new, prev=events[-1].hash)
     click.echo(f"wrote {len(new)} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
+
+
+@main.command("check-append-only")
+@root_option
+@click.option("--base", default=None, metavar="REV", help="Check the commits since REV (BASE...HEAD, as CI does) instead of the staged changes.")
+@click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base: the revision whose log is checked.")
+def check_append_only(root: Path, base: str | None, head: str) -> None:
+    """Refuse any change to events/ other than new files, and check the resulting log (the pre-commit hook and the CI gate)."""
+    from .appendonly import GitError, check
+
+    try:
+        problems, n = check(root, base, head)
+    except GitError as err:
+        fail(str(err))
+    if problems:
+        for p in problems[:-1]:
+            click.echo(f"error: {p}", err=True)
+        fail(problems[-1])
+    click.echo(f"append-only: events/ only gains new files; the resulting log of {n} events checks out")
+
+
+@main.command()
+@root_option
+def verify(root: Path) -> None:
+    """Re-check the hash chain, every schema, every reference, every release and the committed data package; name the first problem."""
+    from .verify import VerifyError, verify as run_verify
+
+    try:
+        result = run_verify(root)
+    except VerifyError as err:
+        fail(str(err))
+    click.echo(f"verified {result.events} events, chain head {result.head}")
+    click.echo(f"  {len(result.releases)} releases rebuilt as recorded: {', '.join(result.releases) or 'none'}")
+    click.echo("  ok: " + ", ".join(result.checks))

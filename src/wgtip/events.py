@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 HEX64 = r"^[0-9a-f]{64}$"
 PROVISION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -32,6 +32,13 @@ class Occurrence(Strict):
 
     start: dt.date = Field(description="First day on which the event happened in the world.")
     end: dt.date = Field(description="Last day on which the event happened in the world (equal to start for a one-day event).")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> "Occurrence":
+        # JSON Schema cannot compare two fields; the models are the stricter check
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class SourceLocator(Strict):

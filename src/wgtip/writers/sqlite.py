@@ -14,7 +14,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
