@@ -10,8 +10,8 @@ SOURCE = ROOT / "sources" / "000_e7880869daa9b576.txt"
 
 
 def copy_repo(target: Path) -> Path:
-    """A copy of what a build reads (log and sources), without any outputs."""
-    for name in ("events", "sources"):
+    """A copy of what a build and verify read (log, sources, published schemas), without any outputs."""
+    for name in ("events", "sources", "schema"):
         shutil.copytree(ROOT / name, target / name)
     return target
 
@@ -29,3 +29,61 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture()
 def repo(tmp_path) -> Path:
     return copy_repo(tmp_path / "repo")
+
+
+class Server:
+    """A `wgtip serve` subprocess on a free port, and an HTTP client for it."""
+
+    def __init__(self, root: Path, port: int, proc) -> None:
+        self.root, self.port, self.proc = root, port, proc
+        self.url = f"http://127.0.0.1:{port}"
+
+    def get(self, path: str, **kw):
+        import httpx
+
+        kw.setdefault("timeout", 30)
+        return httpx.get(self.url + path, **kw)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`wgtip serve` on a fresh copy of the repository (it builds first: nothing is built yet)."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    root = copy_repo(tmp_path_factory.mktemp("site"))
+    port = free_port()
+    log = open(root / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    srv = Server(root, port, proc)
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"wgtip serve exited with {proc.returncode}: {(root / 'serve.log').read_text()}")
+        try:
+            if httpx.get(srv.url + "/-/versions.json", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("wgtip serve did not answer within 120 s")
+        time.sleep(0.3)
+    yield srv
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

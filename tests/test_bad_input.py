@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import append, append_raw, last_line, next_event
-from wgtip.build import build
-
 from conftest import ROOT
+from helpers import append, append_raw, last_line, next_event
+from wgtip.events import EVENT_TYPES
+from wgtip.log import MAX_LINE_BYTES, MAX_SEGMENT_BYTES
 
 LAST = last_line(ROOT)[0]
 NEXT = LAST + 1
@@ -26,13 +28,29 @@ def outputs(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def built_repo(repo) -> tuple[Path, dict[str, str]]:
-    build(repo)
+def built_repo(built, tmp_path) -> tuple[Path, dict[str, str]]:
+    """A copy of the session's built repository (log, sources and every output)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(built, repo, symlinks=True)
     return repo, outputs(repo)
 
 
-def run_build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wgtip", "build", "--root", str(root)], capture_output=True, text=True)
+def run_build(root: Path, command: str = "build") -> subprocess.CompletedProcess:
+    """The command as a user runs it: a new process, its exit status and what it prints."""
+    return subprocess.run([sys.executable, "-m", "wgtip", command, "--root", str(root)], capture_output=True, text=True)
+
+
+def run_in_process(root: Path, command: str = "build") -> tuple[int, str]:
+    """The same command through click's test runner: the same code path, without a new
+    interpreter per case (the catalogue has ~50; a subprocess each costs over a minute)."""
+    from click.testing import CliRunner
+
+    from wgtip.cli import main
+
+    result = CliRunner().invoke(main, [command, "--root", str(root)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stderr
 
 
 def adoption(root: Path, **data) -> dict:
@@ -104,34 +122,426 @@ def case_broken_chain(root):
     append(root, ev, NAME)
 
 
+def valid_line(root) -> bytes:
+    """The committed form of a valid next event (the one test_a_good_event_after_the_log_builds accepts)."""
+    return json.dumps(adoption(root), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def case_gbk_text(root):
+    append_raw(root, NAME, valid_line(root).replace("缔约国".encode(), "缔约国".encode("gbk")) + b"\n")
+
+
+def case_truncated_utf8(root):
+    line = valid_line(root)
+    cut = line.index("缔".encode()) + 2  # two of the character's three bytes
+    append_raw(root, NAME, line[:cut] + line[cut + 1:] + b"\n")
+
+
+def case_bom(root):
+    append_raw(root, NAME, b"\xef\xbb\xbf" + valid_line(root) + b"\n")
+
+
+def case_nul(root):
+    append_raw(root, NAME, valid_line(root).replace("缔约国".encode(), b"\x00") + b"\n")
+
+
+def case_escape_char(root):
+    append_raw(root, NAME, valid_line(root).replace("缔约国".encode(), b"\x1b[31m") + b"\n")
+
+
+def case_tab(root):
+    append_raw(root, NAME, valid_line(root).replace(b'"seq":', b'"seq":\t') + b"\n")
+
+
+def case_empty_file(root):
+    append_raw(root, NAME, b"")
+
+
+def huge_line(root) -> bytes:
+    ev = adoption(root)
+    ev["data"]["provisions"][0]["text"] = "缔" * (MAX_LINE_BYTES // 3 + 1)  # three bytes each in UTF-8
+    return json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def case_huge_line(root):
+    append_raw(root, NAME, huge_line(root) + b"\n")
+
+
+def case_huge_segment(root):
+    path = append_raw(root, NAME, b"")
+    with open(path, "wb") as fh:  # sparse: the size is what counts, it is refused before reading
+        fh.truncate(MAX_SEGMENT_BYTES + 1)
+
+
+def case_unknown_type(root):
+    append(root, next_event(root, "RecommendationsWithdrawn", {"meeting": 8}), NAME)
+
+
+def case_missing_type(root):
+    ev = adoption(root)
+    del ev["type"]
+    append(root, ev, NAME)
+
+
+def case_future_schema_version(root):
+    ev = adoption(root)
+    ev["schema_version"] = 2
+    append(root, ev, NAME)
+
+
+def case_extra_envelope_field(root):
+    ev = adoption(root)
+    ev["author"] = "someone"
+    append(root, ev, NAME)
+
+
+def case_extra_data_field(root):
+    append(root, adoption(root, comment="looks fine"), NAME)
+
+
+def case_bool_for_integer(root):
+    append(root, adoption(root, paragraph=True), NAME)
+
+
+def case_string_number_for_integer(root):
+    append(root, adoption(root, meeting="8"), NAME)
+
+
+def case_string_for_list(root):
+    append(root, adoption(root, provisions="wgtip-m8-p3"), NAME)
+
+
+def case_seq_zero(root):
+    ev = adoption(root)
+    ev["seq"] = 0
+    append(root, ev, NAME)
+
+
+def case_endorsement_by_meeting_not_held(root):
+    d = {"meeting": 9, "proposals_of_meeting": 3, "with_oral_amendments": False, "paragraph": 3,
+         "provisions": [{"provision_id": "wgtip-m9-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}], "endorsed": ["wgtip-m4-p46-a"]}
+    append(root, next_event(root, "ProposalsEndorsed", d), NAME)
+
+
+def case_endorsing_an_adopted_provision(root):
+    d = {"meeting": 8, "proposals_of_meeting": 3, "with_oral_amendments": False, "paragraph": 3,
+         "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}], "endorsed": ["wgtip-m8-p1"]}
+    append(root, next_event(root, "ProposalsEndorsed", d), NAME)
+
+
+def case_edited_past_event(root):
+    path = root / "events/0000/000000205-meeting-8.jsonl"
+    path.write_bytes(path.read_bytes().replace("维也纳".encode(), "日内瓦".encode(), 1))
+
+
+def case_not_jsonl(root):
+    (root / "events/0000/notes.txt").write_text("remember to add meeting 9\n")
+
+
+def case_symlink(root):
+    target = root.parent / "elsewhere.jsonl"
+    target.write_bytes(valid_line(root) + b"\n")
+    (root / "events/0000" / NAME).symlink_to(target)
+
+
+def case_crlf(root):
+    append_raw(root, NAME, valid_line(root) + b"\r\n")
+
+
+def case_blank_line(root):
+    append_raw(root, NAME, valid_line(root) + b"\n\n")
+
+
+def case_no_final_newline(root):
+    append_raw(root, NAME, valid_line(root))
+
+
+def case_json_array(root):
+    append_raw(root, NAME, b"[" + valid_line(root) + b"]\n")
+
+
+def nan_line(root) -> bytes:
+    return valid_line(root).replace(b'"paragraph":3,"provisions"', b'"paragraph":NaN,"provisions"')
+
+
+def case_nan(root):
+    append_raw(root, NAME, nan_line(root) + b"\n")
+
+
+def surrogate_line(root) -> bytes:
+    return valid_line(root).replace("缔约国".encode(), b"\\ud800")
+
+
+def case_lone_surrogate(root):
+    append_raw(root, NAME, surrogate_line(root) + b"\n")
+
+
+def case_duplicate_key(root):
+    append_raw(root, NAME, valid_line(root).replace(b'"meeting":8,', b'"meeting":9,"meeting":8,') + b"\n")
+
+
+def case_nested_duplicate_key_same_value(root):
+    line = valid_line(root)
+    assert line.count(b'"paragraph":3,"label"') == 1  # inside the provision, not the paragraph of data
+    append_raw(root, NAME, line.replace(b'"paragraph":3,"label"', b'"paragraph":3,"paragraph":3,"label"') + b"\n")
+
+
+def case_impossible_date(root):
+    ev = adoption(root)
+    ev["occurred"] = {"start": "2019-02-30", "end": "2019-02-30"}
+    append(root, ev, NAME)
+
+
+def case_occurred_end_before_start(root):
+    ev = adoption(root)
+    ev["occurred"] = {"start": "2019-09-11", "end": "2019-09-09"}
+    append(root, ev, NAME)
+
+
+def case_meeting_ends_before_it_starts(root):
+    d = {"meeting": 9, "heading": "九、第九次会议", "start_date": "2019-09-11", "end_date": "2019-09-09", "venue": "维也纳"}
+    append(root, next_event(root, "MeetingHeld", d), NAME)
+
+
+def case_recorded_at_without_zone(root):
+    ev = adoption(root)
+    ev["recorded_at"] = "2026-11-28T00:00:00"
+    append(root, ev, NAME)
+
+
+def case_bad_sha256(root):
+    ev = adoption(root)
+    ev["source"]["sha256"] = ev["source"]["sha256"].upper()
+    append(root, ev, NAME)
+
+
+def case_source_hash_mismatch(root):
+    ev = adoption(root)
+    ev["source"]["sha256"] = "0" * 64
+    append(root, ev, NAME)
+
+
+def case_unregistered_document(root):
+    ev = adoption(root)
+    ev["source"]["document"] = "wgtip-background-2020-zh"
+    append(root, ev, NAME)
+
+
+def case_bad_provision_id(root):
+    d = {"provisions": [{"provision_id": "wgtip_m8_p3", "paragraph": 3, "label": "3.", "text": "缔约国应：", "line": 10}]}
+    append(root, adoption(root, **d), NAME)
+
+
+def correction(root, provision_id: str, old_text: str) -> dict:
+    d = {"provision_id": provision_id, "old_text": old_text, "new_text": "缔约国应当：", "reason": "test", "corrected_by": "test"}
+    return next_event(root, "TextCorrected", d)
+
+
+def case_correction_of_missing_provision(root):
+    append(root, correction(root, "wgtip-m8-p99", "缔约国应："), NAME)
+
+
+def case_stale_correction(root):
+    append(root, correction(root, "wgtip-m8-p1", "这不是现在的文字"), NAME)
+
+
+def next_minor() -> str:
+    """The version after the latest release in the committed log (a new adoption needs a minor release)."""
+    versions = [tuple(map(int, json.loads(line)["data"]["version"].split("."))) for p in (ROOT / "events").rglob("*.jsonl")
+                for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line]
+    major, minor, _ = max(versions, default=(0, 0, 0))
+    return f"{major}.{minor + 1}.0"
+
+
+VERSION = next_minor()
+RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-{VERSION}.jsonl"
+
+
+def released(root) -> tuple[bytes, bytes]:
+    """A real release VERSION (made by wgtip's own make_release after one new adoption) and the
+    same line with the recorded SHA-256 of its first data file altered by one hex digit."""
+    import datetime as dt
+
+    from wgtip.release import make_release
+
+    append(root, adoption(root), NAME)
+    path = make_release(root, VERSION, dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    assert path.relative_to(root).as_posix() == RELEASE_FILE
+    line = path.read_bytes().rstrip(b"\n")
+    first = json.loads(line)["data"]["files"][0]["sha256"]
+    wrong = ("1" if first[0] == "0" else "0") + first[1:]
+    return line, line.replace(first.encode(), wrong.encode(), 1)
+
+
+def case_release_with_wrong_hash(root):
+    line, tampered = released(root)
+    (root / RELEASE_FILE).write_bytes(tampered + b"\n")
+
+
+def case_release_naming_another_head(root):
+    line, _ = released(root)
+    wrong = line.replace(f'"log_head":{{"seq":{NEXT},'.encode(), f'"log_head":{{"seq":{NEXT - 1},'.encode(), 1)
+    assert wrong != line
+    (root / RELEASE_FILE).write_bytes(wrong + b"\n")
+
+
+def release_mismatch() -> str:
+    """The message for case_release_with_wrong_hash, from the release as made (in a scratch copy)."""
+    import tempfile
+
+    from conftest import copy_repo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        line, tampered = released(copy_repo(Path(tmp) / "repo"))
+    good, bad = json.loads(line)["data"]["files"][0], json.loads(tampered)["data"]["files"][0]
+    return (f"release {VERSION} (event {NEXT + 1}): {good['path']} rebuilds with SHA-256 {good['sha256'][:16]}…, "
+            f"the release recorded {bad['sha256'][:16]}… ({good['bytes']} vs {bad['bytes']} bytes)")
+
+
+def case_lines_swapped(root):
+    first = adoption(root)
+    second = dict(first, seq=NEXT + 1)
+    append_raw(root, NAME, b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for e in (second, first)))
+
+
+def case_first_prev_not_null(root):
+    path = root / "events/0000/000000001-source-registered.jsonl"
+    path.write_bytes(path.read_bytes().replace(b'"prev":null', b'"prev":"' + b"0" * 64 + b'"', 1))
+
+
+SEGMENT_8 = "events/0000/000000205-meeting-8.jsonl"
+
+
+def committed(seq: int) -> tuple[str, bytes]:
+    """Where event ``seq`` is committed ("path:line") and its line, found by its seq (independently of the log reader)."""
+    for path in sorted((ROOT / "events").rglob("*.jsonl")):
+        for lineno, line in enumerate(path.read_bytes().split(b"\n"), 1):
+            if line and json.loads(line)["seq"] == seq:
+                return f"{path.relative_to(ROOT).as_posix()}:{lineno}", line
+    raise KeyError(seq)
+
+
+def committed_line(seq: int) -> bytes:
+    return committed(seq)[1]
+
+
+def sha12(line: bytes) -> str:
+    return hashlib.sha256(line).hexdigest()[:12]
+
+
+def char_index(line: bytes, needle: str) -> int:
+    """0-based position in characters (not bytes) of needle in a line, as JSON parsers report it."""
+    return line.decode().index(needle)
+
+
+KNOWN_TYPES = ", ".join(cls.__name__ for cls in EVENT_TYPES)  # every type, in the documented order
+HUGE = len(huge_line(ROOT))
+RELEASE_MISMATCH = release_mismatch()
+assert HUGE > MAX_LINE_BYTES
+NAN_AT = char_index(nan_line(ROOT), "NaN")
+SURROGATE_AT = char_index(surrogate_line(ROOT), "\\ud800")  # reported at the start of the escape
+EDITED_205 = committed_line(205).replace("维也纳".encode(), "日内瓦".encode(), 1)
 CASES = {
-    "invalid_json": (case_invalid_json, f"{FILE}:1: (line): not valid JSON"),
-    "invalid_utf8": (case_invalid_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 19 (0xb5)"),
+    "invalid_json": (case_invalid_json, f"{FILE}:1: (line): not valid JSON: unexpected end of data: line 1 column 22 (char 21)"),
+    "invalid_utf8": (case_invalid_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 19 (0xb5); event files are UTF-8"),
     "missing_field": (case_missing_field, f"{FILE}:1: data.venue: required field is missing"),
-    "wrong_type": (case_wrong_type, f"{FILE}:1: data.meeting: Input should be a valid integer, unable to parse string as an integer (got 'eighth')"),
-    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number {NEXT + 2} is out of sequence: expected {NEXT}"),
-    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number {LAST} repeats "),
+    "wrong_type": (case_wrong_type, f"{FILE}:1: data.meeting: Input should be a valid integer (got 'eighth')"),
+    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number {NEXT + 2} is out of sequence: expected {NEXT} (events {NEXT}..{NEXT + 1} are missing)"),
+    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number {LAST} repeats {committed(LAST)[0]}"),
     "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq {NEXT})"),
     "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq {NEXT})"),
     "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq {NEXT})"),
-    "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused"),
-    "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section"),
-    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: expected SHA-256 of event {LAST}"),
+    "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused (RecommendationsAdopted, seq {NEXT})"),
+    "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section of the source they are printed in (RecommendationsAdopted, seq {NEXT})"),
+    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: the SHA-256 of event {LAST} ({committed(LAST)[0]}) is {sha12(committed_line(LAST))}…, this event records 000000000000… (was event {LAST} edited after this one was written?)"),
+    # bytes and encoding
+    "gbk_text": (case_gbk_text, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xb5); event files are UTF-8"),
+    "truncated_utf8": (case_truncated_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xe7); event files are UTF-8"),
+    "bom": (case_bom, f"{FILE}:1: (file): starts with a UTF-8 byte-order mark; save without BOM"),
+    "nul": (case_nul, f"{FILE}:1: (line): control character U+0000 in the raw line"),
+    "escape_char": (case_escape_char, f"{FILE}:1: (line): control character U+001B in the raw line"),
+    "tab": (case_tab, f"{FILE}:1: (line): control character U+0009 in the raw line"),
+    "crlf": (case_crlf, f"{FILE}:1: (line): carriage return (\\r) found: event lines end with \\n only"),
+    "blank_line": (case_blank_line, f"{FILE}:2: (line): blank line: every line of a segment is one event"),
+    "no_final_newline": (case_no_final_newline, f"{FILE}:1: (file): last line does not end with a newline (\\n)"),
+    "empty_file": (case_empty_file, f"{FILE}: (file): empty file: a segment holds at least one event"),
+    "huge_line": (case_huge_line, f"{FILE}:1: (line): {HUGE} bytes is longer than the 1048576 bytes an event line may hold"),
+    "huge_segment": (case_huge_segment, f"{FILE}: (file): 67108865 bytes is larger than the 67108864 bytes a segment may hold; split it into several segments"),
+    # files
+    "not_jsonl": (case_not_jsonl, "events/0000/notes.txt: (file): not a segment: event files end in .jsonl"),
+    "symlink": (case_symlink, f"{FILE}: (file): is a symbolic link: segments are regular files"),
+    # JSON
+    "json_array": (case_json_array, f"{FILE}:1: (line): an event must be a JSON object, got list"),
+    "nan": (case_nan, f"{FILE}:1: (line): not valid JSON: NaN and Infinity are not JSON numbers (at character {NAN_AT + 1})"),
+    "lone_surrogate": (case_lone_surrogate, f"{FILE}:1: (line): not valid JSON: no low surrogate in string: line 1 column {SURROGATE_AT + 1} (char {SURROGATE_AT})"),
+    "duplicate_key": (case_duplicate_key, f"{FILE}:1: (line): duplicate key 'meeting' in one JSON object (readers disagree on which value counts)"),
+    "nested_duplicate_key_same_value": (case_nested_duplicate_key_same_value, f"{FILE}:1: (line): duplicate key 'paragraph' in one JSON object (readers disagree on which value counts)"),
+    # schema
+    "unknown_type": (case_unknown_type, f"{FILE}:1: type: unknown event type 'RecommendationsWithdrawn' (known: {KNOWN_TYPES})"),
+    "missing_type": (case_missing_type, f"{FILE}:1: type: required field is missing"),
+    "future_schema_version": (case_future_schema_version, f"{FILE}:1: schema_version: RecommendationsAdopted schema version 2 is newer than this software knows (1); upgrade wgtip"),
+    "extra_envelope_field": (case_extra_envelope_field, f"{FILE}:1: author: unknown field (not in the schema of this event type)"),
+    "extra_data_field": (case_extra_data_field, f"{FILE}:1: data.comment: unknown field (not in the schema of this event type)"),
+    "bool_for_integer": (case_bool_for_integer, f"{FILE}:1: data.paragraph: Input should be a valid integer (got True)"),
+    "string_number_for_integer": (case_string_number_for_integer, f"{FILE}:1: data.meeting: Input should be a valid integer (got '8')"),
+    "string_for_list": (case_string_for_list, f"{FILE}:1: data.provisions: Input should be a valid array (got 'wgtip-m8-p3')"),
+    "seq_zero": (case_seq_zero, f"{FILE}:1: seq: Input should be greater than or equal to 1 (got 0)"),
+    "impossible_date": (case_impossible_date, f"{FILE}:1: occurred.start: Input should be a valid date in the format YYYY-MM-DD, day value is outside expected range (got '2019-02-30')"),
+    "occurred_end_before_start": (case_occurred_end_before_start, f"{FILE}:1: occurred: end 2019-09-09 is before start 2019-09-11"),
+    "recorded_at_without_zone": (case_recorded_at_without_zone, f"{FILE}:1: recorded_at: Input should have timezone info (got '2026-11-28T00:00:00')"),
+    "bad_sha256": (case_bad_sha256, f"{FILE}:1: source.sha256: String should match pattern '^[0-9a-f]{{64}}$' (got '81F71297ED29495D3A78C48B66D648960C93D3D9FFDA96B5275DD0DC...)"),
+    "bad_provision_id": (case_bad_provision_id, f"{FILE}:1: data.provisions.0.provision_id: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$' (got 'wgtip_m8_p3')"),
+    # sequence and chain
+    "edited_past_event": (case_edited_past_event, f"{SEGMENT_8}:2: prev: hash chain broken: the SHA-256 of event 205 ({SEGMENT_8}:1) is {sha12(EDITED_205)}…, this event records {sha12(committed_line(205))}… (was event 205 edited after this one was written?)"),
+    "lines_swapped": (case_lines_swapped, f"{FILE}:2: seq: sequence number {NEXT} follows {NEXT + 1} on the line before: a segment holds consecutive events"),
+    "first_prev_not_null": (case_first_prev_not_null, "events/0000/000000001-source-registered.jsonl:1: prev: the first event must have prev null"),
+    # references (the fold)
+    "endorsement_by_meeting_not_held": (case_endorsement_by_meeting_not_held, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (ProposalsEndorsed, seq {NEXT})"),
+    "endorsing_an_adopted_provision": (case_endorsing_an_adopted_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m8-p1' is not a pending proposal of meeting 3 (ProposalsEndorsed, seq {NEXT})"),
+    "meeting_ends_before_it_starts": (case_meeting_ends_before_it_starts, f"{FILE}:1: data.end_date: 2019-09-09 is before start_date 2019-09-11 (MeetingHeld, seq {NEXT})"),
+    "source_hash_mismatch": (case_source_hash_mismatch, f"{FILE}:1: source.sha256: does not match the registered SHA-256 of 'wgtip-background-2019-zh' (RecommendationsAdopted, seq {NEXT})"),
+    "correction_of_missing_provision": (case_correction_of_missing_provision, f"{FILE}:1: data.provision_id: provision 'wgtip-m8-p99' does not exist (TextCorrected, seq {NEXT})"),
+    "stale_correction": (case_stale_correction, f"{FILE}:1: data.old_text: does not match the current text of 'wgtip-m8-p1' (stale correction?) (TextCorrected, seq {NEXT})"),
+    # releases: the build checks a release at the head of the log; verify checks every release and says where it is
+    "release_with_wrong_hash": (case_release_with_wrong_hash, RELEASE_MISMATCH, f"{RELEASE_FILE}:1: data.files: {RELEASE_MISMATCH}"),
+    "release_naming_another_head": (case_release_naming_another_head, f"{RELEASE_FILE}:1: data.log_head: must name the event just before the release (seq {NEXT}, the hash in prev) (ReleasePublished, seq {NEXT + 1})"),
+    "unregistered_document": (case_unregistered_document, f"{FILE}:1: source.document: document 'wgtip-background-2020-zh' has not been registered (RecommendationsAdopted, seq {NEXT})"),
 }
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(CASES) >= 30
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_stops_the_build_and_damages_nothing(built_repo, case):
     root, before = built_repo
-    make, expected = CASES[case]
+    make, expected = CASES[case][:2]
     make(root)
-    result = run_build(root)
-    assert result.returncode == 1
-    lines = result.stderr.strip().split("\n")
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: " + expected), lines[0]
+    code, stderr = run_in_process(root)
+    assert code == 1
+    assert stderr == f"error: {expected}\n"
     assert outputs(root) == before
     assert not [p for p in (root / "build").iterdir() if p.name.startswith(".tmp")], "temporary files are cleaned up"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_verify_names_the_same_first_problem(built_repo, case):
+    root, before = built_repo
+    make, expected = CASES[case][0], CASES[case][-1]
+    make(root)
+    assert run_in_process(root, "verify") == (1, f"error: {expected}\n")
+    assert outputs(root) == before
+
+
+@pytest.mark.parametrize("command", ["build", "verify"])
+def test_from_the_command_line(built_repo, command):
+    """One case as a user meets it: a new process, exit status 1, one line on stderr, nothing on stdout."""
+    root, _ = built_repo
+    make, expected = CASES["gbk_text"][:2]
+    make(root)
+    result = run_build(root, command)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {expected}\n")
 
 
 def test_a_good_event_after_the_log_builds(built_repo):
@@ -142,3 +552,10 @@ def test_a_good_event_after_the_log_builds(built_repo):
     assert result.returncode == 0, result.stderr
     assert outputs(root) != before
     assert last_line(root)[0] == NEXT
+
+
+def test_the_readme_documents_every_case():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## When the input is bad"):]
+    assert [case for case in CASES if f"`{case}`" not in table] == []
+    assert f"{HUGE} bytes is longer" in table and f"(at character {NAN_AT + 1})" in table

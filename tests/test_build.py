@@ -80,8 +80,11 @@ def test_committed_package_is_a_fresh_build(built):
 
 @pytest.mark.parametrize("model", TABLES, ids=TABLE_NAMES)
 def test_duckdb_sqlite_and_csv_hold_the_same_rows(built, model):
+    """Every data table. The SQLite file's derived search index (wgtip.search.DERIVED_TABLES) is not
+    data and is deliberately not compared; test_search checks the file holds nothing else."""
     from_csv = csv_rows(built, model)
-    assert from_csv, "every table has rows"
+    # a table documented as empty until its events are recorded (parallel texts) may be empty
+    assert from_csv or getattr(model, "__empty_until_recorded__", False), "every table has rows"
     assert sqlite_rows(built / "build/wgtip.sqlite", model) == from_csv
     assert duckdb_rows(built / "build/wgtip.duckdb", model) == from_csv
 

@@ -20,6 +20,9 @@ from wgtip.build import build, release_artefacts
 from wgtip.log import segment_files
 
 RELEASES = [json.loads(l)["data"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
+LATEST_SEQ = [json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l][-1]
+_MAJOR, _MINOR, _PATCH = (int(x) for x in RELEASES[-1]["version"].split("."))
+NEXT_PATCH, NEXT_MINOR = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}", f"{_MAJOR}.{_MINOR + 1}.0"
 
 
 def wgtip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -103,7 +106,7 @@ def test_a_release_whose_hash_does_not_match_stops_the_build(repo):
     for args in (["build", "--release", version], ["build"]):
         result = wgtip(*args, "--root", str(repo))
         assert result.returncode == 1
-        assert result.stderr.startswith(f"error: release {version} (event 213): {path} rebuilds with SHA-256 "), result.stderr
+        assert result.stderr.startswith(f"error: release {version} (event {LATEST_SEQ}): {path} rebuilds with SHA-256 "), result.stderr
         assert "the release recorded 0000000000000000…" in result.stderr
     assert not (repo / "build/releases" / version).exists()
 
@@ -193,7 +196,7 @@ def test_the_citation_column_matches_cite_without_the_hash(released):
 
 
 @pytest.mark.parametrize("version, data, message", [
-    ("1.0.2", None, "release 1.0.2 changes nothing since 1.0.1"),
+    (NEXT_PATCH, None, f"release {NEXT_PATCH} changes nothing since {RELEASES[-1]['version']}"),
     ("1.0.0", None, "1.0.0 was already released"),
 ])
 def test_release_rules(repo, version, data, message):
@@ -205,11 +208,11 @@ def test_a_patch_release_cannot_add_records(repo):
     ev = next_event(repo, "RecommendationsAdopted", {"meeting": 8, "paragraph": 3, "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "缔约国应：", "line": 10}]})
     ev["source"] = dict(ev["source"], section="八", paragraph="3", line=10)
     append(repo, ev)
-    result = wgtip("release", "1.0.2", "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    result = wgtip("release", NEXT_PATCH, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
     assert result.returncode == 1, result.stderr
-    assert result.stderr == "error: cannot release 1.0.2: data.version: release 1.0.2 adds 1 record: that needs a minor version (new records), not a patch\n"
-    result = wgtip("release", "1.1.0", "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    assert result.stderr == f"error: cannot release {NEXT_PATCH}: data.version: release {NEXT_PATCH} adds 1 record: that needs a minor version (new records), not a patch\n"
+    result = wgtip("release", NEXT_MINOR, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
     assert result.returncode == 0, result.stderr
-    assert wgtip("build", "--release", "1.1.0", "--root", str(repo)).returncode == 0
+    assert wgtip("build", "--release", NEXT_MINOR, "--root", str(repo)).returncode == 0
     assert wgtip("build", "--root", str(repo)).returncode == 0
-    assert json.loads((repo / "datapackage.json").read_text())["version"] == "1.1.0"
+    assert json.loads((repo / "datapackage.json").read_text())["version"] == NEXT_MINOR

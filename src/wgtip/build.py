@@ -28,8 +28,10 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
 from .log import LogError, LoggedEvent, iter_log, read_log
+from .search import write_index as write_search_index
 from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
+from .views import write_views
 from .writers.duckdb import DuckdbFile, write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources, write_package
 from .writers.sqlite import SqliteFile, write_sqlite
@@ -132,7 +134,7 @@ def _build_current(root: Path) -> Built:
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):
                 _check_head_release(root, head[0].event, pkg, layout)
-            db.finish()
+            db.finish(extras=(write_search_index, write_views))  # the site's search index and views
             duck.finish()
         except BaseException:
             db.close()
@@ -180,7 +182,8 @@ def build_release(root: Path, version: str) -> Built:
         out.mkdir()
         write_package(package.files, stage / "package")
         write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
-        write_sqlite(package.tables, out / names["sqlite"])
+        layout = rel.layout_of(package.event)
+        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"])
         write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
         sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))

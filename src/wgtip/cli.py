@@ -86,14 +86,23 @@ def schema(root: Path, check: bool) -> None:
 
 @main.command()
 @root_option
-@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on (127.0.0.1 only).")
-def serve(root: Path, port: int) -> None:
-    """Build if needed, then serve the SQLite database with Datasette on 127.0.0.1, read-only."""
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; keep 127.0.0.1 except inside a container (the Dockerfile uses 0.0.0.0).")
+@click.option("--prepare-only", is_flag=True, help="Only build what the site serves (data, release artefacts) and write its metadata, then exit (for container images).")
+def serve(root: Path, port: int, host: str, prepare_only: bool) -> None:
+    """Build if needed, then serve the SQLite database with Datasette (immutable, read-only) and this dataset's plugins."""
+    from .release import ReleaseError
+    from .site.serve import ServeError, prepare
     from .site.serve import serve as run_serve
 
+    if not (root / "events").is_dir():
+        fail(f"{root / 'events'} not found: run in the repository or name it with --root")
     try:
-        run_serve(root, port=port)
-    except LogError as err:
+        if prepare_only:
+            click.echo(f"wrote {prepare(root.resolve())}")
+            return
+        run_serve(root, host=host, port=port)
+    except (LogError, ReleaseError, ServeError) as err:
         fail(str(err))
 
 
@@ -218,3 +227,56 @@ def correct(root: Path, provision_id: str, old: str, new: str, reason: str, corr
     except (LogError, CorrectionError) as err:
         fail(str(err))
     click.echo(f"wrote {path.relative_to(root)}")
+
+
+@main.command()
+@root_option
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the events (ISO 8601 with zone).")
+def annotate(root: Path, recorded_at: str) -> None:
+    """Run the annotation rules on the current texts and append what changed as events (vocabularies, ProvisionsAnnotated)."""
+    from .annotate.record import annotation_events
+
+    try:
+        events = read_log(root)
+        new = annotation_events(events, _moment(recorded_at))
+    except LogError as err:
+        fail(str(err))
+    if not new:
+        click.echo("annotations are up to date: nothing to append")
+        return
+    paths = write_segments(root, new, prev=events[-1].hash)
+    click.echo(f"wrote {len(new)} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
+
+
+@main.command("check-append-only")
+@root_option
+@click.option("--base", default=None, metavar="REV", help="Check the commits since REV (BASE...HEAD, as CI does) instead of the staged changes.")
+@click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base: the revision whose log is checked.")
+def check_append_only(root: Path, base: str | None, head: str) -> None:
+    """Refuse any change to events/ other than new files, and check the resulting log (the pre-commit hook and the CI gate)."""
+    from .appendonly import GitError, check
+
+    try:
+        problems, n = check(root, base, head)
+    except GitError as err:
+        fail(str(err))
+    if problems:
+        for p in problems[:-1]:
+            click.echo(f"error: {p}", err=True)
+        fail(problems[-1])
+    click.echo(f"append-only: events/ only gains new files; the resulting log of {n} events checks out")
+
+
+@main.command()
+@root_option
+def verify(root: Path) -> None:
+    """Re-check the hash chain, every schema, every reference, every release and the committed data package; name the first problem."""
+    from .verify import VerifyError, verify as run_verify
+
+    try:
+        result = run_verify(root)
+    except VerifyError as err:
+        fail(str(err))
+    click.echo(f"verified {result.events} events, chain head {result.head}")
+    click.echo(f"  {len(result.releases)} releases rebuilt as recorded: {', '.join(result.releases) or 'none'}")
+    click.echo("  ok: " + ", ".join(result.checks))

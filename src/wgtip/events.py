@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 HEX64 = r"^[0-9a-f]{64}$"
 PROVISION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -32,6 +32,13 @@ class Occurrence(Strict):
 
     start: dt.date = Field(description="First day on which the event happened in the world.")
     end: dt.date = Field(description="Last day on which the event happened in the world (equal to start for a one-day event).")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> "Occurrence":
+        # JSON Schema cannot compare two fields; the models are the stricter check
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class SourceLocator(Strict):
@@ -197,6 +204,116 @@ class TextCorrected(Envelope):
     data: TextCorrectedData
 
 
+# --- annotations and parallel texts ---------------------------------------------
+
+
+ANNOTATION_KINDS = ("addressee", "strength", "topic", "theme", "reference")
+AnnotationKind = Literal["addressee", "strength", "topic", "theme", "reference"]
+CODE = r"^[a-z][a-z0-9_]*$"
+
+
+class Term(Strict):
+    """One term of a controlled vocabulary, labelled in English and Chinese."""
+
+    code: str = Field(pattern=CODE, description="Stable code of the term (lower-case ASCII).")
+    label: str = Field(min_length=1, description="English label.")
+    label_zh: str = Field(min_length=1, description="Chinese label.")
+    description: str = Field(min_length=1, description="What the term means and when it applies (English).")
+
+
+class VocabularyDefinedData(Strict):
+    vocabulary: str = Field(pattern=CODE, description="Code of the vocabulary (addressee, addressee_role, strength, theme, reference_kind).")
+    title: str = Field(min_length=1, description="English title.")
+    title_zh: str = Field(min_length=1, description="Chinese title.")
+    description: str = Field(min_length=1, description="What the vocabulary classifies (English).")
+    terms: tuple[Term, ...] = Field(min_length=1, description="Every term, in the vocabulary's order; a later definition of the same vocabulary replaces it.")
+
+
+class VocabularyDefined(Envelope):
+    """A controlled vocabulary used by annotations was defined (or redefined)."""
+
+    type: Literal["VocabularyDefined"]
+    data: VocabularyDefinedData
+
+
+class ReferenceTarget(Strict):
+    """What a cross-reference points to, as far as the text says and the rule could resolve."""
+
+    instrument: str | None = Field(default=None, description="For an article: protocol (the Trafficking in Persons Protocol) or convention (the Organized Crime Convention).")
+    article: str | None = Field(default=None, description="Article number as printed.")
+    paragraph: str | None = Field(default=None, description="Paragraph (款) number as printed.")
+    subparagraph: str | None = Field(default=None, description="Subparagraph (项) letter as printed.")
+    symbol: str | None = Field(default=None, description="UN document symbol, or decision/resolution number (4/4, 64/293).")
+    report_meeting: int | None = Field(default=None, ge=1, description="For a paragraph of an earlier meeting's report: the meeting's ordinal.")
+    report_paragraph: int | None = Field(default=None, ge=1, description="For a paragraph of an earlier meeting's report: the paragraph number in that report (not the compilation's numbering).")
+    resolved_provision_id: str | None = Field(default=None, pattern=PROVISION_ID, description="The provision of this dataset the reference means, where it could be resolved.")
+    resolution: str | None = Field(default=None, description="How the provision was resolved (method and evidence), or why it was not.")
+
+
+class Annotation(Strict):
+    """One value of one annotation kind on one provision, with its evidence in the text."""
+
+    value: str = Field(min_length=1, description="A vocabulary code (addressee, strength, theme, reference kind) or, for a topic, the topic phrase itself.")
+    role: str | None = Field(default=None, pattern=CODE, description="For an addressee: direct (asked to act) or indirect (the addressee is asked to request, invite or encourage it).")
+    target: str | None = Field(default=None, description="For a reference: its normalised target (Protocol art. 6 para. 2, COP decision 4/4, CTOC/COP/WG.4/2009/2, …).")
+    reference: ReferenceTarget | None = Field(default=None, description="For a reference: its parts and resolution.")
+    cue: str | None = Field(default=None, description="The rule's cue that fired (the modal wording for a strength, the keyword for a theme).")
+    evidence: str | None = Field(default=None, description="The text the annotation rests on, exactly as in the evidence provision's text; null when there is none (a fallback).")
+    start: int | None = Field(default=None, ge=0, description="Character offset of the evidence in the evidence provision's annotated text (0-based).")
+    end: int | None = Field(default=None, ge=0, description="Character offset just after the evidence.")
+    inherited_from: str | None = Field(default=None, pattern=PROVISION_ID, description="The chapeau (or item) whose text holds the evidence, when the provision inherits the value from it; null when the evidence is in its own text.")
+
+
+class ProvisionAnnotations(Strict):
+    provision_id: str = Field(pattern=PROVISION_ID, description="The annotated provision.")
+    text_revision: int = Field(ge=1, description="Revision of the provision's text that was read (1 = as printed; see provision_texts); evidence offsets refer to it.")
+    annotations: tuple[Annotation, ...] = Field(description="Every value of this kind for the provision; empty when there is none. Replaces earlier annotations of this kind for the provision.")
+
+
+class ProvisionsAnnotatedData(Strict):
+    kind: AnnotationKind = Field(description="The annotation kind: addressee, strength, topic, theme or reference.")
+    annotator: str = Field(min_length=1, description="The rule (module) that made the annotations, or the person.")
+    annotator_version: str = Field(min_length=1, description="Version of the rule (changes whenever its output may change).")
+    provisions: tuple[ProvisionAnnotations, ...] = Field(min_length=1, description="The annotated provisions, in document order.")
+
+
+class ProvisionsAnnotated(Envelope):
+    """A rule (or a person) annotated a batch of provisions with one kind of annotation."""
+
+    type: Literal["ProvisionsAnnotated"]
+    data: ProvisionsAnnotatedData
+
+
+class AnnotationCorrectedData(Strict):
+    kind: AnnotationKind = Field(description="The annotation kind corrected.")
+    provision: ProvisionAnnotations = Field(description="The provision and its complete corrected annotations of this kind.")
+    reason: str = Field(min_length=1, description="Why the earlier annotation was wrong.")
+    corrected_by: str = Field(min_length=1, description="Who made the correction.")
+
+
+class AnnotationCorrected(Envelope):
+    """A person corrected the annotations of one kind on one provision."""
+
+    type: Literal["AnnotationCorrected"]
+    data: AnnotationCorrectedData
+
+
+class ParallelTextRecordedData(Strict):
+    provision_id: str = Field(pattern=PROVISION_ID, description="The provision this text is a version of.")
+    document: str = Field(pattern=PROVISION_ID, description="The registered source document (another language version of the same paper) the text is printed in.")
+    language: str = Field(min_length=2, description="BCP 47 language tag of the text; must equal the document's registered language.")
+    label: str = Field(min_length=1, description="The label exactly as printed in that version.")
+    text: str = Field(min_length=1, description="The provision's words exactly as printed in that version, without label and footnote markers.")
+    line: int = Field(ge=1, description="1-based line of the text in that document file.")
+
+
+class ParallelTextRecorded(Envelope):
+    """The text of a provision in another language version of the source was recorded (never translated by us)."""
+
+    type: Literal["ParallelTextRecorded"]
+    data: ParallelTextRecordedData
+
+
 SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 
 
@@ -237,6 +354,10 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     ProposalsEndorsed,
     TextCorrected,
     ReleasePublished,
+    VocabularyDefined,
+    ProvisionsAnnotated,
+    AnnotationCorrected,
+    ParallelTextRecorded,
 )
 """Every event type, in the order they are documented."""
 

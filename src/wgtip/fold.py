@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import events as ev
 from .citation import DatasetVersion
 from .log import LoggedEvent
-from .projection import history, recommendations
+from .projection import annotations, history, recommendations
 from .projection.state import FoldError, Record, State, event_row
 from .tables import TABLES, Row, columns, name_of
 from .tables import Event as EventRow
@@ -29,6 +29,7 @@ __all__ = ["FoldError", "Folder", "fold", "fold_versioned", "apply", "State"]
 APPLY: dict[str, Callable[[State, Any], None]] = {
     **recommendations.HANDLERS,
     **history.HANDLERS,
+    **annotations.HANDLERS,
 }
 missing = {cls.__name__ for cls in ev.EVENT_TYPES} - set(APPLY)
 assert not missing, f"every event type needs a projection: {missing}"
@@ -39,10 +40,23 @@ def apply(events: Iterable[LoggedEvent]) -> State:
     state = State()
     for le in events:
         state.events.append(event_row(le))
-        state.seq = le.event.seq
-        APPLY[le.event.type](state, le.event)
-        history.note_event(state, le.event)
+        _step(state, le)
     return state
+
+
+def _step(state: State, le: LoggedEvent) -> None:
+    """Apply one event: the one definition both ``apply`` and ``Folder`` use."""
+    state.seq = le.event.seq
+    APPLY[le.event.type](state, le.event)
+    history.note_event(state, le.event)
+
+
+def _records(state: State) -> dict[str, Iterable[Any]]:
+    """Every table's records, in output order, once every event is applied."""
+    records = recommendations.finish(state)
+    records.update(history.finish(state))
+    records.update(annotations.finish(state))
+    return records
 
 
 def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
@@ -62,17 +76,13 @@ class Folder:
         self.names = [c.name for c in columns(EventRow)]
 
     def apply(self, le: LoggedEvent) -> Row:
-        state = self.state
-        state.seq = le.event.seq
-        APPLY[le.event.type](state, le.event)
-        history.note_event(state, le.event)
+        _step(self.state, le)
         row = event_row(le)
         return tuple(row[n] for n in self.names)
 
     def finish(self) -> tuple[dict[str, Iterable[Row]], DatasetVersion]:
         """Every table but ``events``, as row iterators in ``TABLES`` order (consume each once, in order)."""
-        records = recommendations.finish(self.state)
-        records.update(history.finish(self.state))
+        records = _records(self.state)
         return {name_of(m): _lazy_rows(m, records[name_of(m)]) for m in TABLES if m is not EventRow}, self.state.dataset_version()
 
 
@@ -87,8 +97,7 @@ def _lazy_rows(model: Any, records: Iterable[Any]) -> Iterator[Row]:
 def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]], DatasetVersion]:
     """Project the events, in sequence order, onto every table; with the dataset version they make."""
     state = apply(events)
-    records = recommendations.finish(state)
-    records.update(history.finish(state))
+    records = _records(state)
     return {name_of(m): _rows(m, records[name_of(m)]) for m in TABLES}, state.dataset_version()
 
 

@@ -17,6 +17,7 @@ and what is wrong (``LogError``).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,12 @@ from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, Envelope
 from .upcast import upcast
 
 BLOCK = 100_000
+MAX_LINE_BYTES = 1 << 20
+"""Largest event line accepted (1 MiB). The largest event of the source is
+under 20 KB; a line far beyond that is a mistake (a pasted document, a
+runaway generator), and refusing it keeps memory use bounded."""
+MAX_SEGMENT_BYTES = 64 << 20
+"""Largest segment file accepted (64 MiB), checked before the file is read."""
 _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F))  # deleted by translate: leaves only control bytes
 EVENTS_DIR = "events"
@@ -80,7 +87,7 @@ def segment_files(root: Path) -> list[Path]:
     base = root / EVENTS_DIR
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.name != ".gitkeep" and p.name != "README.md")
+    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and p.name != ".gitkeep" and p.name != "README.md")
 
 
 def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
@@ -93,6 +100,8 @@ def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     msg = err["msg"]
     if err["type"] == "missing":
         msg = "required field is missing"
+    elif err["type"] == "value_error":
+        msg = str(err["ctx"]["error"])  # our own checks' messages, said once
     elif err["type"] == "extra_forbidden":
         msg = "unknown field (not in the schema of this event type)"
     elif "input" in err and err["type"] not in ("model_type",):
@@ -103,10 +112,49 @@ def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
     return field, msg
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    seen = dict(pairs)
+    if len(seen) != len(pairs):
+        keys = [k for k, _ in pairs]
+        raise _DuplicateKey(next(k for k in keys if keys.count(k) > 1))
+    return seen
+
+
+def _check_duplicate_keys(raw: bytes, path: str, lineno: int) -> None:
+    """orjson and pydantic silently keep the last of two equal keys; other JSON
+    readers keep the first. An event must mean the same to every reader."""
+    try:
+        if orjson.dumps(orjson.loads(raw)) == raw:
+            # the committed form (encode_event) round-trips byte for byte, which a line with a
+            # repeated key cannot: twice as fast as the check below, for almost every line
+            return
+    except orjson.JSONDecodeError:
+        return  # not JSON at all: reported below with orjson's message
+    try:
+        json.loads(raw, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as dup:
+        raise LogError(path, lineno, "(line)", f"duplicate key {dup.args[0]!r} in one JSON object (readers disagree on which value counts)") from None
+    except ValueError:
+        pass  # not JSON at all: reported below with orjson's message
+
+
+def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+    rest = raw.decode("utf-8", "replace")[exc.pos:exc.pos + 9].lstrip("-")  # pos counts characters
+    if rest.startswith(("NaN", "Infinity")):
+        return f"not valid JSON: NaN and Infinity are not JSON numbers (at character {exc.pos + 1})"
+    return f"not valid JSON: {exc}"
+
+
 def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     """Parse and validate one event line; raise LogError naming the field."""
+    _check_duplicate_keys(raw, path, lineno)
     try:
-        event = EVENT_ADAPTER.validate_json(raw)
+        # strict: JSON true is not the integer 1 and "8" is not the meeting 8 (dates are ISO strings in JSON all the same)
+        event = EVENT_ADAPTER.validate_json(raw, strict=True)
         if event.schema_version == CURRENT_SCHEMA_VERSION[event.type]:
             return event
         # an older (or newer) schema version: upcast or refuse, on the slow path
@@ -115,7 +163,7 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise LogError(path, lineno, "(line)", f"not valid JSON: {exc}") from None
+        raise LogError(path, lineno, "(line)", _json_error(raw, exc)) from None
     if not isinstance(obj, dict):
         raise LogError(path, lineno, "(line)", f"an event must be a JSON object, got {type(obj).__name__}")
     etype = obj.get("type")
@@ -131,7 +179,8 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
     if isinstance(version, int) and not isinstance(version, bool) and 1 <= version < current:
         obj = upcast(obj)
     try:
-        return BY_NAME[etype].model_validate(obj)
+        # JSON mode, as on the fast path: strict about types, yet dates are ISO strings
+        return BY_NAME[etype].model_validate_json(orjson.dumps(obj), strict=True)
     except ValidationError as exc:
         field, msg = _describe_validation_error(exc)
         raise LogError(path, lineno, field, msg) from None
@@ -139,6 +188,11 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
 
 def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
     """Read one segment file: bytes-level checks first, then each line."""
+    if path.is_symlink():
+        raise LogError(rel, None, "(file)", "is a symbolic link: segments are regular files")
+    size = path.stat().st_size
+    if size > MAX_SEGMENT_BYTES:
+        raise LogError(rel, None, "(file)", f"{size} bytes is larger than the {MAX_SEGMENT_BYTES} bytes a segment may hold; split it into several segments")
     raw = path.read_bytes()
     if not raw:
         raise LogError(rel, None, "(file)", "empty file: a segment holds at least one event")
@@ -161,10 +215,17 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
         if ch == "\r":
             raise LogError(rel, lineno, "(line)", "carriage return (\\r) found: event lines end with \\n only")
         raise LogError(rel, lineno, "(line)", f"control character U+{ord(ch):04X} in the raw line")
+    previous: int | None = None
     for lineno, line in enumerate(raw[:-1].split(b"\n"), 1):
         if not line.strip():
             raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
+        if len(line) > MAX_LINE_BYTES:
+            raise LogError(rel, lineno, "(line)", f"{len(line)} bytes is longer than the {MAX_LINE_BYTES} bytes an event line may hold")
         event = parse_line(line, rel, lineno)
+        # a segment is a run of consecutive events: lines swapped or moved inside a file are caught here
+        if previous is not None and event.seq != previous + 1:
+            raise LogError(rel, lineno, "seq", f"sequence number {event.seq} follows {previous} on the line before: a segment holds consecutive events")
+        previous = event.seq
         # pydantic's own serializer (compact, UTF-8, fields in model order) gives the same text as
         # orjson over model_dump(mode="json") at a fraction of the cost; test_build pins the bytes
         data_json = event.data.model_dump_json()  # type: ignore[attr-defined]
@@ -220,7 +281,7 @@ def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
         if ev.event.prev != want:
             if prev is None:
                 raise LogError(ev.path, ev.line, "prev", "the first event must have prev null")
-            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: expected SHA-256 of event {prev.seq} ({want[:12]}…), got {str(ev.event.prev)[:12]}… (was a past event edited?)")
+            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after this one was written?)")
         prev = ev
     return ordered
 

@@ -207,7 +207,171 @@ class Change(SQLModel, table=True):
     event_seq: int = Field(foreign_key="events.seq", description="The event that caused the change (the last one, if several did).")
 
 
-TABLES: tuple[type[SQLModel], ...] = (Event, SourceDocument, Meeting, Provision, FootnoteRow, Release, ReleaseFile, ProvisionTextRevision, Change)
+# --- annotations (issue 6) -----------------------------------------------------------
+# Annotations are made by rules (or people) and recorded as ProvisionsAnnotated /
+# AnnotationCorrected events; each row names its annotator and the evidence, so a
+# reader can check it against the text. Offsets count characters of the annotated
+# text revision of the evidence provision (its own, or the chapeau's if inherited).
+
+
+class Vocabulary(SQLModel, table=True):
+    """The controlled vocabularies of the annotations (VocabularyDefined events), with English and Chinese titles."""
+
+    __tablename__ = "vocabularies"
+    __title__ = "Vocabularies"
+    __title_zh__ = "受控词表"
+
+    vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.")
+    title: str = Field(description="English title.")
+    title_zh: str = Field(description="Chinese title.")
+    description: str = Field(description="What the vocabulary classifies (English).")
+    terms: int = Field(description="Number of terms.")
+    event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).")
+
+
+class VocabularyTerm(SQLModel, table=True):
+    """One row per term of each vocabulary, with English and Chinese labels."""
+
+    __tablename__ = "vocabulary_terms"
+    __title__ = "Vocabulary terms"
+    __title_zh__ = "词表术语"
+
+    vocabulary: str = Field(primary_key=True, foreign_key="vocabularies.vocabulary", description="The vocabulary.")
+    code: str = Field(primary_key=True, description="Code of the term, as used in the annotation tables.")
+    position: int = Field(description="Order of the term in its vocabulary (1, 2, …).")
+    label: str = Field(description="English label.")
+    label_zh: str = Field(description="Chinese label.")
+    description: str = Field(description="What the term means and when it applies (English).")
+
+
+class ProvisionAddressee(SQLModel, table=True):
+    """Who each provision asks to act (or to be asked), with the words that say so."""
+
+    __tablename__ = "provision_addressees"
+    __title__ = "Addressees"
+    __title_zh__ = "建议对象"
+
+    addressee_id: str = Field(primary_key=True, description="Identifier: provision_id, the addressee code and the role, joined by '/'.")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
+    addressee: str = Field(description="Who (a code of vocabulary_terms where vocabulary = 'addressee').")
+    role: str = Field(description="direct (asked to act) or indirect (the direct addressee is asked to request, invite or encourage it); vocabulary addressee_role.")
+    evidence: str = Field(description="The words naming the addressee (or, for 'unspecified', the modal cue), exactly as in the evidence text.")
+    span_start: int = Field(description="Character offset of the evidence in the evidence text (0-based).")
+    span_end: int = Field(description="Character offset just after the evidence.")
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose text holds the evidence, when an item inherits its addressee (for example from '缔约国应当：'); empty when the evidence is in the provision's own text.")
+    text_revision: int = Field(description="Revision of the provision's text that was annotated (see provision_texts.revision).")
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+
+
+class ProvisionStrength(SQLModel, table=True):
+    """The modal force of each provision's wording (should, should consider, may, …), with the cue and its span."""
+
+    __tablename__ = "provision_strength"
+    __title__ = "Strength of wording"
+    __title_zh__ = "措辞强度"
+
+    strength_id: str = Field(primary_key=True, description="Identifier: provision_id and the strength code, joined by '/'.")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
+    strength: str = Field(description="The modal force (a code of vocabulary_terms where vocabulary = 'strength'); a provision with two directives has two rows.")
+    cue: Optional[str] = Field(default=None, description="The wording that carries the force (应当, 应当考虑, 鼓励, 工作组建议缔约方会议审议…); empty for 'none'.")
+    evidence: Optional[str] = Field(default=None, description="The cue as it stands in the evidence text (equal to cue); empty for 'none'.")
+    span_start: Optional[int] = Field(default=None, description="Character offset of the cue in the evidence text.")
+    span_end: Optional[int] = Field(default=None, description="Character offset just after the cue.")
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose cue the item inherits (the item completes its sentence); empty when the cue is in the provision's own text.")
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+
+
+class ProvisionTopic(SQLModel, table=True):
+    """The explicit topic phrase of a provision ('关于…，'), where its text (or its chapeau's) states one."""
+
+    __tablename__ = "provision_topics"
+    __title__ = "Topic phrases"
+    __title_zh__ = "主题短语"
+
+    provision_id: str = Field(primary_key=True, foreign_key="provisions.provision_id", description="The provision.")
+    topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.")
+    evidence: str = Field(description="The whole phrase '关于…，' as printed.")
+    span_start: int = Field(description="Character offset of the evidence in the evidence text.")
+    span_end: int = Field(description="Character offset just after the evidence.")
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau that states the topic, when an item inherits it.")
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+
+
+class ProvisionTheme(SQLModel, table=True):
+    """Themes of each provision from the theme vocabulary; every provision has at least one."""
+
+    __tablename__ = "provision_themes"
+    __title__ = "Themes"
+    __title_zh__ = "专题"
+
+    theme_id: str = Field(primary_key=True, description="Identifier: provision_id and the theme code, joined by '/'.")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
+    theme: str = Field(description="The theme (a code of vocabulary_terms where vocabulary = 'theme').")
+    cue: Optional[str] = Field(default=None, description="How the rule assigned it: keyword (its own words), chapeau (its chapeau's words), items (a chapeau's items' words) or fallback (no keyword anywhere: implementation).")
+    evidence: Optional[str] = Field(default=None, description="The words that matched, exactly as in the evidence text; empty for a theme taken from items or a fallback.")
+    span_start: Optional[int] = Field(default=None, description="Character offset of the evidence in the evidence text.")
+    span_end: Optional[int] = Field(default=None, description="Character offset just after the evidence.")
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau (or, for a chapeau, the item) whose text holds the evidence, if not the provision's own.")
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+
+
+class ProvisionReference(SQLModel, table=True):
+    """Cross-references in the text: articles of the Protocol and the Convention, UN document symbols, decisions and resolutions, earlier recommendations, other titled documents."""
+
+    __tablename__ = "provision_references"
+    __title__ = "Cross-references"
+    __title_zh__ = "交叉引用"
+
+    reference_id: str = Field(primary_key=True, description="Identifier: provision_id, '/ref/' and the reference's number in the provision (1, 2, …).")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision whose text makes the reference.")
+    kind: str = Field(description="The kind of target (a code of vocabulary_terms where vocabulary = 'reference_kind').")
+    target: str = Field(description="Normalised target: 'Protocol art. 6 para. 2', 'Convention art. 26 para. 3', 'COP decision 4/4', 'GA resolution 64/293', 'CTOC/COP/WG.4/2009/2', 'meeting 1 report para. 17', or a document title.")
+    instrument: Optional[str] = Field(default=None, description="For an article: protocol or convention.")
+    article: Optional[str] = Field(default=None, description="Article number as printed.")
+    paragraph: Optional[str] = Field(default=None, description="Paragraph (款) number as printed.")
+    subparagraph: Optional[str] = Field(default=None, description="Subparagraph (项) letter as printed.")
+    symbol: Optional[str] = Field(default=None, description="UN document symbol, or decision/resolution number.")
+    report_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For a paragraph of an earlier meeting's report: that meeting.")
+    report_paragraph: Optional[int] = Field(default=None, description="For a paragraph of an earlier meeting's report: its number in the report (the report's numbering is not the compilation's).")
+    resolved_provision_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The provision of this dataset the reference means, where it was resolved.")
+    resolution: Optional[str] = Field(default=None, description="How it was resolved (method and evidence), or why not.")
+    evidence: str = Field(description="The referring words exactly as in the text.")
+    span_start: int = Field(description="Character offset of the evidence in the provision's annotated text.")
+    span_end: int = Field(description="Character offset just after the evidence.")
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+
+
+class ParallelText(SQLModel, table=True):
+    """The text of a provision in another language version of the same paper (ParallelTextRecorded events; none recorded yet)."""
+
+    __tablename__ = "provision_parallel_texts"
+    __title__ = "Parallel texts (other language versions)"
+    __title_zh__ = "其他语文版本文本"
+    __empty_until_recorded__ = True  # no other language version has been recorded yet
+
+    parallel_id: str = Field(primary_key=True, description="Identifier: provision_id and the language tag, joined by '/'.")
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
+    language: str = Field(description="BCP 47 language tag of the text.")
+    document: str = Field(foreign_key="source_documents.document", description="The registered document (that language's version of the paper) the text is printed in.")
+    label: str = Field(description="The label exactly as printed in that version.")
+    text: str = Field(description="The text exactly as printed in that version (never a translation made by this project).")
+    source_line: int = Field(description="1-based line of the text in that document file.")
+    event_seq: int = Field(foreign_key="events.seq", description="The ParallelTextRecorded event.")
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Event, SourceDocument, Meeting, Provision, FootnoteRow, Release, ReleaseFile, ProvisionTextRevision, Change,
+    Vocabulary, VocabularyTerm, ProvisionAddressee, ProvisionStrength, ProvisionTopic, ProvisionTheme, ProvisionReference, ParallelText,
+)
 """Every table, each after the tables it references."""
 
 

@@ -77,6 +77,11 @@ class State:
     pending: dict[tuple[str, str, str | None], dict[str, Any]] = field(default_factory=dict)
     """Changes since the last release, by (table, row, field); field None for an added row."""
     events_since_release: int = 0
+    vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """vocabulary code -> its definition (the latest VocabularyDefined event)."""
+    annotations: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """(kind, provision_id) -> the current annotations of that kind: annotator, text revision, values, event."""
+    parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def dataset_version(self) -> DatasetVersion:
         """The version a build of this state is: the last release, or a build after it that says so."""
@@ -102,6 +107,17 @@ def record_changed(state: State, table: str, row_id: str, column: str, old: str,
     first = state.pending.get(key)
     old = first["old_value"] if first else old
     state.pending[key] = ChangeRecord(table_name=table, row_id=row_id, change="changed", field=column, old_value=old, new_value=new, event_seq=state.seq)
+
+
+def record_removed(state: State, table: str, row_id: str, value: str | None) -> None:
+    if state.pending.pop((table, row_id, None), None) is not None:
+        # added and removed before any release: no release ever had it
+        for key in [k for k in state.pending if k[0] == table and k[1] == row_id]:
+            del state.pending[key]
+        return
+    for key in [k for k in state.pending if k[0] == table and k[1] == row_id]:
+        del state.pending[key]
+    state.pending[(table, row_id, "")] = dict(table_name=table, row_id=row_id, change="removed", field=None, old_value=value, new_value=None, event_seq=state.seq)
 
 
 def utc_text(moment: dt.datetime) -> str:

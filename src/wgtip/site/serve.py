@@ -1,36 +1,119 @@
-"""Serve the built SQLite database with Datasette, read-only and immutable, on localhost."""
+"""`wgtip serve`: build if needed, write Datasette's metadata, then run Datasette on the SQLite
+database, immutable (read-only), on 127.0.0.1, with this package's plugins and templates.
+
+The plugins are loaded with --plugins-dir for this server only, so a plain
+`datasette build/wgtip.sqlite` (for benchmarks) stays plain.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
-from ..build import BUILD_DIR, SQLITE_NAME, build
-from ..log import segment_files
+from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
+from ..log import read_log, segment_files
+from ..release import releases
+from ..search import SEARCH_TABLE
+from ..tables import TABLES, name_of
+from .metadata import datasette_metadata
+from .safety import SETTINGS
+
+HERE = Path(__file__).resolve().parent
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"
+SITE_DIR = "site"
+
+
+class ServeError(Exception):
+    """A reason the site cannot start, in one line."""
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise ServeError(f"cannot listen on {host}:{port}: {err.strerror} (choose another with --port)") from None
 
 
 def needs_build(root: Path) -> bool:
     db = root / BUILD_DIR / SQLITE_NAME
-    if not db.is_file():
+    if not db.is_file() or not (root / "datapackage.json").is_file():
         return True
     newest = max((p.stat().st_mtime for p in segment_files(root)), default=0)
-    return newest > db.stat().st_mtime
+    if newest > db.stat().st_mtime:
+        return True
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:  # a database built by older code, before some table (or the search index) existed
+        have = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
+    finally:
+        con.close()
+    return not {name_of(m) for m in TABLES} | {SEARCH_TABLE} <= have
 
 
-def datasette_args(root: Path, host: str, port: int) -> list[str]:
-    db = root / BUILD_DIR / SQLITE_NAME
-    return [
-        "serve", "--immutable", str(db), "--host", host, "--port", str(port),
-        "--setting", "sql_time_limit_ms", "1000",
-        "--setting", "max_returned_rows", "1000",
-        "--setting", "allow_download", "on",
+def unbuilt_releases(root: Path) -> list[str]:
+    """Releases in the log whose downloadable artefacts (zip, SQLite, DuckDB, SHA256SUMS) are not built yet."""
+    out = []
+    for event in releases(read_log(root)):
+        v = event.data.version
+        if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v).values()):
+            out.append(v)
+    return out
+
+
+def prepare(root: Path) -> Path:
+    """Build what the site serves (the data, every release's artefacts) if needed; write its metadata."""
+    if needs_build(root):
+        print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
+        build(root)
+    for version in unbuilt_releases(root):
+        print(f"building the artefacts of release {version}", file=sys.stderr)
+        build(root, release=version)
+    return write_metadata(root)
+
+
+ROOT_ENV = "WGTIP_ROOT"
+"""Where the plugins find the repository: an environment variable, so that the metadata (which
+Datasette publishes at /-/metadata.json) does not reveal the server's paths and does not depend on them."""
+
+
+def write_metadata(root: Path) -> Path:
+    """Generate build/site/metadata.json (from the table models and the built package)."""
+    meta = datasette_metadata(root, plugin_config={"root": {"$env": ROOT_ENV}})
+    target = root / BUILD_DIR / SITE_DIR / "metadata.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str]:
+    args = [
+        "serve", "--immutable", str(root / BUILD_DIR / SQLITE_NAME),
+        "--host", host, "--port", str(port),
+        "--metadata", str(metadata),
+        "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
     ]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, _setting(value)]
+    return args
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    if needs_build(root):
-        build(root)
-    args = datasette_args(root, host, port)
+    root = root.resolve()
+    check_port(host, port)
+    args = datasette_args(root, prepare(root), host, port)
     exe = Path(sys.executable).with_name("datasette")
-    os.execv(str(exe), [str(exe), *args])
+    sys.stdout.flush()
+    os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})

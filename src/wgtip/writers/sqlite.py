@@ -14,7 +14,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -82,6 +81,8 @@ def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra
     db = SqliteFile(target)
     try:
         for model in TABLES:
+            if name_of(model) not in tables:
+                continue  # a past release rebuilt without a table it did not have
             db.write(model, tables[name_of(model)])
     except BaseException:
         db.close()

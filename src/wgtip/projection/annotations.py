@@ -1,0 +1,205 @@
+"""Projection of annotations, vocabularies and parallel texts.
+
+An annotation event carries, for one kind and each provision of its batch,
+the complete set of values; it replaces what earlier events said about that
+kind on that provision (so a later rule version or a person's
+``AnnotationCorrected`` supersedes it). Row changes are recorded in
+``state.pending`` like any other table's, so releases publish them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import events as ev
+from .state import FoldError, State, record_added, record_changed, record_removed
+
+TABLE_OF_KIND = {
+    "addressee": "provision_addressees",
+    "strength": "provision_strength",
+    "topic": "provision_topics",
+    "theme": "provision_themes",
+    "reference": "provision_references",
+}
+VOCABULARY_OF_KIND = {"addressee": "addressee", "strength": "strength", "theme": "theme", "reference": "reference_kind"}
+ROLE_VOCABULARY = "addressee_role"
+
+
+def _summary(row: dict[str, Any]) -> str:
+    """The value shown in the changes table for an added or removed annotation row."""
+    for key in ("addressee", "strength", "theme", "topic", "target", "label", "title"):
+        if key in row and row[key] is not None:
+            return str(row[key])
+    return ""
+
+
+def _replace_rows(state: State, table: str, old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> None:
+    for rid in sorted(old.keys() - new.keys()):
+        record_removed(state, table, rid, _summary(old[rid]))
+    for rid in sorted(new.keys()):
+        if rid not in old:
+            record_added(state, table, rid, _summary(new[rid]))
+            continue
+        for col in sorted(new[rid]):
+            if col != "event_seq" and old[rid].get(col) != new[rid][col]:
+                record_changed(state, table, rid, col, _text(old[rid].get(col)), _text(new[rid][col]))
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v)
+
+
+# --- vocabularies -----------------------------------------------------------------
+
+
+def _vocabulary_rows(d: ev.VocabularyDefinedData, seq: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    head = dict(vocabulary=d.vocabulary, title=d.title, title_zh=d.title_zh, description=d.description, terms=len(d.terms), event_seq=seq)
+    terms = {
+        f"{d.vocabulary}/{t.code}": dict(vocabulary=d.vocabulary, code=t.code, position=i, label=t.label, label_zh=t.label_zh, description=t.description)
+        for i, t in enumerate(d.terms, 1)
+    }
+    return head, terms
+
+
+def _vocabulary_defined(state: State, e: ev.VocabularyDefined) -> None:
+    d = e.data
+    codes = [t.code for t in d.terms]
+    if len(set(codes)) != len(codes):
+        raise FoldError(e.seq, "data.terms", f"vocabulary {d.vocabulary!r} defines a code twice")
+    head, terms = _vocabulary_rows(d, e.seq)
+    old = state.vocabularies.get(d.vocabulary)
+    if old is None:
+        record_added(state, "vocabularies", d.vocabulary, d.title)
+    else:
+        _replace_rows(state, "vocabularies", {d.vocabulary: old["head"]}, {d.vocabulary: head})
+    _replace_rows(state, "vocabulary_terms", old["terms"] if old else {}, terms)
+    state.vocabularies[d.vocabulary] = dict(head=head, terms=terms, codes=set(codes))
+
+
+# --- annotations ------------------------------------------------------------------------
+
+
+def _rows(kind: str, pid: str, revision: int, annotator: str, seq: int, values: tuple[ev.Annotation, ...]) -> dict[str, dict[str, Any]]:
+    common = dict(provision_id=pid, text_revision=revision, annotator=annotator, event_seq=seq)
+    span = lambda a: dict(evidence=a.evidence, span_start=a.start, span_end=a.end, inherited_from=a.inherited_from)  # noqa: E731
+    out: dict[str, dict[str, Any]] = {}
+    for i, a in enumerate(values, 1):
+        if kind == "addressee":
+            out[f"{pid}/{a.value}/{a.role}"] = dict(addressee_id=f"{pid}/{a.value}/{a.role}", addressee=a.value, role=a.role, **span(a), **common)
+        elif kind == "strength":
+            out[f"{pid}/{a.value}"] = dict(strength_id=f"{pid}/{a.value}", strength=a.value, cue=a.cue, **span(a), **common)
+        elif kind == "topic":
+            out[pid] = dict(topic=a.value, **span(a), **common)
+        elif kind == "theme":
+            out[f"{pid}/{a.value}"] = dict(theme_id=f"{pid}/{a.value}", theme=a.value, cue=a.cue, **span(a), **common)
+        else:
+            r = a.reference or ev.ReferenceTarget()
+            out[f"{pid}/ref/{i}"] = dict(
+                reference_id=f"{pid}/ref/{i}", kind=a.value, target=a.target, instrument=r.instrument, article=r.article,
+                paragraph=r.paragraph, subparagraph=r.subparagraph, symbol=r.symbol, report_meeting=r.report_meeting,
+                report_paragraph=r.report_paragraph, resolved_provision_id=r.resolved_provision_id, resolution=r.resolution,
+                evidence=a.evidence, span_start=a.start, span_end=a.end, **common,
+            )
+    return out
+
+
+def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotations) -> None:
+    revisions = state.texts.get(p.provision_id)
+    if revisions is None:
+        raise FoldError(seq, f"{where}.provision_id", f"provision {p.provision_id!r} does not exist")
+    if p.text_revision != len(revisions):
+        raise FoldError(seq, f"{where}.text_revision", f"{p.provision_id} is at text revision {len(revisions)}; annotations are made on the current text")
+    vocabulary = VOCABULARY_OF_KIND.get(kind)
+    seen: set[str] = set()
+    for j, a in enumerate(p.annotations):
+        at = f"{where}.annotations.{j}"
+        if vocabulary is not None:
+            if vocabulary not in state.vocabularies:
+                raise FoldError(seq, f"{at}.value", f"vocabulary {vocabulary!r} is not defined (no VocabularyDefined event before this one)")
+            if a.value not in state.vocabularies[vocabulary]["codes"]:
+                raise FoldError(seq, f"{at}.value", f"{a.value!r} is not a term of vocabulary {vocabulary!r}")
+        if kind == "addressee" and (a.role is None or a.role not in state.vocabularies.get(ROLE_VOCABULARY, {}).get("codes", set())):
+            raise FoldError(seq, f"{at}.role", f"an addressee needs a role of vocabulary {ROLE_VOCABULARY!r}")
+        if kind == "reference" and not a.target:
+            raise FoldError(seq, f"{at}.target", "a reference needs a target")
+        key = f"{a.value}/{a.role}" if kind != "reference" else str(j)
+        if key in seen:
+            raise FoldError(seq, f"{at}.value", f"{a.value!r} is given twice for {p.provision_id}")
+        seen.add(key)
+        if a.evidence is not None:
+            holder = a.inherited_from or p.provision_id
+            if holder not in state.texts:
+                raise FoldError(seq, f"{at}.inherited_from", f"provision {holder!r} does not exist")
+            text = state.texts[holder][-1]["text"]
+            if a.start is None or a.end is None or text[a.start : a.end] != a.evidence:
+                raise FoldError(seq, f"{at}.evidence", f"{a.evidence!r} does not stand at [{a.start}:{a.end}] of the current text of {holder}")
+        if kind == "reference" and a.reference and a.reference.resolved_provision_id and a.reference.resolved_provision_id not in state.provisions:
+            raise FoldError(seq, f"{at}.reference.resolved_provision_id", f"provision {a.reference.resolved_provision_id!r} does not exist")
+
+
+def _annotate(state: State, seq: int, where: str, kind: str, annotator: str, p: ev.ProvisionAnnotations) -> None:
+    _check(state, seq, where, kind, p)
+    key = (kind, p.provision_id)
+    old = state.annotations.get(key)
+    new = _rows(kind, p.provision_id, p.text_revision, annotator, seq, p.annotations)
+    _replace_rows(state, TABLE_OF_KIND[kind], old["rows"] if old else {}, new)
+    state.annotations[key] = dict(annotator=annotator, values=p.annotations, text_revision=p.text_revision, rows=new)
+
+
+def _provisions_annotated(state: State, e: ev.ProvisionsAnnotated) -> None:
+    d = e.data
+    annotator = f"rule {d.annotator} v{d.annotator_version}"
+    ids = [p.provision_id for p in d.provisions]
+    if len(set(ids)) != len(ids):
+        raise FoldError(e.seq, "data.provisions", "a provision is annotated twice in one batch")
+    for i, p in enumerate(d.provisions):
+        _annotate(state, e.seq, f"data.provisions.{i}", d.kind, annotator, p)
+
+
+def _annotation_corrected(state: State, e: ev.AnnotationCorrected) -> None:
+    d = e.data
+    if (d.kind, d.provision.provision_id) not in state.annotations:
+        raise FoldError(e.seq, "data.provision.provision_id", f"{d.provision.provision_id} has no {d.kind} annotations to correct")
+    _annotate(state, e.seq, "data.provision", d.kind, f"person {d.corrected_by}", d.provision)
+
+
+# --- parallel texts -------------------------------------------------------------------------
+
+
+def _parallel_text_recorded(state: State, e: ev.ParallelTextRecorded) -> None:
+    d = e.data
+    if d.provision_id not in state.provisions:
+        raise FoldError(e.seq, "data.provision_id", f"provision {d.provision_id!r} does not exist")
+    doc = state.documents.get(d.document)
+    if doc is None:
+        raise FoldError(e.seq, "data.document", f"document {d.document!r} has not been registered")
+    if doc["language"] != d.language:
+        raise FoldError(e.seq, "data.language", f"document {d.document!r} is registered as {doc['language']!r}, not {d.language!r}")
+    if d.document == state.provisions[d.provision_id]["source_document"]:
+        raise FoldError(e.seq, "data.document", "a parallel text comes from another language version, not the document the provision was imported from")
+    rid = f"{d.provision_id}/{d.language}"
+    row = dict(parallel_id=rid, provision_id=d.provision_id, language=d.language, document=d.document, label=d.label, text=d.text, source_line=d.line, event_seq=e.seq)
+    old = state.parallel_texts.get(rid)
+    _replace_rows(state, "provision_parallel_texts", {rid: old} if old else {}, {rid: row})
+    state.parallel_texts[rid] = row
+
+
+HANDLERS: dict[str, Callable[[State, Any], None]] = {
+    "VocabularyDefined": _vocabulary_defined,
+    "ProvisionsAnnotated": _provisions_annotated,
+    "AnnotationCorrected": _annotation_corrected,
+    "ParallelTextRecorded": _parallel_text_recorded,
+}
+
+
+def finish(state: State) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the annotation tables, in document order (run after recommendations.finish, which sets positions)."""
+    position = {pid: p["position"] for pid, p in state.provisions.items()}
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_OF_KIND.values()}
+    for (kind, pid), entry in sorted(state.annotations.items(), key=lambda kv: (position[kv[0][1]], kv[0][0])):
+        out[TABLE_OF_KIND[kind]].extend(entry["rows"].values())
+    vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
+    out["vocabularies"] = [v["head"] for v in vocabularies]
+    out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]
+    out["provision_parallel_texts"] = sorted(state.parallel_texts.values(), key=lambda r: (position[r["provision_id"]], r["language"]))
+    return out

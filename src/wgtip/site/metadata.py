@@ -1,0 +1,118 @@
+"""Datasette's metadata, generated: tables and columns from src/wgtip/tables.py, the dataset from
+src/wgtip/metadata.py, the version and sources from the built datapackage.json.
+
+Only presentation choices live here (which columns to facet on, the label
+column shown for a foreign key, the default sort); each names columns of the
+models and is checked against them, so a renamed column fails loudly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import metadata as dataset
+from .. import search, views
+from ..tables import (
+    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
+    ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
+    columns, description_of, name_of, title_of,
+)
+from .queries import canned_queries
+
+DATABASE = "wgtip"
+"""Datasette names the database after the file's stem (build/wgtip.sqlite)."""
+
+
+@dataclass(frozen=True)
+class Presentation:
+    label: str | None = None
+    sort: str | None = None
+    facets: tuple[str, ...] = ()
+
+
+PRESENTATION: dict[type, Presentation] = {
+    Provision: Presentation(label="label", sort="position", facets=("meeting", "level", "adoption")),
+    Meeting: Presentation(label="heading", sort="meeting"),
+    FootnoteRow: Presentation(label="marker"),
+    SourceDocument: Presentation(label="title"),
+    Event: Presentation(label="type", sort="seq", facets=("type",)),
+    Release: Presentation(label="version", sort="release_order"),
+    ReleaseFile: Presentation(facets=("version",)),
+    ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
+    Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
+    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role")),
+    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
+    ProvisionTopic: Presentation(label="topic"),
+    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
+    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
+    VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
+}
+
+
+def package_info(root: Path) -> dict[str, Any]:
+    """What the site shows of the built package: version and sources (datapackage.json is the record)."""
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return {"version": desc["version"], "sources": desc.get("sources", [])}
+
+
+def _check(model: type, names: list[str | None]) -> None:
+    known = {c.name for c in columns(model)}
+    for n in names:
+        if n is not None and n not in known:
+            raise ValueError(f"site presentation of {name_of(model)} names unknown column {n!r}")
+
+
+def table_metadata(model: type) -> dict[str, Any]:
+    p = PRESENTATION.get(model, Presentation())
+    _check(model, [p.label, p.sort, *p.facets])
+    out: dict[str, Any] = {
+        "title": f"{title_of(model)} · {title_of(model, 'zh')}",
+        "description": description_of(model),
+        "columns": {c.name: c.description for c in columns(model)},
+    }
+    if p.label:
+        out["label_column"] = p.label
+    if p.sort:
+        out["sort"] = p.sort
+    if p.facets:
+        out["facets"] = list(p.facets)
+    return out
+
+
+def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) -> dict[str, Any]:
+    info = package_info(root)
+    tables = {name_of(m): table_metadata(m) for m in TABLES}
+    # Datasette's search on the provisions page goes through the derived index (rowid = provisions' rowid)
+    tables[search.SEARCHED_TABLE].update({"fts_table": search.SEARCH_TABLE, "fts_pk": "rowid", "searchmode": "escaped"})
+    tables[search.SEARCH_TABLE] = {"title": "Search index (derived)", "description": search.DESCRIPTION, "hidden": True}
+    tables[views.ANNOTATED_VIEW] = {
+        "title": "Provisions with their annotations · 建议条文及标注",
+        "description": views.DESCRIPTION,
+        "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
+        "sort": "position",
+        "facets": ["meeting", "level", "adoption", {"array": "addressees"}, {"array": "strength"}, {"array": "themes"}, {"array": "reference_kinds"}],
+    }
+    source = "; ".join(s["title"] for s in info["sources"])
+    meta: dict[str, Any] = {
+        "title": dataset.TITLE,
+        "description": f"{dataset.DESCRIPTION} Version {info['version']}.",
+        "license": dataset.LICENSE["title"],
+        "license_url": dataset.LICENSE["path"],
+        "source": source,
+        "databases": {
+            DATABASE: {
+                "title": dataset.TITLE_ZH,
+                "description": dataset.DESCRIPTION_ZH,
+                "tables": tables,
+                "queries": canned_queries(),
+            }
+        },
+    }
+    if dataset.HOMEPAGE:
+        meta.update({"about": "wgtip", "about_url": dataset.HOMEPAGE})
+    if plugin_config is not None:
+        meta["plugins"] = {"wgtip": plugin_config}
+    return meta

@@ -1,0 +1,110 @@
+"""What the site's own pages show beyond Datasette's: the home page's facts about the dataset,
+a provision's context (parent, children, footnotes, citation) and the downloadable files.
+
+Citations are not composed here: the provision's comes from its `citation`
+column, the dataset's from wgtip.citation, as `wgtip cite` gives them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import citation
+from .. import metadata as dataset
+from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
+from ..tables import TABLES, name_of
+from ..writers.package import DATA_DIR, DESCRIPTOR
+from .metadata import package_info
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str  # path under /-/downloads/
+    path: Path
+    what: str
+
+
+def downloads(root: Path, releases: list[str] = ()) -> list[Download]:
+    """The files offered for download, each by a fixed name (nothing else under the root is reachable):
+    the current build, its package file by file, and the artefacts of each release (newest first)."""
+    out = [
+        Download(DUCKDB_NAME, root / BUILD_DIR / DUCKDB_NAME, "DuckDB database (same rows as the SQLite database)"),
+        Download(SQLITE_NAME, root / BUILD_DIR / SQLITE_NAME, "SQLite database (with the search index)"),
+        Download(DESCRIPTOR, root / DESCRIPTOR, "Frictionless data package descriptor (sizes and SHA-256 of every CSV)"),
+    ]
+    out += [Download(f"{DATA_DIR}/{name_of(m)}.csv", root / DATA_DIR / f"{name_of(m)}.csv", f"CSV of table {name_of(m)}") for m in TABLES]
+    what = {"zip": "zipped data package", "sqlite": "SQLite database", "duckdb": "DuckDB database", "sums": "SHA-256 checksums of the other files"}
+    for version in reversed(list(releases)):
+        for key, file in release_artefacts(version).items():
+            rel = f"{RELEASES_DIR}/{version}/{file}"
+            out.append(Download(rel, root / BUILD_DIR / rel, f"release {version}: {what[key]}"))
+    return [d for d in out if d.path.is_file()]
+
+
+def locator(p: dict[str, Any]) -> str:
+    """Paragraph, item and sub-item for display: para. 46 (j) (vi)."""
+    return f"para. {p['paragraph']}" + "".join(f" ({x})" for x in (p.get("item"), p.get("subitem")) if x)
+
+
+async def release_versions(db: Any) -> list[str]:
+    return [r["version"] for r in (await db.execute("select version from releases order by release_order")).rows]
+
+
+async def dataset_citation(db: Any, version: str) -> str:
+    """The dataset's citation for the version being served (a release's date and digest, when it is one)."""
+    rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
+    if rows:
+        v = citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
+    else:
+        v = citation.DatasetVersion(version, None)
+    return citation.dataset_text(v)
+
+
+async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
+    """Everything the provision row page shows besides the row itself."""
+    rows = [dict(r) for r in (await db.execute("select * from provisions where provision_id = :id", {"id": provision_id})).rows]
+    if not rows:
+        return None
+    p = rows[0]
+    parent = None
+    if p.get("parent_id"):
+        parent = [dict(r) for r in (await db.execute(
+            "select provision_id, label, current_text from provisions where provision_id = :id", {"id": p["parent_id"]})).rows][0]
+    children = [dict(r) for r in (await db.execute(
+        "select provision_id, label, current_text from provisions where parent_id = :id order by position", {"id": provision_id})).rows]
+    footnotes = [dict(r) for r in (await db.execute(
+        "select footnote_id, marker, text from footnotes where provision_id = :id order by number", {"id": provision_id})).rows]
+    revisions = [dict(r) for r in (await db.execute(
+        "select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision",
+        {"id": provision_id})).rows]
+    meeting = [dict(r) for r in (await db.execute("select heading from meetings where meeting = :m", {"m": p["meeting"]})).rows]
+    return {
+        "provision": p,
+        "parent": parent,
+        "children": children,
+        "footnotes": footnotes,
+        "revisions": revisions if len(revisions) > 1 else [],
+        "meeting_heading": meeting[0]["heading"] if meeting else None,
+        "locator": locator(p),
+        "citation": p.get("citation"),
+    }
+
+
+async def home_context(db: Any, root: Path) -> dict[str, Any]:
+    info = package_info(root)
+    versions = await release_versions(db)
+    return {
+        "title": dataset.TITLE,
+        "title_zh": dataset.TITLE_ZH,
+        "description": dataset.DESCRIPTION,
+        "description_zh": dataset.DESCRIPTION_ZH,
+        "version": info["version"],
+        "sources": info["sources"],
+        "license": dataset.LICENSE,
+        "citation": await dataset_citation(db, info["version"]),
+        "releases": versions,
+        "downloads": downloads(root, versions),
+    }

@@ -1,0 +1,47 @@
+"""Datasette plugin (loaded only by `wgtip serve`): the home page's dataset facts, provision row pages
+with parent, children, footnotes and citation, and /-/downloads/ for the DuckDB file and the data package.
+
+The repository root comes from the plugin configuration that `wgtip serve` writes into the metadata.
+"""
+
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+from datasette.utils.asgi import AsgiFileDownload, NotFound
+
+from wgtip.site import pages
+from wgtip.site.metadata import DATABASE
+
+CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
+
+
+def _root(datasette) -> Path:
+    return Path((datasette.plugin_config("wgtip") or {})["root"])
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    async def inner():
+        if view_name == "index":
+            return {"wgtip": await pages.home_context(datasette.get_database(DATABASE), _root(datasette))}
+        if view_name == "row" and table == "provisions" and request is not None:
+            pk = tilde_decode(request.url_vars["pks"])
+            return {"wgtip_provision": await pages.provision_context(datasette.get_database(database), pk)}
+        return {}
+
+    return inner
+
+
+async def download(request, datasette):
+    wanted = request.url_vars["path"]
+    releases = await pages.release_versions(datasette.get_database(DATABASE))
+    for d in pages.downloads(_root(datasette), releases):
+        if d.name == wanted:
+            return AsgiFileDownload(d.path, filename=d.path.name, content_type=CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"))
+    raise NotFound(f"no download named {wanted}")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/downloads/(?P<path>.+)$", download)]

@@ -1,0 +1,233 @@
+"""Annotations: rules reproduce the committed events, quality against the gold, the fold's checks."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from helpers import append, next_event
+from wgtip.annotate import evaluate as ev_mod
+from wgtip.annotate.record import annotation_events
+from wgtip.events import Annotation
+from wgtip.log import chain, read_log
+
+ANNOTATION_TYPES = {"VocabularyDefined", "ProvisionsAnnotated"}
+
+
+def wgtip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wgtip", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def _first_annotation_run(events):
+    start = next(i for i, le in enumerate(events) if le.event.type in ANNOTATION_TYPES)
+    end = start
+    while end < len(events) and events[end].event.type in ANNOTATION_TYPES and events[end].event.recorded_at == events[start].event.recorded_at:
+        end += 1
+    return start, end
+
+
+def test_the_rules_reproduce_the_committed_annotation_events():
+    events = read_log(ROOT)
+    start, end = _first_annotation_run(events)
+    produced = annotation_events(events[:start], events[start].event.recorded_at)
+    lines = chain([e for _, e in produced], events[start - 1].hash)
+    committed = events[start:end]
+    assert len(lines) == len(committed)
+    for (event, line), le in zip(lines, committed):
+        raw = (ROOT / le.path).read_bytes().splitlines()[le.line - 1]
+        assert line == raw, f"{le.path}:{le.line}"
+    slugs = [slug for slug, _ in produced]
+    assert [Path(le.path).name.split("-", 1)[1].removesuffix(".jsonl") for le in committed if le.line == 1] == list(dict.fromkeys(slugs))
+
+
+def test_annotate_on_an_up_to_date_log_appends_nothing(tmp_path):
+    import datetime as dt
+
+    assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)) == []
+
+
+# --- quality against the hand-made gold -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scores():
+    scores, errors, resolution = ev_mod.evaluate(ROOT)
+    return {s.kind: s for s in scores}, errors, resolution
+
+
+@pytest.mark.parametrize("kind", ["addressee", "strength"])
+def test_addressees_and_strength_reach_095_against_the_gold(scores, kind):
+    s = scores[0][kind]
+    assert s.precision >= 0.95 and s.recall >= 0.95, (s, [e for e in scores[1] if e.startswith(kind)])
+
+
+def test_the_gold_covers_every_meeting_and_level_and_the_hard_cases():
+    gold = ev_mod.load_gold(ROOT)
+    assert len(gold) >= 60
+    sections = {pid.split("-")[1] for pid in gold}
+    assert sections == {"m1", "m2", "m4", "m5", "m6", "m7", "m8"}  # the third meeting adopted nothing of its own
+    levels = {len(pid.split("-")) for pid in gold}
+    assert levels == {3, 4, 5}  # paragraphs, items, sub-items
+    roles = {tuple(a) for g in gold.values() for a in g["addressees"]}
+    for needed in [("unodc", "indirect"), ("states", "direct"), ("member_states", "direct"), ("secretariat", "direct"), ("un_entities", "direct"), ("conference", "direct")]:
+        assert needed in roles
+
+
+def test_the_evaluator_counts_a_wrong_answer(scores):
+    gold = ev_mod.load_gold(ROOT)
+    corpus = ev_mod.corpus_of(ROOT)
+    result = dict(ev_mod.run_rules(corpus)["addressee"])
+    result["wgtip-m1-p5-a"] = (Annotation(value="secretariat", role="direct"),)
+    s, errors = ev_mod.score("addressee", gold, result)
+    assert s.precision < scores[0]["addressee"].precision and s.recall < scores[0]["addressee"].recall
+    assert any("wgtip-m1-p5-a" in e for e in errors)
+
+
+def test_the_evaluate_script_prints_precision_and_recall():
+    out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0
+    for kind in ev_mod.KINDS:
+        assert any(line.startswith(kind) for line in out.stdout.splitlines()), out.stdout
+
+
+# --- the tables -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def db(built):
+    return sqlite3.connect(built / "build/wgtip.sqlite")
+
+
+def test_every_provision_has_a_theme_and_a_strength(db):
+    assert db.execute("select count(*) from provisions where provision_id not in (select provision_id from provision_themes)").fetchone()[0] == 0
+    assert db.execute("select count(*) from provisions where provision_id not in (select provision_id from provision_strength)").fetchone()[0] == 0
+
+
+def test_an_item_inherits_the_addressee_of_its_chapeau(db):
+    row = db.execute("select addressee, role, evidence, inherited_from from provision_addressees where provision_id = 'wgtip-m1-p5-a'").fetchall()
+    assert row == [("states_parties", "direct", "缔约国", "wgtip-m1-p5")]
+    # the evidence stands where the row says, in the chapeau's text
+    text, start, end = db.execute(
+        "select p.current_text, a.span_start, a.span_end from provision_addressees a join provisions p on p.provision_id = a.inherited_from where a.provision_id = 'wgtip-m1-p5-a'"
+    ).fetchone()
+    assert text[start:end] == "缔约国"
+
+
+def test_every_evidence_span_holds_its_evidence(db):
+    for table in ("provision_addressees", "provision_strength", "provision_topics", "provision_themes"):
+        rows = db.execute(
+            f"select a.evidence, a.span_start, a.span_end, p.current_text from {table} a join provisions p on p.provision_id = coalesce(a.inherited_from, a.provision_id) where a.evidence is not null"
+        ).fetchall()
+        assert rows and all(text[s:e] == ev for ev, s, e, text in rows), table
+    rows = db.execute("select r.evidence, r.span_start, r.span_end, p.current_text from provision_references r join provisions p using (provision_id)").fetchall()
+    assert rows and all(text[s:e] == ev for ev, s, e, text in rows)
+
+
+def test_vocabularies_have_english_and_chinese_labels(db):
+    assert db.execute("select count(*) from vocabulary_terms where label = '' or label_zh = ''").fetchone()[0] == 0
+    codes = {r[0] for r in db.execute("select code from vocabulary_terms where vocabulary = 'theme'")}
+    assert {"prevention", "protection", "prosecution", "partnership", "consent", "non_punishment", "organ_removal"} <= codes
+    used = {r[0] for r in db.execute("select theme from provision_themes")}
+    assert used <= codes
+
+
+def test_the_readme_lists_every_vocabulary_term_with_both_labels():
+    from wgtip.annotate.vocabularies import VOCABULARIES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for v in VOCABULARIES:
+        assert f"**`{v.vocabulary}`** — {v.title} / {v.title_zh}" in readme
+        for t in v.terms:
+            assert f"| `{t.code}` | {t.label} | {t.label_zh} |" in readme, t.code
+
+
+def test_a_report_paragraph_is_resolved_to_the_provision_it_means(db):
+    row = db.execute("select report_meeting, report_paragraph, resolved_provision_id, resolution from provision_references where provision_id = 'wgtip-m2-p43'").fetchone()
+    assert row[:3] == (1, 12, "wgtip-m1-p11") and "offset -1" in row[3]
+
+
+README_QUERIES = {
+    "unodc": ("""select a.provision_id, a.role, p.current_text from provision_addressees a join provisions p using (provision_id)
+where a.addressee = 'unodc' order by p.position""", "wgtip-m2-p15"),
+    "non_punishment": ("""select t.provision_id, p.current_text from provision_themes t join provisions p using (provision_id)
+where t.theme = 'non_punishment' order by p.position""", "wgtip-m5-p35"),
+    "article_6": ("""select r.provision_id, r.target, r.evidence from provision_references r
+where r.kind = 'protocol_article' and r.article = '6' order by r.provision_id""", "wgtip-m4-p46-c"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(README_QUERIES))
+def test_the_readme_queries_answer(db, name):
+    sql, expected = README_QUERIES[name]
+    assert sql in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert expected in {r[0] for r in db.execute(sql).fetchall()}
+
+
+# --- the fold's checks ---------------------------------------------------------------------------------
+
+
+def _annotation(repo: Path, provision: dict, kind: str = "addressee") -> dict:
+    return next_event(repo, "ProvisionsAnnotated", {"kind": kind, "annotator": "test", "annotator_version": "1", "provisions": [provision]})
+
+
+def test_evidence_that_is_not_in_the_text_is_refused(repo):
+    ev = _annotation(repo, {"provision_id": "wgtip-m1-p5", "text_revision": 1, "annotations": [{"value": "secretariat", "role": "direct", "evidence": "秘书处", "start": 0, "end": 3}]})
+    append(repo, ev)
+    result = wgtip("build", "--root", str(repo))
+    assert result.returncode == 1
+    assert "'秘书处' does not stand at [0:3] of the current text of wgtip-m1-p5" in result.stderr, result.stderr
+
+
+def test_a_value_outside_the_vocabulary_is_refused(repo):
+    ev = _annotation(repo, {"provision_id": "wgtip-m1-p5", "text_revision": 1, "annotations": [{"value": "everyone", "role": "direct", "evidence": "缔约国", "start": 0, "end": 3}]})
+    append(repo, ev)
+    result = wgtip("build", "--root", str(repo))
+    assert result.returncode == 1 and "'everyone' is not a term of vocabulary 'addressee'" in result.stderr, result.stderr
+
+
+def test_annotations_of_a_stale_text_revision_are_refused(repo):
+    ev = _annotation(repo, {"provision_id": "wgtip-m1-p6", "text_revision": 1, "annotations": []}, kind="topic")
+    append(repo, ev)
+    result = wgtip("build", "--root", str(repo))
+    assert result.returncode == 1 and "wgtip-m1-p6 is at text revision 2" in result.stderr, result.stderr
+
+
+def test_a_correction_replaces_the_annotation_and_is_a_change(repo):
+    ev = next_event(repo, "AnnotationCorrected", {
+        "kind": "addressee",
+        "provision": {"provision_id": "wgtip-m1-p5", "text_revision": 1, "annotations": [{"value": "states", "role": "direct", "evidence": "缔约国", "start": 0, "end": 3}]},
+        "reason": "test", "corrected_by": "a reviewer",
+    })
+    append(repo, ev)
+    from wgtip.build import build
+
+    build(repo)
+    con = sqlite3.connect(repo / "build/wgtip.sqlite")
+    assert con.execute("select addressee, annotator from provision_addressees where provision_id = 'wgtip-m1-p5'").fetchall() == [("states", "person a reviewer")]
+    changes = set(con.execute("select row_id, change from changes where version is null and table_name = 'provision_addressees' and row_id like 'wgtip-m1-p5/%'").fetchall())
+    assert changes == {("wgtip-m1-p5/states/direct", "added"), ("wgtip-m1-p5/states_parties/direct", "removed")}
+
+
+def test_a_parallel_text_needs_another_registered_language_version(repo):
+    ev = next_event(repo, "ParallelTextRecorded", {"provision_id": "wgtip-m1-p5", "document": "wgtip-background-2019-zh", "language": "en", "label": "5.", "text": "x", "line": 1})
+    append(repo, ev)
+    result = wgtip("build", "--root", str(repo))
+    assert result.returncode == 1 and "is registered as 'zh', not 'en'" in result.stderr, result.stderr
+
+
+def test_after_a_correction_annotate_appends_only_the_corrected_provision(repo):
+    assert wgtip("correct", "wgtip-m1-p4", "--find", "加紧", "--replace", "加强", "--reason", "test", "--by", "test", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo)).returncode == 0
+    result = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:01Z", "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    new = [le.event for le in read_log(repo) if le.event.recorded_at.isoformat().startswith("2026-12-01T00:00:01")]
+    assert sorted(e.data.kind for e in new) == ["addressee", "reference", "strength", "theme", "topic"]
+    assert {p.provision_id for e in new for p in e.data.provisions} == {"wgtip-m1-p4"}
+    assert {p.text_revision for e in new for p in e.data.provisions} == {2}
+    assert wgtip("build", "--root", str(repo)).returncode == 0
+    again = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:02Z", "--root", str(repo))
+    assert again.returncode == 0 and "nothing to append" in again.stdout

@@ -1,0 +1,113 @@
+"""The site as a person sees it: headless Chromium (Debian's chromium + chromium-driver) against `wgtip serve`.
+
+Screenshots go to tests/screenshots/ (ignored by git). A missing browser is a
+failure, not a skip: `./dev test` and .ci/run install it.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} missing: install the Debian packages chromium and chromium-driver (./dev test does, as root)")
+    profile = tempfile.mkdtemp(prefix="wgtip-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def visible_text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def no_console_errors(driver) -> None:
+    """Catches what the Content-Security-Policy would block (Datasette's inline scripts, its own assets)."""
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert errors == []
+
+
+def provisions(root: Path) -> list[dict[str, str]]:
+    with open(root / "data/provisions.csv", encoding="utf-8", newline="") as fh:
+        return sorted(csv.DictReader(fh), key=lambda r: int(r["position"]))
+
+
+def test_home_page(browser, server):
+    browser.get(server.url + "/")
+    text = visible_text(browser)
+    browser.save_screenshot(str(SCREENSHOTS / "home.png"))
+    assert "Recommendations of the UN Working Group on Trafficking in Persons" in text
+    assert "How to cite" in text and "Creative Commons Attribution 4.0" in text
+    assert "wgtip.duckdb" in text
+    no_console_errors(browser)
+
+
+def test_provisions_table(browser, server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + "/wgtip/provisions")
+    browser.save_screenshot(str(SCREENSHOTS / "provisions.png"))
+    rows = provisions(server.root)
+    first_cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-provision_id")]
+    assert first_cells[:3] == [r["provision_id"] for r in rows[:3]]
+    text = visible_text(browser)
+    assert "meeting" in text and "adoption" in text  # the facets
+    no_console_errors(browser)
+
+
+def test_one_row_page(browser, server):
+    sub = next(r for r in provisions(server.root) if r["level"] == "subitem")
+    browser.get(f"{server.url}/wgtip/provisions/{sub['provision_id']}")
+    browser.save_screenshot(str(SCREENSHOTS / "row.png"))
+    text = visible_text(browser)
+    assert sub["standalone_text"] in text
+    assert "Cite as" in text and sub["provision_id"] in text
+    no_console_errors(browser)
+
+
+def test_chinese_search_from_the_search_box(browser, server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url + "/wgtip/provisions")
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=_search]")
+    box.send_keys("儿童 培训")
+    box.submit()
+    WebDriverWait(browser, 20).until(ec.url_contains("_search="))
+    browser.save_screenshot(str(SCREENSHOTS / "search.png"))
+    want = [r["provision_id"] for r in provisions(server.root) if "儿童" in r["text"] and "培训" in r["text"]]
+    text = visible_text(browser)
+    assert f"{len(want)} rows where search matches" in text
+    shown = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-provision_id")]
+    assert shown == want
+    no_console_errors(browser)

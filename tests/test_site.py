@@ -1,0 +1,391 @@
+"""The published site, tested over HTTP against a real `wgtip serve` subprocess.
+
+Expected values come from the repository copy the server built (its CSV
+files, read here with the csv module) or from the source file itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from test_build import duckdb_rows, sqlite_rows
+from wgtip.tables import TABLES, columns, name_of
+
+pytestmark = pytest.mark.server
+
+
+def read_csv(root: Path, table: str) -> list[dict[str, str]]:
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def provisions(root: Path) -> list[dict[str, str]]:
+    return sorted(read_csv(root, "provisions"), key=lambda r: int(r["position"]))
+
+
+def page(server, path: str, **params) -> str:
+    r = server.get(path, params=params)
+    assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    return html.unescape(r.text)
+
+
+def sql(server, query: str, **params):
+    start = time.monotonic()
+    r = server.get("/wgtip.json", params={"sql": query, "_shape": "objects", **params})
+    return r, time.monotonic() - start
+
+
+# --- home page -----------------------------------------------------------------------------------
+
+def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
+    text = page(server, "/")
+    version = json.loads((server.root / "datapackage.json").read_text())["version"]
+    source_sha = hashlib.sha256(next((server.root / "sources").glob("*.txt")).read_bytes()).hexdigest()
+    assert "Working Group on Trafficking in Persons" in text
+    assert "贩运人口问题工作组前八次会议通过的建议" in text  # the source document's title
+    assert source_sha in text
+    assert f">{version}<" in text
+    assert "Creative Commons Attribution 4.0" in text
+    cite = subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root)], capture_output=True, text=True, check=True)
+    assert cite.stdout.strip() in text  # the same citation as `wgtip cite` gives
+
+
+def test_security_headers_on_every_kind_of_response(server):
+    for path in ["/", "/wgtip/provisions.json", "/-/downloads/datapackage.json", "/no-such-page"]:
+        h = server.get(path).headers
+        assert "frame-ancestors 'none'" in h["content-security-policy"], path
+        assert "default-src 'self'" in h["content-security-policy"], path
+        assert h["x-content-type-options"] == "nosniff", path
+        assert h["referrer-policy"] in ("strict-origin-when-cross-origin", "no-referrer"), path  # Datasette sends no-referrer on JSON
+
+
+# --- metadata, sort, facets ----------------------------------------------------------------------
+
+def test_every_table_and_column_is_described_as_in_the_models(server):
+    meta = server.get("/-/metadata.json").json()
+    tables = meta["databases"]["wgtip"]["tables"]
+    for model in TABLES:
+        t = tables[name_of(model)]
+        assert t["description"] == (model.__doc__ or "").strip()
+        assert t["columns"] == {c.name: c.description for c in columns(model)}
+    assert meta["license_url"].startswith("https://creativecommons.org/licenses/by/4.0")
+
+
+def test_provisions_are_in_document_order_by_default(server):
+    rows = server.get("/wgtip/provisions.json", params={"_shape": "array", "_size": "max"}).json()
+    assert [r["provision_id"] for r in rows] == [r["provision_id"] for r in provisions(server.root)]
+
+
+def test_facets_on_meeting_level_and_adoption_count_what_the_csv_holds(server):
+    data = server.get("/wgtip/provisions.json").json()
+    rows = provisions(server.root)
+    for col in ("meeting", "level", "adoption"):
+        got = {str(v["value"]): v["count"] for v in data["facet_results"][col]["results"]}
+        assert got == dict(Counter(r[col] for r in rows)), col
+
+
+# --- Chinese search --------------------------------------------------------------------------------
+
+SEARCHES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "儿童 培训", "被害人 儿童 保护", "童"]
+
+
+def expected_ids(root: Path, query: str) -> list[str]:
+    words = query.split()
+    return [r["provision_id"] for r in provisions(root) if all(w in r["current_text"] for w in words)]
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_parameter_and_json_api_find_what_python_finds(server, query):
+    want = expected_ids(server.root, query)
+    assert want, f"{query} occurs in the data"
+    rows = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()
+    assert [r["provision_id"] for r in rows] == want
+    by_column = server.get("/wgtip/provisions.json", params={"_search_current_text": query, "_shape": "array", "_size": "max"}).json()
+    assert [r["provision_id"] for r in by_column] == want
+
+
+@pytest.mark.parametrize("query", ["儿童 培训", "强迫劳动"])
+def test_search_box_page_and_canned_query_agree(server, query):
+    want = expected_ids(server.root, query)
+    text = page(server, "/wgtip/provisions", _search=query)
+    assert 'name="_search"' in text  # the search box is there
+    assert f"{len(want)} rows where search matches" in text
+    canned = server.get("/wgtip/search_provisions.json", params={"q": query, "_shape": "array"}).json()
+    assert [r["provision_id"] for r in canned] == want
+
+
+def test_a_word_absent_from_the_source_finds_nothing(server):
+    assert expected_ids(server.root, "非惩罚") == []
+    assert server.get("/wgtip/provisions.json", params={"_search": "非惩罚", "_shape": "array"}).json() == []
+
+
+# --- row pages --------------------------------------------------------------------------------------
+
+def test_a_subitem_page_shows_standalone_text_parent_locator_and_citation(server):
+    rows = provisions(server.root)
+    sub = next(r for r in rows if r["level"] == "subitem")
+    text = page(server, f"/wgtip/provisions/{sub['provision_id']}")
+    assert sub["standalone_text"] in text
+    assert f'href="/wgtip/provisions/{sub["parent_id"]}"' in text
+    assert f"line {sub['source_line']}" in text and f"paragraph {sub['source_paragraph']}" in text
+    assert "Cite as" in text and sub["citation"] in text
+
+
+def test_a_corrected_provision_shows_its_text_history(server):
+    revised = [r for r in read_csv(server.root, "provision_texts") if r["revision"] == "2"]
+    assert revised
+    text = page(server, f"/wgtip/provisions/{revised[0]['provision_id']}")
+    assert "Text history" in text and revised[0]["text"] in text and revised[0]["reason"] in text
+
+
+def test_a_chapeau_page_lists_its_children_in_order(server):
+    rows = provisions(server.root)
+    chapeau = next(r for r in rows if r["is_chapeau"] == "true")
+    children = [r["provision_id"] for r in rows if r["parent_id"] == chapeau["provision_id"]]
+    assert children
+    text = page(server, f"/wgtip/provisions/{chapeau['provision_id']}")
+    positions = [text.index(f'href="/wgtip/provisions/{c}"') for c in children]
+    assert positions == sorted(positions)
+
+
+def test_a_footnoted_provision_shows_its_footnotes(server):
+    fn = read_csv(server.root, "footnotes")[0]
+    assert fn["text"] in page(server, f"/wgtip/provisions/{fn['provision_id']}")
+
+
+# --- canned queries ----------------------------------------------------------------------------------
+
+def test_provisions_of_one_meeting(server):
+    rows = provisions(server.root)
+    for meeting in range(1, 9):
+        got = server.get("/wgtip/provisions_of_meeting.json", params={"meeting": meeting, "_shape": "array", "_size": "max"}).json()
+        assert [r["provision_id"] for r in got] == [r["provision_id"] for r in rows if r["meeting"] == str(meeting)]
+
+
+def test_third_meeting_proposals_and_their_endorsement_at_the_fourth(server):
+    meetings = {r["meeting"]: r for r in read_csv(server.root, "meetings")}
+    want = [r["provision_id"] for r in provisions(server.root) if r["proposed_at_meeting"] == "3"]
+    got = server.get("/wgtip/third_meeting_proposals_endorsed_at_fourth.json", params={"_shape": "array"}).json()
+    assert [r["provision_id"] for r in got] == want and want
+    for r in got:
+        assert (r["proposed_on"], r["endorsed_at_meeting"]) == (meetings["3"]["start_date"], 4)
+        assert (r["endorsement_start"], r["endorsement_end"]) == (meetings["4"]["start_date"], meetings["4"]["end_date"])
+
+
+def test_timeline_of_meetings(server):
+    meetings = sorted(read_csv(server.root, "meetings"), key=lambda r: r["start_date"])
+    got = server.get("/wgtip/timeline_of_meetings.json", params={"_shape": "array"}).json()
+    assert [(r["meeting"], r["start_date"]) for r in got] == [(int(m["meeting"]), m["start_date"]) for m in meetings]
+    counts = Counter((r["meeting"], r["adoption"]) for r in provisions(server.root))
+    for r in got:
+        assert r["adopted"] == counts[(str(r["meeting"]), "adopted")]
+
+
+def releases(root: Path) -> list[str]:
+    return [r["version"] for r in sorted(read_csv(root, "releases"), key=lambda r: int(r["release_order"]))]
+
+
+def test_provisions_as_of_each_release(server):
+    """Compared with the fold of the log cut at the release event: what the release itself contained."""
+    from wgtip.fold import fold
+    from wgtip.log import read_log
+    from wgtip.release import find
+
+    events = read_log(server.root)
+    assert len(releases(server.root)) >= 2
+    for version in releases(server.root):
+        tables = fold(events[: find(events, version).seq])
+        cols = [c.name for c in columns(next(m for m in TABLES if name_of(m) == "provisions"))]
+        want = sorted((dict(zip(cols, r)) for r in tables["provisions"]), key=lambda p: p["position"])
+        got = server.get("/wgtip/provisions_as_of_release.json", params={"version": version, "_shape": "array", "_size": "max"}).json()
+        assert [(r["provision_id"], r["text_in_release"]) for r in got] == [(p["provision_id"], p["current_text"]) for p in want], version
+
+
+def test_changes_between_releases(server):
+    """Every pair of consecutive releases, compared with diff_tables over the fold; a result longer than
+    the row limit is cut at the limit and says so."""
+    from wgtip.build import fold_log
+    from wgtip.history import diff_tables
+    from wgtip.site.safety import MAX_RETURNED_ROWS
+
+    versions = releases(server.root)
+    _, tables, _ = fold_log(server.root)
+    for old, new in zip(versions, versions[1:]):
+        want = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in diff_tables(tables, old, new)}
+        assert want
+        page = server.get("/wgtip/changes_between_releases.json", params={"from_version": old, "to_version": new, "_shape": "objects", "_size": "max"}).json()
+        got = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in page["rows"]}
+        if len(want) <= MAX_RETURNED_ROWS:
+            assert got == want and not page["truncated"], (old, new)
+        else:
+            assert got < want and len(got) == MAX_RETURNED_ROWS and page["truncated"], (old, new)
+
+
+# --- downloads -----------------------------------------------------------------------------------------
+
+def test_downloaded_package_files_match_their_checksums(server):
+    desc = server.get("/-/downloads/datapackage.json").json()
+    assert desc["version"] == json.loads((server.root / "datapackage.json").read_text())["version"]
+    for res in desc["resources"]:
+        body = server.get("/-/downloads/" + res["path"]).content
+        assert len(body) == res["bytes"] and "sha256:" + hashlib.sha256(body).hexdigest() == res["hash"], res["path"]
+
+
+def test_downloaded_duckdb_holds_the_same_rows_as_the_served_sqlite(server, tmp_path):
+    duck = tmp_path / "downloaded.duckdb"
+    duck.write_bytes(server.get("/-/downloads/wgtip.duckdb").content)
+    lite = tmp_path / "downloaded.sqlite"
+    lite.write_bytes(server.get("/wgtip.db").content)  # Datasette's own download of the served database
+    for model in TABLES:
+        assert duckdb_rows(duck, model) == sqlite_rows(lite, model), name_of(model)
+
+
+def test_release_artefacts_match_their_sha256sums(server):
+    for version in releases(server.root):
+        sums = server.get(f"/-/downloads/releases/{version}/SHA256SUMS")
+        assert sums.status_code == 200
+        lines = [line.split("  ") for line in sums.text.splitlines()]
+        assert {name for _, name in lines} >= {f"wgtip-recommendations-{version}.zip", f"wgtip-{version}.duckdb"}
+        for digest, name in lines:
+            body = server.get(f"/-/downloads/releases/{version}/{name}").content
+            assert hashlib.sha256(body).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("path", ["/-/downloads/../../etc/passwd", "/-/downloads/%2e%2e/%2e%2e/etc/passwd", "/-/downloads/events",
+                                  "/-/downloads/site/metadata.json", "/-/downloads/sources/000_e7880869daa9b576.txt", "/-/downloads/"])
+def test_nothing_but_the_listed_files_can_be_downloaded(server, path):
+    r = server.get(path, follow_redirects=True)  # Datasette redirects paths ending in /
+    assert r.status_code == 404 and "root:" not in r.text
+
+
+# --- a safe public instance -----------------------------------------------------------------------------
+
+HOSTILE = {
+    "never-ending recursive CTE": "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c",
+    "huge cross join": "select count(*) from provisions a, provisions b, provisions c, provisions d",
+    "randomblob(1e9)": "select length(randomblob(1000000000))",
+    "zeroblob(1e9)": "select length(zeroblob(1000000000))",
+    "printf of a billion characters": "select length(printf('%.*c', 999999999, 'x'))",
+    "format of a billion characters": "select length(format('%.999999999c', 'x'))",
+    "string doubling": "with recursive s(x) as (select 'x' union all select x || x from s) select length(x) from s",
+    "replace blow-up": "select length(replace(hex(zeroblob(40000)), '0', hex(zeroblob(40000))))",
+    "long LIKE pattern": "select count(*) from provisions where text like '%' || hex(zeroblob(5000)) || '%'",
+}
+
+
+def answers_normally(server) -> None:
+    r, took = sql(server, "select count(*) as n from meetings")
+    assert r.status_code == 200 and r.json()["rows"] == [{"n": 8}] and took < 5
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_query_is_cut_off_promptly(server, name):
+    r, took = sql(server, HOSTILE[name])
+    body = r.json()
+    assert body["ok"] is False, body.get("rows")
+    assert took < 5, f"{name} took {took:.1f}s"
+    answers_normally(server)
+
+
+def test_hostile_queries_at_once_do_not_stop_the_server(server):
+    with ThreadPoolExecutor(max_workers=len(HOSTILE)) as pool:
+        results = list(pool.map(lambda q: sql(server, q), HOSTILE.values()))
+    assert all(r.json()["ok"] is False for r, _ in results)
+    assert max(t for _, t in results) < 15
+    answers_normally(server)
+
+
+WRITES = [
+    "insert into meetings (meeting) values (99)",
+    "update provisions set text = 'x'",
+    "delete from provisions",
+    "drop table provisions",
+    "create table t (x)",
+    "with x as (select 1) insert into meetings (meeting) select * from x",
+    "with x as (select 1) delete from provisions",
+    "attach database ':memory:' as m",
+    "select * from pragma_database_list where 0; attach database ':memory:' as m",
+    "pragma writable_schema = 1",
+    "vacuum into '{tmp}/copy.sqlite'",
+    "select load_extension('/usr/lib/x86_64-linux-gnu/libsqlite3.so.0')",
+    "select writefile('{tmp}/x', 'y')",
+    "select readfile('/etc/passwd')",
+]
+
+
+def test_writes_attach_and_extensions_are_refused(server, tmp_path):
+    db = server.root / "build" / "wgtip.sqlite"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    for statement in WRITES:
+        r, _ = sql(server, statement.format(tmp=tmp_path))
+        assert r.status_code >= 400 and r.json()["ok"] is False, statement
+    assert list(tmp_path.iterdir()) == []
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    r, _ = sql(server, "select count(*) as n from provisions")
+    assert r.json()["rows"] == [{"n": len(provisions(server.root))}]
+
+
+def test_duckdb_is_not_queryable_live(server):
+    """DuckDB is offered for download only: the site opens no DuckDB connection, so it cannot be
+    less safe than the SQLite side (no read_text of server files, no queries outside the time limit)."""
+    dbs = server.get("/-/databases.json").json()
+    assert [d["name"] for d in dbs] == ["wgtip"]
+    assert all(d["path"].endswith(".sqlite") and d["is_mutable"] is False for d in dbs)
+    r, _ = sql(server, "select content from read_text('/etc/hostname')")
+    assert r.json()["ok"] is False
+
+
+def test_the_sites_plugins_are_loaded_and_escape_fts_is_ours(server):
+    names = {p["name"] for p in server.get("/-/plugins.json").json()}
+    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py"} <= names
+    r, _ = sql(server, "select escape_fts('强迫劳动') as v")
+    assert r.json()["rows"] == [{"v": '"强迫 迫劳 劳动"'}]
+
+
+def test_published_metadata_does_not_reveal_server_paths(server):
+    assert str(server.root) not in server.get("/-/metadata.json").text
+    assert str(server.root) not in server.get("/-/plugins.json").text
+
+
+@pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150)])
+def test_long_searches_answer_promptly(server, query):
+    start = time.monotonic()
+    r = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"})
+    assert r.status_code == 200 and time.monotonic() - start < 5
+    assert [row["provision_id"] for row in r.json()] == expected_ids(server.root, query)
+
+
+def test_every_link_on_the_home_page_works(server):
+    import re
+
+    text = server.get("/").text
+    links = sorted(set(re.findall(r'href="(/[^"]*)"', text)))
+    assert any("provisions_as_of_release?version=" in link for link in links)
+    for link in links:
+        assert server.get(html.unescape(link)).status_code == 200, link
+
+
+def test_provisions_can_be_faceted_by_annotation(server):
+    """The annotated view's array facets count what the annotation tables hold, computed here from the CSVs."""
+    themes = read_csv(server.root, "provision_themes")
+    expected: dict[str, int] = {}
+    for theme in {(t["provision_id"], t["theme"]) for t in themes}:
+        expected[theme[1]] = expected.get(theme[1], 0) + 1
+    page = server.get("/wgtip/provisions_annotated.json", params={"_facet_array": "themes", "_size": "1"}).json()
+    got = {f["value"]: f["count"] for f in page["facet_results"]["themes"]["results"]}
+    top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[: len(got)]
+    assert got == dict(top)
+    direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
+    unodc = server.get("/wgtip/provisions_annotated.json", params={"addressees__arraycontains": "unodc", "_size": "max", "_shape": "array"}).json()
+    assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()

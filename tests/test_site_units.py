@@ -1,0 +1,158 @@
+"""The site's parts without a server: generated metadata, citations, printf guard, serve's errors."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from wgtip.views import ANNOTATED_VIEW, VIEWS
+from wgtip.search import SEARCH_TABLE
+from wgtip.site import metadata as site_metadata
+from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
+from wgtip.site.pages import locator
+from wgtip.site.safety import MAX_VALUE_BYTES, limit_connection
+from wgtip.tables import TABLES, Provision, columns, description_of, name_of
+
+
+def test_metadata_describes_every_table_and_column_from_the_models():
+    meta = datasette_metadata(ROOT)
+    tables = meta["databases"]["wgtip"]["tables"]
+    assert set(tables) == {name_of(m) for m in TABLES} | {SEARCH_TABLE} | set(VIEWS)
+    assert set(tables[ANNOTATED_VIEW]["columns"]) >= {"provision_id", "standalone_text", "addressees", "themes"}
+    for model in TABLES:
+        assert tables[name_of(model)]["description"] == description_of(model)
+        assert tables[name_of(model)]["columns"] == {c.name: c.description for c in columns(model)}
+    p = tables["provisions"]
+    assert (p["sort"], p["facets"], p["fts_table"]) == ("position", ["meeting", "level", "adoption"], SEARCH_TABLE)
+    assert tables[SEARCH_TABLE]["hidden"] is True
+
+
+def test_metadata_shows_the_built_packages_version():
+    import json
+
+    assert json.loads((ROOT / "datapackage.json").read_text())["version"] in datasette_metadata(ROOT)["description"]
+
+
+def test_a_presentation_naming_a_missing_column_fails(monkeypatch):
+    monkeypatch.setitem(PRESENTATION, Provision, Presentation(facets=("no_such_column",)))
+    with pytest.raises(ValueError, match="no_such_column"):
+        table_metadata(Provision)
+
+
+def test_every_canned_query_runs_on_the_built_database(built):
+    con = sqlite3.connect(built / "build/wgtip.sqlite")
+    con.create_function("escape_fts", 1, lambda q: '"儿童"')
+    for name, q in datasette_metadata(built)["databases"][site_metadata.DATABASE]["queries"].items():
+        params = {"meeting": 4, "q": "儿童", "version": "1.0.0", "from_version": "1.0.0", "to_version": "1.0.1"}
+        rows = con.execute(q["sql"], params).fetchall()
+        assert rows, name
+
+
+def test_locator():
+    assert locator({"paragraph": 46, "item": "j", "subitem": "vi"}) == "para. 46 (j) (vi)"
+    assert locator({"paragraph": 5, "item": None, "subitem": None}) == "para. 5"
+
+
+@pytest.mark.parametrize("sql, ok", [
+    ("select printf('%5.2f|%-4d|%s|%%|%.3c', 3.14159, 7, 'ab', 'z')", " 3.14|7   |ab|%|zzz"),
+    ("select format('%d', 5000000000)", "5000000000"),
+    ("select printf('%.*c', 999999999, 'x')", None),
+    ("select printf('%.999999999c', 'x')", None),
+    (f"select printf('%{MAX_VALUE_BYTES + 1}d', 1)", None),
+])
+def test_printf_guard_keeps_normal_use_and_refuses_huge_sizes(sql, ok):
+    con = sqlite3.connect(":memory:")
+    limit_connection(con)
+    if ok is None:
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute(sql).fetchone()
+    else:
+        assert con.execute(sql).fetchone()[0] == ok == sqlite3.connect(":memory:").execute(sql).fetchone()[0]
+
+
+def test_the_largest_stored_value_is_far_below_the_value_cap(built):
+    con = sqlite3.connect(built / "build/wgtip.sqlite")
+    for model in TABLES:
+        for c in columns(model):
+            (n,) = con.execute(f'select coalesce(max(length(cast("{c.name}" as blob))), 0) from "{name_of(model)}"').fetchone()
+            assert n * 10 < MAX_VALUE_BYTES, (name_of(model), c.name, n)
+
+
+def wgtip(*args):
+    return subprocess.run([sys.executable, "-m", "wgtip", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_serve_outside_a_repository_fails_in_one_line(tmp_path):
+    r = wgtip("serve", "--root", str(tmp_path), "--port", "8001")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "events" in r.stderr
+
+
+def test_serve_on_a_busy_port_fails_in_one_line():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        r = wgtip("serve", "--root", str(ROOT), "--port", str(s.getsockname()[1]))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--port" in r.stderr
+
+
+def test_publish_workflow_deploys_from_a_release_with_the_dockerfile():
+    import yaml
+
+    wf = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    assert wf[True]["release"]["types"] == ["published"]  # YAML 1.1 reads the key `on` as True
+    runs = "\n".join(step.get("run", "") for job in wf["jobs"].values() for step in job["steps"])
+    assert "docker build" in runs and "How to cite" in runs
+    docker = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes -r requirements.lock" in docker and "wgtip serve --prepare-only" in docker
+    for line in docker.splitlines():
+        if line.startswith("COPY "):
+            for src in line.split()[1:-1]:
+                assert (ROOT / src).exists(), src
+
+
+def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
+    import shutil
+
+    from wgtip.site.serve import needs_build
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    assert not needs_build(copy)
+    con = sqlite3.connect(copy / "build/wgtip.sqlite")
+    con.execute("drop table changes")
+    con.commit()
+    con.close()
+    assert needs_build(copy)
+
+
+def test_a_plain_datasette_on_the_same_file_stays_plain(built):
+    """The plugins are scoped to `wgtip serve` (--plugins-dir): benchmarks with plain Datasette measure plain Datasette."""
+    import json
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("datasette"))
+    db = str(built / "build/wgtip.sqlite")
+    plugins = subprocess.run([exe, db, "--get", "/-/plugins.json"], capture_output=True, text=True, timeout=60)
+    assert plugins.returncode == 0 and json.loads(plugins.stdout) == []
+    r = subprocess.run([exe, db, "--get", "/wgtip.json?sql=select+escape_fts('强迫劳动')+as+v&_shape=array"], capture_output=True, text=True, timeout=60)
+    assert json.loads(r.stdout) == [{"v": '"强迫劳动"'}]  # Datasette's own escape_fts, not the bigram one
+
+
+def test_the_image_has_what_prepare_only_needs(tmp_path):
+    """What the Dockerfile copies in is enough for `wgtip serve --prepare-only` (its build step)."""
+    import shutil
+
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            *sources, _ = line.split()[1:]
+            for src in sources:
+                (shutil.copytree if (ROOT / src).is_dir() else shutil.copy)(ROOT / src, tmp_path / src)
+    r = wgtip("serve", "--prepare-only", "--root", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "build/site/metadata.json").is_file()
+    assert list((tmp_path / "build/releases").glob("*/*.zip"))

@@ -1,0 +1,122 @@
+"""wgtip verify: OK on the committed repository; names the first thing wrong in a tampered copy.
+
+(Every bad-input case of the catalogue is also run through verify, in test_bad_input.py.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def run_verify(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wgtip", "verify", "--root", str(root)], capture_output=True, text=True)
+
+
+def committed_lines() -> list[bytes]:
+    return [line for p in (ROOT / "events").rglob("*.jsonl") for line in p.read_bytes().split(b"\n") if line]
+
+
+def last_committed_line() -> bytes:
+    """The line with the highest seq, found without the log reader."""
+    return max(committed_lines(), key=lambda line: json.loads(line)["seq"])
+
+
+@pytest.fixture()
+def copy(tmp_path) -> Path:
+    """The committed repository's log, schemas and data package."""
+    root = tmp_path / "repo"
+    for name in ("events", "sources", "schema", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "datapackage.json", root / "datapackage.json")
+    return root
+
+
+def test_the_committed_repository_verifies():
+    result = run_verify(ROOT)
+    assert result.returncode == 0, result.stderr
+    line = last_committed_line()
+    n = json.loads(line)["seq"]
+    events = sorted((json.loads(raw) for raw in committed_lines()), key=lambda e: e["seq"])
+    versions = [e["data"]["version"] for e in events if e["type"] == "ReleasePublished"]
+    assert result.stdout == (
+        f"verified {n} events, chain head {hashlib.sha256(line).hexdigest()}\n"
+        f"  {len(versions)} releases rebuilt as recorded: {', '.join(versions)}\n"
+        "  ok: hash chain and sequence, event models, published schemas, references, source documents, release hashes, data package\n"
+    )
+
+
+def test_a_hand_edited_csv_is_named(copy):
+    path = copy / "data/meetings.csv"
+    recorded = next(r["hash"] for r in json.loads((copy / "datapackage.json").read_text())["resources"] if r["name"] == "meetings")
+    path.write_bytes(path.read_bytes().replace("维也纳".encode(), "日内瓦".encode(), 1))
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, f"error: data/meetings.csv: (file): SHA-256 {actual[:12]}… differs from the hash recorded in datapackage.json ({recorded[7:19]}…)\n")
+
+
+def test_a_csv_edited_together_with_its_recorded_hash_is_named(copy):
+    """Consistent tampering of the package is caught by folding the log again."""
+    path = copy / "data/meetings.csv"
+    path.write_bytes(path.read_bytes().replace("维也纳".encode(), "日内瓦".encode(), 1))
+    desc = json.loads((copy / "datapackage.json").read_text())
+    for r in desc["resources"]:
+        if r["name"] == "meetings":
+            r["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            r["bytes"] = path.stat().st_size
+    (copy / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n")
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, "error: data/meetings.csv: (file): differs from a fresh fold of the log (run: wgtip build)\n")
+
+
+def test_an_edit_of_the_last_event_is_caught_by_the_package_not_the_chain(copy):
+    """Nothing after the last event records its hash; the data folded from it no longer matches."""
+    line = last_committed_line()
+    path = next(p for p in (copy / "events").rglob("*.jsonl") if line in p.read_bytes())
+    ev = json.loads(line)
+    key = "notes" if ev["type"] == "ReleasePublished" else "heading"  # a free-text field of the last event
+    old = json.dumps(ev["data"][key], ensure_ascii=False).encode()
+    edited = line.replace(old, json.dumps(ev["data"][key] + "（已改）", ensure_ascii=False).encode(), 1)
+    assert edited != line
+    path.write_bytes(path.read_bytes().replace(line, edited))
+    result = run_verify(copy)
+    # the events table comes first in the package and holds every event's hash
+    assert (result.returncode, result.stderr) == (1, "error: data/events.csv: (file): differs from a fresh fold of the log (run: wgtip build)\n")
+
+
+def test_a_published_schema_that_no_longer_describes_the_log_is_named(copy):
+    path = copy / "schema/events/MeetingHeld.v1.schema.json"
+    schema = json.loads(path.read_text())
+    schema["$defs"]["MeetingHeldData"]["properties"]["venue"]["maxLength"] = 2
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+    first = next(p for p in sorted((copy / "events").rglob("*.jsonl")) if b'"type":"MeetingHeld"' in p.read_bytes())
+    lineno = next(i for i, line in enumerate(first.read_bytes().split(b"\n"), 1) if b'"type":"MeetingHeld"' in line)
+    rel = first.relative_to(copy).as_posix()
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, f"error: {rel}:{lineno}: data.venue: does not match schema/events/MeetingHeld.v1.schema.json: '维也纳' is too long\n")
+
+
+def test_a_missing_package_is_named(copy):
+    (copy / "datapackage.json").unlink()
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, "error: datapackage.json: (file): missing (run: wgtip build)\n")
+
+
+def test_an_edited_source_document_is_named(copy):
+    registered = json.loads(next(line for line in committed_lines() if b'"type":"SourceDocumentRegistered"' in line))
+    path = copy / registered["data"]["path"]
+    path.write_bytes(path.read_bytes() + "。".encode())
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run_verify(copy)
+    assert (result.returncode, result.stderr) == (1, (
+        f"error: {registered['data']['path']}: (file): SHA-256 {actual[:12]}… differs from {registered['data']['sha256'][:12]}…, "
+        f"registered by event 1 (events/0000/000000001-source-registered.jsonl:1)\n"
+    ))
