@@ -111,6 +111,7 @@ def _build_current(root: Path) -> Built:
         try:
             folder, head = Folder(), []
             stats, counts = {}, {}
+            tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
             for model in TABLES:
                 name = name_of(model)
                 rows = folded_events(root, folder, head) if model is EventRow else tables[name]
