@@ -59,6 +59,7 @@ def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     assert "Creative Commons Attribution 4.0" in text
     cite = subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root)], capture_output=True, text=True, check=True)
     assert cite.stdout.strip() in text  # the same citation as `wgtip cite` gives
+    assert "/wgtip/provisions_annotated?addressees__arraycontains=unodc" in text
 
 
 def test_security_headers_on_every_kind_of_response(server):
