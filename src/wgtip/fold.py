@@ -13,16 +13,18 @@ only dispatches and assembles the tables.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+import operator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import events as ev
 from .citation import DatasetVersion
 from .log import LoggedEvent
 from .projection import annotations, history, recommendations
-from .projection.state import FoldError, State, event_row
+from .projection.state import FoldError, Record, State, event_row
 from .tables import TABLES, Row, columns, name_of
+from .tables import Event as EventRow
 
-__all__ = ["FoldError", "fold", "fold_versioned", "apply", "State"]
+__all__ = ["FoldError", "Folder", "fold", "fold_versioned", "apply", "State"]
 
 APPLY: dict[str, Callable[[State, Any], None]] = {
     **recommendations.HANDLERS,
@@ -38,23 +40,64 @@ def apply(events: Iterable[LoggedEvent]) -> State:
     state = State()
     for le in events:
         state.events.append(event_row(le))
-        state.seq = le.event.seq
-        APPLY[le.event.type](state, le.event)
-        history.note_event(state, le.event)
+        _step(state, le)
     return state
 
 
+def _step(state: State, le: LoggedEvent) -> None:
+    """Apply one event: the one definition both ``apply`` and ``Folder`` use."""
+    state.seq = le.event.seq
+    APPLY[le.event.type](state, le.event)
+    history.note_event(state, le.event)
+
+
+def _records(state: State) -> dict[str, Iterable[Any]]:
+    """Every table's records, in output order, once every event is applied."""
+    records = recommendations.finish(state)
+    records.update(history.finish(state))
+    records.update(annotations.finish(state))
+    return records
+
+
 def _rows(model: Any, records: Iterable[dict[str, Any]]) -> list[Row]:
+    return list(_lazy_rows(model, records))
+
+
+class Folder:
+    """The same fold, one event at a time, for a build that streams the log.
+
+    ``apply`` folds one event and returns its ``events`` row (a tuple), which
+    the caller writes out and forgets: the log (a gigabyte of JSON at a
+    million events) is never held in memory. ``finish`` returns every other
+    table, and the dataset version."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        self.names = [c.name for c in columns(EventRow)]
+
+    def apply(self, le: LoggedEvent) -> Row:
+        _step(self.state, le)
+        row = event_row(le)
+        return tuple(row[n] for n in self.names)
+
+    def finish(self) -> tuple[dict[str, Iterable[Row]], DatasetVersion]:
+        """Every table but ``events``, as row iterators in ``TABLES`` order (consume each once, in order)."""
+        records = _records(self.state)
+        return {name_of(m): _lazy_rows(m, records[name_of(m)]) for m in TABLES if m is not EventRow}, self.state.dataset_version()
+
+
+def _lazy_rows(model: Any, records: Iterable[Any]) -> Iterator[Row]:
+    """Rows in column order, from dict records or slotted ``Record``s (read by attribute: C speed)."""
     names = [c.name for c in columns(model)]
-    return [tuple(r[n] for n in names) for r in records]
+    by_attr, by_key = operator.attrgetter(*names), operator.itemgetter(*names)
+    for r in records:
+        yield by_attr(r) if isinstance(r, Record) else by_key(r)
 
 
 def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]], DatasetVersion]:
     """Project the events, in sequence order, onto every table; with the dataset version they make."""
     state = apply(events)
-    records = recommendations.finish(state)
-    records.update(history.finish(state))
-    records.update(annotations.finish(state))
+    records = _records(state)
     return {name_of(m): _rows(m, records[name_of(m)]) for m in TABLES}, state.dataset_version()
 
 

@@ -7,7 +7,9 @@ release, so "what changed between X and Y" is a plain query on ``changes``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import itertools
+
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
 from .state import FoldError, State, record_changed
@@ -76,21 +78,24 @@ def _releases_holding(releases: list[dict[str, Any]], start: int, end: int | Non
     return [r["version"] for r in releases if start <= r["event_seq"] and (end is None or r["event_seq"] < end)]
 
 
-def finish(state: State) -> dict[str, list[dict[str, Any]]]:
-    changes = state.changes + [
-        dict(c, version=None) for c in sorted(state.pending.values(), key=lambda c: (c["event_seq"], c["table_name"], c["row_id"], c["field"] or ""))
-    ]
-    texts = []
-    for p in sorted(state.provisions.values(), key=lambda p: p["position"]):
-        for revision, t in enumerate(state.texts[p["provision_id"]], 1):
-            held = _releases_holding(state.releases, t["valid_from_seq"], t["valid_to_seq"])
-            texts.append(dict(
-                t, text_id=f"{p['provision_id']}-r{revision}", provision_id=p["provision_id"], revision=revision,
-                from_release=held[0] if held else None, to_release=held[-1] if held and t["valid_to_seq"] is not None else None,
-            ))
+def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
+    """The history tables. Text revisions and changes come as generators (one record per
+    provision each, at a million provisions): each record is made as it is written."""
+    pending = sorted(state.pending.values(), key=lambda c: (c["event_seq"], c["table_name"], c["row_id"], c["field"] or ""))
+    changes = itertools.chain(state.changes, (dict(c, version=None) for c in pending))
+
+    def texts() -> Iterator[dict[str, Any]]:
+        for p in sorted(state.provisions.values(), key=lambda p: p["position"]):
+            for revision, t in enumerate(state.texts[p["provision_id"]], 1):
+                held = _releases_holding(state.releases, t["valid_from_seq"], t["valid_to_seq"])
+                yield dict(
+                    t, text_id=f"{p['provision_id']}-r{revision}", provision_id=p["provision_id"], revision=revision,
+                    from_release=held[0] if held else None, to_release=held[-1] if held and t["valid_to_seq"] is not None else None,
+                )
+
     return {
         "releases": state.releases,
         "release_files": state.release_files,
-        "provision_texts": texts,
-        "changes": [dict(c, change_id=i) for i, c in enumerate(changes, 1)],
+        "provision_texts": texts(),
+        "changes": (dict(c, change_id=i) for i, c in enumerate(changes, 1)),
     }

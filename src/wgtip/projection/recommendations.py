@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+import sys
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
 from ..citation import facts, provision_text
 from ..identifiers import footnote_id
-from .state import FoldError, State, record_added
+from .state import FoldError, ProvisionRecord, State, TextRevision, fresh, record_added
 
 
 def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
@@ -39,14 +40,16 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
         if p.parent_id is not None and p.parent_id not in state.provisions:
             raise FoldError(e.seq, f"{where}.parent_id", f"provision {p.parent_id!r} does not exist")
         level = "subitem" if p.subitem else "item" if p.item else "paragraph"
-        state.provisions[p.provision_id] = dict(
+        text = fresh(p.text)
+        # labels, sections and documents repeat across millions of provisions: one copy of each
+        state.provisions[p.provision_id] = ProvisionRecord(
             provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=p.label, text=p.text, footnotes=len(p.footnotes), source_document=document,
-            source_section=e.source.section, source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
+            level=level, label=sys.intern(p.label), text=text, footnotes=len(p.footnotes), source_document=sys.intern(document),
+            source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
-        state.texts[p.provision_id] = [dict(text=p.text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
-        record_added(state, "provisions", p.provision_id, p.text)
+        state.texts[p.provision_id] = [TextRevision(text=text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
+        record_added(state, "provisions", p.provision_id, text)
         for fn in p.footnotes:
             if fn.offset > len(p.text):
                 raise FoldError(e.seq, f"{where}.footnotes", f"footnote {fn.number} offset {fn.offset} lies beyond the text ({len(p.text)} characters)")
@@ -132,7 +135,7 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 }
 
 
-def finish(state: State) -> dict[str, list[dict[str, Any]]]:
+def finish(state: State) -> dict[str, Iterable[Any]]:
     """Derived columns (position, chapeau, texts, counts, citation) and the records of each table, in output order."""
     provisions = state.provisions
     children: dict[str, int] = {}
@@ -147,12 +150,6 @@ def finish(state: State) -> dict[str, list[dict[str, Any]]]:
     for position, p in enumerate(ordered, 1):
         p["position"] = position
         p["is_chapeau"] = p["provision_id"] in children
-        chain, cur = [p["current_text"]], p
-        while cur["parent_id"]:
-            cur = provisions[cur["parent_id"]]
-            chain.append(cur["current_text"])
-        p["standalone_text"] = "".join(reversed(chain))
-        p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version)
     decided: dict[int, int] = {}
     proposed: dict[int, int] = {}
     for p in provisions.values():
@@ -163,11 +160,24 @@ def finish(state: State) -> dict[str, list[dict[str, Any]]]:
     for m in state.meetings.values():
         m["provisions_decided"] = decided.get(m["meeting"], 0)
         m["provisions_proposed"] = proposed.get(m["meeting"], 0)
-    order = {p["provision_id"]: p["position"] for p in ordered}
+
+    def with_texts() -> Iterator[Any]:
+        """Each provision with its standalone text and citation, made as it is written and let go
+        after: at two million provisions, holding them all would cost about a gigabyte."""
+        for p in ordered:
+            chain, cur = [p["current_text"]], p
+            while cur["parent_id"]:
+                cur = provisions[cur["parent_id"]]
+                chain.append(cur["current_text"])
+            p["standalone_text"] = "".join(reversed(chain))
+            p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version)
+            yield p
+            p["standalone_text"] = p["citation"] = None
+
     return {
         "events": state.events,
         "source_documents": sorted(state.documents.values(), key=lambda d: d["document"]),
         "meetings": sorted(state.meetings.values(), key=lambda m: m["meeting"]),
-        "provisions": ordered,
-        "footnotes": sorted(state.footnotes, key=lambda f: (order[f["provision_id"]], f["offset"], f["number"])),
+        "provisions": with_texts(),
+        "footnotes": sorted(state.footnotes, key=lambda f: (provisions[f["provision_id"]]["position"], f["offset"], f["number"])),
     }

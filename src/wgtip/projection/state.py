@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
 from ..citation import DatasetVersion
 from ..log import LoggedEvent
+from ..tables import Provision, columns
 
 
 class FoldError(Exception):
@@ -18,12 +19,54 @@ class FoldError(Exception):
         super().__init__(f"event {seq}: {field}: {message}")
 
 
+class Record:
+    """A row being built, read and written like a dict (``p["text"]``, ``p.update(...)``) but
+    stored in slots: a million provisions as dicts would cost gigabytes, as slots about a third.
+    Subclasses are slotted dataclasses (a generated ``__init__`` is the fastest way to fill slots)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default)
+
+    def update(self, values: dict[str, Any] | None = None, **more: Any) -> None:
+        for k, v in {**(values or {}), **more}.items():
+            setattr(self, k, v)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.__slots__  # with __getitem__: dict(record) and dict(record, more=...) work
+
+
+def record_type(name: str, fields: list[str], doc: str) -> type[Record]:
+    cls = make_dataclass(name, [(f, Any, None) for f in fields], bases=(Record,), slots=True, eq=False)
+    cls.__doc__ = doc
+    return cls
+
+
+ProvisionRecord = record_type("ProvisionRecord", [c.name for c in columns(Provision)], "A provision as the fold knows it: the columns of ``provisions`` (None until set).")
+TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
+ChangeRecord = record_type("ChangeRecord", ["table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"], "A change not yet released (one per added row until the next release).")
+
+
+def fresh(text: str) -> str:
+    """A copy of a str without the UTF-8 copy CPython caches inside a non-ASCII str once it has
+    been serialized (log.read_segment serializes each event's data): ~170 bytes per provision
+    text, for as long as the fold holds it."""
+    return text.encode("utf-8").decode("utf-8")
+
+
 @dataclass
 class State:
     seq: int = 0
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     meetings: dict[int, dict[str, Any]] = field(default_factory=dict)
-    provisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    provisions: dict[str, ProvisionRecord] = field(default_factory=dict)
     footnotes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     texts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -51,7 +94,7 @@ class State:
 
 
 def record_added(state: State, table: str, row_id: str, value: str | None) -> None:
-    state.pending[(table, row_id, None)] = dict(table_name=table, row_id=row_id, change="added", field=None, old_value=None, new_value=value, event_seq=state.seq)
+    state.pending[(table, row_id, None)] = ChangeRecord(table_name=table, row_id=row_id, change="added", field=None, old_value=None, new_value=value, event_seq=state.seq)
 
 
 def record_changed(state: State, table: str, row_id: str, column: str, old: str, new: str) -> None:
@@ -63,7 +106,7 @@ def record_changed(state: State, table: str, row_id: str, column: str, old: str,
     key = (table, row_id, column)
     first = state.pending.get(key)
     old = first["old_value"] if first else old
-    state.pending[key] = dict(table_name=table, row_id=row_id, change="changed", field=column, old_value=old, new_value=new, event_seq=state.seq)
+    state.pending[key] = ChangeRecord(table_name=table, row_id=row_id, change="changed", field=column, old_value=old, new_value=new, event_seq=state.seq)
 
 
 def record_removed(state: State, table: str, row_id: str, value: str | None) -> None:

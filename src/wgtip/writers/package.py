@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .. import metadata
 from ..tables import TABLES, Row, SourceDocument, columns, description_of, name_of, primary_key, title_of
@@ -31,18 +31,72 @@ def current_layout() -> Layout:
     return {name_of(m): [c.name for c in columns(m)] for m in TABLES}
 
 
-def csv_bytes(model: Any, rows: list[Row], fields: list[str] | None = None) -> bytes:
-    names = [c.name for c in columns(model)]
-    fields = fields or names
-    pick = [names.index(f) for f in fields]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(fields)
-    if pick == list(range(len(names))):
-        writer.writerows([csv_text(v) for v in row] for row in rows)
-    else:
-        writer.writerows([csv_text(row[i]) for i in pick] for row in rows)
-    return buf.getvalue().encode("utf-8")
+class CsvEncoder:
+    """How a table's rows are spelled in CSV: the one definition, for whole files and streams alike.
+
+    ``fields`` picks and orders the columns (a past release's layout). The csv
+    module already spells None as "", an int as str(int) and a date in ISO
+    form, exactly as ``csv_text`` does; only booleans differ ("True" vs
+    "true"), so only they (and picked layouts) pay a per-row step."""
+
+    def __init__(self, model: Any, fields: list[str] | None = None):
+        cols = columns(model)
+        names = [c.name for c in cols]
+        self.names = fields or names
+        pick = [names.index(f) for f in self.names]
+        booleans = [j for j, i in enumerate(pick) if cols[i].kind == "boolean"]
+
+        def spell(row: Row) -> list[Any]:
+            out = [row[i] for i in pick] if picked else list(row)
+            for j in booleans:
+                out[j] = csv_text(out[j])
+            return out
+
+        picked = pick != list(range(len(names)))
+        self.spell = spell if booleans or picked else None
+        self.buf = io.StringIO()
+        self.writer = csv.writer(self.buf, lineterminator="\n")
+
+    def _take(self) -> bytes:
+        out = self.buf.getvalue().encode("utf-8")
+        self.buf.seek(0)
+        self.buf.truncate()
+        return out
+
+    def header(self) -> bytes:
+        self.writer.writerow(self.names)
+        return self._take()
+
+    def rows(self, rows: Iterable[Row]) -> bytes:
+        self.writer.writerows(map(self.spell, rows) if self.spell else rows)
+        return self._take()
+
+
+def csv_bytes(model: Any, rows: Iterable[Row], fields: list[str] | None = None) -> bytes:
+    enc = CsvEncoder(model, fields)
+    return enc.header() + enc.rows(rows)
+
+
+class CsvFile:
+    """A table's CSV file written as batches of rows arrive, with its size and SHA-256 for the descriptor."""
+
+    def __init__(self, model: Any, path: Path, fields: list[str] | None = None):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.enc, self.fh, self.size, self.sha256 = CsvEncoder(model, fields), open(path, "wb"), 0, hashlib.sha256()
+        self._put(self.enc.header())
+
+    def write(self, rows: Iterable[Row]) -> None:
+        self._put(self.enc.rows(rows))
+
+    def _put(self, chunk: bytes) -> None:
+        self.fh.write(chunk)
+        self.size += len(chunk)
+        self.sha256.update(chunk)
+
+    def close(self) -> tuple[int, str]:
+        """Close the file; return its size in bytes and its SHA-256."""
+        self.fh.close()
+        return self.size, self.sha256.hexdigest()
 
 
 def table_schema(model: Any, fields: list[str] | None = None) -> dict[str, Any]:
@@ -67,7 +121,8 @@ def table_schema(model: Any, fields: list[str] | None = None) -> dict[str, Any]:
     return schema
 
 
-def descriptor(files: dict[str, bytes], version: str, extra: dict[str, Any] | None = None, layout: Layout | None = None) -> dict[str, Any]:
+def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: str, extra: dict[str, Any] | None = None, layout: Layout | None = None) -> dict[str, Any]:
+    """The descriptor; ``files`` gives each table's CSV, as bytes or as (size, SHA-256)."""
     layout = layout or current_layout()
     resources = []
     for model in TABLES:
@@ -75,6 +130,7 @@ def descriptor(files: dict[str, bytes], version: str, extra: dict[str, Any] | No
         if name not in layout:
             continue
         data = files[name]
+        size, sha = (len(data), hashlib.sha256(data).hexdigest()) if isinstance(data, bytes) else data
         resources.append({
             "name": name,
             "title": title_of(model),
@@ -84,8 +140,8 @@ def descriptor(files: dict[str, bytes], version: str, extra: dict[str, Any] | No
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": size,
+            "hash": "sha256:" + sha,
             "schema": table_schema(model, layout[name]),
         })
     desc: dict[str, Any] = {
@@ -120,8 +176,12 @@ def package_files(tables: dict[str, list[Row]], version: str, extra: dict[str, A
     csvs = {name_of(m): csv_bytes(m, tables[name_of(m)], layout[name_of(m)]) for m in TABLES if name_of(m) in layout}
     desc = descriptor(csvs, version, {"sources": sources(tables), **(extra or {})}, layout)
     out = {f"{DATA_DIR}/{name}.csv": data for name, data in csvs.items()}
-    out[DESCRIPTOR] = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    out[DESCRIPTOR] = descriptor_bytes(desc)
     return out
+
+
+def descriptor_bytes(desc: dict[str, Any]) -> bytes:
+    return (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def write_package(files: dict[str, bytes], target: Path) -> None:

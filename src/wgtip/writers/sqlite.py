@@ -1,7 +1,7 @@
 """The SQLite database, for Datasette and anyone with sqlite3.
 
-DDL is compiled from the models by SQLAlchemy; rows go in with one
-``executemany`` per table (bulk, not one ORM object at a time). The file is
+DDL is compiled from the models by SQLAlchemy; rows go in with
+``executemany`` over big batches (bulk, not one ORM object at a time). The file is
 then rewritten with ``VACUUM INTO`` so its bytes depend only on the rows, not
 on how they were inserted. Bytes 96-99 of the header hold the SQLite library
 version; the build records it (``sqlite_version`` in build-info).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -29,43 +29,62 @@ def ddl(model: Any) -> list[str]:
     return out
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return int(v)
-    return v
+# Dates are stored as ISO text. An adapter spells them inside sqlite3's C loop, instead of a
+# Python pass over every row (booleans need nothing: bool is an int, stored as 0/1).
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+
+
+class SqliteFile:
+    """A SQLite database written table by table, batch by batch, in ``TABLES`` order.
+
+    Rows go into a scratch file with the journal and syncing off; ``finish``
+    checks the foreign keys once over the whole file (cheaper than a check
+    per inserted row) and rewrites it with ``VACUUM INTO``."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.scratch = target.with_name(target.name + ".scratch")
+        self.scratch.unlink(missing_ok=True)
+        self.con = sqlite3.connect(self.scratch)
+        self.con.execute("PRAGMA journal_mode=OFF")
+        self.con.execute("PRAGMA synchronous=OFF")
+        self.created: set[str] = set()
+
+    def write(self, model: Any, rows: Iterable[Row]) -> None:
+        name = name_of(model)
+        if name not in self.created:
+            for stmt in ddl(model):
+                self.con.execute(stmt)
+            self.created.add(name)
+        marks = ", ".join("?" * len(columns(model)))
+        self.con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+
+    def finish(self, extras: tuple[Extra, ...] = ()) -> None:
+        try:
+            for extra in extras:
+                extra(self.con)
+            self.con.commit()
+            problems = self.con.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise ValueError(f"foreign key check failed: {problems[:3]}")
+            self.con.execute("VACUUM INTO ?", (str(self.target),))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.con.close()
+        self.scratch.unlink(missing_ok=True)
 
 
 def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra, ...] = ()) -> None:
     """Write every table to a new SQLite file at ``target`` (which must not exist)."""
-    scratch = target.with_name(target.name + ".scratch")
-    scratch.unlink(missing_ok=True)
-    con = sqlite3.connect(scratch)
+    db = SqliteFile(target)
     try:
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA foreign_keys=ON")
         for model in TABLES:
             if name_of(model) not in tables:
                 continue  # a past release rebuilt without a table it did not have
-            for stmt in ddl(model):
-                con.execute(stmt)
-            name = name_of(model)
-            cols = columns(model)
-            needs_cast = any(c.kind in ("date", "boolean") for c in cols)
-            rows = tables[name]
-            if needs_cast:
-                rows = [tuple(_value(v) for v in r) for r in rows]
-            marks = ", ".join("?" * len(cols))
-            con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
-        for extra in extras:
-            extra(con)
-        con.commit()
-        problems = con.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise ValueError(f"foreign key check failed: {problems[:3]}")
-        con.execute("VACUUM INTO ?", (str(target),))
-    finally:
-        con.close()
-        scratch.unlink(missing_ok=True)
+            db.write(model, tables[name_of(model)])
+    except BaseException:
+        db.close()
+        raise
+    db.finish(extras)

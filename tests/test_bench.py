@@ -1,0 +1,69 @@
+"""The scale benchmark's tools work (at 10^3 events, quickly): the generator writes a valid,
+deterministic log in the real format, and the runner measures build and floor on it.
+Nothing here times anything: timings belong to bench/run.py, with its floor."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from wgtip.build import build
+from wgtip.events import BY_NAME
+from wgtip.log import read_log
+
+BENCH = ROOT / "bench"
+
+
+def generate(out: Path, events: int = 1000, seed: int = 7) -> Path:
+    subprocess.run([sys.executable, str(BENCH / "generate.py"), "--events", str(events), "--out", str(out), "--seed", str(seed)], check=True, capture_output=True)
+    return out
+
+
+def digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted((root / "events").rglob("*.jsonl")):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def test_generator_is_deterministic_and_its_log_builds(tmp_path):
+    a, b = generate(tmp_path / "a"), generate(tmp_path / "b")
+    assert digest(a) == digest(b)
+    assert digest(generate(tmp_path / "c", seed=8)) != digest(a)
+    events = read_log(a)  # sequence, hash chain and every schema checked
+    assert len(events) == 1000
+    assert {"SourceDocumentRegistered", "MeetingHeld", "RecommendationsAdopted"} <= {e.event.type for e in events}
+    built = build(a)
+    assert built.tables["provisions"] > 1000 and built.tables["meetings"] >= 2
+    levels = {line.split(",")[6] for line in (a / "data/provisions.csv").read_text(encoding="utf-8").splitlines()[1:] if line.count(",") > 6}
+    assert {"paragraph", "item"} <= levels
+
+
+def test_generator_writes_every_kind_of_event_at_scale(tmp_path):
+    """At 10^4 events the rarer events (proposals, endorsements, referrals) appear too."""
+    root = generate(tmp_path / "g", events=10_000)
+    types = {json.loads(line)["type"] for p in (root / "events").rglob("*.jsonl") for line in p.read_bytes().splitlines()}
+    assert {"RecommendationsProposed", "ProposalsEndorsed", "RecommendationsReferredToConference"} <= types
+    assert {"TextCorrected", "ReleasePublished"} & set(BY_NAME) <= types  # later event types, once they exist
+    built = build(root)
+    if "ReleasePublished" in BY_NAME:
+        assert built.tables["releases"] == 2
+
+
+def test_runner_measures_build_and_floor(tmp_path):
+    out = tmp_path / "results"
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--sizes", "1000", "--repeat", "1", "--work", str(tmp_path / "work"), "--out", str(out), "--label", "t"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "t.json").read_text())
+    r = report["results"][0]
+    assert r["events"] == 1000 and r["rows"]["events"] == 1000
+    assert r["build"]["wall_s"] > 0 and r["floor"]["wall_s"] > 0 and r["build"]["peak_mb"] > 0
+    assert report["machine"]["cores"] and report["machine"]["duckdb"]
+    assert "build/floor" in (out / "t.md").read_text()
