@@ -102,3 +102,12 @@ def test_sqlite_holds_the_data_tables_and_only_the_declared_derived_tables(db):
     names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     shadows = {f"{t}_{s}" for t in DERIVED_TABLES for s in ("data", "idx", "content", "docsize", "config")}
     assert names == {name_of(m) for m in TABLES} | set(DERIVED_TABLES) | shadows
+
+
+def test_the_run_pattern_is_exactly_the_tokenizers_character_classes():
+    """runs() finds token characters with a regular expression; it must agree with the categories
+    FTS5's unicode61 keeps (L*, N*, Co), checked here for every code point."""
+    from wgtip.search import _RUN, _is_token_char
+
+    disagree = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000 and bool(_RUN.fullmatch(chr(c))) != _is_token_char(chr(c))]
+    assert disagree == []
