@@ -42,3 +42,18 @@ def test_generated_docs_are_current():
 
     for path, data in generated_files(ROOT).items():
         assert (ROOT / path).read_bytes() == data, f"{path} is out of date: run wgtip docs"
+
+
+def test_every_table_and_column_is_described_in_english_and_chinese():
+    """The metadata is bilingual (the text of the recommendations stays as printed, in Chinese only)."""
+    import json
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for r in desc["resources"]:
+        assert cjk.search(r["title_zh"]) and cjk.search(r["description_zh"]), r["name"]
+        assert not cjk.fullmatch(r["description"][:1] or "x")
+        for f in r["schema"]["fields"]:
+            assert cjk.search(f["description_zh"]), (r["name"], f["name"])
+            assert f["description"] and f["description"] != f["description_zh"], (r["name"], f["name"])

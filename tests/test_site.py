@@ -78,8 +78,8 @@ def test_every_table_and_column_is_described_as_in_the_models(server):
     tables = meta["databases"]["wgtip"]["tables"]
     for model in TABLES:
         t = tables[name_of(model)]
-        assert t["description"] == (model.__doc__ or "").strip()
-        assert t["columns"] == {c.name: c.description for c in columns(model)}
+        assert t["description"] == f"{(model.__doc__ or '').strip()} {model.__description_zh__}"
+        assert t["columns"] == {c.name: f"{c.description} {c.description_zh}" for c in columns(model)}
     assert meta["license_url"].startswith("https://creativecommons.org/licenses/by/4.0")
 
 

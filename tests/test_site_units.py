@@ -25,8 +25,8 @@ def test_metadata_describes_every_table_and_column_from_the_models():
     assert set(tables) == {name_of(m) for m in TABLES} | {SEARCH_TABLE} | set(VIEWS)
     assert set(tables[ANNOTATED_VIEW]["columns"]) >= {"provision_id", "standalone_text", "addressees", "themes"}
     for model in TABLES:
-        assert tables[name_of(model)]["description"] == description_of(model)
-        assert tables[name_of(model)]["columns"] == {c.name: c.description for c in columns(model)}
+        assert tables[name_of(model)]["description"] == f"{description_of(model)} {description_of(model, 'zh')}"
+        assert tables[name_of(model)]["columns"] == {c.name: f"{c.description} {c.description_zh}" for c in columns(model)}
     p = tables["provisions"]
     assert (p["sort"], p["facets"], p["fts_table"]) == ("position", ["meeting", "level", "adoption"], SEARCH_TABLE)
     assert tables[SEARCH_TABLE]["hidden"] is True

@@ -100,12 +100,12 @@ def data_dictionary() -> str:
     for model in TABLES:
         name = name_of(model)
         kind = "log table (not covered by a release's content hash)" if is_log_table(model) else "content table"
-        out += [f"## `{name}` — {title_of(model)} / {title_of(model, 'zh')}", "", description_of(model), "",
+        out += [f"## `{name}` — {title_of(model)} / {title_of(model, 'zh')}", "", description_of(model), "", description_of(model, "zh"), "",
                 f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "",
-                "| column | type | required | references | description |", "|---|---|---|---|---|"]
+                "| column | type | required | references | description | 说明 |", "|---|---|---|---|---|---|"]
         for c in columns(model):
             ref = f"`{c.references[0]}.{c.references[1]}`" if c.references else ""
-            out.append(f"| `{c.name}` | {c.kind} | {'yes' if not c.nullable else ''} | {ref} | {_cell(c.description)} |")
+            out.append(f"| `{c.name}` | {c.kind} | {'yes' if not c.nullable else ''} | {ref} | {_cell(c.description)} | {_cell(c.description_zh)} |")
         out.append("")
     return "\n".join(out)
 

@@ -16,195 +16,209 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
+def zh(description: str) -> dict[str, Any]:
+    """A column's Chinese description, kept beside its English one in the column's Field."""
+    return {"json_schema_extra": {"description_zh": description}}
+
+
 class Event(SQLModel, table=True):
     """The event log itself, one row per event, so anyone can audit the data with SQL."""
 
     __tablename__ = "events"
+    __description_zh__ = "事件日志本身，每个事件一行，便于任何人用SQL核查数据。"
     __title__ = "Events"
     __title_zh__ = "事件日志"
 
-    seq: int = Field(primary_key=True, description="Position of the event in the log (1, 2, …).")
-    type: str = Field(description="Event type, named in the past tense (MeetingHeld, RecommendationsAdopted, …).")
-    schema_version: int = Field(description="Schema version of the event type the event was written with.")
-    occurred_start: dt.date = Field(description="First day on which the event happened in the world.")
-    occurred_end: dt.date = Field(description="Last day on which the event happened in the world.")
-    recorded_at: str = Field(description="When the event was recorded in the log (ISO 8601, UTC), as written in the event.")
-    source_document: Optional[str] = Field(default=None, description="Identifier of the source document the event cites.")
-    source_section: Optional[str] = Field(default=None, description="Section of the source document, as printed (一, 二, …).")
-    source_paragraph: Optional[str] = Field(default=None, description="Paragraph of the source document, as printed.")
-    source_line: Optional[int] = Field(default=None, description="1-based line in the source document file.")
-    prev: Optional[str] = Field(default=None, description="SHA-256 of the previous event's committed line (the hash chain).")
-    hash: str = Field(description="SHA-256 of this event's committed line.")
-    file: str = Field(description="Segment file of the log that holds the event, relative to the repository root.")
-    file_line: int = Field(description="1-based line of the event in its segment file.")
-    data: str = Field(description="The event's payload as JSON.")
+    seq: int = Field(primary_key=True, description="Position of the event in the log (1, 2, …).", schema_extra=zh("事件在日志中的序号（1、2、……）。"))
+    type: str = Field(description="Event type, named in the past tense (MeetingHeld, RecommendationsAdopted, …).", schema_extra=zh("事件类型，以过去时命名（MeetingHeld、RecommendationsAdopted 等）。"))
+    schema_version: int = Field(description="Schema version of the event type the event was written with.", schema_extra=zh("写入该事件时所用事件类型模式的版本。"))
+    occurred_start: dt.date = Field(description="First day on which the event happened in the world.", schema_extra=zh("事件在现实中发生的第一天。"))
+    occurred_end: dt.date = Field(description="Last day on which the event happened in the world.", schema_extra=zh("事件在现实中发生的最后一天。"))
+    recorded_at: str = Field(description="When the event was recorded in the log (ISO 8601, UTC), as written in the event.", schema_extra=zh("事件记入日志的时间（ISO 8601，协调世界时），照事件所载。"))
+    source_document: Optional[str] = Field(default=None, description="Identifier of the source document the event cites.", schema_extra=zh("事件所引来源文件的标识符。"))
+    source_section: Optional[str] = Field(default=None, description="Section of the source document, as printed (一, 二, …).", schema_extra=zh("来源文件的节，照原文（一、二、……）。"))
+    source_paragraph: Optional[str] = Field(default=None, description="Paragraph of the source document, as printed.", schema_extra=zh("来源文件的段，照原文。"))
+    source_line: Optional[int] = Field(default=None, description="1-based line in the source document file.", schema_extra=zh("在来源文件中的行号（从1起）。"))
+    prev: Optional[str] = Field(default=None, description="SHA-256 of the previous event's committed line (the hash chain).", schema_extra=zh("前一事件提交行的SHA-256（哈希链）。"))
+    hash: str = Field(description="SHA-256 of this event's committed line.", schema_extra=zh("本事件提交行的SHA-256。"))
+    file: str = Field(description="Segment file of the log that holds the event, relative to the repository root.", schema_extra=zh("存放该事件的日志分段文件，相对于仓库根目录。"))
+    file_line: int = Field(description="1-based line of the event in its segment file.", schema_extra=zh("事件在其分段文件中的行号（从1起）。"))
+    data: str = Field(description="The event's payload as JSON.", schema_extra=zh("事件内容，JSON格式。"))
 
 
 class SourceDocument(SQLModel, table=True):
     """The documents the data was read from, with their SHA-256."""
 
     __tablename__ = "source_documents"
+    __description_zh__ = "数据所据的文件及其SHA-256。"
     __title__ = "Source documents"
     __title_zh__ = "来源文件"
 
-    document: str = Field(primary_key=True, description="Identifier of the document in this dataset.")
-    path: str = Field(description="Path of the project's copy of the document, relative to the repository root.")
-    sha256: str = Field(description="SHA-256 of the document file.")
-    language: str = Field(description="Language of this version (BCP 47).")
-    original_language: str = Field(description="Language the document was written in (BCP 47).")
-    body: str = Field(description="The body whose recommendations the document lists, as printed.")
-    title: str = Field(description="Title as printed.")
-    subtitle: str = Field(description="Sub-title as printed.")
-    distributed_on: dt.date = Field(description="Date of distribution printed on the document.")
-    complements: Optional[str] = Field(default=None, description="Symbol of the document this one complements, as printed.")
-    agenda: Optional[str] = Field(default=None, description="Symbol of the provisional agenda the document was prepared under, as printed.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that registered the document.")
+    document: str = Field(primary_key=True, description="Identifier of the document in this dataset.", schema_extra=zh("该文件在本数据集中的标识符。"))
+    path: str = Field(description="Path of the project's copy of the document, relative to the repository root.", schema_extra=zh("本项目所存文件副本的路径，相对于仓库根目录。"))
+    sha256: str = Field(description="SHA-256 of the document file.", schema_extra=zh("文件的SHA-256。"))
+    language: str = Field(description="Language of this version (BCP 47).", schema_extra=zh("本文本的语言（BCP 47）。"))
+    original_language: str = Field(description="Language the document was written in (BCP 47).", schema_extra=zh("文件的原文语言（BCP 47）。"))
+    body: str = Field(description="The body whose recommendations the document lists, as printed.", schema_extra=zh("文件所列建议出自的机构，照原文。"))
+    title: str = Field(description="Title as printed.", schema_extra=zh("标题，照原文。"))
+    subtitle: str = Field(description="Sub-title as printed.", schema_extra=zh("副标题，照原文。"))
+    distributed_on: dt.date = Field(description="Date of distribution printed on the document.", schema_extra=zh("文件所印的分发日期。"))
+    complements: Optional[str] = Field(default=None, description="Symbol of the document this one complements, as printed.", schema_extra=zh("本文件所补充的文件的文号，照原文。"))
+    agenda: Optional[str] = Field(default=None, description="Symbol of the provisional agenda the document was prepared under, as printed.", schema_extra=zh("本文件所属临时议程的文号，照原文。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that registered the document.", schema_extra=zh("登记该文件的事件。"))
 
 
 class Meeting(SQLModel, table=True):
     """One row per meeting of the Working Group."""
 
     __tablename__ = "meetings"
+    __description_zh__ = "工作组每次会议一行。"
     __title__ = "Meetings"
     __title_zh__ = "会议"
 
-    meeting: int = Field(primary_key=True, description="Ordinal of the meeting (1 = first meeting).")
-    heading: str = Field(description="Section heading of the meeting in the source, exactly as printed.")
-    start_date: dt.date = Field(description="First day of the meeting.")
-    end_date: dt.date = Field(description="Last day of the meeting.")
-    venue: str = Field(description="Venue, as printed.")
-    report_symbol: Optional[str] = Field(default=None, description="Symbol of the meeting's report, where the source names one.")
-    note: Optional[str] = Field(default=None, description="Text printed under the heading instead of recommendations (the third meeting's note), verbatim.")
-    provisions_decided: int = Field(description="Number of provisions (paragraphs, items, sub-items) that became recommendations by this meeting's decision.")
-    provisions_proposed: int = Field(description="Number of provisions proposed at this meeting (and adopted, if at all, by a later one).")
-    source_document: str = Field(foreign_key="source_documents.document", description="Document the meeting is recorded in.")
-    source_line: int = Field(description="1-based line of the meeting's heading in the source document file.")
-    event_seq: int = Field(foreign_key="events.seq", description="The MeetingHeld event.")
+    meeting: int = Field(primary_key=True, description="Ordinal of the meeting (1 = first meeting).", schema_extra=zh("会议序次（1 = 第一次会议）。"))
+    heading: str = Field(description="Section heading of the meeting in the source, exactly as printed.", schema_extra=zh("来源文件中该会议的节标题，逐字照录。"))
+    start_date: dt.date = Field(description="First day of the meeting.", schema_extra=zh("会议第一天。"))
+    end_date: dt.date = Field(description="Last day of the meeting.", schema_extra=zh("会议最后一天。"))
+    venue: str = Field(description="Venue, as printed.", schema_extra=zh("会议地点，照原文。"))
+    report_symbol: Optional[str] = Field(default=None, description="Symbol of the meeting's report, where the source names one.", schema_extra=zh("会议报告的文号（来源文件提到时）。"))
+    note: Optional[str] = Field(default=None, description="Text printed under the heading instead of recommendations (the third meeting's note), verbatim.", schema_extra=zh("标题下所印、代替建议的文字（第三次会议的说明），逐字照录。"))
+    provisions_decided: int = Field(description="Number of provisions (paragraphs, items, sub-items) that became recommendations by this meeting's decision.", schema_extra=zh("经本次会议决定成为建议的条文（段、项、目）数。"))
+    provisions_proposed: int = Field(description="Number of provisions proposed at this meeting (and adopted, if at all, by a later one).", schema_extra=zh("在本次会议上提出（如获通过，则由后来的会议通过）的条文数。"))
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the meeting is recorded in.", schema_extra=zh("记载该会议的文件。"))
+    source_line: int = Field(description="1-based line of the meeting's heading in the source document file.", schema_extra=zh("会议节标题在来源文件中的行号（从1起）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The MeetingHeld event.", schema_extra=zh("MeetingHeld 事件。"))
 
 
 class Provision(SQLModel, table=True):
     """One row per paragraph, item and sub-item of the recommendations, in document order."""
 
     __tablename__ = "provisions"
+    __description_zh__ = "建议的每一段、项和目各一行，按文件顺序排列。"
     __title__ = "Provisions"
     __title_zh__ = "建议条文"
 
-    provision_id: str = Field(primary_key=True, description="Stable, URL-safe identifier (wgtip-m<meeting section>-p<paragraph>[-<item>[-<sub-item>]]); never reused.")
-    parent_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau this provision belongs to (the paragraph of an item, the item of a sub-item); empty for a paragraph.")
-    meeting: int = Field(foreign_key="meetings.meeting", description="Ordinal of the meeting whose decision made it a recommendation (for proposals: the endorsing meeting).")
-    paragraph: int = Field(description="Paragraph number within its meeting's section of the source.")
-    item: Optional[str] = Field(default=None, description="Item letter (a, b, …); empty for a paragraph.")
-    subitem: Optional[str] = Field(default=None, description="Sub-item as a lower-case roman numeral (i, ii, …, printed (一), (二), …); empty otherwise.")
-    level: str = Field(description="paragraph, item or subitem.")
-    label: str = Field(description="The label exactly as printed: '5.', '(a)', '(一)'.")
-    position: int = Field(description="Position in document order (1 = first provision of the source).")
-    text: str = Field(description="The provision's own words exactly as printed in the source, without its label and without footnote markers. Never changes: corrections go to current_text.")
-    current_text: str = Field(description="The text with every correction recorded so far applied (see provision_texts); equal to text where there is none.")
-    standalone_text: str = Field(description="current_text prefixed by the current_text of its chapeau(s), so that an item reads on its own (derived: joined without separator).")
-    is_chapeau: bool = Field(description="Whether the provision introduces items or sub-items.")
-    adoption: str = Field(description="How it became a recommendation: adopted (by a meeting); proposed_and_endorsed (proposed at one meeting, endorsed by a later one); recommended_to_conference (the meeting recommended that the Conference of the Parties consider adopting it); proposed (not yet endorsed).")
-    meeting_start_date: dt.date = Field(description="First day of the meeting named in column meeting.")
-    meeting_end_date: dt.date = Field(description="Last day of the meeting named in column meeting.")
-    proposed_at_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For proposals: ordinal of the meeting at which it was proposed.")
-    proposed_on: Optional[dt.date] = Field(default=None, description="For proposals: first day of the meeting at which it was proposed.")
-    proposed_by: Optional[str] = Field(default=None, description="For proposals: who proposed it, as recorded (Chair).")
-    endorsed_with_oral_amendments: Optional[bool] = Field(default=None, description="For proposals: whether the endorsing meeting amended them orally.")
-    footnotes: int = Field(description="Number of footnotes whose markers stand in the text.")
-    corrections: int = Field(description="Number of corrections recorded for the text (TextCorrected events).")
-    source_document: str = Field(foreign_key="source_documents.document", description="Document the provision is printed in.")
-    source_section: str = Field(description="Section of the source, as printed (一 = first meeting, …).")
-    source_paragraph: int = Field(description="Paragraph number under which the provision is printed in the source.")
-    source_line: int = Field(description="1-based line of the provision in the source document file.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the provision.")
-    citation: str = Field(description="How to cite this provision in this version of the dataset (plain text; `wgtip cite` adds the release's content hash, which a file cannot contain about itself).")
+    provision_id: str = Field(primary_key=True, description="Stable, URL-safe identifier (wgtip-m<meeting section>-p<paragraph>[-<item>[-<sub-item>]]); never reused.", schema_extra=zh("稳定、可用于网址的标识符（wgtip-m<会议节>-p<段>[-<项>[-<目>]]），永不重复使用。"))
+    parent_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau this provision belongs to (the paragraph of an item, the item of a sub-item); empty for a paragraph.", schema_extra=zh("本条文所属的引导语（项属于其段，目属于其项）；段则为空。"))
+    meeting: int = Field(foreign_key="meetings.meeting", description="Ordinal of the meeting whose decision made it a recommendation (for proposals: the endorsing meeting).", schema_extra=zh("经其决定使本条文成为建议的会议序次（提议的建议：核可会议）。"))
+    paragraph: int = Field(description="Paragraph number within its meeting's section of the source.", schema_extra=zh("在来源文件该会议节中的段号。"))
+    item: Optional[str] = Field(default=None, description="Item letter (a, b, …); empty for a paragraph.", schema_extra=zh("项的字母（a、b、……）；段则为空。"))
+    subitem: Optional[str] = Field(default=None, description="Sub-item as a lower-case roman numeral (i, ii, …, printed (一), (二), …); empty otherwise.", schema_extra=zh("目，以小写罗马数字表示（i、ii、……，原文印作（一）、（二）……）；否则为空。"))
+    level: str = Field(description="paragraph, item or subitem.", schema_extra=zh("paragraph（段）、item（项）或 subitem（目）。"))
+    label: str = Field(description="The label exactly as printed: '5.', '(a)', '(一)'.", schema_extra=zh("逐字照录的编号：“5.”、“(a)”、“(一)”。"))
+    position: int = Field(description="Position in document order (1 = first provision of the source).", schema_extra=zh("在文件中的先后位置（1 = 来源文件第一条）。"))
+    text: str = Field(description="The provision's own words exactly as printed in the source, without its label and without footnote markers. Never changes: corrections go to current_text.", schema_extra=zh("条文本身的文字，逐字照录来源文件，不含编号和脚注标记。永不改动：更正见 current_text。"))
+    current_text: str = Field(description="The text with every correction recorded so far applied (see provision_texts); equal to text where there is none.", schema_extra=zh("适用迄今所记录全部更正后的文字（见 provision_texts）；无更正时与 text 相同。"))
+    standalone_text: str = Field(description="current_text prefixed by the current_text of its chapeau(s), so that an item reads on its own (derived: joined without separator).", schema_extra=zh("在 current_text 前加上其引导语的 current_text，使项可独立阅读（派生：直接相连，不加分隔）。"))
+    is_chapeau: bool = Field(description="Whether the provision introduces items or sub-items.", schema_extra=zh("本条文是否引出项或目。"))
+    adoption: str = Field(description="How it became a recommendation: adopted (by a meeting); proposed_and_endorsed (proposed at one meeting, endorsed by a later one); recommended_to_conference (the meeting recommended that the Conference of the Parties consider adopting it); proposed (not yet endorsed).", schema_extra=zh("成为建议的方式：adopted（会议通过）；proposed_and_endorsed（一次会议提出、后来会议核可）；recommended_to_conference（会议建议缔约方会议审议是否采纳）；proposed（尚未核可）。"))
+    meeting_start_date: dt.date = Field(description="First day of the meeting named in column meeting.", schema_extra=zh("meeting 列所示会议的第一天。"))
+    meeting_end_date: dt.date = Field(description="Last day of the meeting named in column meeting.", schema_extra=zh("meeting 列所示会议的最后一天。"))
+    proposed_at_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For proposals: ordinal of the meeting at which it was proposed.", schema_extra=zh("提议的建议：提出该建议的会议序次。"))
+    proposed_on: Optional[dt.date] = Field(default=None, description="For proposals: first day of the meeting at which it was proposed.", schema_extra=zh("提议的建议：提出该建议的会议的第一天。"))
+    proposed_by: Optional[str] = Field(default=None, description="For proposals: who proposed it, as recorded (Chair).", schema_extra=zh("提议的建议：提出者，照记录（主席）。"))
+    endorsed_with_oral_amendments: Optional[bool] = Field(default=None, description="For proposals: whether the endorsing meeting amended them orally.", schema_extra=zh("提议的建议：核可会议是否作了口头修正。"))
+    footnotes: int = Field(description="Number of footnotes whose markers stand in the text.", schema_extra=zh("其脚注标记位于本文字中的脚注数。"))
+    corrections: int = Field(description="Number of corrections recorded for the text (TextCorrected events).", schema_extra=zh("为本文字记录的更正数（TextCorrected 事件）。"))
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the provision is printed in.", schema_extra=zh("印有本条文的文件。"))
+    source_section: str = Field(description="Section of the source, as printed (一 = first meeting, …).", schema_extra=zh("来源文件的节，照原文（一 = 第一次会议，……）。"))
+    source_paragraph: int = Field(description="Paragraph number under which the provision is printed in the source.", schema_extra=zh("来源文件中本条文所在的段号。"))
+    source_line: int = Field(description="1-based line of the provision in the source document file.", schema_extra=zh("本条文在来源文件中的行号（从1起）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the provision.", schema_extra=zh("记录本条文的事件。"))
+    citation: str = Field(description="How to cite this provision in this version of the dataset (plain text; `wgtip cite` adds the release's content hash, which a file cannot contain about itself).", schema_extra=zh("在本数据集版本中引用本条文的方式（纯文本；`wgtip cite` 另加该版本的内容哈希，文件无法包含自身的哈希）。"))
 
 
 class FootnoteRow(SQLModel, table=True):
     """Footnotes of the source, tied to the provision where their marker stands."""
 
     __tablename__ = "footnotes"
+    __description_zh__ = "来源文件的脚注，与其标记所在的条文相连。"
     __title__ = "Footnotes"
     __title_zh__ = "脚注"
 
-    footnote_id: str = Field(primary_key=True, description="Identifier: the provision's identifier followed by -fn and the footnote number.")
-    number: int = Field(description="Footnote number as printed.")
-    marker: str = Field(description="The marker exactly as it stands in the source (superscript digits).")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="Provision in whose text the marker stands.")
-    offset: int = Field(description="Character offset in the provision's text where the marker stood (0 = before the first character).")
-    text: str = Field(description="Footnote text exactly as in the source, without its marker.")
-    source_document: str = Field(foreign_key="source_documents.document", description="Document the footnote is printed in.")
-    source_line: int = Field(description="1-based line of the footnote text in the source document file.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the footnote.")
+    footnote_id: str = Field(primary_key=True, description="Identifier: the provision's identifier followed by -fn and the footnote number.", schema_extra=zh("标识符：条文标识符后加 -fn 和脚注编号。"))
+    number: int = Field(description="Footnote number as printed.", schema_extra=zh("脚注编号，照原文。"))
+    marker: str = Field(description="The marker exactly as it stands in the source (superscript digits).", schema_extra=zh("来源文件中的脚注标记，逐字照录（上标数字）。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="Provision in whose text the marker stands.", schema_extra=zh("脚注标记所在的条文。"))
+    offset: int = Field(description="Character offset in the provision's text where the marker stood (0 = before the first character).", schema_extra=zh("标记在条文文字中的字符位置（0 = 第一个字符之前）。"))
+    text: str = Field(description="Footnote text exactly as in the source, without its marker.", schema_extra=zh("脚注文字，逐字照录来源文件，不含标记。"))
+    source_document: str = Field(foreign_key="source_documents.document", description="Document the footnote is printed in.", schema_extra=zh("印有该脚注的文件。"))
+    source_line: int = Field(description="1-based line of the footnote text in the source document file.", schema_extra=zh("脚注文字在来源文件中的行号（从1起）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the footnote.", schema_extra=zh("记录该脚注的事件。"))
 
 
 class Release(SQLModel, table=True):
     """One row per release of the dataset (ReleasePublished events)."""
 
     __tablename__ = "releases"
+    __description_zh__ = "数据集的每个版本一行（ReleasePublished 事件）。"
     __title__ = "Releases"
     __title_zh__ = "版本"
     __log_table__ = True
 
-    version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.")
-    release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.")
-    published_on: dt.date = Field(description="Release date.")
-    notes: str = Field(description="Release notes.")
-    previous_version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release before this one.")
-    log_head_seq: int = Field(description="Sequence number of the last event the release contains.")
-    log_head_sha256: str = Field(description="SHA-256 of that event's committed line: the head of the hash chain at the release.")
-    digest: str = Field(description="SHA-256 over the release's data files ('<sha256>  <path>' lines, sorted by path; the SHA256SUMS of data/).")
-    event_seq: int = Field(foreign_key="events.seq", description="The ReleasePublished event.")
+    version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.", schema_extra=zh("语义化版本号：主版本 = 列、类型或含义的改变；次版本 = 新记录或标注；修订版本 = 更正。"))
+    release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.", schema_extra=zh("首个版本为1，其后为2，……：按此列而非版本文字排序。"))
+    published_on: dt.date = Field(description="Release date.", schema_extra=zh("发布日期。"))
+    notes: str = Field(description="Release notes.", schema_extra=zh("版本说明。"))
+    previous_version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release before this one.", schema_extra=zh("前一版本。"))
+    log_head_seq: int = Field(description="Sequence number of the last event the release contains.", schema_extra=zh("该版本所含最后一个事件的序号。"))
+    log_head_sha256: str = Field(description="SHA-256 of that event's committed line: the head of the hash chain at the release.", schema_extra=zh("该事件提交行的SHA-256：发布时哈希链的链头。"))
+    digest: str = Field(description="SHA-256 over the release's data files ('<sha256>  <path>' lines, sorted by path; the SHA256SUMS of data/).", schema_extra=zh("该版本数据文件的总SHA-256（按路径排序的“<sha256>  <路径>”各行；即 data/ 的 SHA256SUMS）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The ReleasePublished event.", schema_extra=zh("ReleasePublished 事件。"))
 
 
 class ReleaseFile(SQLModel, table=True):
     """The content hash of each data file of each release."""
 
     __tablename__ = "release_files"
+    __description_zh__ = "每个版本每个数据文件的内容哈希。"
     __title__ = "Release files"
     __title_zh__ = "版本文件"
     __log_table__ = True
 
-    version: str = Field(primary_key=True, foreign_key="releases.version", description="The release.")
-    path: str = Field(primary_key=True, description="Path of the data file in the release's package.")
-    bytes: int = Field(description="Size of the file in bytes.")
-    sha256: str = Field(description="SHA-256 of the file.")
+    version: str = Field(primary_key=True, foreign_key="releases.version", description="The release.", schema_extra=zh("版本。"))
+    path: str = Field(primary_key=True, description="Path of the data file in the release's package.", schema_extra=zh("数据文件在该版本数据包中的路径。"))
+    bytes: int = Field(description="Size of the file in bytes.", schema_extra=zh("文件大小（字节）。"))
+    sha256: str = Field(description="SHA-256 of the file.", schema_extra=zh("文件的SHA-256。"))
 
 
 class ProvisionTextRevision(SQLModel, table=True):
     """Every text each provision has had, with the events and releases in which it held."""
 
     __tablename__ = "provision_texts"
+    __description_zh__ = "每条条文有过的全部文字，及其有效的事件和版本范围。"
     __title__ = "Provision text history"
     __title_zh__ = "条文文本沿革"
 
-    text_id: str = Field(primary_key=True, description="Identifier: the provision's identifier, -r and the revision number.")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
-    revision: int = Field(description="1 for the text as printed, 2 after the first correction, …")
-    text: str = Field(description="The text in this revision.")
-    valid_from_seq: int = Field(foreign_key="events.seq", description="The event from which this text holds (the one that recorded or corrected it).")
-    valid_to_seq: Optional[int] = Field(default=None, foreign_key="events.seq", description="The event that replaced this text; empty while it is current.")
-    from_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="First release that contains this text; empty if none yet.")
-    to_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="Last release that contains this text, if it has been replaced; empty while it is current or if never released.")
-    reason: Optional[str] = Field(default=None, description="For a corrected text: why it was corrected.")
-    corrected_by: Optional[str] = Field(default=None, description="For a corrected text: who or what rule corrected it.")
+    text_id: str = Field(primary_key=True, description="Identifier: the provision's identifier, -r and the revision number.", schema_extra=zh("标识符：条文标识符后加 -r 和修订号。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    revision: int = Field(description="1 for the text as printed, 2 after the first correction, …", schema_extra=zh("1 为原印文字，首次更正后为2，……"))
+    text: str = Field(description="The text in this revision.", schema_extra=zh("本修订中的文字。"))
+    valid_from_seq: int = Field(foreign_key="events.seq", description="The event from which this text holds (the one that recorded or corrected it).", schema_extra=zh("本文字自其起有效的事件（记录或更正它的事件）。"))
+    valid_to_seq: Optional[int] = Field(default=None, foreign_key="events.seq", description="The event that replaced this text; empty while it is current.", schema_extra=zh("取代本文字的事件；现行文字则为空。"))
+    from_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="First release that contains this text; empty if none yet.", schema_extra=zh("含有本文字的第一个版本；尚无则为空。"))
+    to_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="Last release that contains this text, if it has been replaced; empty while it is current or if never released.", schema_extra=zh("本文字已被取代时，含有它的最后一个版本；现行文字或从未发布则为空。"))
+    reason: Optional[str] = Field(default=None, description="For a corrected text: why it was corrected.", schema_extra=zh("更正后的文字：更正理由。"))
+    corrected_by: Optional[str] = Field(default=None, description="For a corrected text: who or what rule corrected it.", schema_extra=zh("更正后的文字：作出更正的人或规则。"))
 
 
 class Change(SQLModel, table=True):
     """What each release added, changed or removed, with old and new values and the event that caused it."""
 
     __tablename__ = "changes"
+    __description_zh__ = "每个版本新增、修改或删除的内容，附旧值、新值及导致变更的事件。"
     __title__ = "Changes per release"
     __title_zh__ = "各版本变更"
 
-    change_id: int = Field(primary_key=True, description="Position of the change in the log's order (1, 2, …).")
-    version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release that published the change; empty for changes not yet released.")
-    table_name: str = Field(description="Table of the changed row (provisions, meetings, footnotes, …).")
-    row_id: str = Field(description="Primary key of the changed row.")
-    change: str = Field(description="added, changed or removed.")
-    field: Optional[str] = Field(default=None, description="For changed: the column that changed.")
-    old_value: Optional[str] = Field(default=None, description="Value in the previous release (for changed and removed).")
-    new_value: Optional[str] = Field(default=None, description="Value in this release (for added and changed).")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that caused the change (the last one, if several did).")
+    change_id: int = Field(primary_key=True, description="Position of the change in the log's order (1, 2, …).", schema_extra=zh("变更在日志顺序中的位置（1、2、……）。"))
+    version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release that published the change; empty for changes not yet released.", schema_extra=zh("发布该变更的版本；尚未发布的变更则为空。"))
+    table_name: str = Field(description="Table of the changed row (provisions, meetings, footnotes, …).", schema_extra=zh("变更行所在的表（provisions、meetings、footnotes 等）。"))
+    row_id: str = Field(description="Primary key of the changed row.", schema_extra=zh("变更行的主键。"))
+    change: str = Field(description="added, changed or removed.", schema_extra=zh("added（新增）、changed（修改）或 removed（删除）。"))
+    field: Optional[str] = Field(default=None, description="For changed: the column that changed.", schema_extra=zh("修改时：被修改的列。"))
+    old_value: Optional[str] = Field(default=None, description="Value in the previous release (for changed and removed).", schema_extra=zh("前一版本中的值（修改和删除时）。"))
+    new_value: Optional[str] = Field(default=None, description="Value in this release (for added and changed).", schema_extra=zh("本版本中的值（新增和修改时）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that caused the change (the last one, if several did).", schema_extra=zh("导致该变更的事件（若有多个，为最后一个）。"))
 
 
 # --- annotations (issue 6) -----------------------------------------------------------
@@ -218,154 +232,162 @@ class Vocabulary(SQLModel, table=True):
     """The controlled vocabularies of the annotations (VocabularyDefined events), with English and Chinese titles."""
 
     __tablename__ = "vocabularies"
+    __description_zh__ = "标注所用的受控词表（VocabularyDefined 事件），附英文和中文标题。"
     __title__ = "Vocabularies"
     __title_zh__ = "受控词表"
 
-    vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.")
-    title: str = Field(description="English title.")
-    title_zh: str = Field(description="Chinese title.")
-    description: str = Field(description="What the vocabulary classifies (English).")
-    terms: int = Field(description="Number of terms.")
-    event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).")
+    vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.", schema_extra=zh("词表代码：addressee、addressee_role、strength、theme、reference_kind。"))
+    title: str = Field(description="English title.", schema_extra=zh("英文标题。"))
+    title_zh: str = Field(description="Chinese title.", schema_extra=zh("中文标题。"))
+    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。"))
+    terms: int = Field(description="Number of terms.", schema_extra=zh("词条数。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).", schema_extra=zh("定义该词表的 VocabularyDefined 事件（如重新定义，为最新者）。"))
 
 
 class VocabularyTerm(SQLModel, table=True):
     """One row per term of each vocabulary, with English and Chinese labels."""
 
     __tablename__ = "vocabulary_terms"
+    __description_zh__ = "每个词表的每个词条一行，附英文和中文名称。"
     __title__ = "Vocabulary terms"
     __title_zh__ = "词表术语"
 
-    vocabulary: str = Field(primary_key=True, foreign_key="vocabularies.vocabulary", description="The vocabulary.")
-    code: str = Field(primary_key=True, description="Code of the term, as used in the annotation tables.")
-    position: int = Field(description="Order of the term in its vocabulary (1, 2, …).")
-    label: str = Field(description="English label.")
-    label_zh: str = Field(description="Chinese label.")
-    description: str = Field(description="What the term means and when it applies (English).")
+    vocabulary: str = Field(primary_key=True, foreign_key="vocabularies.vocabulary", description="The vocabulary.", schema_extra=zh("词表。"))
+    code: str = Field(primary_key=True, description="Code of the term, as used in the annotation tables.", schema_extra=zh("词条代码，标注表中使用此代码。"))
+    position: int = Field(description="Order of the term in its vocabulary (1, 2, …).", schema_extra=zh("词条在词表中的顺序（1、2、……）。"))
+    label: str = Field(description="English label.", schema_extra=zh("英文名称。"))
+    label_zh: str = Field(description="Chinese label.", schema_extra=zh("中文名称。"))
+    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。"))
 
 
 class ProvisionAddressee(SQLModel, table=True):
     """Who each provision asks to act (or to be asked), with the words that say so."""
 
     __tablename__ = "provision_addressees"
+    __description_zh__ = "每条条文要求谁采取行动（或被要求请求他人），附表明这一点的词语。"
     __title__ = "Addressees"
     __title_zh__ = "建议对象"
 
-    addressee_id: str = Field(primary_key=True, description="Identifier: provision_id, the addressee code and the role, joined by '/'.")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
-    addressee: str = Field(description="Who (a code of vocabulary_terms where vocabulary = 'addressee').")
-    role: str = Field(description="direct (asked to act) or indirect (the direct addressee is asked to request, invite or encourage it); vocabulary addressee_role.")
-    evidence: str = Field(description="The words naming the addressee (or, for 'unspecified', the modal cue), exactly as in the evidence text.")
-    span_start: int = Field(description="Character offset of the evidence in the evidence text (0-based).")
-    span_end: int = Field(description="Character offset just after the evidence.")
-    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose text holds the evidence, when an item inherits its addressee (for example from '缔约国应当：'); empty when the evidence is in the provision's own text.")
-    text_revision: int = Field(description="Revision of the provision's text that was annotated (see provision_texts.revision).")
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+    addressee_id: str = Field(primary_key=True, description="Identifier: provision_id, the addressee code and the role, joined by '/'.", schema_extra=zh("标识符：provision_id、对象代码和角色，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    addressee: str = Field(description="Who (a code of vocabulary_terms where vocabulary = 'addressee').", schema_extra=zh("对象（vocabulary_terms 中 vocabulary = 'addressee' 的代码）。"))
+    role: str = Field(description="direct (asked to act) or indirect (the direct addressee is asked to request, invite or encourage it); vocabulary addressee_role.", schema_extra=zh("direct（被要求采取行动）或 indirect（直接对象被要求请求、邀请或鼓励其行动）；词表 addressee_role。"))
+    evidence: str = Field(description="The words naming the addressee (or, for 'unspecified', the modal cue), exactly as in the evidence text.", schema_extra=zh("指明对象的词语（对象为 'unspecified' 时为情态标志词），逐字照录证据文字。"))
+    span_start: int = Field(description="Character offset of the evidence in the evidence text (0-based).", schema_extra=zh("证据在证据文字中的字符起始位置（从0起）。"))
+    span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose text holds the evidence, when an item inherits its addressee (for example from '缔约国应当：'); empty when the evidence is in the provision's own text.", schema_extra=zh("项沿用其引导语中的对象时（例如“缔约国应当：”），载有证据的引导语；证据在条文本身时为空。"))
+    text_revision: int = Field(description="Revision of the provision's text that was annotated (see provision_texts.revision).", schema_extra=zh("所标注的条文文字修订号（见 provision_texts.revision）。"))
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
 
 
 class ProvisionStrength(SQLModel, table=True):
     """The modal force of each provision's wording (should, should consider, may, …), with the cue and its span."""
 
     __tablename__ = "provision_strength"
+    __description_zh__ = "每条条文措辞的情态强度（应当、应当考虑、可、……），附标志词及其位置。"
     __title__ = "Strength of wording"
     __title_zh__ = "措辞强度"
 
-    strength_id: str = Field(primary_key=True, description="Identifier: provision_id and the strength code, joined by '/'.")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
-    strength: str = Field(description="The modal force (a code of vocabulary_terms where vocabulary = 'strength'); a provision with two directives has two rows.")
-    cue: Optional[str] = Field(default=None, description="The wording that carries the force (应当, 应当考虑, 鼓励, 工作组建议缔约方会议审议…); empty for 'none'.")
-    evidence: Optional[str] = Field(default=None, description="The cue as it stands in the evidence text (equal to cue); empty for 'none'.")
-    span_start: Optional[int] = Field(default=None, description="Character offset of the cue in the evidence text.")
-    span_end: Optional[int] = Field(default=None, description="Character offset just after the cue.")
-    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose cue the item inherits (the item completes its sentence); empty when the cue is in the provision's own text.")
-    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+    strength_id: str = Field(primary_key=True, description="Identifier: provision_id and the strength code, joined by '/'.", schema_extra=zh("标识符：provision_id 和措辞强度代码，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    strength: str = Field(description="The modal force (a code of vocabulary_terms where vocabulary = 'strength'); a provision with two directives has two rows.", schema_extra=zh("措辞的情态强度（vocabulary_terms 中 vocabulary = 'strength' 的代码）；含两项指令的条文有两行。"))
+    cue: Optional[str] = Field(default=None, description="The wording that carries the force (应当, 应当考虑, 鼓励, 工作组建议缔约方会议审议…); empty for 'none'.", schema_extra=zh("体现强度的措辞（应当、应当考虑、鼓励、工作组建议缔约方会议审议……）；'none' 时为空。"))
+    evidence: Optional[str] = Field(default=None, description="The cue as it stands in the evidence text (equal to cue); empty for 'none'.", schema_extra=zh("该措辞在证据文字中的原样（与 cue 相同）；'none' 时为空。"))
+    span_start: Optional[int] = Field(default=None, description="Character offset of the cue in the evidence text.", schema_extra=zh("措辞在证据文字中的字符起始位置。"))
+    span_end: Optional[int] = Field(default=None, description="Character offset just after the cue.", schema_extra=zh("措辞结束后的字符位置。"))
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose cue the item inherits (the item completes its sentence); empty when the cue is in the provision's own text.", schema_extra=zh("项沿用其措辞的引导语（项补足其句子）；措辞在条文本身时为空。"))
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
 
 
 class ProvisionTopic(SQLModel, table=True):
     """The explicit topic phrase of a provision ('关于…，'), where its text (or its chapeau's) states one."""
 
     __tablename__ = "provision_topics"
+    __description_zh__ = "条文（或其引导语）明确陈述的主题短语（“关于……，”）。"
     __title__ = "Topic phrases"
     __title_zh__ = "主题短语"
 
-    provision_id: str = Field(primary_key=True, foreign_key="provisions.provision_id", description="The provision.")
-    topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.")
-    evidence: str = Field(description="The whole phrase '关于…，' as printed.")
-    span_start: int = Field(description="Character offset of the evidence in the evidence text.")
-    span_end: int = Field(description="Character offset just after the evidence.")
-    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau that states the topic, when an item inherits it.")
-    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+    provision_id: str = Field(primary_key=True, foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.", schema_extra=zh("主题短语，照原文，位于“关于”与其后的逗号或冒号之间。"))
+    evidence: str = Field(description="The whole phrase '关于…，' as printed.", schema_extra=zh("完整短语“关于……，”，照原文。"))
+    span_start: int = Field(description="Character offset of the evidence in the evidence text.", schema_extra=zh("证据在证据文字中的字符起始位置。"))
+    span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau that states the topic, when an item inherits it.", schema_extra=zh("项沿用主题时，陈述该主题的引导语。"))
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
 
 
 class ProvisionTheme(SQLModel, table=True):
     """Themes of each provision from the theme vocabulary; every provision has at least one."""
 
     __tablename__ = "provision_themes"
+    __description_zh__ = "取自主题词表的每条条文的主题类别；每条条文至少有一个。"
     __title__ = "Themes"
     __title_zh__ = "专题"
 
-    theme_id: str = Field(primary_key=True, description="Identifier: provision_id and the theme code, joined by '/'.")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
-    theme: str = Field(description="The theme (a code of vocabulary_terms where vocabulary = 'theme').")
-    cue: Optional[str] = Field(default=None, description="How the rule assigned it: keyword (its own words), chapeau (its chapeau's words), items (a chapeau's items' words) or fallback (no keyword anywhere: implementation).")
-    evidence: Optional[str] = Field(default=None, description="The words that matched, exactly as in the evidence text; empty for a theme taken from items or a fallback.")
-    span_start: Optional[int] = Field(default=None, description="Character offset of the evidence in the evidence text.")
-    span_end: Optional[int] = Field(default=None, description="Character offset just after the evidence.")
-    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau (or, for a chapeau, the item) whose text holds the evidence, if not the provision's own.")
-    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+    theme_id: str = Field(primary_key=True, description="Identifier: provision_id and the theme code, joined by '/'.", schema_extra=zh("标识符：provision_id 和主题类别代码，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    theme: str = Field(description="The theme (a code of vocabulary_terms where vocabulary = 'theme').", schema_extra=zh("主题类别（vocabulary_terms 中 vocabulary = 'theme' 的代码）。"))
+    cue: Optional[str] = Field(default=None, description="How the rule assigned it: keyword (its own words), chapeau (its chapeau's words), items (a chapeau's items' words) or fallback (no keyword anywhere: implementation).", schema_extra=zh("规则的判定依据：keyword（本身词语）、chapeau（引导语词语）、items（引导语所含各项的词语）或 fallback（无任何关键词）。"))
+    evidence: Optional[str] = Field(default=None, description="The words that matched, exactly as in the evidence text; empty for a theme taken from items or a fallback.", schema_extra=zh("所匹配的词语，逐字照录证据文字；取自各项或 fallback 时为空。"))
+    span_start: Optional[int] = Field(default=None, description="Character offset of the evidence in the evidence text.", schema_extra=zh("证据在证据文字中的字符起始位置。"))
+    span_end: Optional[int] = Field(default=None, description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
+    inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau (or, for a chapeau, the item) whose text holds the evidence, if not the provision's own.", schema_extra=zh("证据不在条文本身时，载有证据的引导语（或对引导语而言，所属的项）。"))
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
 
 
 class ProvisionReference(SQLModel, table=True):
     """Cross-references in the text: articles of the Protocol and the Convention, UN document symbols, decisions and resolutions, earlier recommendations, other titled documents."""
 
     __tablename__ = "provision_references"
+    __description_zh__ = "文字中的交叉引用：议定书和公约的条款、联合国文件文号、决定和决议、先前的建议。"
     __title__ = "Cross-references"
     __title_zh__ = "交叉引用"
 
-    reference_id: str = Field(primary_key=True, description="Identifier: provision_id, '/ref/' and the reference's number in the provision (1, 2, …).")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision whose text makes the reference.")
-    kind: str = Field(description="The kind of target (a code of vocabulary_terms where vocabulary = 'reference_kind').")
-    target: str = Field(description="Normalised target: 'Protocol art. 6 para. 2', 'Convention art. 26 para. 3', 'COP decision 4/4', 'GA resolution 64/293', 'CTOC/COP/WG.4/2009/2', 'meeting 1 report para. 17', or a document title.")
-    instrument: Optional[str] = Field(default=None, description="For an article: protocol or convention.")
-    article: Optional[str] = Field(default=None, description="Article number as printed.")
-    paragraph: Optional[str] = Field(default=None, description="Paragraph (款) number as printed.")
-    subparagraph: Optional[str] = Field(default=None, description="Subparagraph (项) letter as printed.")
-    symbol: Optional[str] = Field(default=None, description="UN document symbol, or decision/resolution number.")
-    report_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For a paragraph of an earlier meeting's report: that meeting.")
-    report_paragraph: Optional[int] = Field(default=None, description="For a paragraph of an earlier meeting's report: its number in the report (the report's numbering is not the compilation's).")
-    resolved_provision_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The provision of this dataset the reference means, where it was resolved.")
-    resolution: Optional[str] = Field(default=None, description="How it was resolved (method and evidence), or why not.")
-    evidence: str = Field(description="The referring words exactly as in the text.")
-    span_start: int = Field(description="Character offset of the evidence in the provision's annotated text.")
-    span_end: int = Field(description="Character offset just after the evidence.")
-    text_revision: int = Field(description="Revision of the provision's text that was annotated.")
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.")
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.")
+    reference_id: str = Field(primary_key=True, description="Identifier: provision_id, '/ref/' and the reference's number in the provision (1, 2, …).", schema_extra=zh("标识符：provision_id、“/ref/”及该引用在条文中的序号（1、2、……）。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision whose text makes the reference.", schema_extra=zh("作出引用的条文。"))
+    kind: str = Field(description="The kind of target (a code of vocabulary_terms where vocabulary = 'reference_kind').", schema_extra=zh("引用对象的种类（vocabulary_terms 中 vocabulary = 'reference_kind' 的代码）。"))
+    target: str = Field(description="Normalised target: 'Protocol art. 6 para. 2', 'Convention art. 26 para. 3', 'COP decision 4/4', 'GA resolution 64/293', 'CTOC/COP/WG.4/2009/2', 'meeting 1 report para. 17', or a document title.", schema_extra=zh("规范化的引用对象，如“Protocol art. 6 para. 2”、“COP decision 4/4”、“CTOC/COP/WG.4/2009/2”。"))
+    instrument: Optional[str] = Field(default=None, description="For an article: protocol or convention.", schema_extra=zh("条款引用：protocol（议定书）或 convention（公约）。"))
+    article: Optional[str] = Field(default=None, description="Article number as printed.", schema_extra=zh("条号，照原文。"))
+    paragraph: Optional[str] = Field(default=None, description="Paragraph (款) number as printed.", schema_extra=zh("款号，照原文。"))
+    subparagraph: Optional[str] = Field(default=None, description="Subparagraph (项) letter as printed.", schema_extra=zh("项的字母，照原文。"))
+    symbol: Optional[str] = Field(default=None, description="UN document symbol, or decision/resolution number.", schema_extra=zh("联合国文件文号，或决定/决议编号。"))
+    report_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For a paragraph of an earlier meeting's report: that meeting.", schema_extra=zh("引用前次会议报告某段时：该会议。"))
+    report_paragraph: Optional[int] = Field(default=None, description="For a paragraph of an earlier meeting's report: its number in the report (the report's numbering is not the compilation's).", schema_extra=zh("引用前次会议报告某段时：该段在报告中的编号（报告编号不同于本汇编编号）。"))
+    resolved_provision_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The provision of this dataset the reference means, where it was resolved.", schema_extra=zh("经解析后该引用所指的本数据集条文。"))
+    resolution: Optional[str] = Field(default=None, description="How it was resolved (method and evidence), or why not.", schema_extra=zh("解析的方法和依据，或未能解析的原因。"))
+    evidence: str = Field(description="The referring words exactly as in the text.", schema_extra=zh("引用词语，逐字照录原文。"))
+    span_start: int = Field(description="Character offset of the evidence in the provision's annotated text.", schema_extra=zh("证据在所标注条文文字中的字符起始位置。"))
+    span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
+    text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
+    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
 
 
 class ParallelText(SQLModel, table=True):
     """The text of a provision in another language version of the same paper (ParallelTextRecorded events; none recorded yet)."""
 
     __tablename__ = "provision_parallel_texts"
+    __description_zh__ = "同一背景文件另一语言版本中的条文文字（ParallelTextRecorded 事件；尚无记录）。"
     __title__ = "Parallel texts (other language versions)"
     __title_zh__ = "其他语文版本文本"
     __empty_until_recorded__ = True  # no other language version has been recorded yet
 
-    parallel_id: str = Field(primary_key=True, description="Identifier: provision_id and the language tag, joined by '/'.")
-    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.")
-    language: str = Field(description="BCP 47 language tag of the text.")
-    document: str = Field(foreign_key="source_documents.document", description="The registered document (that language's version of the paper) the text is printed in.")
-    label: str = Field(description="The label exactly as printed in that version.")
-    text: str = Field(description="The text exactly as printed in that version (never a translation made by this project).")
-    source_line: int = Field(description="1-based line of the text in that document file.")
-    event_seq: int = Field(foreign_key="events.seq", description="The ParallelTextRecorded event.")
+    parallel_id: str = Field(primary_key=True, description="Identifier: provision_id and the language tag, joined by '/'.", schema_extra=zh("标识符：provision_id 和语言标记，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    language: str = Field(description="BCP 47 language tag of the text.", schema_extra=zh("该文字的语言标记（BCP 47）。"))
+    document: str = Field(foreign_key="source_documents.document", description="The registered document (that language's version of the paper) the text is printed in.", schema_extra=zh("印有该文字的已登记文件（该语言版本的背景文件）。"))
+    label: str = Field(description="The label exactly as printed in that version.", schema_extra=zh("该语言版本中的编号，逐字照录。"))
+    text: str = Field(description="The text exactly as printed in that version (never a translation made by this project).", schema_extra=zh("该语言版本中的文字，逐字照录（绝非本项目所作译文）。"))
+    source_line: int = Field(description="1-based line of the text in that document file.", schema_extra=zh("该文字在该文件中的行号（从1起）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The ParallelTextRecorded event.", schema_extra=zh("ParallelTextRecorded 事件。"))
 
 
 TABLES: tuple[type[SQLModel], ...] = (
@@ -388,6 +410,7 @@ class Column:
     name: str
     kind: str  # integer | string | date | boolean
     description: str
+    description_zh: str
     nullable: bool
     primary_key: bool
     references: tuple[str, str] | None  # (table, column)
@@ -417,10 +440,11 @@ def columns(model: type[SQLModel]) -> list[Column]:
     for col in table_of(model).columns:
         fks = list(col.foreign_keys)
         ref = (fks[0].column.table.name, fks[0].column.name) if fks else None
-        desc = model.model_fields[col.name].description
-        if not desc:
-            raise ValueError(f"{model.__name__}.{col.name} has no description")
-        out.append(Column(col.name, _kind(col), desc, bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref))
+        field = model.model_fields[col.name]
+        desc, desc_zh = field.description, (field.json_schema_extra or {}).get("description_zh")  # type: ignore[union-attr]
+        if not desc or not desc_zh:
+            raise ValueError(f"{model.__name__}.{col.name} needs a description in English and in Chinese")
+        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref))
     return out
 
 
@@ -432,7 +456,9 @@ def name_of(model: type[SQLModel]) -> str:
     return table_of(model).name
 
 
-def description_of(model: type[SQLModel]) -> str:
+def description_of(model: type[SQLModel], lang: str = "en") -> str:
+    if lang == "zh":
+        return model.__description_zh__  # type: ignore[attr-defined]
     return (model.__doc__ or "").strip()
 
 

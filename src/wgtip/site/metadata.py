@@ -18,7 +18,7 @@ from .. import search, views
 from ..tables import (
     TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
     ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
-    columns, description_of, name_of, title_of,
+    Column, columns, description_of, name_of, title_of,
 )
 from .queries import canned_queries
 
@@ -65,13 +65,18 @@ def _check(model: type, names: list[str | None]) -> None:
             raise ValueError(f"site presentation of {name_of(model)} names unknown column {n!r}")
 
 
+def bilingual(c: Column) -> str:
+    """A column's description for the site: English, then Chinese."""
+    return f"{c.description} {c.description_zh}"
+
+
 def table_metadata(model: type) -> dict[str, Any]:
     p = PRESENTATION.get(model, Presentation())
     _check(model, [p.label, p.sort, *p.facets])
     out: dict[str, Any] = {
         "title": f"{title_of(model)} · {title_of(model, 'zh')}",
-        "description": description_of(model),
-        "columns": {c.name: c.description for c in columns(model)},
+        "description": f"{description_of(model)} {description_of(model, 'zh')}",
+        "columns": {c.name: bilingual(c) for c in columns(model)},
     }
     if p.label:
         out["label_column"] = p.label

@@ -105,7 +105,7 @@ def table_schema(model: Any, fields: list[str] | None = None) -> dict[str, Any]:
     for c in columns(model):
         if c.name not in keep:
             continue
-        f: dict[str, Any] = {"name": c.name, "type": c.kind, "description": c.description}
+        f: dict[str, Any] = {"name": c.name, "type": c.kind, "description": c.description, "description_zh": c.description_zh}
         if not c.nullable:
             f["constraints"] = {"required": True}
         fields_out.append(f)
@@ -134,7 +134,9 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
         resources.append({
             "name": name,
             "title": title_of(model),
+            "title_zh": title_of(model, "zh"),
             "description": description_of(model),
+            "description_zh": description_of(model, "zh"),
             "path": f"{DATA_DIR}/{name}.csv",
             "profile": "tabular-data-resource",
             "format": "csv",
