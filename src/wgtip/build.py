@@ -53,8 +53,7 @@ class Built:
 
 def locate(err: FoldError, events: list[LoggedEvent]) -> LogError:
     """Turn a fold error (which knows only the sequence number) into one naming the file and line."""
-    le = events[err.seq - 1]
-    return LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})")
+    return err.at(events[err.seq - 1])
 
 
 def fold_log(root: Path) -> tuple[list[LoggedEvent], dict[str, list[Row]], str]:
@@ -72,7 +71,7 @@ def folded_events(root: Path, folder: Folder, head: list[LoggedEvent]) -> Iterat
         try:
             row = folder.apply(le)
         except FoldError as err:
-            raise LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})") from None
+            raise err.at(le) from None
         head[:] = [le]
         yield row
 

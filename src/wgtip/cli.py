@@ -53,9 +53,7 @@ def build(root: Path, release: str | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write the events under this directory instead of the repository's log.")
 def import_source(root: Path, recorded_at: str, out: Path | None) -> None:
     """Turn the source document into events (a tool: the committed events are the truth)."""
-    moment = dt.datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        fail("--recorded-at needs a time zone (for example 2026-11-28T00:00:00Z)")
+    moment = _moment(recorded_at)
     target = out or root
     try:
         if read_log(target):

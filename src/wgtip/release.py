@@ -25,7 +25,7 @@ import orjson
 
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError, fold_versioned
-from .log import LoggedEvent, LogError, read_log, write_segments
+from .log import LoggedEvent, read_log, write_segments
 from .tables import TABLES, Row, is_log_table, name_of
 from .writers.package import DATA_DIR, Layout, current_layout, package_files
 
@@ -93,8 +93,7 @@ def _fold(events: list[LoggedEvent]):
     try:
         return fold_versioned(events)
     except FoldError as err:
-        le = events[err.seq - 1]
-        raise LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})") from None
+        raise err.at(events[err.seq - 1]) from None
 
 
 def release_package(events: list[LoggedEvent], version: str) -> ReleasePackage:
@@ -149,8 +148,7 @@ def make_release(root: Path, version: str, published_on: dt.date, notes: str, re
         tables, built_version = fold_versioned(events + [draft_logged])
     except FoldError as err:
         if err.seq != draft.seq:
-            le = events[err.seq - 1]
-            raise LogError(le.path, le.line, err.field, f"{err.message} ({le.event.type}, seq {err.seq})") from None
+            raise err.at(events[err.seq - 1]) from None
         raise ReleaseError(f"cannot release {version}: {err.field}: {err.message}") from None
     layout = current_layout()
     files = package_files(tables, built_version.version, layout=layout)

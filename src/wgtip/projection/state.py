@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
 from ..citation import DatasetVersion
-from ..log import LoggedEvent
+from ..log import LogError, LoggedEvent
 from ..tables import Provision, columns
 
 
@@ -17,6 +17,10 @@ class FoldError(Exception):
     def __init__(self, seq: int, field: str, message: str):
         self.seq, self.field, self.message = seq, field, message
         super().__init__(f"event {seq}: {field}: {message}")
+
+    def at(self, le: LoggedEvent) -> LogError:
+        """This error, located to the file and line of the event that caused it."""
+        return LogError(le.path, le.line, self.field, f"{self.message} ({le.event.type}, seq {self.seq})")
 
 
 class Record:
