@@ -28,13 +28,13 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
 from .log import LogError, LoggedEvent, iter_log, read_log
-from .search import write_index as write_search_index
+from .search import SearchIndex
 from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .views import write_views
 from .writers.duckdb import DuckdbFile, write_duckdb
 from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources, write_package
-from .writers.sqlite import SqliteFile, write_sqlite
+from .writers.sqlite import SqliteProcess, write_sqlite
 
 BUILD_DIR = "build"
 SQLITE_NAME = "wgtip.sqlite"
@@ -84,8 +84,8 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
 
 def build(root: Path, release: str | None = None) -> Built:
     """Build the log as it is now. The log is streamed once: each batch of events is folded and
-    written to events.csv and the SQLite file as it is read, so memory holds the fold's state,
-    never the log; DuckDB loads each finished CSV in the background."""
+    written to events.csv and handed to the SQLite writer (a second process) as it is read, so
+    memory holds the fold's state, never the log; DuckDB loads each finished CSV in the background."""
     if release is not None:
         return build_release(root, release)
     # The fold keeps millions of long-lived records that hold no reference cycles; the cyclic
@@ -106,7 +106,7 @@ def _build_current(root: Path) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         pkg = tmp / "package"
-        db, duck = SqliteFile(tmp / SQLITE_NAME), DuckdbFile(tmp / DUCKDB_NAME)
+        db, duck = SqliteProcess(tmp / SQLITE_NAME, followers=(SearchIndex(),)), DuckdbFile(tmp / DUCKDB_NAME)
         try:
             folder, head = Folder(), []
             stats, counts = {}, {}
@@ -134,7 +134,7 @@ def _build_current(root: Path) -> Built:
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):
                 _check_head_release(root, head[0].event, pkg, layout)
-            db.finish(extras=(write_search_index, write_views))  # the site's search index and views
+            db.finish(extras=(write_views,))  # the site's views (its search index grew with the provisions)
             duck.finish()
         except BaseException:
             db.close()

@@ -78,18 +78,41 @@ def match_expression(query: str) -> str:
     return " AND ".join(terms) if terms else '""'
 
 
-def write_index(con: sqlite3.Connection) -> None:
-    """Build the search table from the provisions table (an ``extras`` step of the SQLite writer).
+class SearchIndex:
+    """The search table, filled while the provisions are written (a follower of the SQLite writer).
 
-    The rows go in in rowid order and the index is merged into one segment
-    (``optimize``), so the file's bytes depend only on the texts.
-    """
-    con.execute(
-        f'CREATE VIRTUAL TABLE "{SEARCH_TABLE}" USING fts5(provision_id UNINDEXED, "{SEARCHED_COLUMN}", tokenize = "unicode61")'
-    )
-    rows = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCHED_TABLE}" ORDER BY rowid').fetchall()
-    con.executemany(
-        f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") VALUES (?, ?, ?)',
-        [(rowid, pid, index_text(text)) for rowid, pid, text in rows],
-    )
-    con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}") VALUES (\'optimize\')')
+    After each batch of provisions, their index texts go in, in rowid order, made by
+    ``index_text`` registered as an SQL function; at the end the index is merged into one
+    segment (``optimize``), so the file's bytes depend only on the texts."""
+
+    table = SEARCHED_TABLE
+
+    def __init__(self) -> None:
+        self.indexed = 0  # the last rowid of provisions indexed
+
+    def start(self, con: sqlite3.Connection) -> None:
+        con.create_function("wgtip_index_text", 1, index_text, deterministic=True)
+        con.execute(
+            f'CREATE VIRTUAL TABLE "{SEARCH_TABLE}" USING fts5(provision_id UNINDEXED, "{SEARCHED_COLUMN}", tokenize = "unicode61")'
+        )
+
+    def follow(self, con: sqlite3.Connection) -> None:
+        last = con.execute(f'SELECT max(rowid) FROM "{SEARCHED_TABLE}"').fetchone()[0] or 0
+        con.execute(
+            f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
+            f'SELECT rowid, provision_id, wgtip_index_text("{SEARCHED_COLUMN}") FROM "{SEARCHED_TABLE}" '
+            "WHERE rowid > ? ORDER BY rowid",
+            (self.indexed,),
+        )
+        self.indexed = last
+
+    def finish(self, con: sqlite3.Connection) -> None:
+        con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}") VALUES (\'optimize\')')
+
+
+def write_index(con: sqlite3.Connection) -> None:
+    """Build the search table from a finished provisions table, in one go."""
+    index = SearchIndex()
+    index.start(con)
+    index.follow(con)
+    index.finish(con)

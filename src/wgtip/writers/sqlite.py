@@ -10,9 +10,11 @@ version; the build records it (``sqlite_version`` in build-info).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import pickle
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -20,6 +22,16 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from ..tables import TABLES, Row, columns, name_of, table_of
 
 Extra = Callable[[sqlite3.Connection], None]
+
+
+class Follower(Protocol):
+    """A derived table kept up with one table as its rows are written (the search index)."""
+
+    table: str
+
+    def start(self, con: sqlite3.Connection) -> None: ...
+    def follow(self, con: sqlite3.Connection) -> None: ...
+    def finish(self, con: sqlite3.Connection) -> None: ...
 
 
 def ddl(model: Any) -> list[str]:
@@ -39,9 +51,10 @@ class SqliteFile:
 
     Rows go into a scratch file with the journal and syncing off; ``finish``
     checks the foreign keys once over the whole file (cheaper than a check
-    per inserted row) and rewrites it with ``VACUUM INTO``."""
+    per inserted row) and rewrites it with ``VACUUM INTO``. ``followers`` are told of each batch
+    of their table, so derived tables grow with it instead of in one pass at the end."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, followers: tuple[Follower, ...] = ()):
         self.target = target
         self.scratch = target.with_name(target.name + ".scratch")
         self.scratch.unlink(missing_ok=True)
@@ -49,6 +62,7 @@ class SqliteFile:
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
         self.created: set[str] = set()
+        self.followers = followers
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
         name = name_of(model)
@@ -56,11 +70,21 @@ class SqliteFile:
             for stmt in ddl(model):
                 self.con.execute(stmt)
             self.created.add(name)
+            for f in self.followers:
+                if f.table == name:
+                    f.start(self.con)
         marks = ", ".join("?" * len(columns(model)))
         self.con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+        for f in self.followers:
+            if f.table == name:
+                f.follow(self.con)
 
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
+            for f in self.followers:
+                if f.table not in self.created:
+                    raise ValueError(f"{type(f).__name__} follows {f.table}, which was never written")
+                f.finish(self.con)
             for extra in extras:
                 extra(self.con)
             self.con.commit()
@@ -74,6 +98,88 @@ class SqliteFile:
     def close(self) -> None:
         self.con.close()
         self.scratch.unlink(missing_ok=True)
+
+
+class SqliteProcess:
+    """A ``SqliteFile`` run by a second process, so the inserts, the search index and the final
+    rewrite use the machine's other core while this one folds and writes CSV.
+
+    Batches are pickled down a pipe (rows are tuples of str, int, date, bool and None: cheap
+    to pickle, exact on the other side). The pipe is the backpressure: when the writer falls
+    behind, ``write`` waits. A failure in the writer is raised here, at the latest by ``finish``."""
+
+    def __init__(self, target: Path, followers: tuple[Follower, ...] = ()):
+        ctx = multiprocessing.get_context("spawn")  # not fork: the parent may run DuckDB's threads
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, target, followers), name="wgtip-sqlite", daemon=True)
+        self.proc.start()
+        child.close()
+        self.target = target
+
+    def write(self, model: Any, rows: Iterable[Row]) -> None:
+        self._send((name_of(model), rows if isinstance(rows, list) else list(rows)))
+
+    def finish(self, extras: tuple[Extra, ...] = ()) -> None:
+        try:
+            self._send(("finish", extras))
+            self._result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            try:
+                self.conn.send_bytes(pickle.dumps(("close", None)))
+            except OSError:
+                pass
+            self.proc.join(timeout=30)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join()
+        self.conn.close()
+
+    def _send(self, message: tuple[Any, Any]) -> None:
+        try:
+            self.conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the writer has stopped: say why
+            self._result()
+            raise
+
+    def _result(self) -> None:
+        try:
+            status, err = self.conn.recv()
+        except EOFError:
+            self.proc.join()
+            raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.exitcode})") from None
+        if status != "ok":
+            raise err
+
+
+def _serve(conn: Any, target: Path, followers: tuple[Follower, ...]) -> None:
+    """The writer process: apply each message in order; report the first error once asked."""
+    models = {name_of(m): m for m in TABLES}
+    db, error = SqliteFile(target, followers), None
+    try:
+        while True:
+            kind, payload = pickle.loads(conn.recv_bytes())
+            if kind == "close":
+                return
+            if kind == "finish":
+                if error is None:
+                    try:
+                        db.finish(payload)
+                    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                        error = exc
+                conn.send(("ok", None) if error is None else ("error", error))
+                return
+            if error is None:  # after an error keep reading, so the parent never blocks on a full pipe
+                try:
+                    db.write(models[kind], payload)
+                except Exception as exc:  # noqa: BLE001 - as above
+                    error = exc
+    finally:
+        db.close()
+        conn.close()
 
 
 def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra, ...] = ()) -> None:
