@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from wgtip.events import EVENT_ADAPTER
 from wgtip.fold import fold_versioned
-from wgtip.log import LogError, chain, read_log
+from wgtip.log import LogError, chain, line_hash, read_log
 from wgtip.tables import Event as EventTable
 from wgtip.tables import columns, name_of
 from wgtip.writers.package import current_layout, package_files
@@ -214,3 +214,88 @@ def test_every_kind_of_corruption_is_generated(kind):
 
     collect()
     assert kind in seen
+
+
+@st.composite
+def logs_with_releases(draw) -> list[bytes]:
+    """A random log of adoptions, corrections and releases (minor versions; the fold checks only
+    their order and log head, not their file hashes, which ``verify`` checks)."""
+    day = dt.date(2009, 4, 14)
+    events = [envelope(1, "SourceDocumentRegistered", day, {
+        "document": DOC, "path": "sources/test.txt", "sha256": SHA, "language": "zh", "original_language": "en",
+        "body": "测试", "title": "测试", "subtitle": "测试", "distributed_on": day.isoformat(),
+    }), envelope(2, "MeetingHeld", day, {"meeting": 1, "heading": "第1次会议", "start_date": day.isoformat(),
+                                         "end_date": day.isoformat(), "venue": "维也纳"})]
+    texts: dict[str, str] = {}
+    releases, paragraph, dirty = 0, 0, True
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(st.sampled_from(["adopt", "adopt", "correct", "correct", "release"]))
+        seq = len(events) + 1
+        if kind == "adopt" or (kind == "correct" and not texts):
+            paragraph += 1
+            pid = f"t-m1-p{paragraph}"
+            provisions = [{"provision_id": f"{pid}{x}", "paragraph": paragraph, "label": f"{paragraph}.", "text": draw(TEXT), "line": seq}
+                          for x in [""]]
+            provisions += [{"provision_id": f"{pid}-{x}", "parent_id": pid, "paragraph": paragraph, "item": x, "label": f"({x})",
+                            "text": draw(TEXT), "line": seq} for x in "ab"[: draw(st.integers(0, 2))]]
+            texts.update({p["provision_id"]: p["text"] for p in provisions})
+            events.append(envelope(seq, "RecommendationsAdopted", day, {"meeting": 1, "paragraph": paragraph, "provisions": provisions}, paragraph))
+        elif kind == "correct":
+            pid = draw(st.sampled_from(sorted(texts)))
+            old, new = texts[pid], texts[pid] + draw(st.sampled_from("正误"))
+            texts[pid] = new
+            events.append(envelope(seq, "TextCorrected", day, {"provision_id": pid, "old_text": old, "new_text": new,
+                                                               "reason": "测试", "corrected_by": "test"}))
+        elif dirty:  # a release that would change nothing is refused by the fold
+            releases += 1
+            head = line_hash(chain(EVENT_ADAPTER.validate_python(e) for e in events)[-1][1])
+            events.append(envelope(seq, "ReleasePublished", day, {
+                "version": f"1.{releases - 1}.0", "published_on": day.isoformat(), "notes": "测试",
+                "log_head": {"seq": seq - 1, "sha256": head}, "digest": "cd" * 32,
+                "files": [{"path": "data/provisions.csv", "bytes": 0, "sha256": "ef" * 32, "fields": ["provision_id"]}],
+            }))
+        dirty = kind != "release"
+        day += dt.timedelta(days=1)
+    return [line for _, line in chain(EVENT_ADAPTER.validate_python(e) for e in events)]
+
+
+@SETTINGS
+@given(st.data())
+def test_the_changes_of_a_release_are_the_difference_from_the_release_before(data):
+    """``changes`` against an independent computation: fold the log up to each release and compare
+    the provisions' texts with those at the release before (added rows, then changed texts)."""
+    lines = data.draw(logs_with_releases())
+    with tempfile.TemporaryDirectory() as tmp:
+        write_log(Path(tmp), lines, set(), ["log"])
+        events = read_log(Path(tmp))
+    tables = fold_versioned(events)[0]
+    cols = [c.name for c in columns(name_of_model("changes"))]
+    changes = [dict(zip(cols, row)) for row in tables["changes"]]
+    release_seqs = [e.event.seq for e in events if e.event.type == "ReleasePublished"]
+    versions = [e.event.data.version for e in events if e.event.type == "ReleasePublished"]
+
+    def texts_at(seq: int) -> dict[str, str]:
+        if seq == 0:
+            return {}
+        t = fold_versioned(events[:seq])[0]
+        pcols = [c.name for c in columns(name_of_model("provisions"))]
+        return {r[pcols.index("provision_id")]: r[pcols.index("current_text")] for r in t["provisions"]}
+
+    bounds = [0, *release_seqs, len(events)]
+    for i, version in enumerate([*versions, None]):
+        before, after = texts_at(bounds[i]), texts_at(bounds[i + 1])
+        want = {(pid, "added", None, None, t) for pid, t in after.items() if pid not in before}
+        want |= {(pid, "changed", "current_text", before[pid], t) for pid, t in after.items() if pid in before and before[pid] != t}
+        got = {(c["row_id"], c["change"], c["field"], c["old_value"], c["new_value"])
+               for c in changes if c["version"] == version and c["table_name"] == "provisions"}
+        assert got == want, f"release {version}"
+    assert [c["change_id"] for c in changes] == list(range(1, len(changes) + 1))
+    order = [(c["version"] is None, versions.index(c["version"]) if c["version"] else 0, c["event_seq"], c["table_name"], c["row_id"], c["field"] or "")
+             for c in changes]
+    assert order == sorted(order)
+
+
+def name_of_model(name: str):
+    from wgtip.tables import TABLES
+
+    return next(m for m in TABLES if name_of(m) == name)

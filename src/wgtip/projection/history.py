@@ -7,12 +7,13 @@ release, so "what changed between X and Y" is a plain query on ``changes``.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
-from .state import FoldError, State, record_changed
+from .state import ChangeRecord, FoldError, State, TextRevision, record_changed
 
 
 def semver(version: str) -> tuple[int, int, int]:
@@ -22,7 +23,7 @@ def semver(version: str) -> tuple[int, int, int]:
 
 def _text_corrected(state: State, e: ev.TextCorrected) -> None:
     d = e.data
-    revisions = state.texts.get(d.provision_id)
+    revisions = state.texts.editable(d.provision_id)
     if revisions is None:
         raise FoldError(e.seq, "data.provision_id", f"provision {d.provision_id!r} does not exist")
     current = revisions[-1]["text"]
@@ -31,7 +32,7 @@ def _text_corrected(state: State, e: ev.TextCorrected) -> None:
     if d.new_text == current:
         raise FoldError(e.seq, "data.new_text", "is the same as the current text: nothing to correct")
     revisions[-1]["valid_to_seq"] = e.seq
-    revisions.append(dict(text=d.new_text, valid_from_seq=e.seq, valid_to_seq=None, reason=d.reason, corrected_by=d.corrected_by))
+    revisions.append(TextRevision(text=d.new_text, valid_from_seq=e.seq, valid_to_seq=None, reason=d.reason, corrected_by=d.corrected_by))
     record_changed(state, "provisions", d.provision_id, "current_text", current, d.new_text)
 
 
@@ -48,14 +49,16 @@ def _release_published(state: State, e: ev.ReleasePublished) -> None:
             raise FoldError(e.seq, "data.version", f"{d.version} does not come after the previous release {previous['version']}")
         if d.published_on < previous["published_on"]:
             raise FoldError(e.seq, "data.published_on", f"{d.published_on} is before the previous release's date {previous['published_on']}")
-        if not state.pending:
+        if not state.pending and not state.provisions_added:
             raise FoldError(e.seq, "data.version", f"release {d.version} changes nothing since {previous['version']}")
-        adds = sum(1 for c in state.pending.values() if c["change"] == "added")
+        adds = sum(1 for c in state.pending.values() if c["change"] == "added") + state.provisions_added
         if adds and new[:2] == old[:2]:
             raise FoldError(e.seq, "data.version", f"release {d.version} adds {adds} record{'s' if adds > 1 else ''}: that needs a minor version (new records), not a patch")
-    for change in sorted(state.pending.values(), key=lambda c: (c["event_seq"], c["table_name"], c["row_id"], c["field"] or "")):
-        state.changes.append(dict(change, version=d.version))
+    for change in sorted(state.pending.values(), key=_change_order):
+        change.version = d.version  # the record itself, published: no copy per change
+        state.changes.append(change)
     state.pending.clear()
+    state.provisions_added = 0
     state.releases.append(dict(
         version=d.version, release_order=len(state.releases) + 1, published_on=d.published_on, notes=d.notes,
         previous_version=previous["version"] if previous else None, log_head_seq=d.log_head.seq,
@@ -70,6 +73,64 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 }
 
 
+def all_changes(state: State) -> Iterator[ChangeRecord]:
+    """Every change in the ``changes`` table's order: release by release (then the unreleased),
+    each in (event, table, row, field) order; the stored changes merged with the derived
+    "added" changes of the provisions added in that release."""
+    added = iter(added_provisions(state))
+    stored = iter(state.changes)
+    pending_added: list[ChangeRecord] = []  # the one derived record read past a release's end
+    stored_next: list[ChangeRecord] = []
+    windows = [(r["version"], r["event_seq"]) for r in state.releases] + [(None, None)]
+    for version, last_seq in windows:
+        def derived() -> Iterator[ChangeRecord]:
+            while True:
+                c = pending_added.pop() if pending_added else next(added, None)
+                if c is None:
+                    return
+                if last_seq is not None and c.event_seq > last_seq:
+                    pending_added.append(c)
+                    return
+                c.version = version
+                if version is not None:
+                    c.new_value = state.texts.at(c.row_id, last_seq)
+                yield c
+
+        def kept() -> Iterator[ChangeRecord]:
+            if version is None:
+                yield from sorted(state.pending.values(), key=_change_order)
+                return
+            while True:
+                c = stored_next.pop() if stored_next else next(stored, None)
+                if c is None:
+                    return
+                if c.version != version:
+                    stored_next.append(c)
+                    return
+                yield c
+
+        yield from heapq.merge(kept(), derived(), key=_change_order)
+
+
+def added_provisions(state: State) -> Iterator[ChangeRecord]:
+    """The "added" change of every provision, in (event, provision id) order, new_value its current text."""
+    group: list[Any] = []
+    for p in itertools.chain(state.provisions.values(), [None]):
+        if group and (p is None or p.event_seq != group[0].event_seq):
+            for q in sorted(group, key=lambda q: q.provision_id):
+                yield ChangeRecord(
+                    change_id=None, version=None, table_name="provisions", row_id=q.provision_id, change="added",
+                    field=None, old_value=None, new_value=state.texts.current(q)[0], event_seq=q.event_seq,
+                )
+            group = []
+        if p is not None:
+            group.append(p)
+
+
+def _change_order(c: ChangeRecord) -> tuple[int, str, str, str]:
+    return c.event_seq, c.table_name, c.row_id, c.field or ""
+
+
 def note_event(state: State, e: ev.Envelope) -> None:
     state.events_since_release = 0 if e.type == "ReleasePublished" else state.events_since_release + 1
 
@@ -81,8 +142,10 @@ def _releases_holding(releases: list[dict[str, Any]], start: int, end: int | Non
 def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
     """The history tables. Text revisions and changes come as generators (one record per
     provision each, at a million provisions): each record is made as it is written."""
-    pending = sorted(state.pending.values(), key=lambda c: (c["event_seq"], c["table_name"], c["row_id"], c["field"] or ""))
-    changes = itertools.chain(state.changes, (dict(c, version=None) for c in pending))
+    def numbered() -> Iterator[ChangeRecord]:
+        for i, c in enumerate(all_changes(state), 1):
+            c.change_id = i
+            yield c
 
     def texts() -> Iterator[dict[str, Any]]:
         for p in sorted(state.provisions.values(), key=lambda p: p["position"]):
@@ -97,5 +160,5 @@ def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
         "releases": state.releases,
         "release_files": state.release_files,
         "provision_texts": texts(),
-        "changes": (dict(c, change_id=i) for i, c in enumerate(changes, 1)),
+        "changes": numbered(),
     }

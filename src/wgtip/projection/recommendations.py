@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import events as ev
 from ..citation import facts, provision_text
 from ..identifiers import footnote_id
-from .state import FoldError, ProvisionRecord, State, TextRevision, fresh, record_added
+from .state import FoldError, ProvisionRecord, State, fresh, record_added, record_provision_added
 
 
 def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
@@ -48,8 +48,7 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
             source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
             proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
         )
-        state.texts[p.provision_id] = [TextRevision(text=text, valid_from_seq=e.seq, valid_to_seq=None, reason=None, corrected_by=None)]
-        record_added(state, "provisions", p.provision_id, text)
+        record_provision_added(state)
         for fn in p.footnotes:
             if fn.offset > len(p.text):
                 raise FoldError(e.seq, f"{where}.footnotes", f"footnote {fn.number} offset {fn.offset} lies beyond the text ({len(p.text)} characters)")
@@ -142,9 +141,7 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
     for p in provisions.values():
         if p["parent_id"]:
             children[p["parent_id"]] = children.get(p["parent_id"], 0) + 1
-        revisions = state.texts[p["provision_id"]]
-        p["current_text"] = revisions[-1]["text"]
-        p["corrections"] = len(revisions) - 1
+        p.current_text, p.corrections = state.texts.current(p)
     version = state.dataset_version()
     ordered = sorted(provisions.values(), key=lambda p: (p["source_document"], p["source_line"]))
     for position, p in enumerate(ordered, 1):

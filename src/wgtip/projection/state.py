@@ -55,7 +55,62 @@ def record_type(name: str, fields: list[str], doc: str) -> type[Record]:
 
 ProvisionRecord = record_type("ProvisionRecord", [c.name for c in columns(Provision)], "A provision as the fold knows it: the columns of ``provisions`` (None until set).")
 TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
-ChangeRecord = record_type("ChangeRecord", ["table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"], "A change not yet released (one per added row until the next release).")
+ChangeRecord = record_type(
+    "ChangeRecord", ["change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"],
+    "A change: pending (version None) until a release publishes it; one per added row.",
+)
+
+
+class TextRevisions:
+    """provision_id -> the texts it has had, oldest first (``TextRevision`` records).
+
+    Most provisions are never corrected: their one revision is their printed text, valid from
+    the event that recorded them. That revision is made when asked for, from the provision;
+    only corrected provisions hold a list (at a million provisions, a list and a record each
+    would cost some 450 MB)."""
+
+    def __init__(self, provisions: dict[str, Any]):
+        self.provisions = provisions
+        self.corrected: dict[str, list[Any]] = {}
+
+    def get(self, provision_id: str, default: Any = None) -> list[Any] | Any:
+        revisions = self.corrected.get(provision_id)
+        if revisions is not None:
+            return revisions
+        p = self.provisions.get(provision_id)
+        return default if p is None else [self._printed(p)]
+
+    def __getitem__(self, provision_id: str) -> list[Any]:
+        revisions = self.get(provision_id)
+        if revisions is None:
+            raise KeyError(provision_id)
+        return revisions
+
+    def __contains__(self, provision_id: object) -> bool:
+        return provision_id in self.provisions
+
+    def current(self, p: Any) -> tuple[str, int]:
+        """A provision's current text and how many corrections made it."""
+        revisions = self.corrected.get(p.provision_id)
+        return (p.text, 0) if revisions is None else (revisions[-1].text, len(revisions) - 1)
+
+    def at(self, provision_id: str, seq: int) -> str:
+        """A provision's text as it was just after event ``seq``."""
+        revisions = self.corrected.get(provision_id)
+        if revisions is None:
+            return self.provisions[provision_id].text
+        return next(r.text for r in reversed(revisions) if r.valid_from_seq <= seq)
+
+    def editable(self, provision_id: str) -> list[Any] | None:
+        """The revisions of a provision as a list kept in the state (to correct it), or None."""
+        revisions = self.corrected.get(provision_id)
+        if revisions is None and provision_id in self.provisions:
+            revisions = self.corrected[provision_id] = [self._printed(self.provisions[provision_id])]
+        return revisions
+
+    @staticmethod
+    def _printed(p: Any) -> Any:
+        return TextRevision(text=p.text, valid_from_seq=p.event_seq, valid_to_seq=None, reason=None, corrected_by=None)
 
 
 def fresh(text: str) -> str:
@@ -73,19 +128,31 @@ class State:
     provisions: dict[str, ProvisionRecord] = field(default_factory=dict)
     footnotes: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    texts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    texts: TextRevisions = field(init=False)
     """provision_id -> its text revisions, oldest first."""
     releases: list[dict[str, Any]] = field(default_factory=list)
     release_files: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    pending: dict[tuple[str, str, str | None], dict[str, Any]] = field(default_factory=dict)
-    """Changes since the last release, by (table, row, field); field None for an added row."""
+    changes: list[ChangeRecord] = field(default_factory=list)
+    pending: dict[tuple[str, str, str | None], ChangeRecord] = field(default_factory=dict)
+    """Changes since the last release, by (table, row, field); field None for an added row.
+    Added provisions are not here (see ``provisions_added``)."""
+    provisions_added: int = 0
+    """Provisions added since the last release. Their "added" changes are not stored: a million
+    records would cost ~400 MB. Each is derived when the changes are written, from the provision
+    (``event_seq``) and its text at the release (``history.added_provisions``)."""
     events_since_release: int = 0
     vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""
     annotations: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     """(kind, provision_id) -> the current annotations of that kind: annotator, text revision, values, event."""
     parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.texts = TextRevisions(self.provisions)
+
+    def released_seq(self) -> int:
+        """The sequence number of the last release (0 before the first)."""
+        return self.releases[-1]["event_seq"] if self.releases else 0
 
     def dataset_version(self) -> DatasetVersion:
         """The version a build of this state is: the last release, or a build after it that says so."""
@@ -101,7 +168,13 @@ def record_added(state: State, table: str, row_id: str, value: str | None) -> No
     state.pending[(table, row_id, None)] = ChangeRecord(table_name=table, row_id=row_id, change="added", field=None, old_value=None, new_value=value, event_seq=state.seq)
 
 
+def record_provision_added(state: State) -> None:
+    state.provisions_added += 1
+
+
 def record_changed(state: State, table: str, row_id: str, column: str, old: str, new: str) -> None:
+    if table == "provisions" and state.provisions[row_id].event_seq > state.released_seq():
+        return  # added and changed before any release: the release adds it as it then reads (its text then)
     added = state.pending.get((table, row_id, None))
     if added is not None:
         # added and changed before any release: the release adds it as it then reads
@@ -121,7 +194,7 @@ def record_removed(state: State, table: str, row_id: str, value: str | None) -> 
         return
     for key in [k for k in state.pending if k[0] == table and k[1] == row_id]:
         del state.pending[key]
-    state.pending[(table, row_id, "")] = dict(table_name=table, row_id=row_id, change="removed", field=None, old_value=value, new_value=None, event_seq=state.seq)
+    state.pending[(table, row_id, "")] = ChangeRecord(table_name=table, row_id=row_id, change="removed", field=None, old_value=value, new_value=None, event_seq=state.seq)
 
 
 def utc_text(moment: dt.datetime) -> str:
