@@ -85,7 +85,8 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
 def build(root: Path, release: str | None = None) -> Built:
     """Build the log as it is now. The log is streamed once: each batch of events is folded and
     written to events.csv and handed to the SQLite writer (a second process) as it is read, so
-    memory holds the fold's state, never the log; DuckDB loads each finished CSV in the background."""
+    memory holds the fold's state, never the log. Once every CSV is written and the state freed,
+    DuckDB loads them in the background while the SQLite writer finishes."""
     if release is not None:
         return build_release(root, release)
     # The fold keeps millions of long-lived records that hold no reference cycles; the cyclic
@@ -111,6 +112,7 @@ def _build_current(root: Path) -> Built:
             folder, head = Folder(), []
             stats, counts = {}, {}
             tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
+            written: list[tuple[type, Path]] = []
             for model in TABLES:
                 name = name_of(model)
                 rows = folded_events(root, folder, head) if model is EventRow else tables[name]
@@ -123,13 +125,18 @@ def _build_current(root: Path) -> Built:
                     counts[name] += len(batch)
                 db.write(model, [])  # an empty table is still created
                 stats[name] = csv_file.close()
-                duck.load(model, csv_path)  # in the background, while the next tables are written
+                written.append((model, csv_path))
                 if model is EventRow:
                     tables, dataset_version = folder.finish()
                     tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
                     srcs = sources(tables)
             version = dataset_version.version
             del folder, tables  # written out: free the fold's state before the databases finish
+            rows = batch = None  # the last table's generator and batch hold on to the state too
+            # DuckDB loads the CSV files now, in the background, not while the fold's state is held: it
+            # needs ~500 MB of its own, which on top of the state would take a million events past 2 GB
+            for model, csv_path in written:
+                duck.load(model, csv_path)
             desc = descriptor(stats, version, {"sources": srcs}, layout)
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):

@@ -194,12 +194,16 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 
 def finish(state: State) -> dict[str, list[dict[str, Any]]]:
     """The rows of the annotation tables, in document order (run after recommendations.finish, which sets positions)."""
-    position = {pid: p["position"] for pid, p in state.provisions.items()}
+    provisions = state.provisions  # positions are read off the records: a dict of them would cost ~150 MB at a million
+
+    def position(pid: str) -> int:
+        return provisions[pid].position
+
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_OF_KIND.values()}
-    for (kind, pid), entry in sorted(state.annotations.items(), key=lambda kv: (position[kv[0][1]], kv[0][0])):
+    for (kind, pid), entry in sorted(state.annotations.items(), key=lambda kv: (position(kv[0][1]), kv[0][0])):
         out[TABLE_OF_KIND[kind]].extend(entry["rows"].values())
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]
-    out["provision_parallel_texts"] = sorted(state.parallel_texts.values(), key=lambda r: (position[r["provision_id"]], r["language"]))
+    out["provision_parallel_texts"] = sorted(state.parallel_texts.values(), key=lambda r: (position(r["provision_id"]), r["language"]))
     return out

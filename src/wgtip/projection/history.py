@@ -148,7 +148,7 @@ def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
             yield c
 
     def texts() -> Iterator[dict[str, Any]]:
-        for p in sorted(state.provisions.values(), key=lambda p: p["position"]):
+        for p in state.in_document_order:  # position order (set by recommendations.finish)
             for revision, t in enumerate(state.texts[p["provision_id"]], 1):
                 held = _releases_holding(state.releases, t["valid_from_seq"], t["valid_to_seq"])
                 yield dict(

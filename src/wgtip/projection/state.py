@@ -136,6 +136,8 @@ class State:
     pending: dict[tuple[str, str, str | None], ChangeRecord] = field(default_factory=dict)
     """Changes since the last release, by (table, row, field); field None for an added row.
     Added provisions are not here (see ``provisions_added``)."""
+    in_document_order: list[ProvisionRecord] = field(default_factory=list)
+    """The provisions in position order, once ``recommendations.finish`` has numbered them."""
     provisions_added: int = 0
     """Provisions added since the last release. Their "added" changes are not stored: a million
     records would cost ~400 MB. Each is derived when the changes are written, from the provision
