@@ -109,10 +109,3 @@ class SearchIndex:
     def finish(self, con: sqlite3.Connection) -> None:
         con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}") VALUES (\'optimize\')')
 
-
-def write_index(con: sqlite3.Connection) -> None:
-    """Build the search table from a finished provisions table, in one go."""
-    index = SearchIndex()
-    index.start(con)
-    index.follow(con)
-    index.finish(con)
