@@ -9,6 +9,7 @@ only the writer can see.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_a_duplicate_key_in_the_writer_process_is_raised_by_finish(tables, tmp_p
     db.write(Meeting, meetings[1:2])
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         db.finish()
-    assert not db.proc.is_alive()
+    assert db.proc.poll() is not None
     assert not (tmp_path / "dup.sqlite").exists()
     assert not (tmp_path / "dup.sqlite.scratch").exists()
 
@@ -81,5 +82,21 @@ def test_closing_early_stops_the_process_and_leaves_nothing(tables, tmp_path):
     db = SqliteProcess(tmp_path / "early.sqlite")
     db.write(SourceDocument, tables[name_of(SourceDocument)])
     db.close()  # what the build does when a bad event stops it
-    assert not db.proc.is_alive()
+    assert db.proc.poll() is not None
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == []
+
+
+def test_a_build_runs_from_a_script_without_a_main_guard(tmp_path):
+    """The writer is a fresh interpreter: a script read from standard input (no file, no
+    ``if __name__ == "__main__"``) builds, as a notebook or a user's script would."""
+    import subprocess
+    import sys
+
+    from conftest import copy_repo
+
+    root = copy_repo(tmp_path / "repo")
+    script = f"from pathlib import Path\nfrom wgtip.build import build\nprint(build(Path({str(root)!r})).version)\n"
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == json.loads((ROOT / "datapackage.json").read_text())["version"]
+    assert (root / "build" / "wgtip.sqlite").is_file()

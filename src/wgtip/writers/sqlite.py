@@ -10,9 +10,12 @@ version; the build records it (``sqlite_version`` in build-info).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import os
 import pickle
 import sqlite3
+import subprocess
+import sys
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
@@ -106,15 +109,26 @@ class SqliteProcess:
 
     Batches are pickled down a pipe (rows are tuples of str, int, date, bool and None: cheap
     to pickle, exact on the other side). The pipe is the backpressure: when the writer falls
-    behind, ``write`` waits. A failure in the writer is raised here, at the latest by ``finish``."""
+    behind, ``write`` waits. A failure in the writer is raised here, at the latest by ``finish``.
+
+    The writer is a fresh interpreter (``python -c``), not a ``multiprocessing`` child: those
+    re-import the caller's main script, which breaks a build started from a script without a
+    ``__main__`` guard, a notebook or standard input; and a fork would copy the caller's threads'
+    locks. It gets the caller's ``sys.path``, and stops when its pipe closes."""
 
     def __init__(self, target: Path, followers: tuple[Follower, ...] = ()):
-        ctx = multiprocessing.get_context("spawn")  # not fork: the parent may run DuckDB's threads
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, target, followers), name="wgtip-sqlite", daemon=True)
-        self.proc.start()
-        child.close()
-        self.target = target
+        to_child, from_parent = _pipe()
+        to_parent, from_child = _pipe()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", f"from {__name__} import serve; serve({from_parent}, {to_parent})"],
+            pass_fds=(from_parent, to_parent), stdin=subprocess.DEVNULL, env=env,
+        )
+        os.close(from_parent)
+        os.close(to_parent)
+        self.out = Connection(to_child, readable=False)
+        self.back = Connection(from_child, writable=False)
+        self._send(("start", (target, followers)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
         self._send((name_of(model), rows if isinstance(rows, list) else list(rows)))
@@ -127,42 +141,52 @@ class SqliteProcess:
             self.close()
 
     def close(self) -> None:
-        if self.proc.is_alive():
-            try:
-                self.conn.send_bytes(pickle.dumps(("close", None)))
-            except OSError:
-                pass
-            self.proc.join(timeout=30)
-            if self.proc.is_alive():
-                self.proc.kill()
-                self.proc.join()
-        self.conn.close()
+        """Stop the writer (it removes its scratch file) and wait for it."""
+        if not self.out.closed:
+            self.out.close()  # end of input: the writer stops
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if not self.back.closed:
+            self.back.close()
 
     def _send(self, message: tuple[Any, Any]) -> None:
         try:
-            self.conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            self.out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # the writer has stopped: say why
             self._result()
             raise
 
     def _result(self) -> None:
         try:
-            status, err = self.conn.recv()
+            status, err = pickle.loads(self.back.recv_bytes())
         except EOFError:
-            self.proc.join()
-            raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.exitcode})") from None
+            raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.wait()})") from None
         if status != "ok":
             raise err
 
 
-def _serve(conn: Any, target: Path, followers: tuple[Follower, ...]) -> None:
+def _pipe() -> tuple[int, int]:
+    read, write = os.pipe()
+    return write, read
+
+
+def serve(read_fd: int, write_fd: int) -> None:
     """The writer process: apply each message in order; report the first error once asked."""
+    conn, back = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     models = {name_of(m): m for m in TABLES}
+    try:
+        kind, (target, followers) = pickle.loads(conn.recv_bytes())
+    except EOFError:
+        return
     db, error = SqliteFile(target, followers), None
     try:
         while True:
-            kind, payload = pickle.loads(conn.recv_bytes())
-            if kind == "close":
+            try:
+                kind, payload = pickle.loads(conn.recv_bytes())
+            except EOFError:  # closed before finishing: the build stopped
                 return
             if kind == "finish":
                 if error is None:
@@ -170,7 +194,7 @@ def _serve(conn: Any, target: Path, followers: tuple[Follower, ...]) -> None:
                         db.finish(payload)
                     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
                         error = exc
-                conn.send(("ok", None) if error is None else ("error", error))
+                back.send_bytes(pickle.dumps(("ok", None) if error is None else ("error", error)))
                 return
             if error is None:  # after an error keep reading, so the parent never blocks on a full pipe
                 try:
@@ -180,6 +204,7 @@ def _serve(conn: Any, target: Path, followers: tuple[Follower, ...]) -> None:
     finally:
         db.close()
         conn.close()
+        back.close()
 
 
 def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra, ...] = ()) -> None:
