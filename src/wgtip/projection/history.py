@@ -76,40 +76,37 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 def all_changes(state: State) -> Iterator[ChangeRecord]:
     """Every change in the ``changes`` table's order: release by release (then the unreleased),
     each in (event, table, row, field) order; the stored changes merged with the derived
-    "added" changes of the provisions added in that release."""
-    added = iter(added_provisions(state))
-    stored = iter(state.changes)
-    pending_added: list[ChangeRecord] = []  # the one derived record read past a release's end
-    stored_next: list[ChangeRecord] = []
-    windows = [(r["version"], r["event_seq"]) for r in state.releases] + [(None, None)]
-    for version, last_seq in windows:
-        def derived() -> Iterator[ChangeRecord]:
-            while True:
-                c = pending_added.pop() if pending_added else next(added, None)
-                if c is None:
-                    return
-                if last_seq is not None and c.event_seq > last_seq:
-                    pending_added.append(c)
-                    return
-                c.version = version
-                if version is not None:
-                    c.new_value = state.texts.at(c.row_id, last_seq)
-                yield c
+    "added" changes of the provisions added in that release (their text as of the release)."""
+    added, stored = _Lookahead(added_provisions(state)), _Lookahead(iter(state.changes))
+    for release in state.releases:
+        version, last_seq = release["version"], release["event_seq"]
+        kept = stored.take_while(lambda c: c.version == version)
+        derived = (_published(c, version, state.texts.at(c.row_id, last_seq)) for c in added.take_while(lambda c: c.event_seq <= last_seq))
+        yield from heapq.merge(kept, derived, key=_change_order)
+    yield from heapq.merge(sorted(state.pending.values(), key=_change_order), added.take_while(lambda c: True), key=_change_order)
 
-        def kept() -> Iterator[ChangeRecord]:
-            if version is None:
-                yield from sorted(state.pending.values(), key=_change_order)
+
+def _published(c: ChangeRecord, version: str, text: str) -> ChangeRecord:
+    c.version, c.new_value = version, text
+    return c
+
+
+class _Lookahead:
+    """An iterator whose items can be taken while they satisfy a condition, the first that does
+    not being kept for the next taker."""
+
+    def __init__(self, items: Iterator[Any]):
+        self.items, self.held = items, []
+
+    def take_while(self, condition: Callable[[Any], bool]) -> Iterator[Any]:
+        while True:
+            item = self.held.pop() if self.held else next(self.items, None)
+            if item is None:
                 return
-            while True:
-                c = stored_next.pop() if stored_next else next(stored, None)
-                if c is None:
-                    return
-                if c.version != version:
-                    stored_next.append(c)
-                    return
-                yield c
-
-        yield from heapq.merge(kept(), derived(), key=_change_order)
+            if not condition(item):
+                self.held.append(item)
+                return
+            yield item
 
 
 def added_provisions(state: State) -> Iterator[ChangeRecord]:
