@@ -21,6 +21,16 @@ def zh(description: str) -> dict[str, Any]:
     return {"json_schema_extra": {"description_zh": description}}
 
 
+def annotator_field() -> Any:
+    """The ``annotator`` column every annotation table ends with (a fresh Field per table)."""
+    return Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
+
+
+def annotation_event_field() -> Any:
+    """The ``event_seq`` column every annotation table ends with."""
+    return Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+
+
 class Event(SQLModel, table=True):
     """The event log itself, one row per event, so anyone can audit the data with SQL."""
 
@@ -277,8 +287,8 @@ class ProvisionAddressee(SQLModel, table=True):
     span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
     inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose text holds the evidence, when an item inherits its addressee (for example from '缔约国应当：'); empty when the evidence is in the provision's own text.", schema_extra=zh("项沿用其引导语中的对象时（例如“缔约国应当：”），载有证据的引导语；证据在条文本身时为空。"))
     text_revision: int = Field(description="Revision of the provision's text that was annotated (see provision_texts.revision).", schema_extra=zh("所标注的条文文字修订号（见 provision_texts.revision）。"))
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+    annotator: str = annotator_field()
+    event_seq: int = annotation_event_field()
 
 
 class ProvisionStrength(SQLModel, table=True):
@@ -298,8 +308,8 @@ class ProvisionStrength(SQLModel, table=True):
     span_end: Optional[int] = Field(default=None, description="Character offset just after the cue.", schema_extra=zh("措辞结束后的字符位置。"))
     inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau whose cue the item inherits (the item completes its sentence); empty when the cue is in the provision's own text.", schema_extra=zh("项沿用其措辞的引导语（项补足其句子）；措辞在条文本身时为空。"))
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+    annotator: str = annotator_field()
+    event_seq: int = annotation_event_field()
 
 
 class ProvisionTopic(SQLModel, table=True):
@@ -317,8 +327,8 @@ class ProvisionTopic(SQLModel, table=True):
     span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
     inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau that states the topic, when an item inherits it.", schema_extra=zh("项沿用主题时，陈述该主题的引导语。"))
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+    annotator: str = annotator_field()
+    event_seq: int = annotation_event_field()
 
 
 class ProvisionTheme(SQLModel, table=True):
@@ -338,8 +348,8 @@ class ProvisionTheme(SQLModel, table=True):
     span_end: Optional[int] = Field(default=None, description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
     inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau (or, for a chapeau, the item) whose text holds the evidence, if not the provision's own.", schema_extra=zh("证据不在条文本身时，载有证据的引导语（或对引导语而言，所属的项）。"))
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+    annotator: str = annotator_field()
+    event_seq: int = annotation_event_field()
 
 
 class ProvisionReference(SQLModel, table=True):
@@ -367,8 +377,8 @@ class ProvisionReference(SQLModel, table=True):
     span_start: int = Field(description="Character offset of the evidence in the provision's annotated text.", schema_extra=zh("证据在所标注条文文字中的字符起始位置。"))
     span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
-    annotator: str = Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
-    event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the annotation.", schema_extra=zh("记录该标注的事件。"))
+    annotator: str = annotator_field()
+    event_seq: int = annotation_event_field()
 
 
 class ParallelText(SQLModel, table=True):
