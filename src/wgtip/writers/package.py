@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from .. import metadata
 from ..tables import TABLES, Row, SourceDocument, columns, description_of, name_of, primary_key, title_of
+from .values import csv_text
 
 DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
@@ -41,7 +42,7 @@ def quote(value: Any) -> str:
         return "" if value is None else quote(str(value))
 
 
-BOOLEANS = {True: "true", False: "false", None: ""}
+BOOLEANS = {v: csv_text(v) for v in (True, False, None)}  # looked up per field, spelled by the one definition
 
 
 def _field(kind: str, nullable: bool, i: int) -> str:
