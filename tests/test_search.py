@@ -89,6 +89,15 @@ def test_a_word_the_source_does_not_use_finds_nothing(db):
     assert fts_hits(db, "非惩罚") == set()
 
 
+def test_the_built_index_holds_every_provisions_current_text_at_its_rowid(db):
+    """The build feeds the index printed texts as the log adds them, then the corrected ones:
+    what it ends with must be exactly the index of each provision's current text."""
+    got = db.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall()
+    provisions = db.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
+    assert got == [(rowid, pid, index_text(current)) for rowid, pid, current, _ in provisions]
+    assert any(current != printed for *_, current, printed in provisions), "some provisions are corrected (else this proves less)"
+
+
 def test_search_rows_point_at_their_provisions(db):
     """Datasette joins the index on rowid: each index row's rowid is its provision's rowid."""
     pairs = db.execute(f'SELECT s.provision_id, p.provision_id FROM "{SEARCH_TABLE}" s LEFT JOIN provisions p ON p.rowid = s.rowid').fetchall()

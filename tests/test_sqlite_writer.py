@@ -1,10 +1,11 @@
 """The SQLite writer run in a second process: the same file as in-process, its errors raised in the build.
 
 The build hands each batch of rows to ``SqliteProcess`` (pickled down a pipe)
-and the search index grows batch by batch (``SearchIndex``). These tests hold
-that against the plain in-process ``SqliteFile``, against the search index's
-definition (``index_text`` of every provision), and against failures that
-only the writer can see.
+and feeds the search index (``SearchIndex``) each provision as the fold adds it,
+then the corrected texts. These tests hold that against the plain in-process
+``SqliteFile``, against the search index's definition (``index_text`` of every
+provision's current text, at its rowid), against the order the raw log adds
+provisions in, and against failures that only the writer can see.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import ROOT
 from wgtip.build import batched, fold_log
-from wgtip.search import SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, index_text
-from wgtip.tables import TABLES, Meeting, Provision, SourceDocument, columns, name_of
+from wgtip.fold import Folder
+from wgtip.log import iter_log, segment_files
+from wgtip.search import SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, added_rows, corrected_rows, index_text, match_expression
+from wgtip.tables import TABLES, Meeting, SourceDocument, name_of
+from wgtip.tables import Event as EventRow
 from wgtip.writers.sqlite import SqliteFile, SqliteProcess
 
 
@@ -27,33 +32,78 @@ def tables():
     return fold_log(ROOT)[1]
 
 
-def write(writer, tables, batch: int) -> None:
-    for model in TABLES:
-        for rows in batched(tables[name_of(model)], batch):
-            writer.write(model, rows)
-        writer.write(model, [])
+def messages(root: Path, batch: int) -> list[tuple[str, Any, list]]:
+    """What the build hands the SQLite writer, in its order: each batch of events, then the
+    provisions those events added (fed to the search index); the corrected texts once the fold
+    is finished; then every other table."""
+    folder, out, indexed = Folder(), [], 0
+    for events in batched(iter_log(root), batch):
+        out.append(("write", EventRow, [folder.apply(le) for le in events]))
+        added = folder.provisions_since(indexed)
+        out.append(("feed", SEARCH_TABLE, added_rows(added)))
+        indexed += len(added)
+    out.append(("write", EventRow, []))
+    rest, _ = folder.finish()
+    out.append(("feed", SEARCH_TABLE, corrected_rows(folder.provisions_since(0))))
+    for model in TABLES[1:]:
+        for rows in batched(rest[name_of(model)], batch):
+            out.append(("write", model, rows))
+        out.append(("write", model, []))
+    return out
+
+
+def replay(writer, msgs) -> None:
+    for kind, target, rows in msgs:
+        writer.write(target, rows) if kind == "write" else writer.feed(target, rows)
     writer.finish()
 
 
-def test_the_process_writes_the_file_the_writer_writes_in_process(tables, tmp_path):
-    write(SqliteFile(tmp_path / "here.sqlite", followers=(SearchIndex(),)), tables, 5_000)
-    write(SqliteProcess(tmp_path / "there.sqlite", followers=(SearchIndex(),)), tables, 5_000)
+def test_the_process_writes_the_file_the_writer_writes_in_process(tmp_path):
+    msgs = messages(ROOT, 50)
+    replay(SqliteFile(tmp_path / "here.sqlite", indexes=(SearchIndex(),)), msgs)
+    replay(SqliteProcess(tmp_path / "there.sqlite", indexes=(SearchIndex(),)), msgs)
     assert (tmp_path / "here.sqlite").read_bytes() == (tmp_path / "there.sqlite").read_bytes()
     assert not list(tmp_path.glob("*.scratch"))
 
 
-def test_the_search_index_grown_in_batches_holds_every_provision_once(tables, tmp_path):
-    write(SqliteProcess(tmp_path / "small.sqlite", followers=(SearchIndex(),)), tables, 7)
+def added_by_the_log(root: Path) -> list[str]:
+    """Provision ids in the order the log adds them, read from the raw event lines (not the fold)."""
+    adding = {"RecommendationsAdopted", "RecommendationsReferredToConference", "RecommendationsProposed", "ProposalsEndorsed"}
+    out = []
+    for path in segment_files(root):
+        for line in path.read_bytes().splitlines():
+            event = json.loads(line)
+            if event["type"] in adding:
+                out += [p["provision_id"] for p in event["data"]["provisions"]]
+    return out
+
+
+def test_the_search_index_fed_beside_the_fold_is_every_provisions_current_text_at_its_rowid(tmp_path):
+    replay(SqliteProcess(tmp_path / "small.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 7))
     con = sqlite3.connect(tmp_path / "small.sqlite")
     got = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall()
-    names = [c.name for c in columns(Provision)]
-    pid, text = names.index("provision_id"), names.index(SEARCHED_COLUMN)
-    want = [(i, row[pid], index_text(row[text])) for i, row in enumerate(tables[name_of(Provision)], 1)]
-    assert got == want
-    # and in one batch: the same file, byte for byte
-    write(SqliteProcess(tmp_path / "big.sqlite", followers=(SearchIndex(),)), tables, 10**9)
-    con2 = sqlite3.connect(tmp_path / "big.sqlite")
-    assert con2.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall() == want
+    provisions = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
+    assert got == [(rowid, pid, index_text(current)) for rowid, pid, current, _ in provisions]
+    # the rowids are the order in which the log adds the provisions, which is not their document order here
+    order = added_by_the_log(ROOT)
+    assert [pid for _, pid, _, _ in provisions] == order and len(order) == len(set(order))
+    assert [r for (r,) in con.execute("SELECT rowid FROM provisions ORDER BY position")] != sorted(r for r, *_ in provisions)
+    # corrected provisions are indexed by their current text, not the printed one they were first fed
+    corrected = [(pid, current) for _, pid, current, printed in provisions if current != printed]
+    assert corrected, "the log corrects some provisions (else this test proves nothing)"
+    assert con.execute(f'SELECT count(*) FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression(corrected[0][1]),)).fetchone()[0] >= 1
+    # and fed in one batch: the same file, byte for byte
+    replay(SqliteProcess(tmp_path / "big.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 10**9))
+    assert (tmp_path / "small.sqlite").read_bytes() == (tmp_path / "big.sqlite").read_bytes()
+
+
+def test_a_provision_the_search_index_was_never_fed_fails_the_build(tables, tmp_path):
+    db = SqliteProcess(tmp_path / "unfed.sqlite", indexes=(SearchIndex(),))
+    for model in TABLES:
+        db.write(model, tables[name_of(model)])
+    with pytest.raises(sqlite3.IntegrityError, match="datatype mismatch"):
+        db.finish()
+    assert not (tmp_path / "unfed.sqlite").exists()
 
 
 def test_a_duplicate_key_in_the_writer_process_is_raised_by_finish(tables, tmp_path):

@@ -28,7 +28,7 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
 from .log import LogError, LoggedEvent, iter_log, read_log
-from .search import SearchIndex
+from . import search
 from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .views import write_views
@@ -107,9 +107,9 @@ def _build_current(root: Path) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         pkg = tmp / "package"
-        db, duck = SqliteProcess(tmp / SQLITE_NAME, followers=(SearchIndex(),)), DuckdbFile(tmp / DUCKDB_NAME)
+        db, duck = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),)), DuckdbFile(tmp / DUCKDB_NAME)
         try:
-            folder, head = Folder(), []
+            folder, head, indexed = Folder(), [], 0
             stats, counts = {}, {}
             tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
             written: list[tuple[type, Path]] = []
@@ -123,11 +123,16 @@ def _build_current(root: Path) -> Built:
                     csv_file.write(batch)
                     db.write(model, batch)
                     counts[name] += len(batch)
+                    if model is EventRow:  # the search index grows beside the fold (see search.SearchIndex)
+                        added = folder.provisions_since(indexed)
+                        db.feed(search.SEARCH_TABLE, search.added_rows(added))
+                        indexed += len(added)
                 db.write(model, [])  # an empty table is still created
                 stats[name] = csv_file.close()
                 written.append((model, csv_path))
                 if model is EventRow:
                     tables, dataset_version = folder.finish()
+                    db.feed(search.SEARCH_TABLE, search.corrected_rows(folder.provisions_since(0)))
                     tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
                     srcs = sources(tables)
             version = dataset_version.version
@@ -141,7 +146,7 @@ def _build_current(root: Path) -> Built:
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):
                 _check_head_release(root, head[0].event, pkg, layout)
-            db.finish(extras=(write_views,))  # the site's views (its search index grew with the provisions)
+            db.finish(extras=(write_views,))  # the site's views (its search index grew with the fold)
             duck.finish()
         except BaseException:
             db.close()

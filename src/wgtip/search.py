@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from typing import Any, Iterable
 
 SEARCH_TABLE = "provisions_search"
 SEARCHED_TABLE = "provisions"
@@ -78,34 +79,60 @@ def match_expression(query: str) -> str:
     return " AND ".join(terms) if terms else '""'
 
 
+ROWIDS_TABLE = "provisions_search_rowids"
+"""The index's own map provision_id -> rowid, in the writer's temporary schema (not in the file)."""
+
+
 class SearchIndex:
-    """The search table, filled while the provisions are written (a follower of the SQLite writer).
+    """The search table, fed while the log is still being folded (an index of the SQLite writer).
 
-    After each batch of provisions, their index texts go in, in rowid order, made by
-    ``index_text`` registered as an SQL function; at the end the index is merged into one
-    segment (``optimize``), so the file's bytes depend only on the texts."""
+    The build feeds each provision's printed text as the log adds it (``added_rows``), so the
+    index grows beside the fold, on a core that would otherwise wait for it; and, once the fold
+    is finished, the current text of each corrected provision (``corrected_rows``), which replaces
+    the printed one. A provision's rowid, here and in the provisions table, is the order in which
+    the log added it: the only order known before the whole log is folded (positions, document
+    order, are known only at the end). Rows of ``provisions`` are inserted with that rowid,
+    looked up by provision id (``rowid_for``). At the end the index is merged into one segment
+    (``optimize``), so its bytes depend only on the texts and their order."""
 
-    table = SEARCHED_TABLE
-
-    def __init__(self) -> None:
-        self.indexed = 0  # the last rowid of provisions indexed
+    name = SEARCH_TABLE
 
     def start(self, con: sqlite3.Connection) -> None:
-        con.create_function("wgtip_index_text", 1, index_text, deterministic=True)
         con.execute(
             f'CREATE VIRTUAL TABLE "{SEARCH_TABLE}" USING fts5(provision_id UNINDEXED, "{SEARCHED_COLUMN}", tokenize = "unicode61")'
         )
+        con.execute(f'CREATE TEMP TABLE "{ROWIDS_TABLE}" (rowid INTEGER PRIMARY KEY, provision_id TEXT NOT NULL UNIQUE)')
 
-    def follow(self, con: sqlite3.Connection) -> None:
-        last = con.execute(f'SELECT max(rowid) FROM "{SEARCHED_TABLE}"').fetchone()[0] or 0
-        con.execute(
-            f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
-            f'SELECT rowid, provision_id, wgtip_index_text("{SEARCHED_COLUMN}") FROM "{SEARCHED_TABLE}" '
-            "WHERE rowid > ? ORDER BY rowid",
-            (self.indexed,),
+    def add(self, con: sqlite3.Connection, rows: list[tuple[str, bytes]]) -> None:
+        """Index (provision_id, UTF-8 text) rows: a new provision takes the next rowid, a known one has its text replaced."""
+        con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in rows])
+        con.executemany(
+            f'INSERT OR REPLACE INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
+            f'VALUES ((SELECT rowid FROM temp."{ROWIDS_TABLE}" WHERE provision_id = ?1), ?1, ?2)',
+            [(pid, index_text(text.decode("utf-8"))) for pid, text in rows],
         )
-        self.indexed = last
+
+    def rowid_for(self, table: str, columns: list[str]) -> str | None:
+        """The rowid of a row of ``table`` (an SQL expression over the row's numbered parameters), or None.
+        A provision never indexed gets a text rowid, which SQLite refuses: the insert fails."""
+        if table != SEARCHED_TABLE:
+            return None
+        pid = columns.index("provision_id") + 1
+        return f"coalesce((SELECT rowid FROM temp.\"{ROWIDS_TABLE}\" WHERE provision_id = ?{pid}), 'not in the search index')"
 
     def finish(self, con: sqlite3.Connection) -> None:
         con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}") VALUES (\'optimize\')')
 
+
+# Texts are fed as UTF-8 bytes: pickling a str to the writer process would leave a UTF-8 copy
+# cached inside the fold's own str for as long as the fold holds it (~300 MB at a million provisions).
+
+
+def added_rows(provisions: Iterable[Any]) -> list[tuple[str, bytes]]:
+    """Provisions just added by the fold, in the order it added them: their printed texts."""
+    return [(p.provision_id, p.text.encode("utf-8")) for p in provisions]
+
+
+def corrected_rows(provisions: Iterable[Any]) -> list[tuple[str, bytes]]:
+    """Once the fold is finished: the provisions whose current text is not the printed one."""
+    return [(p.provision_id, getattr(p, SEARCHED_COLUMN).encode("utf-8")) for p in provisions if p.corrections]

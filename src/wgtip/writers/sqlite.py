@@ -27,13 +27,14 @@ from ..tables import TABLES, Row, columns, name_of, table_of
 Extra = Callable[[sqlite3.Connection], None]
 
 
-class Follower(Protocol):
-    """A derived table kept up with one table as its rows are written (the search index)."""
+class Index(Protocol):
+    """A derived table of the database that is fed rows of its own (the search index), not a data table."""
 
-    table: str
+    name: str
 
     def start(self, con: sqlite3.Connection) -> None: ...
-    def follow(self, con: sqlite3.Connection) -> None: ...
+    def add(self, con: sqlite3.Connection, rows: list[Any]) -> None: ...
+    def rowid_for(self, table: str, columns: list[str]) -> str | None: ...
     def finish(self, con: sqlite3.Connection) -> None: ...
 
 
@@ -54,10 +55,10 @@ class SqliteFile:
 
     Rows go into a scratch file with the journal and syncing off; ``finish``
     checks the foreign keys once over the whole file (cheaper than a check
-    per inserted row) and rewrites it with ``VACUUM INTO``. ``followers`` are told of each batch
-    of their table, so derived tables grow with it instead of in one pass at the end."""
+    per inserted row) and rewrites it with ``VACUUM INTO``. ``indexes`` are derived tables fed
+    with ``feed``, at any time, in any order with the tables."""
 
-    def __init__(self, target: Path, followers: tuple[Follower, ...] = ()):
+    def __init__(self, target: Path, indexes: tuple[Index, ...] = ()):
         self.target = target
         self.scratch = target.with_name(target.name + ".scratch")
         self.scratch.unlink(missing_ok=True)
@@ -65,7 +66,9 @@ class SqliteFile:
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
         self.created: set[str] = set()
-        self.followers = followers
+        self.indexes = {i.name: i for i in indexes}
+        for index in indexes:
+            index.start(self.con)
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
         name = name_of(model)
@@ -73,21 +76,23 @@ class SqliteFile:
             for stmt in ddl(model):
                 self.con.execute(stmt)
             self.created.add(name)
-            for f in self.followers:
-                if f.table == name:
-                    f.start(self.con)
-        marks = ", ".join("?" * len(columns(model)))
-        self.con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
-        for f in self.followers:
-            if f.table == name:
-                f.follow(self.con)
+        self.con.executemany(self._insert(name, [c.name for c in columns(model)]), rows)
+
+    def _insert(self, table: str, names: list[str]) -> str:
+        marks = ", ".join(f"?{i}" for i in range(1, len(names) + 1))
+        rowid = next((r for index in self.indexes.values() if (r := index.rowid_for(table, names))), None)
+        if rowid is None:
+            return f'INSERT INTO "{table}" VALUES ({marks})'
+        cols = ", ".join(f'"{n}"' for n in names)
+        return f'INSERT INTO "{table}" (rowid, {cols}) VALUES ({rowid}, {marks})'
+
+    def feed(self, index: str, rows: list[Any]) -> None:
+        self.indexes[index].add(self.con, rows)
 
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
-            for f in self.followers:
-                if f.table not in self.created:
-                    raise ValueError(f"{type(f).__name__} follows {f.table}, which was never written")
-                f.finish(self.con)
+            for index in self.indexes.values():
+                index.finish(self.con)
             for extra in extras:
                 extra(self.con)
             self.con.commit()
@@ -116,7 +121,7 @@ class SqliteProcess:
     ``__main__`` guard, a notebook or standard input; and a fork would copy the caller's threads'
     locks. It gets the caller's ``sys.path``, and stops when its pipe closes."""
 
-    def __init__(self, target: Path, followers: tuple[Follower, ...] = ()):
+    def __init__(self, target: Path, indexes: tuple[Index, ...] = ()):
         to_child, from_parent = _pipe()
         to_parent, from_child = _pipe()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
@@ -128,14 +133,17 @@ class SqliteProcess:
         os.close(to_parent)
         self.out = Connection(to_child, readable=False)
         self.back = Connection(from_child, writable=False)
-        self._send(("start", (target, followers)))
+        self._send(("start", None, (target, indexes)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
-        self._send((name_of(model), rows if isinstance(rows, list) else list(rows)))
+        self._send(("write", name_of(model), rows if isinstance(rows, list) else list(rows)))
+
+    def feed(self, index: str, rows: Iterable[Any]) -> None:
+        self._send(("feed", index, rows if isinstance(rows, list) else list(rows)))
 
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
-            self._send(("finish", extras))
+            self._send(("finish", None, extras))
             self._result()
         finally:
             self.close()
@@ -152,7 +160,7 @@ class SqliteProcess:
         if not self.back.closed:
             self.back.close()
 
-    def _send(self, message: tuple[Any, Any]) -> None:
+    def _send(self, message: tuple[str, str | None, Any]) -> None:
         try:
             self.out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # the writer has stopped: say why
@@ -178,14 +186,14 @@ def serve(read_fd: int, write_fd: int) -> None:
     conn, back = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     models = {name_of(m): m for m in TABLES}
     try:
-        kind, (target, followers) = pickle.loads(conn.recv_bytes())
+        kind, _, (target, indexes) = pickle.loads(conn.recv_bytes())
     except EOFError:
         return
-    db, error = SqliteFile(target, followers), None
+    db, error = SqliteFile(target, indexes), None
     try:
         while True:
             try:
-                kind, payload = pickle.loads(conn.recv_bytes())
+                kind, name, payload = pickle.loads(conn.recv_bytes())
             except EOFError:  # closed before finishing: the build stopped
                 return
             if kind == "finish":
@@ -198,7 +206,10 @@ def serve(read_fd: int, write_fd: int) -> None:
                 return
             if error is None:  # after an error keep reading, so the parent never blocks on a full pipe
                 try:
-                    db.write(models[kind], payload)
+                    if kind == "write":
+                        db.write(models[name], payload)
+                    else:
+                        db.feed(name, payload)
                 except Exception as exc:  # noqa: BLE001 - as above
                     error = exc
     finally:
