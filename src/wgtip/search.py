@@ -112,13 +112,13 @@ class SearchIndex:
             [(pid, index_text(text.decode("utf-8"))) for pid, text in rows],
         )
 
-    def rowid_for(self, table: str, values: dict[str, str]) -> str | None:
-        """The rowid of a row of ``table``, as an SQL expression over its column values (SQL
-        expressions, by column name), or None. A provision never indexed gets a text rowid, which
-        SQLite refuses: the insert fails."""
+    def rowid_for(self, table: str, columns: list[str]) -> str | None:
+        """The rowid of a row of ``table`` (an SQL expression over the row's numbered parameters), or None.
+        A provision never indexed gets a text rowid, which SQLite refuses: the insert fails."""
         if table != SEARCHED_TABLE:
             return None
-        return f"coalesce((SELECT rowid FROM temp.\"{ROWIDS_TABLE}\" WHERE provision_id = {values['provision_id']}), 'not in the search index')"
+        pid = columns.index("provision_id") + 1
+        return f"coalesce((SELECT rowid FROM temp.\"{ROWIDS_TABLE}\" WHERE provision_id = ?{pid}), 'not in the search index')"
 
     def finish(self, con: sqlite3.Connection) -> None:
         con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}") VALUES (\'optimize\')')

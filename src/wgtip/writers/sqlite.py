@@ -10,7 +10,6 @@ version; the build records it (``sqlite_version`` in build-info).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import pickle
 import sqlite3
@@ -35,7 +34,7 @@ class Index(Protocol):
 
     def start(self, con: sqlite3.Connection) -> None: ...
     def add(self, con: sqlite3.Connection, rows: list[Any]) -> None: ...
-    def rowid_for(self, table: str, values: dict[str, str]) -> str | None: ...
+    def rowid_for(self, table: str, columns: list[str]) -> str | None: ...
     def finish(self, con: sqlite3.Connection) -> None: ...
 
 
@@ -77,19 +76,15 @@ class SqliteFile:
             for stmt in ddl(model):
                 self.con.execute(stmt)
             self.created.add(name)
-        self.con.executemany(self._insert(model), rows)
+        self.con.executemany(self._insert(name, [c.name for c in columns(model)]), rows)
 
-    def _insert(self, model: Any) -> str:
-        """The INSERT of one row. A string may come as str or as its UTF-8 bytes (``utf8_rows``):
-        SQLite's CAST makes either the same TEXT, in C."""
-        table, cols = name_of(model), columns(model)
-        values = {c.name: f"CAST(?{i} AS TEXT)" if c.kind == "string" else f"?{i}" for i, c in enumerate(cols, 1)}
-        marks = ", ".join(values.values())
-        rowid = next((r for index in self.indexes.values() if (r := index.rowid_for(table, values))), None)
+    def _insert(self, table: str, names: list[str]) -> str:
+        marks = ", ".join(f"?{i}" for i in range(1, len(names) + 1))
+        rowid = next((r for index in self.indexes.values() if (r := index.rowid_for(table, names))), None)
         if rowid is None:
             return f'INSERT INTO "{table}" VALUES ({marks})'
-        names = ", ".join(f'"{c.name}"' for c in cols)
-        return f'INSERT INTO "{table}" (rowid, {names}) VALUES ({rowid}, {marks})'
+        cols = ", ".join(f'"{n}"' for n in names)
+        return f'INSERT INTO "{table}" (rowid, {cols}) VALUES ({rowid}, {marks})'
 
     def feed(self, index: str, rows: list[Any]) -> None:
         self.indexes[index].add(self.con, rows)
@@ -141,7 +136,7 @@ class SqliteProcess:
         self._send(("start", None, (target, indexes)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
-        self._send(("write", name_of(model), utf8_rows(model)(rows)))
+        self._send(("write", name_of(model), rows if isinstance(rows, list) else list(rows)))
 
     def feed(self, index: str, rows: Iterable[Any]) -> None:
         self._send(("feed", index, rows if isinstance(rows, list) else list(rows)))
@@ -179,19 +174,6 @@ class SqliteProcess:
             raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.wait()})") from None
         if status != "ok":
             raise err
-
-
-@functools.cache
-def utf8_rows(model: Any) -> Callable[[Iterable[Row]], list[Row]]:
-    """Rows with every string as its UTF-8 bytes, compiled for the table's columns.
-
-    Pickling a str leaves a UTF-8 copy cached inside it for as long as it lives, and the fold's
-    texts live for the whole build: ~300 MB at a million provisions. Encoding them here costs no
-    more than pickling them would (which encodes them anyway), and caches nothing."""
-    cols = columns(model)
-    fields = ", ".join(f"(v{i} if v{i} is None else v{i}.encode())" if c.kind == "string" else f"v{i}" for i, c in enumerate(cols))
-    names = ", ".join(f"v{i}" for i in range(len(cols)))
-    return eval(f"lambda rows: [({fields},) for ({names},) in rows]")  # noqa: S307 - code made above from column kinds, no data
 
 
 def _pipe() -> tuple[int, int]:
