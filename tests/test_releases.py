@@ -216,3 +216,12 @@ def test_a_patch_release_cannot_add_records(repo):
     assert wgtip("build", "--release", NEXT_MINOR, "--root", str(repo)).returncode == 0
     assert wgtip("build", "--root", str(repo)).returncode == 0
     assert json.loads((repo / "datapackage.json").read_text())["version"] == NEXT_MINOR
+
+
+def test_meetings_past_the_twelfth_are_cited_with_english_ordinal_suffixes():
+    """The Working Group keeps meeting: its 21st, 22nd, 23rd and 111th meetings are spelled as English
+    spells them (an independent list, not the function's own rule)."""
+    from wgtip.citation import ordinal
+
+    spelled = {1: "first", 12: "twelfth", 13: "13th", 21: "21st", 22: "22nd", 23: "23rd", 24: "24th", 101: "101st", 111: "111th", 112: "112th", 113: "113th", 121: "121st"}
+    assert {n: ordinal(n) for n in spelled} == spelled

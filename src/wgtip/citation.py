@@ -9,6 +9,7 @@ the release's content hash (a file cannot contain its own hash), so the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,11 @@ ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 
 
 def ordinal(n: int) -> str:
-    return ORDINALS[n - 1] if 1 <= n <= len(ORDINALS) else f"{n}th"
+    """'first' … 'twelfth', then '13th', '21st', '22nd', '23rd', '111th'."""
+    if 1 <= n <= len(ORDINALS):
+        return ORDINALS[n - 1]
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ def place(f: ProvisionFacts) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def version_text(v: DatasetVersion) -> str:
     if v.published_on is None:
         return f"version {v.version} (not a release)"
@@ -100,23 +106,40 @@ def version_text(v: DatasetVersion) -> str:
 
 
 def provision_text(f: ProvisionFacts, v: DatasetVersion, with_hash: bool = False) -> str:
-    how = ""
-    if f.adoption == "proposed_and_endorsed" and f.proposed_at_meeting and f.proposed_on:
-        amended = " with oral amendments" if f.endorsed_with_oral_amendments else ""
-        how = f" (proposed at the {ordinal(f.proposed_at_meeting)} meeting, {dates(f.proposed_on, f.proposed_on)}, and endorsed{amended} at the {ordinal(f.meeting)})"
-    elif f.adoption == "recommended_to_conference":
-        how = " (recommended to the Conference of the Parties for adoption)"
-    source = f"{f.document_title}, background paper prepared by the Secretariat, {dates(f.document_date, f.document_date)}"
-    if f.complements:
-        source += f" (complementing {f.complements})"
-    source += f", {LANGUAGE_EN.get(f.document_language, f.document_language)} version, line {f.source_line}"
+    # the parts that depend on the meeting, the document and the version are made once each and
+    # reused: the fold cites every one of a million provisions, which share a few of each
+    how = _how(f.adoption, f.meeting, f.proposed_at_meeting, f.proposed_on, f.endorsed_with_oral_amendments)
     text = (
-        f"{BODY}, {ordinal(f.meeting)} meeting, {VENUE_EN.get(f.venue, f.venue)}, {dates(f.meeting_start, f.meeting_end)}, "
-        f"recommendation {place(f)}{how}. In: {source}. Dataset: {metadata.TITLE}, {version_text(v)}, provision {f.provision_id}"
+        f"{_meeting_text(f.meeting, f.venue, f.meeting_start, f.meeting_end)}, recommendation {place(f)}{how}. "
+        f"In: {_source_text(f.document_title, f.document_date, f.complements, f.document_language)}, line {f.source_line}. "
+        f"Dataset: {metadata.TITLE}, {version_text(v)}, provision {f.provision_id}"
     )
     if with_hash and v.digest:
         text += f", data sha256:{v.digest}"
     return text + "."
+
+
+@functools.lru_cache(maxsize=4096)
+def _meeting_text(meeting: int, venue: str, start: dt.date, end: dt.date) -> str:
+    return f"{BODY}, {ordinal(meeting)} meeting, {VENUE_EN.get(venue, venue)}, {dates(start, end)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _how(adoption: str, meeting: int, proposed_at: int | None, proposed_on: dt.date | None, amended: bool | None) -> str:
+    if adoption == "proposed_and_endorsed" and proposed_at and proposed_on:
+        orally = " with oral amendments" if amended else ""
+        return f" (proposed at the {ordinal(proposed_at)} meeting, {dates(proposed_on, proposed_on)}, and endorsed{orally} at the {ordinal(meeting)})"
+    if adoption == "recommended_to_conference":
+        return " (recommended to the Conference of the Parties for adoption)"
+    return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_text(title: str, date: dt.date, complements: str | None, language: str) -> str:
+    source = f"{title}, background paper prepared by the Secretariat, {dates(date, date)}"
+    if complements:
+        source += f" (complementing {complements})"
+    return source + f", {LANGUAGE_EN.get(language, language)} version"
 
 
 def dataset_text(v: DatasetVersion) -> str:

@@ -7,6 +7,7 @@ release, so "what changed between X and Y" is a plain query on ``changes``.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 
@@ -132,8 +133,10 @@ def note_event(state: State, e: ev.Envelope) -> None:
     state.events_since_release = 0 if e.type == "ReleasePublished" else state.events_since_release + 1
 
 
-def _releases_holding(releases: list[dict[str, Any]], start: int, end: int | None) -> list[str]:
-    return [r["version"] for r in releases if start <= r["event_seq"] and (end is None or r["event_seq"] < end)]
+def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int, int]:
+    """The releases (as a slice of the release list, by their event seqs, ascending) that hold a
+    text valid from event ``start`` until event ``end`` (None: still valid)."""
+    return bisect.bisect_left(seqs, start), len(seqs) if end is None else bisect.bisect_left(seqs, end)
 
 
 def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
@@ -145,12 +148,16 @@ def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
             yield c
 
     def texts() -> Iterator[dict[str, Any]]:
+        seqs, versions = [r["event_seq"] for r in state.releases], [r["version"] for r in state.releases]
         for p in state.in_document_order:  # position order (set by recommendations.finish)
-            for revision, t in enumerate(state.texts[p["provision_id"]], 1):
-                held = _releases_holding(state.releases, t["valid_from_seq"], t["valid_to_seq"])
+            pid = p.provision_id
+            for revision, (text, start, end, reason, by) in enumerate(state.texts.spans(p), 1):
+                first, stop = _releases_holding(seqs, start, end)
+                held = first < stop
                 yield dict(
-                    t, text_id=f"{p['provision_id']}-r{revision}", provision_id=p["provision_id"], revision=revision,
-                    from_release=held[0] if held else None, to_release=held[-1] if held and t["valid_to_seq"] is not None else None,
+                    text_id=f"{pid}-r{revision}", provision_id=pid, revision=revision, text=text, valid_from_seq=start,
+                    valid_to_seq=end, reason=reason, corrected_by=by, from_release=versions[first] if held else None,
+                    to_release=versions[stop - 1] if held and end is not None else None,
                 )
 
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field, make_dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from ..citation import DatasetVersion
 from ..log import LogError, LoggedEvent
@@ -94,6 +94,14 @@ class TextRevisions:
         revisions = self.corrected.get(p.provision_id)
         return (p.text, 0) if revisions is None else (revisions[-1].text, len(revisions) - 1)
 
+    def spans(self, p: Any) -> Iterable[tuple[str, int, int | None, str | None, str | None]]:
+        """A provision's revisions as (text, valid_from_seq, valid_to_seq, reason, corrected_by),
+        oldest first, without making a record for the one revision of an uncorrected provision."""
+        revisions = self.corrected.get(p.provision_id)
+        if revisions is None:
+            return (self._printed_span(p),)
+        return [(r.text, r.valid_from_seq, r.valid_to_seq, r.reason, r.corrected_by) for r in revisions]
+
     def at(self, provision_id: str, seq: int) -> str:
         """A provision's text as it was just after event ``seq``."""
         revisions = self.corrected.get(provision_id)
@@ -109,8 +117,13 @@ class TextRevisions:
         return revisions
 
     @staticmethod
-    def _printed(p: Any) -> Any:
-        return TextRevision(text=p.text, valid_from_seq=p.event_seq, valid_to_seq=None, reason=None, corrected_by=None)
+    def _printed_span(p: Any) -> tuple[str, int, None, None, None]:
+        """The printed text, valid from the event that recorded it: (text, valid_from_seq, valid_to_seq, reason, corrected_by)."""
+        return (p.text, p.event_seq, None, None, None)
+
+    @classmethod
+    def _printed(cls, p: Any) -> Any:
+        return TextRevision(*cls._printed_span(p))
 
 
 def fresh(text: str) -> str:
