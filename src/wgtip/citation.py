@@ -9,9 +9,8 @@ the release's content hash (a file cannot contain its own hash), so the
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from . import metadata
 
@@ -98,33 +97,49 @@ def place(f: ProvisionFacts) -> str:
     return out
 
 
-@functools.lru_cache(maxsize=64)
 def version_text(v: DatasetVersion) -> str:
     if v.published_on is None:
         return f"version {v.version} (not a release)"
     return f"version {v.version} ({v.published_on.isoformat()})"
 
 
-def provision_text(f: ProvisionFacts, v: DatasetVersion, with_hash: bool = False) -> str:
-    # the parts that depend on the meeting, the document and the version are made once each and
-    # reused: the fold cites every one of a million provisions, which share a few of each
-    how = _how(f.adoption, f.meeting, f.proposed_at_meeting, f.proposed_on, f.endorsed_with_oral_amendments)
+class Shared:
+    """The parts of citations that many provisions share (their meeting, document, adoption and
+    version), each made once: the fold cites every one of a million provisions, which share a
+    few of each. One per use, let go with it: a module-wide cache would outlive the build and,
+    kept among the fold's freed records, pin their memory."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, part: Callable[..., str], *args: Any) -> str:
+        key = (part, *args)
+        text = self.made.get(key)
+        if text is None:
+            text = self.made[key] = part(*args)
+        return text
+
+
+def _unshared(part: Callable[..., str], *args: Any) -> str:
+    return part(*args)
+
+
+def provision_text(f: ProvisionFacts, v: DatasetVersion, with_hash: bool = False, shared: Callable[..., str] = _unshared) -> str:
+    how = shared(_how, f.adoption, f.meeting, f.proposed_at_meeting, f.proposed_on, f.endorsed_with_oral_amendments)
     text = (
-        f"{_meeting_text(f.meeting, f.venue, f.meeting_start, f.meeting_end)}, recommendation {place(f)}{how}. "
-        f"In: {_source_text(f.document_title, f.document_date, f.complements, f.document_language)}, line {f.source_line}. "
-        f"Dataset: {metadata.TITLE}, {version_text(v)}, provision {f.provision_id}"
+        f"{shared(_meeting_text, f.meeting, f.venue, f.meeting_start, f.meeting_end)}, recommendation {place(f)}{how}. "
+        f"In: {shared(_source_text, f.document_title, f.document_date, f.complements, f.document_language)}, line {f.source_line}. "
+        f"Dataset: {metadata.TITLE}, {shared(version_text, v)}, provision {f.provision_id}"
     )
     if with_hash and v.digest:
         text += f", data sha256:{v.digest}"
     return text + "."
 
 
-@functools.lru_cache(maxsize=4096)
 def _meeting_text(meeting: int, venue: str, start: dt.date, end: dt.date) -> str:
     return f"{BODY}, {ordinal(meeting)} meeting, {VENUE_EN.get(venue, venue)}, {dates(start, end)}"
 
 
-@functools.lru_cache(maxsize=4096)
 def _how(adoption: str, meeting: int, proposed_at: int | None, proposed_on: dt.date | None, amended: bool | None) -> str:
     if adoption == "proposed_and_endorsed" and proposed_at and proposed_on:
         orally = " with oral amendments" if amended else ""
@@ -134,7 +149,6 @@ def _how(adoption: str, meeting: int, proposed_at: int | None, proposed_on: dt.d
     return ""
 
 
-@functools.lru_cache(maxsize=4096)
 def _source_text(title: str, date: dt.date, complements: str | None, language: str) -> str:
     source = f"{title}, background paper prepared by the Secretariat, {dates(date, date)}"
     if complements:

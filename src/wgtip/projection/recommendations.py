@@ -8,7 +8,7 @@ import sys
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
-from ..citation import facts, provision_text
+from ..citation import Shared, facts, provision_text
 from ..identifiers import footnote_id
 from .state import FoldError, ProvisionRecord, State, fresh, record_added, record_provision_added
 
@@ -174,13 +174,14 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
     def with_texts() -> Iterator[Any]:
         """Each provision with its standalone text and citation, made as it is written and let go
         after: at two million provisions, holding them all would cost about a gigabyte."""
+        shared = Shared()
         for p in ordered:
             chain, cur = [p["current_text"]], p
             while cur["parent_id"]:
                 cur = provisions[cur["parent_id"]]
                 chain.append(cur["current_text"])
             p["standalone_text"] = "".join(reversed(chain))
-            p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version)
+            p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version, shared=shared)
             yield p
             p["standalone_text"] = p["citation"] = None
 
