@@ -56,7 +56,8 @@ class SqliteFile:
     Rows go into a scratch file with the journal and syncing off; ``finish``
     checks the foreign keys once over the whole file (cheaper than a check
     per inserted row) and rewrites it with ``VACUUM INTO``. ``indexes`` are derived tables fed
-    with ``feed``, at any time, in any order with the tables."""
+    with ``feed``, in any order with the tables, except that an index which gives the rowids of a
+    table's rows (``rowid_for``: the search index, for provisions) must be fed each row first."""
 
     def __init__(self, target: Path, indexes: tuple[Index, ...] = ()):
         self.target = target
