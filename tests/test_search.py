@@ -120,3 +120,22 @@ def test_the_run_pattern_is_exactly_the_tokenizers_character_classes():
 
     disagree = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000 and bool(_RUN.fullmatch(chr(c))) != _is_token_char(chr(c))]
     assert disagree == []
+
+
+def test_runs_take_the_fast_path_only_where_it_finds_the_same_characters():
+    """Texts without private-use characters are cut by a plainer expression: it must accept exactly
+    the token characters outside the private-use planes, and the check must find exactly those planes."""
+    import itertools
+    import unicodedata
+
+    from wgtip.search import _LETTERS_DIGITS, _PRIVATE_USE, _is_token_char, runs
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert [c for c in chars if bool(_PRIVATE_USE.fullmatch(c)) != (unicodedata.category(c) == "Co")] == []
+    assert [c for c in chars if not _PRIVATE_USE.fullmatch(c) and bool(_LETTERS_DIGITS.fullmatch(c)) != _is_token_char(c)] == []
+
+    def reference(text):
+        return ["".join(g) for token, g in itertools.groupby(text, _is_token_char) if token]
+
+    for text in ("国家应当，加强合作（第5段）。", "a_b c\ue000d；\U000f0001x", "", "。，", "Ⅳ类²³ ８9"):
+        assert runs(text) == reference(text), text

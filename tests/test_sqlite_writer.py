@@ -97,6 +97,21 @@ def test_the_search_index_fed_beside_the_fold_is_every_provisions_current_text_a
     assert (tmp_path / "small.sqlite").read_bytes() == (tmp_path / "big.sqlite").read_bytes()
 
 
+def test_the_search_index_numbers_new_provisions_in_order_and_replaces_known_ones_in_any_batch():
+    """A batch of new provisions takes the plain path; a batch mixing new and known ones the other:
+    either way rowids follow the order provisions were first fed, and a known one's text is replaced."""
+    con = sqlite3.connect(":memory:")
+    index = SearchIndex()
+    index.start(con)
+    index.add(con, [("a", "甲乙".encode()), ("b", "丙".encode())])
+    index.add(con, [])
+    index.add(con, [("b", "丁戊".encode()), ("c", "己".encode())])
+    index.add(con, [("d", "庚辛壬".encode())])
+    got = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall()
+    assert got == [(1, "a", "甲乙 乙"), (2, "b", "丁戊 戊"), (3, "c", "己"), (4, "d", "庚辛 辛壬 壬")]
+    assert con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression("丙"),)).fetchall() == []
+
+
 def test_a_provision_the_search_index_was_never_fed_fails_the_build(tables, tmp_path):
     db = SqliteProcess(tmp_path / "unfed.sqlite", indexes=(SearchIndex(),))
     for model in TABLES:

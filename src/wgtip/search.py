@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from operator import add
 from typing import Any, Iterable
 
 SEARCH_TABLE = "provisions_search"
@@ -52,9 +53,14 @@ def _is_token_char(ch: str) -> bool:
 _RUN = re.compile("(?:[^\\W_]|[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd])+")
 
 
+_LETTERS_DIGITS = re.compile(r"[^\W_]+")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def runs(text: str) -> list[str]:
     """Maximal runs of token characters, in order."""
-    return _RUN.findall(text)
+    # without private-use characters (almost every text) a plain class finds the same runs, twice as fast
+    return (_RUN if _PRIVATE_USE.search(text) else _LETTERS_DIGITS).findall(text)
 
 
 def bigrams(run: str) -> list[str]:
@@ -63,7 +69,8 @@ def bigrams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """The text as the FTS5 column stores it: per run, its bigrams then its last character."""
-    return " ".join(" ".join(bigrams(run) + [run[-1]]) for run in runs(text))
+    # map(add, run, run[1:]) is bigrams(run), pairing characters in C (a third of the index's CPU)
+    return " ".join([" ".join(map(add, run, run[1:])) + " " + run[-1] if len(run) > 1 else run for run in runs(text)])
 
 
 def match_expression(query: str) -> str:
@@ -113,7 +120,19 @@ class SearchIndex:
 
     def add(self, con: sqlite3.Connection, rows: list[tuple[str, bytes]]) -> None:
         """Index (provision_id, UTF-8 text) rows: a new provision takes the next rowid, a known one has its text replaced."""
+        if not rows:
+            return
+        before = con.total_changes
         con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in rows])
+        if con.total_changes - before == len(rows):
+            # all new (the usual batch, as the fold adds them): their rowids follow the last one, in
+            # order, as the rowids table just numbered them; a plain insert, without looking them up
+            first = con.execute(f'SELECT max(rowid) FROM temp."{ROWIDS_TABLE}"').fetchone()[0] - len(rows) + 1
+            con.executemany(
+                f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") VALUES (?, ?, ?)',
+                [(first + i, pid, index_text(text.decode("utf-8"))) for i, (pid, text) in enumerate(rows)],
+            )
+            return
         con.executemany(
             f'INSERT OR REPLACE INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
             f'VALUES ((SELECT rowid FROM temp."{ROWIDS_TABLE}" WHERE provision_id = ?1), ?1, ?2)',
