@@ -4,6 +4,7 @@ Nothing here times anything: timings belong to bench/run.py, with its floor."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import subprocess
@@ -67,3 +68,28 @@ def test_runner_measures_build_and_floor(tmp_path):
     assert r["build"]["wall_s"] > 0 and r["floor"]["wall_s"] > 0 and r["build"]["peak_mb"] > 0
     assert report["machine"]["cores"] and report["machine"]["duckdb"]
     assert "build/floor" in (out / "t.md").read_text()
+
+
+def csv_table(path: Path) -> tuple[list[str], int]:
+    """A CSV file's header and its number of rows (by the csv module: fields may hold line feeds)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        return next(rows), sum(1 for _ in rows)
+
+
+def test_floor_writes_the_builds_csv_files(tmp_path):
+    """The floor writes every CSV file the build writes, with the same header and number of rows
+    (and a size within 15% of the build's), and nothing else."""
+    root = generate(tmp_path / "g")
+    build(root)
+    out = tmp_path / "floor"
+    result = subprocess.run([sys.executable, str(BENCH / "floor.py"), str(root), str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    built = sorted(p.name for p in (root / "data").glob("*.csv"))
+    assert len(built) > 5 and "changes.csv" in built and "provision_texts.csv" in built
+    assert sorted(p.name for p in out.iterdir()) == built
+    for name in built:
+        header, rows = csv_table(root / "data" / name)
+        assert csv_table(out / name) == (header, rows), name
+        size, floor_size = (root / "data" / name).stat().st_size, (out / name).stat().st_size
+        assert abs(floor_size - size) <= 0.15 * size, f"{name}: floor {floor_size} bytes, build {size}"
