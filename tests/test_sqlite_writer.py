@@ -143,6 +143,20 @@ def test_a_broken_reference_is_raised_by_finish(tables, tmp_path):
     assert not (tmp_path / "fk.sqlite").exists()
 
 
+def test_a_writer_that_dies_is_reported_by_the_next_writes_not_a_hang(tables, tmp_path):
+    """Batches are queued for a sender thread: once the pipe breaks, the queue is drained and a
+    later write (or finish) says the writer stopped, instead of blocking on a full queue."""
+    db = SqliteProcess(tmp_path / "killed.sqlite")
+    db.proc.kill()
+    db.proc.wait()
+    with pytest.raises(RuntimeError, match="stopped"):
+        for _ in range(1000):  # the first few may still be queued before the pipe is found broken
+            db.write(SourceDocument, tables[name_of(SourceDocument)])
+        db.finish()
+    db.close()
+    assert not (tmp_path / "killed.sqlite").exists()
+
+
 def test_closing_early_stops_the_process_and_leaves_nothing(tables, tmp_path):
     db = SqliteProcess(tmp_path / "early.sqlite")
     db.write(SourceDocument, tables[name_of(SourceDocument)])

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import queue
 import sqlite3
 import subprocess
 import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
@@ -114,8 +116,11 @@ class SqliteProcess:
     rewrite use the machine's other core while this one folds and writes CSV.
 
     Batches are pickled down a pipe (rows are tuples of str, int, date, bool and None: cheap
-    to pickle, exact on the other side). The pipe is the backpressure: when the writer falls
-    behind, ``write`` waits. A failure in the writer is raised here, at the latest by ``finish``.
+    to pickle, exact on the other side) by a sender thread, through a queue of ``QUEUED``
+    pickled batches: a batch that is slow for one side (provisions for the writer, citations
+    for the fold) no longer stalls the other, as a pipe that holds one message would. The queue
+    is the backpressure: when the writer falls behind, ``write`` waits. A failure in the writer
+    is raised here, at the latest by ``finish``.
 
     The writer is a fresh interpreter (``python -c``), not a ``multiprocessing`` child: those
     re-import the caller's main script, which breaks a build started from a script without a
@@ -134,6 +139,10 @@ class SqliteProcess:
         os.close(to_parent)
         self.out = Connection(to_child, readable=False)
         self.back = Connection(from_child, writable=False)
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+        self.discard = threading.Event()  # set once the writer stopped reading, or the build stopped
+        self.sender = threading.Thread(target=self._send_queued, name="sqlite-sender", daemon=True)
+        self.sender.start()
         self._send(("start", None, (target, indexes)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
@@ -145,12 +154,15 @@ class SqliteProcess:
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
             self._send(("finish", None, extras))
+            self._stop_sender()
             self._result()
         finally:
             self.close()
 
     def close(self) -> None:
         """Stop the writer (it removes its scratch file) and wait for it."""
+        self.discard.set()  # what is still queued is dropped: the writer stops after its current message
+        self._stop_sender()
         if not self.out.closed:
             self.out.close()  # end of input: the writer stops
         try:
@@ -162,11 +174,26 @@ class SqliteProcess:
             self.back.close()
 
     def _send(self, message: tuple[str, str | None, Any]) -> None:
-        try:
-            self.out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # the writer has stopped: say why
+        if self.discard.is_set():  # the writer has stopped: say why
+            self._stop_sender()
             self._result()
-            raise
+            raise RuntimeError("the SQLite writer process stopped reading")
+        self.queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _send_queued(self) -> None:
+        """The sender thread: write each queued message to the pipe (outside the GIL), until None."""
+        while (data := self.queue.get()) is not None:
+            if self.discard.is_set():
+                continue  # keep taking messages, so that nobody blocks on a full queue
+            try:
+                self.out.send_bytes(data)
+            except OSError:
+                self.discard.set()
+
+    def _stop_sender(self) -> None:
+        if self.sender.is_alive():
+            self.queue.put(None)
+            self.sender.join()
 
     def _result(self) -> None:
         try:
@@ -175,6 +202,10 @@ class SqliteProcess:
             raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.wait()})") from None
         if status != "ok":
             raise err
+
+
+QUEUED = 4
+"""Pickled batches waiting for the writer, at most (a batch of provisions is ~6 MB)."""
 
 
 def _pipe() -> tuple[int, int]:
