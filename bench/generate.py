@@ -26,8 +26,14 @@ body wg17, its third meeting, paragraph 12, item (b), sub-item (ii).
 Corrections (``TextCorrected``: a few slips in 30% of meetings) and releases
 (``ReleasePublished``, made with ``wgtip.release.make_release`` so their
 content hashes are real: one after the first meeting, one at 5,000 events)
-are generated when ``wgtip.events`` knows those types. Annotations are not
-generated yet.
+are generated when ``wgtip.events`` knows those types. Annotations: the
+project's vocabularies are defined first (``VocabularyDefined``), and the
+provisions of one meeting in twenty (``ANNOTATED_SHARE``) are annotated by the
+project's own rules (``wgtip.annotate``), one ``ProvisionsAnnotated`` event
+per kind for the meeting, as ``wgtip annotate`` records them: annotation is
+work that reaches a body's meetings a few at a time. Which meetings are
+annotated is drawn from a second random stream, so the rest of the log is
+the one the same seed gave before annotations were generated.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 SUBITEM_LABELS = "一二三四五六七八九十"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 VENUES = ["维也纳", "纽约", "日内瓦", "内罗毕", "曼谷", "达喀尔"]
+ANNOTATED_SHARE = 0.05
 
 
 def corpus() -> list[str]:
@@ -88,6 +95,7 @@ class Generator:
         self.day = dt.date(2000, 1, 10)
         self.corrected = 0
         self.releases = 0
+        self.annotating = random.Random(seed + 1)  # its own stream: the log without annotations stays as it was
 
     # --- pieces -------------------------------------------------------------
 
@@ -170,6 +178,40 @@ class Generator:
             self.corrected += 1
         return out
 
+    def vocabularies(self, when: tuple[dt.date, dt.date]) -> list[dict]:
+        """The project's annotation vocabularies, defined once before anything is annotated."""
+        from wgtip.annotate.vocabularies import VOCABULARIES
+
+        return [self.envelope("VocabularyDefined", when, None, v.model_dump()) for v in VOCABULARIES]
+
+    def annotations(self, body: Body, when: tuple[dt.date, dt.date], events: list[dict]) -> list[dict]:
+        """This meeting's adopted and referred provisions, annotated by the project's rules (one event per kind)."""
+        from wgtip.annotate import Corpus, Provision, rules
+
+        printed = [p for e in events if e["type"] in ("RecommendationsAdopted", "RecommendationsReferredToConference") for p in e["data"]["provisions"]]
+        corrected = {e["data"]["provision_id"]: e["data"]["new_text"] for e in events if e["type"] == "TextCorrected"}
+        children: dict[str, list[str]] = {}
+        for p in printed:
+            if p["parent_id"]:
+                children.setdefault(p["parent_id"], []).append(p["provision_id"])
+        section = str(body.meetings)
+        corpus = Corpus(tuple(
+            Provision(
+                provision_id=p["provision_id"], parent_id=p["parent_id"], text=corrected.get(p["provision_id"], p["text"]),
+                revision=2 if p["provision_id"] in corrected else 1, section=section, meeting_section=body.meetings, paragraph=p["paragraph"],
+                level="subitem" if p["subitem"] else "item" if p["item"] else "paragraph", children=tuple(children.get(p["provision_id"], ())),
+            )
+            for p in printed
+        ), {self.meeting: when[0]})
+        out = []
+        for rule in rules():
+            result = rule.run(corpus)
+            out.append(self.envelope("ProvisionsAnnotated", when, self.source(body, section, None, None), {
+                "kind": rule.kind, "annotator": rule.name, "annotator_version": rule.version,
+                "provisions": [{"provision_id": p.provision_id, "text_revision": p.revision, "annotations": result[p.provision_id]} for p in corpus.provisions],
+            }))
+        return out
+
     def release(self, out: Path, when: dt.date) -> None:
         """A release of the data as it now is, made by the project's own command (so its hashes are real)."""
         from wgtip import release as rel
@@ -225,21 +267,31 @@ class Generator:
             out.append(self.proposals(body, when))
         if "TextCorrected" in ev.BY_NAME and self.rng.random() < 0.3:
             out.extend(self.corrections(body, when, out))
+        if self.annotating.random() < ANNOTATED_SHARE:
+            out.extend(self.annotations(body, when, out))
         return out[:budget]  # the last meeting is cut to fit: a prefix of a valid log is valid
+
+    def write(self, out: Path, events: list[dict], slug: str, prev: str | None) -> str:
+        """One segment of the log, chained to ``prev``; returns the hash of its last line."""
+        models = [ev.EVENT_ADAPTER.validate_python(e) for e in events]  # the generator's output must be valid
+        pairs = chain(models, prev)
+        path = out / segment_path(pairs[0][0].seq, slug)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as fh:  # "x": never overwrite
+            fh.write(b"".join(line + b"\n" for _, line in pairs))
+        return line_hash(pairs[-1][1])
 
     def run(self, out: Path) -> int:
         prev: str | None = None
         files = 0
+        vocabularies = self.vocabularies((self.day, self.day))[: self.target]
+        self.seq = len(vocabularies)
+        prev = self.write(out, vocabularies, "vocabularies", prev)
+        files += 1
         while self.seq < self.target:
             body = self.rng.choice(self.bodies)
             events = self.meeting_events(body, self.target - self.seq)
-            models = [ev.EVENT_ADAPTER.validate_python(e) for e in events]  # the generator's output must be valid
-            pairs = chain(models, prev)
-            path = out / segment_path(pairs[0][0].seq, f"{body.slug}-m{body.meetings}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as fh:  # "x": never overwrite
-                fh.write(b"".join(line + b"\n" for _, line in pairs))
-            prev = line_hash(pairs[-1][1])
+            prev = self.write(out, events, f"{body.slug}-m{body.meetings}", prev)
             files += 1
             # releases are rare and each folds the log so far: one after the first meeting, one at 5,000 events
             if "ReleasePublished" in ev.BY_NAME and self.seq < self.target and (self.releases == 0 or (self.releases == 1 and self.seq >= 5_000)):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from wgtip.annotate.vocabularies import VOCABULARIES
 from wgtip.build import build
 from wgtip.events import BY_NAME
 from wgtip.log import read_log
@@ -50,9 +51,13 @@ def test_generator_writes_every_kind_of_event_at_scale(tmp_path):
     types = {json.loads(line)["type"] for p in (root / "events").rglob("*.jsonl") for line in p.read_bytes().splitlines()}
     assert {"RecommendationsProposed", "ProposalsEndorsed", "RecommendationsReferredToConference"} <= types
     assert {"TextCorrected", "ReleasePublished"} & set(BY_NAME) <= types  # later event types, once they exist
+    assert {"VocabularyDefined", "ProvisionsAnnotated"} <= types
     built = build(root)
     if "ReleasePublished" in BY_NAME:
         assert built.tables["releases"] == 2
+    # the project's own rules annotated some meetings: every kind has rows, against the defined vocabularies
+    assert built.tables["vocabularies"] == len(VOCABULARIES)
+    assert all(built.tables[t] > 0 for t in ("provision_addressees", "provision_strength", "provision_topics", "provision_themes", "provision_references"))
 
 
 def test_runner_measures_build_and_floor(tmp_path):
