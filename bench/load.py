@@ -15,8 +15,10 @@ seeded mix of pages:
   ``provisions?_search=``; plain Datasette searches the same FTS5 table
   directly), else a ``text__contains`` filter (a scan) on both.
 It reports throughput, p50/p95/p99 latency per page kind and the errors
-(any status other than 200, or a failed request: zero expected), and the
-ratio project/plain, to bench/results/load-<label>.json and .md.
+(any status other than 200, or a failed request), and the ratio
+project/plain, to bench/results/load-<label>.json and .md. Zero errors are
+expected of this project's site: the command exits non-zero if it had any
+(the plain Datasette's errors are reported, not a failure).
 
 The load generator runs on the same machine as the server, so absolute
 numbers understate a real server's; the ratio is the point.
@@ -238,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     (args.out / f"load-{args.label}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (args.out / f"load-{args.label}.md").write_text(markdown(report))
     print(f"ratio project/plain: throughput {report['ratio']['throughput']}x, p95 {report['ratio']['p95']}x; wrote {args.out / ('load-' + args.label + '.md')}")
-    if project["errors"] or plain["errors"]:
+    if project["errors"]:  # zero expected of this project's site; a plain Datasette's errors are what it is compared with
         sys.exit(1)
 
 
