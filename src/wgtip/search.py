@@ -63,13 +63,13 @@ def runs(text: str) -> list[str]:
 
 
 def bigrams(run: str) -> list[str]:
-    return [run[i:i + 2] for i in range(len(run) - 1)]
+    # each character paired with the next by map, in C, rather than by slicing in a Python loop
+    return list(map(add, run, run[1:]))
 
 
 def index_text(text: str) -> str:
     """The text as the FTS5 column stores it: per run, its bigrams then its last character."""
-    # map(add, run, run[1:]) is bigrams(run), its pairs made in C rather than by slicing in a Python loop
-    return " ".join([" ".join(map(add, run, run[1:])) + " " + run[-1] if len(run) > 1 else run for run in runs(text)])
+    return " ".join([" ".join(bigrams(run)) + " " + run[-1] if len(run) > 1 else run for run in runs(text)])
 
 
 def match_expression(query: str) -> str:
@@ -121,6 +121,7 @@ class SearchIndex:
         """Index (provision_id, UTF-8 text) rows: a new provision takes the next rowid, a known one has its text replaced."""
         if not rows:
             return
+        indexed = [(pid, index_text(text.decode("utf-8"))) for pid, text in rows]
         before = con.total_changes
         con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in rows])
         if con.total_changes - before == len(rows):
@@ -129,13 +130,13 @@ class SearchIndex:
             first = con.execute(f'SELECT max(rowid) FROM temp."{ROWIDS_TABLE}"').fetchone()[0] - len(rows) + 1
             con.executemany(
                 f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") VALUES (?, ?, ?)',
-                [(first + i, pid, index_text(text.decode("utf-8"))) for i, (pid, text) in enumerate(rows)],
+                [(rowid, pid, text) for rowid, (pid, text) in enumerate(indexed, first)],
             )
             return
         con.executemany(
             f'INSERT OR REPLACE INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
             f'VALUES ((SELECT rowid FROM temp."{ROWIDS_TABLE}" WHERE provision_id = ?1), ?1, ?2)',
-            [(pid, index_text(text.decode("utf-8"))) for pid, text in rows],
+            indexed,
         )
 
     def rowid_for(self, table: str, columns: list[str]) -> str | None:
