@@ -10,6 +10,8 @@ version; the build records it (``sqlite_version`` in build-info).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import marshal
 import os
 import pickle
 import queue
@@ -115,9 +117,9 @@ class SqliteProcess:
     """A ``SqliteFile`` run by a second process, so the inserts, the search index and the final
     rewrite use the machine's other core while this one folds and writes CSV.
 
-    Batches are pickled down a pipe (rows are tuples of str, int, date, bool and None: cheap
-    to pickle, exact on the other side) by a sender thread, through a queue of ``QUEUED``
-    pickled batches: a batch that is slow for one side (provisions for the writer, citations
+    Batches go down a pipe (rows are tuples of str, int, date, bool and None, exact on the
+    other side; see ``encode``) by a sender thread, through a queue of ``QUEUED``
+    encoded batches: a batch that is slow for one side (provisions for the writer, citations
     for the fold) no longer stalls the other, as a pipe that holds one message would. The queue
     is the backpressure: when the writer falls behind, ``write`` waits. A failure in the writer
     is raised here, at the latest by ``finish``.
@@ -146,7 +148,7 @@ class SqliteProcess:
         self._send(("start", None, (target, indexes)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
-        self._send(("write", name_of(model), rows if isinstance(rows, list) else list(rows)))
+        self._send(("write", str(name_of(model)), dates_as_text(model)(rows)))  # str: a table name is a str subclass, which marshal refuses
 
     def feed(self, index: str, rows: Iterable[Any]) -> None:
         self._send(("feed", index, rows if isinstance(rows, list) else list(rows)))
@@ -178,7 +180,7 @@ class SqliteProcess:
             self._stop_sender()
             self._result()
             raise RuntimeError("the SQLite writer process stopped reading")
-        self.queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+        self.queue.put(encode(message))
 
     def _send_queued(self) -> None:
         """The sender thread: write each queued message to the pipe (outside the GIL), until None."""
@@ -205,7 +207,40 @@ class SqliteProcess:
 
 
 QUEUED = 4
-"""Pickled batches waiting for the writer, at most (a batch of provisions is ~6 MB)."""
+"""Encoded batches waiting for the writer, at most (a batch of provisions is ~6 MB)."""
+
+
+def encode(message: tuple[str, str | None, Any]) -> bytes:
+    """A message for the writer: marshalled when marshal can spell all of it, else pickled.
+
+    Why not always pickle: pickling a str that is not ASCII leaves a UTF-8 copy of it cached
+    inside the str, for as long as the str lives. The provisions' texts live in the fold's state
+    until the build ends, so pickling their rows grew the build by ~180 bytes per provision
+    (~340 MB at a million events). Marshal encodes without caching, and is faster both ways.
+    It cannot spell dates (``write`` sends them as ISO text, see ``dates_as_text``), str
+    subclasses, or the start and finish messages (paths, index objects, functions): those two
+    are pickled. ``tests/test_sqlite_writer.py`` checks that every batch of a build is marshalled."""
+    try:
+        return b"M" + marshal.dumps(message)
+    except ValueError:
+        return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@functools.lru_cache(maxsize=None)
+def dates_as_text(model: Any) -> Callable[[Iterable[Row]], list[Row]]:
+    """A table's rows with each date spelled as ISO text, as the SQLite adapter would store it, so
+    that ``encode`` can marshal them: one expression per table, made from its columns' kinds."""
+    at = [i for i, c in enumerate(columns(model)) if c.kind == "date"]
+    if not at:
+        return lambda rows: rows if isinstance(rows, list) else list(rows)
+    fields = ", ".join(f"(None if r[{i}] is None else r[{i}].isoformat())" if i in at else f"r[{i}]" for i in range(len(columns(model))))
+    row = eval(f"lambda r: ({fields},)")  # noqa: S307 - code made above from column positions, no data
+    return lambda rows: list(map(row, rows))
+
+
+def decode(data: bytes) -> Any:
+    body = memoryview(data)[1:]
+    return marshal.loads(body) if data[:1] == b"M" else pickle.loads(body)
 
 
 def _pipe() -> tuple[int, int]:
@@ -218,14 +253,14 @@ def serve(read_fd: int, write_fd: int) -> None:
     conn, back = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     models = {name_of(m): m for m in TABLES}
     try:
-        kind, _, (target, indexes) = pickle.loads(conn.recv_bytes())
+        kind, _, (target, indexes) = decode(conn.recv_bytes())
     except EOFError:
         return
     db, error = SqliteFile(target, indexes), None
     try:
         while True:
             try:
-                kind, name, payload = pickle.loads(conn.recv_bytes())
+                kind, name, payload = decode(conn.recv_bytes())
             except EOFError:  # closed before finishing: the build stopped
                 return
             if kind == "finish":
