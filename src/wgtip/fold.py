@@ -94,11 +94,12 @@ class Folder:
 
 
 def _lazy_rows(model: Any, records: Iterable[Any]) -> Iterator[Row]:
-    """Rows in column order, from dict records or slotted ``Record``s (read by attribute: C speed)."""
+    """Rows in column order, from dict records, slotted ``Record``s (read by attribute: C speed)
+    or tuples that are rows already (the annotation tables)."""
     names = [c.name for c in columns(model)]
     by_attr, by_key = operator.attrgetter(*names), operator.itemgetter(*names)
     for r in records:
-        yield by_attr(r) if isinstance(r, Record) else by_key(r)
+        yield r if type(r) is tuple else by_attr(r) if isinstance(r, Record) else by_key(r)
 
 
 def fold_versioned(events: Iterable[LoggedEvent]) -> tuple[dict[str, list[Row]], DatasetVersion]:

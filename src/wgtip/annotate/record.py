@@ -60,7 +60,7 @@ def annotation_events(events: list[LoggedEvent], recorded_at: dt.datetime) -> li
         for p in corpus.provisions:
             values = result[p.provision_id]
             have = state.annotations.get((rule.kind, p.provision_id))
-            if have and have["annotator"] == annotator and have["values"] == values_digest(values) and have["text_revision"] == p.revision:
+            if have and have.annotator == annotator and have.values == values_digest(values) and have.text_revision == p.revision:
                 continue
             by_section.setdefault(p.section, []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
         for section, batch in by_section.items():  # document order: dicts keep insertion order

@@ -10,12 +10,15 @@ kind on that provision (so a later rule version or a person's
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable
+import operator
+import sys
+from typing import Any, Callable, NamedTuple
 
 from pydantic import TypeAdapter
 
 from .. import events as ev
-from .state import FoldError, State, record_added, record_changed, record_removed
+from ..tables import TABLES, Row, columns, name_of, primary_key
+from .state import FoldError, State, fresh, record_added, record_changed, record_removed
 
 TABLE_OF_KIND = {
     "addressee": "provision_addressees",
@@ -24,6 +27,10 @@ TABLE_OF_KIND = {
     "theme": "provision_themes",
     "reference": "provision_references",
 }
+_MODEL_OF_TABLE = {name_of(m): m for m in TABLES}
+_COLUMNS = {kind: [c.name for c in columns(_MODEL_OF_TABLE[t])] for kind, t in TABLE_OF_KIND.items()}
+_ROW_OF = {kind: operator.itemgetter(*names) for kind, names in _COLUMNS.items()}
+_ID_AT = {kind: _COLUMNS[kind].index(primary_key(_MODEL_OF_TABLE[t])[0]) for kind, t in TABLE_OF_KIND.items()}
 VOCABULARY_OF_KIND = {"addressee": "addressee", "strength": "strength", "theme": "theme", "reference": "reference_kind"}
 ROLE_VOCABULARY = "addressee_role"
 
@@ -82,28 +89,53 @@ def _vocabulary_defined(state: State, e: ev.VocabularyDefined) -> None:
 # --- annotations ------------------------------------------------------------------------
 
 
+class AnnotationEntry(NamedTuple):
+    """What the fold keeps of a provision's annotations of one kind: a tuple, with the rows as
+    tuples in their table's column order. As dicts of dicts they cost ~1.4 KB per row, held
+    until the build ends (a million events with one meeting in twenty annotated: ~550 MB)."""
+
+    annotator: str
+    values: bytes
+    """``values_digest`` of the annotations, to tell whether a rule's output differs from them."""
+    text_revision: int
+    rows: tuple[Row, ...]
+
+
+def _shared(text: str | None) -> str | None:
+    """One str object for each distinct value (codes, cues and their evidence recur over thousands
+    of provisions), without the UTF-8 copy cached inside the event's str (``state.fresh``)."""
+    return None if text is None else sys.intern(fresh(text))
+
+
 def _rows(kind: str, pid: str, revision: int, annotator: str, seq: int, values: tuple[ev.Annotation, ...]) -> dict[str, dict[str, Any]]:
     common = dict(provision_id=pid, text_revision=revision, annotator=annotator, event_seq=seq)
-    span = lambda a: dict(evidence=a.evidence, span_start=a.start, span_end=a.end, inherited_from=a.inherited_from)  # noqa: E731
+    span = lambda a: dict(evidence=_shared(a.evidence), span_start=a.start, span_end=a.end, inherited_from=_shared(a.inherited_from))  # noqa: E731
     out: dict[str, dict[str, Any]] = {}
     for i, a in enumerate(values, 1):
+        value = _shared(a.value)
         if kind == "addressee":
-            out[f"{pid}/{a.value}/{a.role}"] = dict(addressee_id=f"{pid}/{a.value}/{a.role}", addressee=a.value, role=a.role, **span(a), **common)
+            out[f"{pid}/{a.value}/{a.role}"] = dict(addressee_id=f"{pid}/{a.value}/{a.role}", addressee=value, role=_shared(a.role), **span(a), **common)
         elif kind == "strength":
-            out[f"{pid}/{a.value}"] = dict(strength_id=f"{pid}/{a.value}", strength=a.value, cue=a.cue, **span(a), **common)
+            out[f"{pid}/{a.value}"] = dict(strength_id=f"{pid}/{a.value}", strength=value, cue=_shared(a.cue), **span(a), **common)
         elif kind == "topic":
-            out[pid] = dict(topic=a.value, **span(a), **common)
+            out[pid] = dict(topic=value, **span(a), **common)
         elif kind == "theme":
-            out[f"{pid}/{a.value}"] = dict(theme_id=f"{pid}/{a.value}", theme=a.value, cue=a.cue, **span(a), **common)
+            out[f"{pid}/{a.value}"] = dict(theme_id=f"{pid}/{a.value}", theme=value, cue=_shared(a.cue), **span(a), **common)
         else:
             r = a.reference or ev.ReferenceTarget()
             out[f"{pid}/ref/{i}"] = dict(
-                reference_id=f"{pid}/ref/{i}", kind=a.value, target=a.target, instrument=r.instrument, article=r.article,
-                paragraph=r.paragraph, subparagraph=r.subparagraph, symbol=r.symbol, report_meeting=r.report_meeting,
-                report_paragraph=r.report_paragraph, resolved_provision_id=r.resolved_provision_id, resolution=r.resolution,
-                evidence=a.evidence, span_start=a.start, span_end=a.end, **common,
+                reference_id=f"{pid}/ref/{i}", kind=value, target=_shared(a.target), instrument=_shared(r.instrument), article=r.article,
+                paragraph=r.paragraph, subparagraph=r.subparagraph, symbol=_shared(r.symbol), report_meeting=r.report_meeting,
+                report_paragraph=r.report_paragraph, resolved_provision_id=r.resolved_provision_id, resolution=_shared(r.resolution),
+                evidence=_shared(a.evidence), span_start=a.start, span_end=a.end, **common,
             )
     return out
+
+
+def _as_dicts(kind: str, rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
+    """An entry's rows by id, as ``_rows`` made them (to compare them with a replacement)."""
+    names, at = _COLUMNS[kind], _ID_AT[kind]
+    return {row[at]: dict(zip(names, row)) for row in rows}
 
 
 def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotations) -> None:
@@ -142,11 +174,12 @@ def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotat
 
 def _annotate(state: State, seq: int, where: str, kind: str, annotator: str, p: ev.ProvisionAnnotations) -> None:
     _check(state, seq, where, kind, p)
-    key = (kind, p.provision_id)
+    pid = state.provisions[p.provision_id].provision_id  # the fold's own str: one per provision, shared by every row
+    key = (kind, pid)
     old = state.annotations.get(key)
-    new = _rows(kind, p.provision_id, p.text_revision, annotator, seq, p.annotations)
-    _replace_rows(state, TABLE_OF_KIND[kind], old["rows"] if old else {}, new)
-    state.annotations[key] = dict(annotator=annotator, values=values_digest(p.annotations), text_revision=p.text_revision, rows=new)
+    new = _rows(kind, pid, p.text_revision, annotator, seq, p.annotations)
+    _replace_rows(state, TABLE_OF_KIND[kind], _as_dicts(kind, old.rows) if old else {}, new)
+    state.annotations[key] = AnnotationEntry(annotator, values_digest(p.annotations), p.text_revision, tuple(map(_ROW_OF[kind], new.values())))
 
 
 _ANNOTATIONS = TypeAdapter(tuple[ev.Annotation, ...])
@@ -205,16 +238,17 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 }
 
 
-def finish(state: State) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the annotation tables, in document order (run after recommendations.finish, which sets positions)."""
+def finish(state: State) -> dict[str, list[Any]]:
+    """The rows of the annotation tables (tuples), vocabularies and parallel texts (dicts), in document
+    order (run after recommendations.finish, which sets positions)."""
     provisions = state.provisions  # positions are read off the records: a dict of them would cost ~150 MB at a million
 
     def position(pid: str) -> int:
         return provisions[pid].position
 
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_OF_KIND.values()}
-    for (kind, pid), entry in sorted(state.annotations.items(), key=lambda kv: (position(kv[0][1]), kv[0][0])):
-        out[TABLE_OF_KIND[kind]].extend(entry["rows"].values())
+    for kind, pid in sorted(state.annotations, key=lambda k: (position(k[1]), k[0])):
+        out[TABLE_OF_KIND[kind]].extend(state.annotations[kind, pid].rows)
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]

@@ -158,8 +158,8 @@ class State:
     events_since_release: int = 0
     vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""
-    annotations: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    """(kind, provision_id) -> the current annotations of that kind: annotator, text revision, values, event."""
+    annotations: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(kind, provision_id) -> the current annotations of that kind (``annotations.AnnotationEntry``)."""
     parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
