@@ -299,3 +299,16 @@ def name_of_model(name: str):
     from wgtip.tables import TABLES
 
     return next(m for m in TABLES if name_of(m) == name)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["doc-a", "doc-b", "doc-c"]), st.integers(min_value=1, max_value=30)), max_size=60))
+def test_document_order_is_one_stable_sort_by_document_and_line(keys):
+    """The fold orders provisions by document, then each document's run by line (cheaper in
+    memory): the same order as Python's one stable sort by (document, line), ties in log order."""
+    from wgtip.projection.recommendations import in_document_order
+    from wgtip.projection.state import ProvisionRecord
+
+    records = [ProvisionRecord(provision_id=f"p{i}", source_document=d, source_line=n) for i, (d, n) in enumerate(keys)]
+    expected = sorted(records, key=lambda r: (r.source_document, r.source_line))
+    assert [r.provision_id for r in in_document_order(records)] == [r.provision_id for r in expected]

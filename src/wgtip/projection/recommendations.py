@@ -138,12 +138,27 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 
 def in_document_order(provisions: Iterable[ProvisionRecord]) -> list[ProvisionRecord]:
     """Provisions by (document, line). Usually the log already records them in that order: then
-    checking costs one pass and no sort keys (two million tuples at a million events)."""
+    checking costs one pass and no sort keys. Otherwise they are sorted by document, then each
+    document's run by line, both stable (so the same order as one sort by (document, line)): the
+    keys are then the records' own str and int, where a (document, line) tuple per provision cost
+    ~110 MB at its peak at a million events."""
     out = list(provisions)
-    key = operator.attrgetter("source_document", "source_line")
-    if any(key(a) > key(b) for a, b in zip(out, itertools.islice(out, 1, None))):
-        out.sort(key=key)
+    if _ascending(out, operator.attrgetter("source_document", "source_line")):
+        return out
+    document, line = operator.attrgetter("source_document"), operator.attrgetter("source_line")
+    out.sort(key=document)
+    start = 0
+    for _, run in itertools.groupby(out, key=document):
+        stop = start + sum(1 for _ in run)
+        part = out[start:stop]
+        if not _ascending(part, line):
+            out[start:stop] = sorted(part, key=line)
+        start = stop
     return out
+
+
+def _ascending(items: list[Any], key: Callable[[Any], Any]) -> bool:
+    return not any(key(a) > key(b) for a, b in zip(items, itertools.islice(items, 1, None)))
 
 
 def finish(state: State) -> dict[str, Iterable[Any]]:
