@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import metadata
 
@@ -37,8 +37,11 @@ class DatasetVersion:
     digest: str | None = None  # the release's content hash, when known
 
 
-@dataclass(frozen=True)
-class ProvisionFacts:
+class ProvisionFacts(NamedTuple):
+    """What a provision's citation says. A named tuple, not a frozen dataclass: the fold makes one
+    per provision (two million at a million events), and a frozen dataclass takes ~5 µs to make
+    (each field set through ``object.__setattr__``), a named tuple ~1.4 µs."""
+
     provision_id: str
     meeting: int
     meeting_start: dt.date
