@@ -10,7 +10,8 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import events as ev
 from ..citation import Shared, facts, provision_text
 from ..identifiers import footnote_id
-from .state import FoldError, ProvisionRecord, State, fresh, record_added, record_provision_added
+from ..tables import Row
+from .state import FoldError, ProvisionRecord, State, fresh, provision_row, record_added, record_provision_added
 
 
 def _meeting(state: State, seq: int, field: str, meeting: int) -> dict[str, Any]:
@@ -62,7 +63,7 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
 
 
 def _decided(meeting: dict[str, Any], adoption: str) -> dict[str, Any]:
-    return dict(meeting=meeting["meeting"], adoption=adoption, meeting_start_date=meeting["start_date"], meeting_end_date=meeting["end_date"])
+    return dict(meeting=meeting["meeting"], adoption=adoption)
 
 
 def _source_document_registered(state: State, e: ev.SourceDocumentRegistered) -> None:
@@ -173,8 +174,7 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
     ordered = in_document_order(provisions.values())
     state.in_document_order = ordered
     for position, p in enumerate(ordered, 1):
-        p["position"] = position
-        p["is_chapeau"] = p["provision_id"] in children
+        p.position = position
     decided: dict[int, int] = {}
     proposed: dict[int, int] = {}
     for p in provisions.values():
@@ -186,19 +186,18 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
         m["provisions_decided"] = decided.get(m["meeting"], 0)
         m["provisions_proposed"] = proposed.get(m["meeting"], 0)
 
-    def with_texts() -> Iterator[Any]:
-        """Each provision with its standalone text and citation, made as it is written and let go
-        after: at two million provisions, holding them all would cost about a gigabyte."""
+    def with_texts() -> Iterator[Row]:
+        """Each provision's row, with the columns derived as it is written and let go after
+        (``WRITTEN_ONLY``): at two million provisions, holding them would cost about a gigabyte."""
         shared = Shared()
         for p in ordered:
-            chain, cur = [p["current_text"]], p
-            while cur["parent_id"]:
-                cur = provisions[cur["parent_id"]]
-                chain.append(cur["current_text"])
-            p["standalone_text"] = "".join(reversed(chain))
-            p["citation"] = provision_text(facts(p, state.meetings[p["meeting"]], state.documents[p["source_document"]]), version, shared=shared)
-            yield p
-            p["standalone_text"] = p["citation"] = None
+            chain, cur = [p.current_text], p
+            while cur.parent_id:
+                cur = provisions[cur.parent_id]
+                chain.append(cur.current_text)
+            m = state.meetings[p.meeting]
+            citation = provision_text(facts(p, m, state.documents[p.source_document]), version, shared=shared)
+            yield provision_row(p, "".join(reversed(chain)), p.provision_id in children, m["start_date"], m["end_date"], citation)
 
     return {
         "events": state.events,
