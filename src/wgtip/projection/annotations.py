@@ -246,7 +246,7 @@ def finish(state: State) -> dict[str, list[Any]]:
     def position(pid: str) -> int:
         return provisions[pid].position
 
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_OF_KIND.values()}
+    out: dict[str, list[Any]] = {t: [] for t in TABLE_OF_KIND.values()}
     for kind, pid in sorted(state.annotations, key=lambda k: (position(k[1]), k[0])):
         out[TABLE_OF_KIND[kind]].extend(state.annotations[kind, pid].rows)
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
