@@ -26,7 +26,7 @@ from wgtip.log import iter_log, segment_files
 from wgtip.search import SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, added_rows, corrected_rows, index_text, match_expression
 from wgtip.tables import TABLES, Meeting, SourceDocument, name_of
 from wgtip.tables import Event as EventRow
-from wgtip.writers.sqlite import SqliteFile, SqliteProcess, dates_as_text, encode
+from wgtip.writers.sqlite import SqliteFile, SqliteProcess, encode, write_message
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_the_process_writes_the_file_the_writer_writes_in_process(tmp_path):
 def test_every_batch_the_build_sends_is_marshalled():
     """A row value marshal cannot spell would silently fall back to pickle (see the next test)."""
     for kind, target, rows in messages(ROOT, 10**9):
-        message = ("write", str(name_of(target)), dates_as_text(target)(rows)) if kind == "write" else (kind, target, rows)
+        message = write_message(target, rows) if kind == "write" else (kind, target, rows)
         assert encode(message)[:1] == b"M", (kind, target)
 
 

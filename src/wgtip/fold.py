@@ -95,7 +95,7 @@ class Folder:
 
 def _lazy_rows(model: Any, records: Iterable[Any]) -> Iterator[Row]:
     """Rows in column order, from dict records, slotted ``Record``s (read by attribute: C speed)
-    or tuples that are rows already (the annotation tables)."""
+    or tuples that are rows already (provisions and the annotation tables)."""
     names = [c.name for c in columns(model)]
     by_attr, by_key = operator.attrgetter(*names), operator.itemgetter(*names)
     for r in records:

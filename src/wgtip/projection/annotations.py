@@ -17,7 +17,7 @@ from typing import Any, Callable, NamedTuple
 from pydantic import TypeAdapter
 
 from .. import events as ev
-from ..tables import TABLES, Row, columns, name_of, primary_key
+from ..tables import Row, by_name, columns, primary_key
 from .state import FoldError, State, fresh, record_added, record_changed, record_removed
 
 TABLE_OF_KIND = {
@@ -27,7 +27,7 @@ TABLE_OF_KIND = {
     "theme": "provision_themes",
     "reference": "provision_references",
 }
-_MODEL_OF_TABLE = {name_of(m): m for m in TABLES}
+_MODEL_OF_TABLE = by_name()
 _COLUMNS = {kind: [c.name for c in columns(_MODEL_OF_TABLE[t])] for kind, t in TABLE_OF_KIND.items()}
 _ROW_OF = {kind: operator.itemgetter(*names) for kind, names in _COLUMNS.items()}
 _ID_AT = {kind: _COLUMNS[kind].index(primary_key(_MODEL_OF_TABLE[t])[0]) for kind, t in TABLE_OF_KIND.items()}

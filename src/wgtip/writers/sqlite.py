@@ -148,7 +148,7 @@ class SqliteProcess:
         self._send(("start", None, (target, indexes)))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
-        self._send(("write", str(name_of(model)), dates_as_text(model)(rows)))  # str: a table name is a str subclass, which marshal refuses
+        self._send(write_message(model, rows))
 
     def feed(self, index: str, rows: Iterable[Any]) -> None:
         self._send(("feed", index, rows if isinstance(rows, list) else list(rows)))
@@ -224,6 +224,11 @@ def encode(message: tuple[str, str | None, Any]) -> bytes:
         return b"M" + marshal.dumps(message)
     except ValueError:
         return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write_message(model: Any, rows: Iterable[Row]) -> tuple[str, str, list[Row]]:
+    """What ``write`` sends for a batch, in the form ``encode`` can marshal."""
+    return ("write", str(name_of(model)), dates_as_text(model)(rows))  # str: a table name is a str subclass, which marshal refuses
 
 
 @functools.lru_cache(maxsize=None)
