@@ -164,3 +164,31 @@ def test_help_names_the_commands():
         assert command in result.stdout
     result = subprocess.run([sys.executable, "-m", "wgtip", "build", "--help"], capture_output=True, text=True)
     assert "--root" in result.stdout
+
+
+def test_duckdb_compresses_the_long_texts_with_zstd(tmp_path):
+    """Columns marked long_text (prose, JSON) are stored with zstd once there is enough of them;
+    short repetitive columns keep DuckDB's default."""
+    from wgtip.tables import Event
+    from wgtip.writers.duckdb import DuckdbFile
+
+    assert {c.name for c in columns(Event) if c.long_text} == {"data"}
+    path = tmp_path / "events.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow([c.name for c in columns(Event)])
+        for seq in range(1, 20_001):
+            data = json.dumps({"text": f"第{seq}段：各缔约国应当加强培训，提高对贩运人口行为的认识。" * (1 + seq % 5)}, ensure_ascii=False)
+            out.writerow([seq, "TextCorrected", 1, "2019-01-01", "2019-01-01", "2019-01-01T00:00:00Z", "", "", "", "", "", f"{seq:064x}", "events/x.ndjson", seq, data])
+    target = tmp_path / "t.duckdb"
+    db = DuckdbFile(target)
+    db.load(Event, path)
+    db.finish()
+    con = duckdb.connect(str(target), read_only=True)
+    used = dict(con.execute(
+        "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') WHERE segment_type = 'VARCHAR' GROUP BY ALL"
+    ).fetchall())
+    assert con.execute("SELECT count(*), sum(length(data)) FROM events").fetchone()[0] == 20_000
+    con.close()
+    assert used["data"] == ["ZSTD"]
+    assert "ZSTD" not in used["type"] and "ZSTD" not in used["file"]

@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-def zh(description: str) -> dict[str, Any]:
-    """A column's Chinese description, kept beside its English one in the column's Field."""
-    return {"json_schema_extra": {"description_zh": description}}
+def zh(description: str, long_text: bool = False) -> dict[str, Any]:
+    """A column's Chinese description, kept beside its English one in the column's Field; and
+    whether the column holds long text (prose, JSON), which the DuckDB writer stores with zstd."""
+    return {"json_schema_extra": {"description_zh": description, "long_text": long_text}}
 
 
 def annotator_field() -> Any:
@@ -53,7 +54,7 @@ class Event(SQLModel, table=True):
     hash: str = Field(description="SHA-256 of this event's committed line.", schema_extra=zh("本事件提交行的SHA-256。"))
     file: str = Field(description="Segment file of the log that holds the event, relative to the repository root.", schema_extra=zh("存放该事件的日志分段文件，相对于仓库根目录。"))
     file_line: int = Field(description="1-based line of the event in its segment file.", schema_extra=zh("事件在其分段文件中的行号（从1起）。"))
-    data: str = Field(description="The event's payload as JSON.", schema_extra=zh("事件内容，JSON格式。"))
+    data: str = Field(description="The event's payload as JSON.", schema_extra=zh("事件内容，JSON格式。", long_text=True))
 
 
 class SourceDocument(SQLModel, table=True):
@@ -117,9 +118,9 @@ class Provision(SQLModel, table=True):
     level: str = Field(description="paragraph, item or subitem.", schema_extra=zh("paragraph（段）、item（项）或 subitem（目）。"))
     label: str = Field(description="The label exactly as printed: '5.', '(a)', '(一)'.", schema_extra=zh("逐字照录的编号：“5.”、“(a)”、“(一)”。"))
     position: int = Field(description="Position in document order (1 = first provision of the source).", schema_extra=zh("在文件中的先后位置（1 = 来源文件第一条）。"))
-    text: str = Field(description="The provision's own words exactly as printed in the source, without its label and without footnote markers. Never changes: corrections go to current_text.", schema_extra=zh("条文本身的文字，逐字照录来源文件，不含编号和脚注标记。永不改动：更正见 current_text。"))
-    current_text: str = Field(description="The text with every correction recorded so far applied (see provision_texts); equal to text where there is none.", schema_extra=zh("适用迄今所记录全部更正后的文字（见 provision_texts）；无更正时与 text 相同。"))
-    standalone_text: str = Field(description="current_text prefixed by the current_text of its chapeau(s), so that an item reads on its own (derived: joined without separator).", schema_extra=zh("在 current_text 前加上其引导语的 current_text，使项可独立阅读（派生：直接相连，不加分隔）。"))
+    text: str = Field(description="The provision's own words exactly as printed in the source, without its label and without footnote markers. Never changes: corrections go to current_text.", schema_extra=zh("条文本身的文字，逐字照录来源文件，不含编号和脚注标记。永不改动：更正见 current_text。", long_text=True))
+    current_text: str = Field(description="The text with every correction recorded so far applied (see provision_texts); equal to text where there is none.", schema_extra=zh("适用迄今所记录全部更正后的文字（见 provision_texts）；无更正时与 text 相同。", long_text=True))
+    standalone_text: str = Field(description="current_text prefixed by the current_text of its chapeau(s), so that an item reads on its own (derived: joined without separator).", schema_extra=zh("在 current_text 前加上其引导语的 current_text，使项可独立阅读（派生：直接相连，不加分隔）。", long_text=True))
     is_chapeau: bool = Field(description="Whether the provision introduces items or sub-items.", schema_extra=zh("本条文是否引出项或目。"))
     adoption: str = Field(description="How it became a recommendation: adopted (by a meeting); proposed_and_endorsed (proposed at one meeting, endorsed by a later one); recommended_to_conference (the meeting recommended that the Conference of the Parties consider adopting it); proposed (not yet endorsed).", schema_extra=zh("成为建议的方式：adopted（会议通过）；proposed_and_endorsed（一次会议提出、后来会议核可）；recommended_to_conference（会议建议缔约方会议审议是否采纳）；proposed（尚未核可）。"))
     meeting_start_date: dt.date = Field(description="First day of the meeting named in column meeting.", schema_extra=zh("meeting 列所示会议的第一天。"))
@@ -135,7 +136,7 @@ class Provision(SQLModel, table=True):
     source_paragraph: int = Field(description="Paragraph number under which the provision is printed in the source.", schema_extra=zh("来源文件中本条文所在的段号。"))
     source_line: int = Field(description="1-based line of the provision in the source document file.", schema_extra=zh("本条文在来源文件中的行号（从1起）。"))
     event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the provision.", schema_extra=zh("记录本条文的事件。"))
-    citation: str = Field(description="How to cite this provision in this version of the dataset (plain text; `wgtip cite` adds the release's content hash, which a file cannot contain about itself).", schema_extra=zh("在本数据集版本中引用本条文的方式（纯文本；`wgtip cite` 另加该版本的内容哈希，文件无法包含自身的哈希）。"))
+    citation: str = Field(description="How to cite this provision in this version of the dataset (plain text; `wgtip cite` adds the release's content hash, which a file cannot contain about itself).", schema_extra=zh("在本数据集版本中引用本条文的方式（纯文本；`wgtip cite` 另加该版本的内容哈希，文件无法包含自身的哈希）。", long_text=True))
 
 
 class FootnoteRow(SQLModel, table=True):
@@ -151,7 +152,7 @@ class FootnoteRow(SQLModel, table=True):
     marker: str = Field(description="The marker exactly as it stands in the source (superscript digits).", schema_extra=zh("来源文件中的脚注标记，逐字照录（上标数字）。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="Provision in whose text the marker stands.", schema_extra=zh("脚注标记所在的条文。"))
     offset: int = Field(description="Character offset in the provision's text where the marker stood (0 = before the first character).", schema_extra=zh("标记在条文文字中的字符位置（0 = 第一个字符之前）。"))
-    text: str = Field(description="Footnote text exactly as in the source, without its marker.", schema_extra=zh("脚注文字，逐字照录来源文件，不含标记。"))
+    text: str = Field(description="Footnote text exactly as in the source, without its marker.", schema_extra=zh("脚注文字，逐字照录来源文件，不含标记。", long_text=True))
     source_document: str = Field(foreign_key="source_documents.document", description="Document the footnote is printed in.", schema_extra=zh("印有该脚注的文件。"))
     source_line: int = Field(description="1-based line of the footnote text in the source document file.", schema_extra=zh("脚注文字在来源文件中的行号（从1起）。"))
     event_seq: int = Field(foreign_key="events.seq", description="The event that recorded the footnote.", schema_extra=zh("记录该脚注的事件。"))
@@ -203,7 +204,7 @@ class ProvisionTextRevision(SQLModel, table=True):
     text_id: str = Field(primary_key=True, description="Identifier: the provision's identifier, -r and the revision number.", schema_extra=zh("标识符：条文标识符后加 -r 和修订号。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
     revision: int = Field(description="1 for the text as printed, 2 after the first correction, …", schema_extra=zh("1 为原印文字，首次更正后为2，……"))
-    text: str = Field(description="The text in this revision.", schema_extra=zh("本修订中的文字。"))
+    text: str = Field(description="The text in this revision.", schema_extra=zh("本修订中的文字。", long_text=True))
     valid_from_seq: int = Field(foreign_key="events.seq", description="The event from which this text holds (the one that recorded or corrected it).", schema_extra=zh("本文字自其起有效的事件（记录或更正它的事件）。"))
     valid_to_seq: Optional[int] = Field(default=None, foreign_key="events.seq", description="The event that replaced this text; empty while it is current.", schema_extra=zh("取代本文字的事件；现行文字则为空。"))
     from_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="First release that contains this text; empty if none yet.", schema_extra=zh("含有本文字的第一个版本；尚无则为空。"))
@@ -226,8 +227,8 @@ class Change(SQLModel, table=True):
     row_id: str = Field(description="Primary key of the changed row.", schema_extra=zh("变更行的主键。"))
     change: str = Field(description="added, changed or removed.", schema_extra=zh("added（新增）、changed（修改）或 removed（删除）。"))
     field: Optional[str] = Field(default=None, description="For changed: the column that changed.", schema_extra=zh("修改时：被修改的列。"))
-    old_value: Optional[str] = Field(default=None, description="Value in the previous release (for changed and removed).", schema_extra=zh("前一版本中的值（修改和删除时）。"))
-    new_value: Optional[str] = Field(default=None, description="Value in this release (for added and changed).", schema_extra=zh("本版本中的值（新增和修改时）。"))
+    old_value: Optional[str] = Field(default=None, description="Value in the previous release (for changed and removed).", schema_extra=zh("前一版本中的值（修改和删除时）。", long_text=True))
+    new_value: Optional[str] = Field(default=None, description="Value in this release (for added and changed).", schema_extra=zh("本版本中的值（新增和修改时）。", long_text=True))
     event_seq: int = Field(foreign_key="events.seq", description="The event that caused the change (the last one, if several did).", schema_extra=zh("导致该变更的事件（若有多个，为最后一个）。"))
 
 
@@ -395,7 +396,7 @@ class ParallelText(SQLModel, table=True):
     language: str = Field(description="BCP 47 language tag of the text.", schema_extra=zh("该文字的语言标记（BCP 47）。"))
     document: str = Field(foreign_key="source_documents.document", description="The registered document (that language's version of the paper) the text is printed in.", schema_extra=zh("印有该文字的已登记文件（该语言版本的背景文件）。"))
     label: str = Field(description="The label exactly as printed in that version.", schema_extra=zh("该语言版本中的编号，逐字照录。"))
-    text: str = Field(description="The text exactly as printed in that version (never a translation made by this project).", schema_extra=zh("该语言版本中的文字，逐字照录（绝非本项目所作译文）。"))
+    text: str = Field(description="The text exactly as printed in that version (never a translation made by this project).", schema_extra=zh("该语言版本中的文字，逐字照录（绝非本项目所作译文）。", long_text=True))
     source_line: int = Field(description="1-based line of the text in that document file.", schema_extra=zh("该文字在该文件中的行号（从1起）。"))
     event_seq: int = Field(foreign_key="events.seq", description="The ParallelTextRecorded event.", schema_extra=zh("ParallelTextRecorded 事件。"))
 
@@ -424,6 +425,7 @@ class Column:
     nullable: bool
     primary_key: bool
     references: tuple[str, str] | None  # (table, column)
+    long_text: bool = False
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -451,10 +453,11 @@ def columns(model: type[SQLModel]) -> list[Column]:
         fks = list(col.foreign_keys)
         ref = (fks[0].column.table.name, fks[0].column.name) if fks else None
         field = model.model_fields[col.name]
-        desc, desc_zh = field.description, (field.json_schema_extra or {}).get("description_zh")  # type: ignore[union-attr]
+        extra = field.json_schema_extra or {}
+        desc, desc_zh = field.description, extra.get("description_zh")  # type: ignore[union-attr]
         if not desc or not desc_zh:
             raise ValueError(f"{model.__name__}.{col.name} needs a description in English and in Chinese")
-        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref))
+        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text"))))  # type: ignore[union-attr]
     return out
 
 
