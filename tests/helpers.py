@@ -1,9 +1,10 @@
-"""Helpers shared by tests: appending events to a copied log."""
+"""Helpers shared by tests: appending events to a copied log; reading what an FTS5 table indexes."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 from wgtip.log import segment_files
@@ -46,3 +47,17 @@ def append_raw(root: Path, name: str, raw: bytes) -> Path:
 def append(root: Path, ev: dict, name: str | None = None) -> Path:
     line = json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
     return append_raw(root, name or f"{ev['seq']:09d}-test.jsonl", line + b"\n")
+
+
+def indexed_tokens(con: sqlite3.Connection, table: str) -> list[tuple[int, str, int]]:
+    """What an FTS5 table indexes, read from the index itself (fts5vocab): (rowid, token, offset) of every token."""
+    con.execute(f'CREATE VIRTUAL TABLE IF NOT EXISTS temp."{table}_tokens" USING fts5vocab(main, "{table}", instance)')
+    return sorted(con.execute(f'SELECT doc, term, "offset" FROM temp."{table}_tokens"'))
+
+
+def reference_index(texts: dict[int, str]) -> list[tuple[int, str, int]]:
+    """The tokens a fresh FTS5 table (unicode61, with content) indexes for ``texts`` (rowid -> text)."""
+    con = sqlite3.connect(":memory:")
+    con.execute('CREATE VIRTUAL TABLE reference USING fts5(text, tokenize = "unicode61")')
+    con.executemany("INSERT INTO reference (rowid, text) VALUES (?, ?)", texts.items())
+    return indexed_tokens(con, "reference")

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
+from helpers import indexed_tokens, reference_index
 from wgtip.build import batched, fold_log
 from wgtip.fold import Folder
 from wgtip.log import iter_log, segment_files
@@ -110,9 +111,8 @@ def added_by_the_log(root: Path) -> list[str]:
 def test_the_search_index_fed_beside_the_fold_is_every_provisions_current_text_at_its_rowid(tmp_path):
     replay(SqliteProcess(tmp_path / "small.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 7))
     con = sqlite3.connect(tmp_path / "small.sqlite")
-    got = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall()
     provisions = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
-    assert got == [(rowid, pid, index_text(current)) for rowid, pid, current, _ in provisions]
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({rowid: index_text(current) for rowid, _, current, _ in provisions})
     # the rowids are the order in which the log adds the provisions, which is not their document order here
     order = added_by_the_log(ROOT)
     assert [pid for _, pid, _, _ in provisions] == order and len(order) == len(set(order))
@@ -134,11 +134,16 @@ def test_the_search_index_numbers_new_provisions_in_order_and_replaces_known_one
     index.start(con)
     index.add(con, [("a", "甲乙".encode()), ("b", "丙".encode())])
     index.add(con, [])
-    index.add(con, [("b", "丁戊".encode()), ("c", "己".encode())])
+    index.add(con, [("b", "丁戊".encode(), "丙".encode()), ("c", "己".encode())])
     index.add(con, [("d", "庚辛壬".encode())])
-    got = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}" FROM "{SEARCH_TABLE}" ORDER BY rowid').fetchall()
-    assert got == [(1, "a", "甲乙 乙"), (2, "b", "丁戊 戊"), (3, "c", "己"), (4, "d", "庚辛 辛壬 壬")]
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({1: "甲乙 乙", 2: "丁戊 戊", 3: "己", 4: "庚辛 辛壬 壬"})
     assert con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression("丙"),)).fetchall() == []
+    assert con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression("丁戊"),)).fetchall() == [(2,)]
+    # a known provision fed as new, or an unknown one as a replacement, is refused by name
+    with pytest.raises(ValueError, match="a is indexed already"):
+        index.add(con, [("e", "癸".encode()), ("a", "甲".encode())])
+    with pytest.raises(ValueError, match="z was never indexed"):
+        index.add(con, [("z", "甲".encode(), "乙".encode())])
 
 
 def test_a_provision_the_search_index_was_never_fed_fails_the_build(tables, tmp_path):

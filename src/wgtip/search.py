@@ -37,8 +37,8 @@ DERIVED_TABLES = (SEARCH_TABLE,)
 
 DESCRIPTION = (
     f"Derived full-text index of provisions.{SEARCHED_COLUMN} (not part of the data package): each run of letters and digits "
-    "is stored as overlapping two-character tokens plus its last character, indexed by FTS5 (unicode61); "
-    "rowid = the provision's rowid in provisions."
+    "is indexed as overlapping two-character tokens plus its last character by FTS5 (unicode61), in a contentless "
+    "table (it holds the index, not the texts); rowid = the provision's rowid in provisions."
 )
 
 
@@ -104,40 +104,47 @@ class SearchIndex:
     the log added it: the only order known before the whole log is folded (positions, document
     order, are known only at the end). Rows of ``provisions`` are inserted with that rowid,
     looked up by provision id (``rowid_for``). At the end the index is merged into one segment
-    (``optimize``), so its bytes depend only on the texts and their order."""
+    (``optimize``), so its bytes depend only on the texts and their order.
+
+    The table is contentless (``content=''``): it holds the index, not a second copy of the texts
+    in bigram form (12% of the file). So a text is replaced by deleting the tokens it was indexed
+    with, which the feeder sends beside the new text; SQLite 3.40 has no ``contentless_delete``."""
 
     name = SEARCH_TABLE
 
     def start(self, con: sqlite3.Connection) -> None:
-        con.execute(
-            f'CREATE VIRTUAL TABLE "{SEARCH_TABLE}" USING fts5(provision_id UNINDEXED, "{SEARCHED_COLUMN}", tokenize = "unicode61")'
-        )
+        con.execute(f'CREATE VIRTUAL TABLE "{SEARCH_TABLE}" USING fts5("{SEARCHED_COLUMN}", content = \'\', tokenize = "unicode61")')
         con.execute(f'CREATE TEMP TABLE "{ROWIDS_TABLE}" (rowid INTEGER PRIMARY KEY, provision_id TEXT NOT NULL UNIQUE)')
         # every segment is merged into one at the end (optimize): merging them while they are
         # written as well (FTS5's automerge) was ~30% of the index's cost, for nothing
         self._configure(con, MERGING_WHILE_WRITING)
 
-    def add(self, con: sqlite3.Connection, rows: list[tuple[str, bytes]]) -> None:
-        """Index (provision_id, UTF-8 text) rows: a new provision takes the next rowid, a known one has its text replaced."""
-        if not rows:
-            return
-        indexed = [(pid, index_text(text.decode("utf-8"))) for pid, text in rows]
-        before = con.total_changes
-        con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in rows])
-        if con.total_changes - before == len(rows):
-            # all new (the usual batch, as the fold adds them): their rowids follow the last one, in
-            # order, as the rowids table just numbered them; a plain insert, without looking them up
-            first = con.execute(f'SELECT max(rowid) FROM temp."{ROWIDS_TABLE}"').fetchone()[0] - len(rows) + 1
+    def add(self, con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Index rows of UTF-8 texts: ``(provision_id, text)`` for a provision not indexed yet, which
+        takes the next rowid; ``(provision_id, text, replaced)`` for one indexed with ``replaced``."""
+        new = [r for r in rows if len(r) == 2]
+        if new:
+            first = (con.execute(f'SELECT max(rowid) FROM temp."{ROWIDS_TABLE}"').fetchone()[0] or 0) + 1
+            changes = con.total_changes
+            con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in new])
+            if con.total_changes - changes != len(new):  # each new provision numbered in turn, or one was known
+                known = [pid for pid, _ in new if self._rowid(con, pid) < first] or [f"one of {len(new)} new provisions, fed twice,"]
+                raise ValueError(f"search index: {known[0]} is indexed already; replacing its text needs the text it was indexed with")
             con.executemany(
-                f'INSERT INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") VALUES (?, ?, ?)',
-                [(rowid, pid, text) for rowid, (pid, text) in enumerate(indexed, first)],
+                f'INSERT INTO "{SEARCH_TABLE}" (rowid, "{SEARCHED_COLUMN}") VALUES (?, ?)',
+                [(rowid, index_text(text.decode("utf-8"))) for rowid, (_, text) in enumerate(new, first)],
             )
-            return
-        con.executemany(
-            f'INSERT OR REPLACE INTO "{SEARCH_TABLE}" (rowid, provision_id, "{SEARCHED_COLUMN}") '
-            f'VALUES ((SELECT rowid FROM temp."{ROWIDS_TABLE}" WHERE provision_id = ?1), ?1, ?2)',
-            indexed,
-        )
+        for pid, text, replaced in (r for r in rows if len(r) == 3):
+            rowid = self._rowid(con, pid)
+            con.execute(f'INSERT INTO "{SEARCH_TABLE}" ("{SEARCH_TABLE}", rowid, "{SEARCHED_COLUMN}") VALUES (\'delete\', ?, ?)', (rowid, index_text(replaced.decode("utf-8"))))
+            con.execute(f'INSERT INTO "{SEARCH_TABLE}" (rowid, "{SEARCHED_COLUMN}") VALUES (?, ?)', (rowid, index_text(text.decode("utf-8"))))
+
+    @staticmethod
+    def _rowid(con: sqlite3.Connection, pid: str) -> int:
+        found = con.execute(f'SELECT rowid FROM temp."{ROWIDS_TABLE}" WHERE provision_id = ?', (pid,)).fetchone()
+        if found is None:
+            raise ValueError(f"search index: {pid} was never indexed, so its text cannot be replaced")
+        return found[0]
 
     def rowid_for(self, table: str, columns: list[str]) -> str | None:
         """The rowid of a row of ``table`` (an SQL expression over the row's numbered parameters), or None.
@@ -166,6 +173,7 @@ def added_rows(provisions: Iterable[Any]) -> list[tuple[str, bytes]]:
     return [(p.provision_id, p.text.encode("utf-8")) for p in provisions]
 
 
-def corrected_rows(provisions: Iterable[Any]) -> list[tuple[str, bytes]]:
-    """Once the fold is finished: the provisions whose current text is not the printed one."""
-    return [(p.provision_id, getattr(p, SEARCHED_COLUMN).encode("utf-8")) for p in provisions if p.corrections]
+def corrected_rows(provisions: Iterable[Any]) -> list[tuple[str, bytes, bytes]]:
+    """Once the fold is finished: the provisions whose current text is not the printed one, each
+    with the printed text, which ``added_rows`` indexed and the current one replaces."""
+    return [(p.provision_id, getattr(p, SEARCHED_COLUMN).encode("utf-8"), p.text.encode("utf-8")) for p in provisions if p.corrections]
