@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, copy_repo
 from wgtip.build import build
-from wgtip.tables import TABLES, columns, name_of
+from wgtip.tables import TABLES, columns, name_of, primary_key
 
 TABLE_NAMES = [name_of(t) for t in TABLES]
 
@@ -166,6 +166,42 @@ def test_help_names_the_commands():
     assert "--root" in result.stdout
 
 
+def test_duckdb_declares_every_key_of_the_models(built):
+    con = duckdb.connect(str(built / "build/wgtip.duckdb"), read_only=True)
+    keys = con.execute(
+        "SELECT table_name, constraint_type, constraint_column_names, referenced_table FROM duckdb_constraints() "
+        "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
+    ).fetchall()
+    con.close()
+    want = [(name_of(m), "PRIMARY KEY", primary_key(m), None) for m in TABLES]
+    # a table's foreign key to itself is checked by the other writers: DuckDB cannot
+    want += [(name_of(m), "FOREIGN KEY", [c.name], c.references[0]) for m in TABLES for c in columns(m) if c.references and c.references[0] != name_of(m)]
+    assert sorted(keys, key=repr) == sorted(want, key=repr)
+
+
+def events_csv(path: Path, seqs) -> Path:
+    """An events.csv with one row per seq, each with a long payload."""
+    from wgtip.tables import Event
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow([c.name for c in columns(Event)])
+        for seq in seqs:
+            data = json.dumps({"text": f"第{seq}段：各缔约国应当加强培训，提高对贩运人口行为的认识。" * (1 + seq % 5)}, ensure_ascii=False)
+            out.writerow([seq, "TextCorrected", 1, "2019-01-01", "2019-01-01", "2019-01-01T00:00:00Z", "", "", "", "", "", f"{seq:064x}", "events/x.ndjson", seq, data])
+    return path
+
+
+def test_duckdb_refuses_a_duplicate_key(tmp_path):
+    from wgtip.tables import Event
+    from wgtip.writers.duckdb import DuckdbFile
+
+    db = DuckdbFile(tmp_path / "t.duckdb")
+    db.load(Event, events_csv(tmp_path / "events.csv", [1, 2, 3, 2]))
+    with pytest.raises(duckdb.ConstraintException, match=r"events.csv: events has seq = 2 more than once"):
+        db.finish()
+
+
 def test_duckdb_compresses_the_long_texts_with_zstd(tmp_path):
     """Columns marked long_text (prose, JSON) are stored with zstd once there is enough of them;
     short repetitive columns keep DuckDB's default."""
@@ -173,13 +209,7 @@ def test_duckdb_compresses_the_long_texts_with_zstd(tmp_path):
     from wgtip.writers.duckdb import DuckdbFile
 
     assert {c.name for c in columns(Event) if c.long_text} == {"data"}
-    path = tmp_path / "events.csv"
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow([c.name for c in columns(Event)])
-        for seq in range(1, 20_001):
-            data = json.dumps({"text": f"第{seq}段：各缔约国应当加强培训，提高对贩运人口行为的认识。" * (1 + seq % 5)}, ensure_ascii=False)
-            out.writerow([seq, "TextCorrected", 1, "2019-01-01", "2019-01-01", "2019-01-01T00:00:00Z", "", "", "", "", "", f"{seq:064x}", "events/x.ndjson", seq, data])
+    path = events_csv(tmp_path / "events.csv", range(1, 20_001))
     target = tmp_path / "t.duckdb"
     db = DuckdbFile(target)
     db.load(Event, path)
