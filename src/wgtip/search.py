@@ -107,7 +107,7 @@ class SearchIndex:
     (``optimize``), so its bytes depend only on the texts and their order.
 
     The table is contentless (``content=''``): it holds the index, not a second copy of the texts
-    in bigram form (12% of the file). So a text is replaced by deleting the tokens it was indexed
+    in bigram form (~15% of the file). So a text is replaced by deleting the tokens it was indexed
     with, which the feeder sends beside the new text; SQLite 3.40 has no ``contentless_delete``."""
 
     name = SEARCH_TABLE
