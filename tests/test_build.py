@@ -222,3 +222,12 @@ def test_duckdb_compresses_the_long_texts_with_zstd(tmp_path):
     con.close()
     assert used["data"] == ["ZSTD"]
     assert "ZSTD" not in used["type"] and "ZSTD" not in used["file"]
+
+
+def test_duckdb_file_opens_in_duckdb_1_2_and_later(built):
+    """The file's header names its storage version (a little-endian integer after the magic DUCK):
+    DuckDB 1.2.2 reads versions 64 and 65 (its own error message, refusing a newer file, says so);
+    DuckDB 2.0's default writes 999, which no 1.x release opens."""
+    header = (built / "build/wgtip.duckdb").read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert 64 <= int.from_bytes(header[12:20], "little") <= 65
