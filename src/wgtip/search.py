@@ -128,8 +128,11 @@ class SearchIndex:
             changes = con.total_changes
             con.executemany(f'INSERT OR IGNORE INTO temp."{ROWIDS_TABLE}" (provision_id) VALUES (?)', [(pid,) for pid, _ in new])
             if con.total_changes - changes != len(new):  # each new provision numbered in turn, or one was known
-                known = [pid for pid, _ in new if self._rowid(con, pid) < first] or [f"one of {len(new)} new provisions, fed twice,"]
-                raise ValueError(f"search index: {known[0]} is indexed already; replacing its text needs the text it was indexed with")
+                known = [pid for pid, _ in new if self._rowid(con, pid) < first]
+                raise ValueError(
+                    f"search index: {known[0]} is indexed already; replacing its text needs the text it was indexed with"
+                    if known else "search index: a provision was fed twice in one batch"
+                )
             con.executemany(
                 f'INSERT INTO "{SEARCH_TABLE}" (rowid, "{SEARCHED_COLUMN}") VALUES (?, ?)',
                 [(rowid, index_text(text.decode("utf-8"))) for rowid, (_, text) in enumerate(new, first)],

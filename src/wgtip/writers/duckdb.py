@@ -41,7 +41,11 @@ def primary_key_ddl(model: Any) -> str:
     where a key declared up front is checked row by row (at 10^6 events the whole load took 47 s
     that way, 42 s this way). Foreign keys cannot be added later: the tables they reference are
     loaded first, keyed, and each row is checked against them as it goes in."""
-    return f'ALTER TABLE "{name_of(model)}" ADD PRIMARY KEY (' + ", ".join(f'"{k}"' for k in primary_key(model)) + ")"
+    return f'ALTER TABLE "{name_of(model)}" ADD PRIMARY KEY ({_key_list(model)})'
+
+
+def _key_list(model: Any) -> str:
+    return ", ".join(f'"{k}"' for k in primary_key(model))
 
 
 MEMORY_LIMIT = "512MB"  # DuckDB takes 80% of RAM by default; the build runs it beside the fold, within 2 GB in all
@@ -79,8 +83,7 @@ class DuckdbFile:
         try:
             self.con.execute(primary_key_ddl(model))
         except duckdb.ConstraintException as err:  # DuckDB names neither the table nor the key
-            key = ", ".join(f'"{k}"' for k in primary_key(model))
-            dup = self.con.execute(f'SELECT {key} FROM "{name}" GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1').fetchone()
+            dup = self.con.execute(f'SELECT {_key_list(model)} FROM "{name}" GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1').fetchone()
             raise duckdb.ConstraintException(f"{csv_path}: {name} has {', '.join(primary_key(model))} = {', '.join(map(repr, dup or ()))} more than once ({err})") from None
 
     def finish(self) -> None:
