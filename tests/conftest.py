@@ -26,6 +26,20 @@ def built(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def released(tmp_path_factory) -> Path:
+    """A repository copy with the artefacts of every release in the log built, then the log as it is now."""
+    from wgtip.build import build
+    from wgtip.release import releases
+    from wgtip.log import read_log
+
+    root = copy_repo(tmp_path_factory.mktemp("released"))
+    for event in releases(read_log(root)):
+        build(root, release=event.data.version)
+    build(root)
+    return root
+
+
 @pytest.fixture()
 def repo(tmp_path) -> Path:
     return copy_repo(tmp_path / "repo")

@@ -38,15 +38,6 @@ def csv_dicts(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("released"))
-    for r in RELEASES:
-        build(root, release=r["version"])
-    build(root)
-    return root
-
-
 def test_the_log_has_a_first_release_and_a_patch_with_corrections():
     assert [r["version"] for r in RELEASES][:2] == ["1.0.0", "1.0.1"]
 

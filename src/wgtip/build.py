@@ -27,6 +27,7 @@ from . import release as rel
 from .archive import write_zip
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
+from .indexes import write_indexes
 from .log import LogError, LoggedEvent, iter_log, read_log
 from . import search
 from .tables import TABLES, Row, SourceDocument, name_of
@@ -146,7 +147,7 @@ def _build_current(root: Path) -> Built:
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):
                 _check_head_release(root, head[0].event, pkg, layout)
-            db.finish(extras=(write_views,))  # the site's views (its search index grew with the fold)
+            db.finish(extras=(write_indexes, write_views))  # and the site's views (its search index grew with the fold)
             duck.finish()
         except BaseException:
             db.close()
@@ -195,7 +196,7 @@ def build_release(root: Path, version: str) -> Built:
         write_package(package.files, stage / "package")
         write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
         layout = rel.layout_of(package.event)
-        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"])
+        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"], extras=(write_indexes,))
         write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
         sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))

@@ -1,0 +1,93 @@
+"""The SQLite file's indexes: every lookup the site makes of a big table goes through one.
+
+Checked on the built file against what SQLite itself reports (its foreign keys, its query plans)
+and the site's own configuration (the sort and facets in its Datasette metadata), not against the
+list the build made them from."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from wgtip.build import RELEASES_DIR, release_artefacts
+from wgtip.site.metadata import datasette_metadata
+from wgtip.tables import TABLES, name_of
+from wgtip.views import VIEWS
+
+TABLE_NAMES = [name_of(m) for m in TABLES]
+
+
+def plan(con: sqlite3.Connection, sql: str) -> str:
+    return " | ".join(row[-1] for row in con.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def looked_up(con: sqlite3.Connection, table: str, column: str) -> str:
+    return plan(con, f'SELECT count(*) FROM "{table}" WHERE "{column}" = 1')
+
+
+def uses_an_index(query_plan: str) -> bool:
+    # "SEARCH t USING [COVERING] INDEX ..." or "... USING INTEGER PRIMARY KEY ...": never a plain "SCAN t"
+    return "USING" in query_plan and ("INDEX" in query_plan or "PRIMARY KEY" in query_plan) and not query_plan.startswith("SCAN")
+
+
+def foreign_key_columns(con: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key the file declares, as SQLite reads them."""
+    return [(t, row[3]) for t in TABLE_NAMES for row in con.execute(f'PRAGMA foreign_key_list("{t}")')]
+
+
+@pytest.fixture(scope="module")
+def db(built):
+    con = sqlite3.connect(built / "build" / "wgtip.sqlite")
+    yield con
+    con.close()
+
+
+def test_the_plan_check_tells_a_scan_from_an_index(db):
+    """The check below must be able to fail: a column nothing indexes is scanned."""
+    assert not uses_an_index(looked_up(db, "provisions", "source_line"))
+    assert uses_an_index(looked_up(db, "provisions", "provision_id"))
+
+
+def test_every_foreign_key_column_is_looked_up_through_an_index(db):
+    """Datasette's row page counts, for each foreign key pointing at the row's table, the rows that
+    point at this row: without an index each count scans the whole referencing table."""
+    fks = foreign_key_columns(db)
+    assert len(fks) > 30, "the file declares its foreign keys (else this test proves nothing)"
+    scanned = [(t, c, looked_up(db, t, c)) for t, c in fks if not uses_an_index(looked_up(db, t, c))]
+    assert scanned == []
+
+
+def test_every_column_the_site_sorts_or_facets_by_is_indexed(built, db):
+    tables = datasette_metadata(built)["databases"]["wgtip"]["tables"]
+    checked = 0
+    for table, meta in tables.items():
+        if table not in TABLE_NAMES:
+            continue  # the views and the search index: their queries read provisions, checked here
+        for facet in meta.get("facets", []):
+            assert uses_an_index(looked_up(db, table, facet)), (table, facet, looked_up(db, table, facet))
+            checked += 1
+        if "sort" in meta:
+            ordered = plan(db, f'SELECT * FROM "{table}" ORDER BY "{meta["sort"]}" LIMIT 101')
+            assert "TEMP B-TREE" not in ordered, (table, meta["sort"], ordered)  # no sort of the whole table per page
+            checked += 1
+    assert checked > 20
+
+
+def test_the_view_of_annotated_provisions_reads_provisions_in_index_order(db):
+    for view in VIEWS:
+        assert "TEMP B-TREE FOR ORDER BY" not in plan(db, f'SELECT * FROM "{view}" LIMIT 101')
+
+
+def test_a_release_file_has_the_same_indexes(released):
+    """A downloaded release is browsed and queried like the site's file."""
+    current = sqlite3.connect(released / "build" / "wgtip.sqlite")
+    want = {(t, n) for t, n in current.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    assert want, "the current file has indexes"
+    for release in sorted((released / "build" / RELEASES_DIR).iterdir()):
+        con = sqlite3.connect(release / release_artefacts(release.name)["sqlite"])
+        present = {t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        have = {(t, n) for t, n in con.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        assert have == {(t, n) for t, n in want if t in present}, release.name
+        assert all(uses_an_index(looked_up(con, t, c)) for t, c in foreign_key_columns(con) if t in present)
+
