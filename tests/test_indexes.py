@@ -91,3 +91,15 @@ def test_a_release_file_has_the_same_indexes(released):
         assert have == {(t, n) for t, n in want if t in present}, release.name
         assert all(uses_an_index(looked_up(con, t, c)) for t, c in foreign_key_columns(con) if t in present)
 
+
+
+def test_the_file_keeps_no_free_pages(built, released):
+    """The file is not rewritten at the end: the pages the search index frees when it is merged
+    must be reused by the indexes made after it, not left empty in the download."""
+    files = [built / "build" / "wgtip.sqlite", *sorted((released / "build" / RELEASES_DIR).glob("*/*.sqlite"))]
+    assert len(files) > 1
+    for path in files:
+        con = sqlite3.connect(path)
+        assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0, path.name
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", path.name
+        con.close()

@@ -5,7 +5,7 @@ DDL is compiled from the models by SQLAlchemy; rows go in with
 order and in batches fixed by the log, so the same log gives the same bytes.
 The file is not rewritten at the end (``VACUUM INTO`` took 23-30 s at 10^6
 events): the pages the search index frees when it is merged are reused by the
-indexes made after it (``wgtip.indexes``), which leaves no free page behind.
+indexes made after it (``wgtip.indexes``): no free page is left (a test checks it).
 Bytes 96-99 of the header hold the SQLite library version; the build records
 it (``sqlite_version`` in build-info).
 """
