@@ -10,8 +10,9 @@ SQLite file indexes
 - every column the site sorts or facets a table by (``site.metadata.PRESENTATION``),
 
 except a column that already leads its table's primary key. They are made once every row is in
-(one sort per index, cheaper than keeping them up to date while inserting), before the file is
-rewritten. The DuckDB file needs none: it scans columns, and keeps its own zone maps.
+(one sort per index, cheaper than keeping them up to date while inserting) and after the search
+index is merged, so they fill the pages it freed. The DuckDB file needs none: it scans columns,
+and keeps its own zone maps.
 """
 
 from __future__ import annotations
