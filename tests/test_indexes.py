@@ -31,6 +31,11 @@ def uses_an_index(query_plan: str) -> bool:
     return "USING" in query_plan and ("INDEX" in query_plan or "PRIMARY KEY" in query_plan) and not query_plan.startswith("SCAN")
 
 
+def declared_indexes(con: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(table, index) of every index made by a CREATE INDEX (not a primary key's own)."""
+    return set(con.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
 def foreign_key_columns(con: sqlite3.Connection) -> list[tuple[str, str]]:
     """(table, column) of every foreign key the file declares, as SQLite reads them."""
     return [(t, row[3]) for t in TABLE_NAMES for row in con.execute(f'PRAGMA foreign_key_list("{t}")')]
@@ -54,7 +59,7 @@ def test_every_foreign_key_column_is_looked_up_through_an_index(db):
     point at this row: without an index each count scans the whole referencing table."""
     fks = foreign_key_columns(db)
     assert len(fks) > 30, "the file declares its foreign keys (else this test proves nothing)"
-    scanned = [(t, c, looked_up(db, t, c)) for t, c in fks if not uses_an_index(looked_up(db, t, c))]
+    scanned = [(t, c, p) for t, c in fks if not uses_an_index(p := looked_up(db, t, c))]
     assert scanned == []
 
 
@@ -82,15 +87,14 @@ def test_the_view_of_annotated_provisions_reads_provisions_in_index_order(db):
 def test_a_release_file_has_the_same_indexes(released):
     """A downloaded release is browsed and queried like the site's file."""
     current = sqlite3.connect(released / "build" / "wgtip.sqlite")
-    want = {(t, n) for t, n in current.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    want = declared_indexes(current)
     assert want, "the current file has indexes"
     for release in sorted((released / "build" / RELEASES_DIR).iterdir()):
         con = sqlite3.connect(release / release_artefacts(release.name)["sqlite"])
         present = {t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        have = {(t, n) for t, n in con.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        have = declared_indexes(con)
         assert have == {(t, n) for t, n in want if t in present}, release.name
         assert all(uses_an_index(looked_up(con, t, c)) for t, c in foreign_key_columns(con) if t in present)
-
 
 
 def test_the_file_keeps_no_free_pages(built, released):

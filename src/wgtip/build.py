@@ -147,7 +147,7 @@ def _build_current(root: Path) -> Built:
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):
                 _check_head_release(root, head[0].event, pkg, layout)
-            db.finish(extras=(write_indexes, write_views))  # and the site's views (its search index grew with the fold)
+            db.finish(extras=(write_indexes, write_views))  # the indexes and the site's views (the search index grew with the fold)
             duck.finish()
         except BaseException:
             db.close()
