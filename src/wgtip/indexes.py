@@ -11,7 +11,16 @@ SQLite file indexes
 
 except a column that already leads its table's primary key. They are made once every row is in
 (one sort per index, cheaper than keeping them up to date while inserting) and after the search
-index is merged, so they fill the pages it freed. The DuckDB file needs none: it scans columns,
+index is merged, so they fill the pages it freed.
+
+Then ``ANALYZE`` records how selective each index is (``sqlite_stat1``, which Datasette hides).
+Without it SQLite's planner takes any two equality constraints as equally selective: the view of
+annotated provisions looked up each provision's addressees through the index on ``role`` (nearly
+every row 'direct') instead of ``provision_id``, and the canned timeline counted each meeting's
+provisions through the index on ``adoption``: at 10^5 events the site's own link
+``provisions_annotated?addressees__arraycontains=unodc`` took 46 s and the timeline 48 s (0.17 s and
+0.18 s with the statistics; ANALYZE itself takes 0.6 s there, 3 s at 10^6). The statistics are counts over every index,
+so the same rows give the same statistics. The DuckDB file needs none: it scans columns,
 and keeps its own zone maps.
 """
 
@@ -40,9 +49,10 @@ def index_name(table: str, column: str) -> str:
 
 def write_indexes(con: sqlite3.Connection) -> None:
     """Create the indexes of the tables the file has (an ``extras`` step of the SQLite writer;
-    a past release's file may lack a table added since)."""
+    a past release's file may lack a table added since), and the planner's statistics of them."""
     present = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table, cols in indexed_columns().items():
         if table in present:
             for col in cols:
                 con.execute(f'CREATE INDEX "{index_name(table, col)}" ON "{table}" ("{col}")')
+    con.execute("ANALYZE")
