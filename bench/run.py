@@ -68,7 +68,8 @@ def machine() -> dict:
 
 def tree_rss_mb(root: int) -> float:
     """Resident memory of a process and all its descendants, summed (shared pages counted in each:
-    an overestimate, never an under-). The build runs a second process, the SQLite writer."""
+    an overestimate, never an under-), in MiB (2^20 bytes; the results' ``peak_mb`` keys keep their
+    first name). The build runs a second process, the SQLite writer."""
     parents: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -199,7 +200,7 @@ def markdown(report: dict) -> str:
         "",
         f"Command: `{report['command']}`",
         "",
-        "| events | log MB | provisions | build s | build CPU s | build peak MB | floor s | floor CPU s | floor peak MB | build/floor (wall) | build/floor (CPU) | growth per event (build) | growth per event (floor) |",
+        "| events | log MB | provisions | build s | build CPU s | build peak MiB | floor s | floor CPU s | floor peak MiB | build/floor (wall) | build/floor (CPU) | growth per event (build) | growth per event (floor) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
@@ -236,8 +237,8 @@ def main(argv: list[str] | None = None) -> None:
         r = bench_size(args.work, size, repeat)
         report["results"].append(r)
         growth(report["results"])
-        print(f"{size:>9,} events: build {r['build']['wall_s']:7.2f} s {r['build']['peak_mb']:6.0f} MB | "
-              f"floor {r['floor']['wall_s']:6.2f} s {r['floor']['peak_mb']:6.0f} MB | ratio {r['ratio']:.2f}"
+        print(f"{size:>9,} events: build {r['build']['wall_s']:7.2f} s {r['build']['peak_mb']:6.0f} MiB | "
+              f"floor {r['floor']['wall_s']:6.2f} s {r['floor']['peak_mb']:6.0f} MiB | ratio {r['ratio']:.2f}"
               + (f" | growth/event build {r['growth']['build_wall']} floor {r['growth']['floor_wall']}" if "growth" in r else ""), flush=True)
         args.out.mkdir(parents=True, exist_ok=True)  # written after every size, so a long run leaves partial results
         (args.out / f"{args.label}.json").write_text(json.dumps(report, indent=2) + "\n")
