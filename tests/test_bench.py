@@ -98,3 +98,25 @@ def test_floor_writes_the_builds_csv_files(tmp_path):
         assert csv_table(out / name) == (header, rows), name
         size, floor_size = (root / "data" / name).stat().st_size, (out / name).stat().st_size
         assert abs(floor_size - size) <= 0.15 * size, f"{name}: floor {floor_size} bytes, build {size}"
+
+
+def test_pages_times_every_table_view_canned_query_and_home_page_example(released, tmp_path):
+    """bench/pages.py must reach every page a visitor can: the lists here come from the models, the
+    views and the canned queries, not from the site it asks."""
+    from urllib.parse import urlsplit
+
+    from wgtip.site.queries import QUERIES
+    from wgtip.tables import TABLES, name_of
+    from wgtip.views import VIEWS
+
+    out = tmp_path / "results"
+    result = subprocess.run([sys.executable, str(BENCH / "pages.py"), "--root", str(released), "--out", str(out), "--label", "t"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pages = json.loads((out / "pages-t.json").read_text())["pages"]
+    paths = {urlsplit(p["path"]).path for p in pages}
+    assert {f"/wgtip/{name_of(m)}" for m in TABLES} | {f"/wgtip/{v}" for v in VIEWS} | {f"/wgtip/{q}" for q in QUERIES} <= paths
+    assert "/wgtip/provisions_annotated?addressees__arraycontains=unodc" in {p["path"] for p in pages}  # the home page's example
+    assert any(p["kind"] == "row" and p["path"].startswith("/wgtip/provisions/") for p in pages)
+    assert all(p["status"] == 200 and p["median_ms"] > 0 for p in pages)
+    assert "one request at a time" in (out / "pages-t.md").read_text()
