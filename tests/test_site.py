@@ -390,3 +390,10 @@ def test_provisions_can_be_faceted_by_annotation(server):
     direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
     unodc = server.get("/wgtip/provisions_annotated.json", params={"addressees__arraycontains": "unodc", "_size": "max", "_shape": "array"}).json()
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
+
+
+def test_the_annotated_view_is_shown_in_document_order(server):
+    """The view itself is unordered (wgtip.views); the site sorts it by position, as the CSV's provisions are."""
+    by_position = [p["provision_id"] for p in sorted(read_csv(server.root, "provisions"), key=lambda p: int(p["position"]))]
+    page = server.get("/wgtip/provisions_annotated.json", params={"_size": "max", "_shape": "array"}).json()
+    assert [r["provision_id"] for r in page] == by_position[: len(page)] and len(page) > 100

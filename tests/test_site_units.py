@@ -130,6 +130,27 @@ def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
     assert needs_build(copy)
 
 
+@pytest.mark.parametrize("older", [
+    "DROP TABLE sqlite_stat1",  # before the planner's statistics
+    "DROP INDEX ix_provisions_meeting",  # before the indexes
+    "DROP VIEW provisions_annotated; CREATE VIEW provisions_annotated AS SELECT * FROM provisions ORDER BY position",  # another view
+])
+def test_serve_rebuilds_a_database_whose_derived_objects_are_older(built, tmp_path, older):
+    """After a pull, `./dev serve` must not keep serving a file whose indexes, statistics or views the
+    code no longer makes (the log, and so the file's date, may not have changed)."""
+    import shutil
+
+    from wgtip.site.serve import needs_build
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    assert not needs_build(copy)
+    con = sqlite3.connect(copy / "build/wgtip.sqlite")
+    con.executescript(older)
+    con.close()
+    assert needs_build(copy)
+
+
 def test_a_plain_datasette_on_the_same_file_stays_plain(built):
     """The plugins are scoped to `wgtip serve` (--plugins-dir): benchmarks with plain Datasette measure plain Datasette."""
     import json

@@ -3,6 +3,12 @@
 ``provisions_annotated`` puts each provision's annotations beside it as JSON
 arrays, so Datasette can facet provisions by addressee, strength and theme
 (``_facet_array``), which it cannot do across a join.
+
+The view has no ORDER BY: the site orders it by ``position`` (its metadata's
+``sort``), through the index on ``provisions.position``. Ordered inside, it
+could not be merged into a query on it, so Datasette's count of its rows and
+its facets computed every provision's arrays: a count 0.52 s at 10^5 events,
+0.001 s unordered.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import sqlite3
 ANNOTATED_VIEW = "provisions_annotated"
 DESCRIPTION = (
     "Each provision with its annotations as JSON arrays (direct addressees, strength, themes, kinds of "
-    "reference), for faceting; derived from provisions and the annotation tables, in document order."
+    "reference), for faceting; derived from provisions and the annotation tables. In SQL, ORDER BY position for document order."
 )
 
 
@@ -35,7 +41,6 @@ SELECT {", ".join(f"p.{c}" for c in PROVISION_COLUMNS)},
        {_array("provision_themes", "theme")} AS themes,
        {_array("provision_references", "kind")} AS reference_kinds
 FROM provisions p
-ORDER BY p.position
 """
 
 VIEWS = (ANNOTATED_VIEW,)

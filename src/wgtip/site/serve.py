@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
+from ..indexes import index_name, indexed_columns
 from ..log import read_log, segment_files
 from ..release import releases
 from ..search import SEARCH_TABLE
 from ..tables import TABLES, name_of
+from ..views import ANNOTATED_VIEW, VIEW_SQL
 from .metadata import datasette_metadata
 from .safety import SETTINGS
 
@@ -49,11 +51,18 @@ def needs_build(root: Path) -> bool:
     if newest > db.stat().st_mtime:
         return True
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:  # a database built by older code, before some table (or the search index) existed
+    try:  # a database built by older code: before some table (or the search index) existed, or with other derived objects
         have = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
+        indexes = {n for (n,) in con.execute("select name from sqlite_master where type = 'index' and sql is not null")}
+        views = dict(con.execute("select name, sql from sqlite_master where type = 'view'"))
     finally:
         con.close()
-    return not {name_of(m) for m in TABLES} | {SEARCH_TABLE} <= have
+    want_indexes = {index_name(table, col) for table, cols in indexed_columns().items() for col in cols}
+    return not (
+        {name_of(m) for m in TABLES} | {SEARCH_TABLE, "sqlite_stat1"} <= have
+        and indexes == want_indexes
+        and views == {ANNOTATED_VIEW: VIEW_SQL.strip()}
+    )
 
 
 def unbuilt_releases(root: Path) -> list[str]:
