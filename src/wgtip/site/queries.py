@@ -51,7 +51,7 @@ join releases first_release on first_release.version = t.from_release
 left join releases last_release on last_release.version = t.to_release
 where first_release.release_order <= r.release_order
   and (t.to_release is null or last_release.release_order >= r.release_order)
-order by +p.position -- "+": find the release's texts first, then sort them, rather than read every provision in order""",
+order by +p.position /* "+": find the release's texts first, then sort them, rather than read every provision in order */""",
     },
     "changes_between_releases": {
         "title": "Changes between two releases",
