@@ -103,14 +103,15 @@ def test_the_view_finds_each_provisions_annotations_by_its_provision_id(db):
     assert all(step.endswith("(provision_id=?)") for step in lookups), lookups
 
 
-def test_the_timeline_counts_each_meetings_provisions_through_the_meeting_index(db):
+def test_the_timeline_counts_each_meetings_provisions_in_an_index_alone(db):
     """The canned timeline counts, per meeting and kind of adoption, its provisions. Without the
     planner's statistics SQLite read them through the index on adoption (three values over every
-    provision): 48 s at 10^5 events, against 0.18 s through the index on meeting."""
+    provision): 48 s at 10^5 events. Through the index on meeting it read each provision's row
+    for its adoption: 1.6 s at 10^6. Through (meeting, adoption) it reads the index only: 0.09 s."""
     query_plan = plan(db, QUERIES["timeline_of_meetings"]["sql"])
     counts = [step for step in query_plan.split(" | ") if step.startswith(("SEARCH p ", "SCAN p "))]
     assert len(counts) == 3, query_plan
-    assert all(step.startswith("SEARCH p USING") and step.endswith("(meeting=?)") for step in counts), counts
+    assert all(step.startswith("SEARCH p USING COVERING INDEX") and step.endswith("(meeting=? AND adoption=?)") for step in counts), counts
 
 
 def test_the_provisions_as_of_a_release_are_found_from_the_releases_texts(db):

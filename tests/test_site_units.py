@@ -132,7 +132,7 @@ def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
 
 @pytest.mark.parametrize("older", [
     "DROP TABLE sqlite_stat1",  # before the planner's statistics
-    "DROP INDEX ix_provisions_meeting",  # before the indexes
+    "DROP INDEX ix_provisions_parent_id",  # before the indexes
     "DROP VIEW provisions_annotated; CREATE VIEW provisions_annotated AS SELECT * FROM provisions ORDER BY position",  # another view
 ])
 def test_serve_rebuilds_a_database_whose_derived_objects_are_older(built, tmp_path, older):

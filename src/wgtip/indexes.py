@@ -8,6 +8,7 @@ SQLite file indexes
 
 - every foreign-key column (for those counts, and for anyone's joins), and
 - every column the site sorts or facets a table by (``site.metadata.PRESENTATION``),
+- what a canned query needs besides (``site.queries.QUERY_INDEXES``),
 
 except a column that already leads its table's primary key. They are made once every row is in
 (one sort per index, cheaper than keeping them up to date while inserting) and after the search
@@ -29,30 +30,37 @@ from __future__ import annotations
 import sqlite3
 
 from .site.metadata import PRESENTATION, Presentation
+from .site.queries import QUERY_INDEXES
 from .tables import TABLES, columns, name_of, primary_key
 
 
-def indexed_columns() -> dict[str, list[str]]:
-    """Table name -> its indexed columns, in the tables' and the columns' own order."""
-    out: dict[str, list[str]] = {}
+def indexed_columns() -> dict[str, list[tuple[str, ...]]]:
+    """Table name -> the columns of each of its indexes, in the tables' and the columns' own order,
+    then the canned queries' own indexes (``site.queries.QUERY_INDEXES``). A column that leads one
+    of those gets no index of its own: that index serves lookups by it too."""
+    out: dict[str, list[tuple[str, ...]]] = {}
     for model in TABLES:
+        name = name_of(model)
         shown = PRESENTATION.get(model, Presentation())
         wanted = {c.name for c in columns(model) if c.references} | {shown.sort} | set(shown.facets)
         wanted.discard(primary_key(model)[0])
-        out[name_of(model)] = [c.name for c in columns(model) if c.name in wanted]
+        composite = list(QUERY_INDEXES.get(name, ()))
+        wanted -= {cols[0] for cols in composite}
+        out[name] = [(c.name,) for c in columns(model) if c.name in wanted] + composite
     return out
 
 
-def index_name(table: str, column: str) -> str:
-    return f"ix_{table}_{column}"
+def index_name(table: str, cols: tuple[str, ...]) -> str:
+    return f"ix_{table}_{'_'.join(cols)}"
 
 
 def write_indexes(con: sqlite3.Connection) -> None:
     """Create the indexes of the tables the file has (an ``extras`` step of the SQLite writer;
     a past release's file may lack a table added since), and the planner's statistics of them."""
     present = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    for table, cols in indexed_columns().items():
+    for table, indexes in indexed_columns().items():
         if table in present:
-            for col in cols:
-                con.execute(f'CREATE INDEX "{index_name(table, col)}" ON "{table}" ("{col}")')
+            for cols in indexes:
+                listed = ", ".join(f'"{c}"' for c in cols)
+                con.execute(f'CREATE INDEX "{index_name(table, cols)}" ON "{table}" ({listed})')
     con.execute("ANALYZE")

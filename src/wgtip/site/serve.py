@@ -57,7 +57,7 @@ def needs_build(root: Path) -> bool:
         views = dict(con.execute("select name, sql from sqlite_master where type = 'view'"))
     finally:
         con.close()
-    want_indexes = {index_name(table, col) for table, cols in indexed_columns().items() for col in cols}
+    want_indexes = {index_name(table, cols) for table, indexes in indexed_columns().items() for cols in indexes}
     return not (
         {name_of(m) for m in TABLES} | {SEARCH_TABLE, "sqlite_stat1"} <= have
         and indexes == want_indexes
