@@ -35,6 +35,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from wgtip.site.metadata import DATABASE
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -46,7 +48,6 @@ SAMPLE_PARAMS = {"q": "儿童"}
 NAMED_PARAMETER = re.compile(r"(?<!:):([A-Za-z0-9_]+)")
 """How Datasette finds a canned query's parameters in its SQL (``:name``; ``::`` is a cast)."""
 REPEAT = 3
-DATABASE = "wgtip"
 
 
 def home_links(client: httpx.Client) -> list[str]:

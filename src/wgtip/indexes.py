@@ -54,6 +54,15 @@ def index_name(table: str, cols: tuple[str, ...]) -> str:
     return f"ix_{table}_{'_'.join(cols)}"
 
 
+def index_names() -> set[str]:
+    """The names of every index ``write_indexes`` makes in a file with every table."""
+    return {index_name(table, cols) for table, indexes in indexed_columns().items() for cols in indexes}
+
+
+STATISTICS_TABLE = "sqlite_stat1"
+"""Where ``ANALYZE`` keeps the planner's statistics."""
+
+
 def write_indexes(con: sqlite3.Connection) -> None:
     """Create the indexes of the tables the file has (an ``extras`` step of the SQLite writer;
     a past release's file may lack a table added since), and the planner's statistics of them."""

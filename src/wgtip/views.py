@@ -44,6 +44,8 @@ FROM provisions p
 """
 
 VIEWS = (ANNOTATED_VIEW,)
+STORED_SQL = {ANNOTATED_VIEW: VIEW_SQL.strip()}
+"""Each view's definition as SQLite keeps it in sqlite_master (to tell a file made by other code)."""
 ARRAY_COLUMNS = {
     "addressees": "Codes of the provision's direct addressees (vocabulary addressee), as a JSON array.",
     "strength": "Codes of the modal force of its wording (vocabulary strength), as a JSON array.",

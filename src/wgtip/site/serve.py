@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
-from ..indexes import index_name, indexed_columns
+from ..indexes import STATISTICS_TABLE, index_names
 from ..log import read_log, segment_files
 from ..release import releases
 from ..search import SEARCH_TABLE
 from ..tables import TABLES, name_of
-from ..views import ANNOTATED_VIEW, VIEW_SQL
+from ..views import STORED_SQL
 from .metadata import datasette_metadata
 from .safety import SETTINGS
 
@@ -57,11 +57,10 @@ def needs_build(root: Path) -> bool:
         views = dict(con.execute("select name, sql from sqlite_master where type = 'view'"))
     finally:
         con.close()
-    want_indexes = {index_name(table, cols) for table, indexes in indexed_columns().items() for cols in indexes}
     return not (
-        {name_of(m) for m in TABLES} | {SEARCH_TABLE, "sqlite_stat1"} <= have
-        and indexes == want_indexes
-        and views == {ANNOTATED_VIEW: VIEW_SQL.strip()}
+        {name_of(m) for m in TABLES} | {SEARCH_TABLE, STATISTICS_TABLE} <= have
+        and indexes == index_names()
+        and views == STORED_SQL
     )
 
 
