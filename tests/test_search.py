@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import indexed_tokens, reference_index
-from wgtip.search import DERIVED_TABLES, SEARCH_TABLE, SEARCHED_COLUMN, index_text, match_expression
+from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text, match_expression, numbered_by_position
 from wgtip.tables import TABLES, name_of
 
 # words people type, and combinations meaning "all of them"
@@ -90,21 +90,23 @@ def test_a_word_the_source_does_not_use_finds_nothing(db):
     assert fts_hits(db, "非惩罚") == set()
 
 
-def test_the_built_index_holds_every_provisions_current_text_at_its_rowid(db):
-    """The build feeds the index printed texts as the log adds them, then the corrected ones:
-    what it ends with must be exactly the index of each provision's current text."""
-    provisions = db.execute(f'SELECT rowid, "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
-    assert indexed_tokens(db, SEARCH_TABLE) == reference_index({rowid: index_text(current) for rowid, current, _ in provisions})
+def test_the_built_index_holds_every_provisions_current_text_at_its_position(db):
+    """What the index holds must be exactly the index of each provision's current text (the printed
+    one with its corrections), at the provision's position."""
+    provisions = db.execute(f'SELECT "{ORDER_COLUMN}", "{SEARCHED_COLUMN}", text FROM provisions').fetchall()
+    assert indexed_tokens(db, SEARCH_TABLE) == reference_index({position: index_text(current) for position, current, _ in provisions})
     assert any(current != printed for _, current, printed in provisions), "some provisions are corrected (else this proves less)"
     # contentless: the index, without a second copy of the texts
     assert db.execute(f'SELECT count(*), count("{SEARCHED_COLUMN}") FROM "{SEARCH_TABLE}"').fetchone() == (len(provisions), 0)
 
 
 def test_search_rows_point_at_their_provisions(db):
-    """Datasette joins the index on rowid: each index row's rowid is its provision's rowid."""
-    pairs = db.execute(f'SELECT s.rowid, p.rowid FROM "{SEARCH_TABLE}" s LEFT JOIN provisions p ON p.rowid = s.rowid').fetchall()
+    """The site finds a match's provision by position (Datasette's fts_pk), and SQL users by rowid:
+    both are the index row's rowid."""
+    pairs = db.execute(f'SELECT s.rowid, p.rowid, p."{ORDER_COLUMN}" FROM "{SEARCH_TABLE}" s LEFT JOIN provisions p ON p.rowid = s.rowid').fetchall()
     assert len(pairs) == db.execute("SELECT count(*) FROM provisions").fetchone()[0]
-    assert all(a == b for a, b in pairs)
+    assert all(a == b == c for a, b, c in pairs)
+    assert numbered_by_position(db)
 
 
 def test_sqlite_holds_the_data_tables_and_only_the_declared_derived_tables(db):

@@ -134,10 +134,11 @@ def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
     "DROP TABLE sqlite_stat1",  # before the planner's statistics
     "DROP INDEX ix_provisions_parent_id",  # before the indexes
     "DROP VIEW provisions_annotated; CREATE VIEW provisions_annotated AS SELECT * FROM provisions ORDER BY position",  # another view
+    "UPDATE provisions SET rowid = 1000000 WHERE position = 1",  # provisions (and the search index) numbered in the log's order
 ])
 def test_serve_rebuilds_a_database_whose_derived_objects_are_older(built, tmp_path, older):
-    """After a pull, `./dev serve` must not keep serving a file whose indexes, statistics or views the
-    code no longer makes (the log, and so the file's date, may not have changed)."""
+    """After a pull, `./dev serve` must not keep serving a file whose indexes, statistics, views or
+    numbering the code no longer makes (the log, and so the file's date, may not have changed)."""
     import shutil
 
     from wgtip.site.serve import needs_build

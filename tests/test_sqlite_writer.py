@@ -1,11 +1,10 @@
 """The SQLite writer run in a second process: the same file as in-process, its errors raised in the build.
 
-The build hands each batch of rows to ``SqliteProcess`` (marshalled down a pipe)
-and feeds the search index (``SearchIndex``) each provision as the fold adds it,
-then the corrected texts. These tests hold that against the plain in-process
-``SqliteFile``, against the search index's definition (``index_text`` of every
-provision's current text, at its rowid), against the order the raw log adds
-provisions in, and against failures that only the writer can see.
+The build hands each batch of rows to ``SqliteProcess`` (marshalled down a pipe),
+which indexes the provisions for search (``SearchIndex``) as it writes them. These
+tests hold that against the plain in-process ``SqliteFile``, against the search
+index's definition (``index_text`` of every provision's current text, at its
+position), and against failures that only the writer can see.
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ from conftest import ROOT
 from helpers import indexed_tokens, reference_index
 from wgtip.build import batched, fold_log
 from wgtip.fold import Folder
-from wgtip.log import iter_log, segment_files
-from wgtip.search import SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, added_rows, corrected_rows, index_text, match_expression
-from wgtip.tables import TABLES, Meeting, SourceDocument, name_of
+from wgtip.log import iter_log
+from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, index_text, match_expression
+from wgtip.tables import TABLES, Meeting, Provision, SourceDocument, columns, name_of
 from wgtip.tables import Event as EventRow
-from wgtip.writers.sqlite import SqliteFile, SqliteProcess, encode, write_message
+from wgtip.writers.sqlite import SqliteFile, SqliteProcess, encode, entries_for, write_message
 
 
 @pytest.fixture(scope="module")
@@ -35,29 +34,24 @@ def tables():
     return fold_log(ROOT)[1]
 
 
-def messages(root: Path, batch: int) -> list[tuple[str, Any, list]]:
-    """What the build hands the SQLite writer, in its order: each batch of events, then the
-    provisions those events added (fed to the search index); the corrected texts once the fold
-    is finished; then every other table."""
-    folder, out, indexed = Folder(), [], 0
+def messages(root: Path, batch: int) -> list[tuple[Any, list]]:
+    """What the build hands the SQLite writer, in its order: each batch of events as the log is
+    folded, then every other table."""
+    folder, out = Folder(), []
     for events in batched(iter_log(root), batch):
-        out.append(("write", EventRow, [folder.apply(le) for le in events]))
-        added = folder.provisions_since(indexed)
-        out.append(("feed", SEARCH_TABLE, added_rows(added)))
-        indexed += len(added)
-    out.append(("write", EventRow, []))
+        out.append((EventRow, [folder.apply(le) for le in events]))
+    out.append((EventRow, []))
     rest, _ = folder.finish()
-    out.append(("feed", SEARCH_TABLE, corrected_rows(folder.provisions_since(0))))
     for model in TABLES[1:]:
         for rows in batched(rest[name_of(model)], batch):
-            out.append(("write", model, rows))
-        out.append(("write", model, []))
+            out.append((model, rows))
+        out.append((model, []))
     return out
 
 
 def replay(writer, msgs) -> None:
-    for kind, target, rows in msgs:
-        writer.write(target, rows) if kind == "write" else writer.feed(target, rows)
+    for model, rows in msgs:
+        writer.write(model, rows)
     writer.finish()
 
 
@@ -71,9 +65,56 @@ def test_the_process_writes_the_file_the_writer_writes_in_process(tmp_path):
 
 def test_every_batch_the_build_sends_is_marshalled():
     """A row value marshal cannot spell would silently fall back to pickle (see the next test)."""
-    for kind, target, rows in messages(ROOT, 10**9):
-        message = write_message(target, rows) if kind == "write" else (kind, target, rows)
-        assert encode(message)[:1] == b"M", (kind, target)
+    for model, rows in messages(ROOT, 10**9):
+        for entries in (None, entries_for((SearchIndex(),), name_of(model), rows)):  # made there, or here
+            assert encode(write_message(model, rows, entries))[:1] == b"M", model
+
+
+def test_index_entries_made_by_the_sender_give_the_same_file(tmp_path):
+    """When the writer is behind, the sending process makes a batch's index entries itself: the
+    file must not depend on which process made them."""
+    msgs = messages(ROOT, 50)
+    replay(SqliteFile(tmp_path / "there.sqlite", indexes=(SearchIndex(),)), msgs)
+    here = SqliteFile(tmp_path / "here.sqlite", indexes=(SearchIndex(),))
+    for i, (model, rows) in enumerate(msgs):
+        here.write(model, rows, entries_for((SearchIndex(),), name_of(model), rows) if i % 2 else None)
+    here.finish()
+    assert (tmp_path / "here.sqlite").read_bytes() == (tmp_path / "there.sqlite").read_bytes()
+
+
+def test_the_writer_process_writes_the_csv_file_it_is_given(tables, tmp_path):
+    """The events' CSV is written by the writer process: the same bytes as in this process, and its
+    size and SHA-256 returned by close_csv."""
+    import hashlib
+
+    from wgtip.writers.package import CsvFile
+
+    events = tables[name_of(EventRow)]
+    mine = CsvFile(EventRow, tmp_path / "mine.csv")
+    mine.write(events)
+    want = mine.close()
+    db = SqliteProcess(tmp_path / "csv.sqlite", csv={name_of(EventRow): (tmp_path / "theirs.csv", None)})
+    try:
+        for rows in batched(events, 7):
+            db.write(EventRow, rows)
+        got = db.close_csv(name_of(EventRow))
+    finally:
+        db.close()
+    data = (tmp_path / "theirs.csv").read_bytes()
+    assert data == (tmp_path / "mine.csv").read_bytes() and len(events) > 100
+    assert got == want == (len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_a_csv_file_the_writer_process_cannot_write_is_raised(tables, tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    db = SqliteProcess(tmp_path / "bad.sqlite", csv={name_of(EventRow): (tmp_path / "file" / "events.csv", None)})
+    try:
+        db.write(EventRow, tables[name_of(EventRow)][:3])
+        with pytest.raises(OSError, match="file"):
+            db.close_csv(name_of(EventRow))
+    finally:
+        db.close()
+    assert not (tmp_path / "bad.sqlite").exists()
 
 
 def test_sending_the_provisions_leaves_the_folds_texts_as_they_were(tmp_path):
@@ -83,7 +124,7 @@ def test_sending_the_provisions_leaves_the_folds_texts_as_they_were(tmp_path):
     for le in iter_log(ROOT):
         folder.apply(le)
     rest, _ = folder.finish()
-    texts = [p.text for p in folder.provisions_since(0)]
+    texts = [p.text for p in folder.state.provisions.values()]
     before = [sys.getsizeof(t) for t in texts]
     db = SqliteProcess(tmp_path / "sent.sqlite")
     try:
@@ -96,63 +137,50 @@ def test_sending_the_provisions_leaves_the_folds_texts_as_they_were(tmp_path):
     assert sys.getsizeof(texts[0]) > before[0]
 
 
-def added_by_the_log(root: Path) -> list[str]:
-    """Provision ids in the order the log adds them, read from the raw event lines (not the fold)."""
-    adding = {"RecommendationsAdopted", "RecommendationsReferredToConference", "RecommendationsProposed", "ProposalsEndorsed"}
-    out = []
-    for path in segment_files(root):
-        for line in path.read_bytes().splitlines():
-            event = json.loads(line)
-            if event["type"] in adding:
-                out += [p["provision_id"] for p in event["data"]["provisions"]]
-    return out
-
-
-def test_the_search_index_fed_beside_the_fold_is_every_provisions_current_text_at_its_rowid(tmp_path):
+def test_the_search_index_is_every_provisions_current_text_at_its_position_which_is_its_rowid(tmp_path):
     replay(SqliteProcess(tmp_path / "small.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 7))
     con = sqlite3.connect(tmp_path / "small.sqlite")
-    provisions = con.execute(f'SELECT rowid, provision_id, "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
-    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({rowid: index_text(current) for rowid, _, current, _ in provisions})
-    # the rowids are the order in which the log adds the provisions, which is not their document order here
-    order = added_by_the_log(ROOT)
-    assert [pid for _, pid, _, _ in provisions] == order and len(order) == len(set(order))
-    assert [r for (r,) in con.execute("SELECT rowid FROM provisions ORDER BY position")] != sorted(r for r, *_ in provisions)
-    # corrected provisions are indexed by their current text, not the printed one they were first fed
-    corrected = [(pid, current) for _, pid, current, printed in provisions if current != printed]
+    provisions = con.execute(f'SELECT rowid, "{ORDER_COLUMN}", "{SEARCHED_COLUMN}", text FROM provisions ORDER BY rowid').fetchall()
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({position: index_text(current) for _, position, current, _ in provisions})
+    assert [rowid for rowid, *_ in provisions] == [position for _, position, *_ in provisions] == list(range(1, len(provisions) + 1))
+    # corrected provisions are indexed by their current text, not the printed one
+    corrected = [(position, current, printed) for _, position, current, printed in provisions if current != printed]
     assert corrected, "the log corrects some provisions (else this test proves nothing)"
-    assert con.execute(f'SELECT count(*) FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression(corrected[0][1]),)).fetchone()[0] >= 1
-    # and fed in one batch: the same file, byte for byte
+    for position, current, printed in corrected:
+        hits = {r for (r,) in con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression(current),))}
+        assert position in hits
+    # and written in one batch: the same file, byte for byte
     replay(SqliteProcess(tmp_path / "big.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 10**9))
     assert (tmp_path / "small.sqlite").read_bytes() == (tmp_path / "big.sqlite").read_bytes()
 
 
-def test_the_search_index_numbers_new_provisions_in_order_and_replaces_known_ones_in_any_batch():
-    """A batch of new provisions takes the plain path; a batch mixing new and known ones the other:
-    either way rowids follow the order provisions were first fed, and a known one's text is replaced."""
+def test_the_search_index_indexes_the_provisions_it_is_shown_and_nothing_else():
+    """By the rule in wgtip.search: a run "abc" is indexed as "ab bc c", a one-character run as itself."""
     con = sqlite3.connect(":memory:")
     index = SearchIndex()
     index.start(con)
-    index.add(con, [("a", "甲乙".encode()), ("b", "丙".encode())])
-    index.add(con, [])
-    index.add(con, [("b", "丁戊".encode(), "丙".encode()), ("c", "己".encode())])
-    index.add(con, [("d", "庚辛壬".encode())])
-    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({1: "甲乙 乙", 2: "丁戊 戊", 3: "己", 4: "庚辛 辛壬 壬"})
-    assert con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression("丙"),)).fetchall() == []
-    assert con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression("丁戊"),)).fetchall() == [(2,)]
-    # a known provision fed as new, or an unknown one as a replacement, is refused by name
-    with pytest.raises(ValueError, match="a is indexed already"):
-        index.add(con, [("e", "癸".encode()), ("a", "甲".encode())])
-    with pytest.raises(ValueError, match="z was never indexed"):
-        index.add(con, [("z", "甲".encode(), "乙".encode())])
+    index.add(con, index.entries("provisions", [ORDER_COLUMN, SEARCHED_COLUMN], [(3, "甲乙丙"), (1, "丁")]))
+    index.add(con, index.entries("provisions", [SEARCHED_COLUMN, ORDER_COLUMN], [("戊己", 2)]))  # columns found by name
+    assert index.entries("provisions", [ORDER_COLUMN, SEARCHED_COLUMN], []) == []
+    assert index.entries("meetings", [ORDER_COLUMN, SEARCHED_COLUMN], [(4, "庚")]) == []  # another table: not indexed
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({3: "甲乙 乙丙 丙", 1: "丁", 2: "戊己 己"})
+    assert index.rowid_for("provisions", ["provision_id", ORDER_COLUMN]) == "?2"
+    assert index.rowid_for("meetings", ["meeting", ORDER_COLUMN]) is None
 
 
-def test_a_provision_the_search_index_was_never_fed_fails_the_build(tables, tmp_path):
-    db = SqliteProcess(tmp_path / "unfed.sqlite", indexes=(SearchIndex(),))
+def test_two_provisions_at_one_position_fail_the_build(tables, tmp_path):
+    """The position is the provisions' rowid (and the index's): a repeated one cannot be written."""
+    at = [c.name for c in columns(Provision)].index(ORDER_COLUMN)
+    provisions = tables[name_of(Provision)]
+    db = SqliteProcess(tmp_path / "twice.sqlite", indexes=(SearchIndex(),))
     for model in TABLES:
-        db.write(model, tables[name_of(model)])
-    with pytest.raises(sqlite3.IntegrityError, match="datatype mismatch"):
+        rows = tables[name_of(model)]
+        if model is Provision:
+            rows = [*rows[:2], (*rows[2][:at], rows[1][at], *rows[2][at + 1:]), *rows[3:]]
+        db.write(model, rows)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         db.finish()
-    assert not (tmp_path / "unfed.sqlite").exists()
+    assert len(provisions) > 3 and not (tmp_path / "twice.sqlite").exists()
 
 
 def test_a_duplicate_key_in_the_writer_process_is_raised_by_finish(tables, tmp_path):

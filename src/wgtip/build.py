@@ -85,7 +85,7 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
 
 def build(root: Path, release: str | None = None) -> Built:
     """Build the log as it is now. The log is streamed once: each batch of events is folded and
-    written to events.csv and handed to the SQLite writer (a second process) as it is read, so
+    handed to the SQLite writer (a second process, which writes events.csv too) as it is read, so
     memory holds the fold's state, never the log. Once every CSV is written and the state freed,
     DuckDB loads them in the background while the SQLite writer finishes."""
     if release is not None:
@@ -108,9 +108,11 @@ def _build_current(root: Path) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         pkg = tmp / "package"
-        db, duck = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),)), DuckdbFile(tmp / DUCKDB_NAME)
+        events_csv = pkg / DATA_DIR / f"{name_of(EventRow)}.csv"  # written by the SQLite writer's process (see SqliteProcess)
+        db = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),), csv={name_of(EventRow): (events_csv, layout[name_of(EventRow)])})
+        duck = DuckdbFile(tmp / DUCKDB_NAME)
         try:
-            folder, head, indexed = Folder(), [], 0
+            folder, head = Folder(), []
             stats, counts = {}, {}
             tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
             written: list[tuple[type, Path]] = []
@@ -118,22 +120,18 @@ def _build_current(root: Path) -> Built:
                 name = name_of(model)
                 rows = folded_events(root, folder, head) if model is EventRow else tables[name]
                 csv_path = pkg / DATA_DIR / f"{name}.csv"
-                csv_file = CsvFile(model, csv_path, layout[name])
+                csv_file = None if model is EventRow else CsvFile(model, csv_path, layout[name])
                 counts[name] = 0
                 for batch in batched(rows):
-                    csv_file.write(batch)
+                    if csv_file:
+                        csv_file.write(batch)
                     db.write(model, batch)
                     counts[name] += len(batch)
-                    if model is EventRow:  # the search index grows beside the fold (see search.SearchIndex)
-                        added = folder.provisions_since(indexed)
-                        db.feed(search.SEARCH_TABLE, search.added_rows(added))
-                        indexed += len(added)
                 db.write(model, [])  # an empty table is still created
-                stats[name] = csv_file.close()
+                stats[name] = csv_file.close() if csv_file else db.close_csv(name)
                 written.append((model, csv_path))
                 if model is EventRow:
                     tables, dataset_version = folder.finish()
-                    db.feed(search.SEARCH_TABLE, search.corrected_rows(folder.provisions_since(0)))
                     tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
                     srcs = sources(tables)
             version = dataset_version.version

@@ -13,7 +13,6 @@ only dispatches and assembles the tables.
 
 from __future__ import annotations
 
-import itertools
 import operator
 from typing import Any, Callable, Iterable, Iterator
 
@@ -80,12 +79,6 @@ class Folder:
         _step(self.state, le)
         row = event_row(le)
         return tuple(row[n] for n in self.names)
-
-    def provisions_since(self, count: int) -> list[Any]:
-        """The provisions the log added after its first ``count``, in the order it added them
-        (read from the end: the cost is that of the new ones, not of all)."""
-        added = len(self.state.provisions) - count
-        return list(itertools.islice(reversed(self.state.provisions.values()), added))[::-1]
 
     def finish(self) -> tuple[dict[str, Iterable[Row]], DatasetVersion]:
         """Every table but ``events``, as row iterators in ``TABLES`` order (consume each once, in order)."""

@@ -90,8 +90,9 @@ def table_metadata(model: type) -> dict[str, Any]:
 def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) -> dict[str, Any]:
     info = package_info(root)
     tables = {name_of(m): table_metadata(m) for m in TABLES}
-    # Datasette's search on the provisions page goes through the derived index (rowid = provisions' rowid)
-    tables[search.SEARCHED_TABLE].update({"fts_table": search.SEARCH_TABLE, "fts_pk": "rowid", "searchmode": "escaped"})
+    # Datasette's search on the provisions page goes through the derived index, whose rowid is the position:
+    # "position in (select rowid ...)" reads the position index in page order (see search.SearchIndex)
+    tables[search.SEARCHED_TABLE].update({"fts_table": search.SEARCH_TABLE, "fts_pk": search.ORDER_COLUMN, "searchmode": "escaped"})
     tables[search.SEARCH_TABLE] = {"title": "Search index (derived)", "description": search.DESCRIPTION, "hidden": True}
     tables[views.ANNOTATED_VIEW] = {
         "title": "Provisions with their annotations · 建议条文及标注",

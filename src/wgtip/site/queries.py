@@ -68,8 +68,8 @@ order by c.change_id""",
         "description": "Provisions whose current text contains every word of the query (separate words with spaces: 儿童 培训 means both). escape_fts() turns the words into bigram phrases for the index.",
         "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.{search.SEARCHED_COLUMN}
 from provisions p
-where p.rowid in (select rowid from {search.SEARCH_TABLE} where {search.SEARCH_TABLE} match escape_fts(:q))
-order by p.position""",
+where p.{search.ORDER_COLUMN} in (select rowid from {search.SEARCH_TABLE} where {search.SEARCH_TABLE} match escape_fts(:q))
+order by p.{search.ORDER_COLUMN}""",
     },
 }
 

@@ -19,7 +19,7 @@ from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefac
 from ..indexes import STATISTICS_TABLE, index_names
 from ..log import read_log, segment_files
 from ..release import releases
-from ..search import SEARCH_TABLE
+from ..search import SEARCH_TABLE, numbered_by_position
 from ..tables import TABLES, name_of
 from ..views import STORED_SQL
 from .metadata import datasette_metadata
@@ -55,13 +55,14 @@ def needs_build(root: Path) -> bool:
         have = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
         indexes = {n for (n,) in con.execute("select name from sqlite_master where type = 'index' and sql is not null")}
         views = dict(con.execute("select name, sql from sqlite_master where type = 'view'"))
+        return not (
+            {name_of(m) for m in TABLES} | {SEARCH_TABLE, STATISTICS_TABLE} <= have
+            and indexes == index_names()
+            and views == STORED_SQL
+            and numbered_by_position(con)
+        )
     finally:
         con.close()
-    return not (
-        {name_of(m) for m in TABLES} | {SEARCH_TABLE, STATISTICS_TABLE} <= have
-        and indexes == index_names()
-        and views == STORED_SQL
-    )
 
 
 def unbuilt_releases(root: Path) -> list[str]:

@@ -30,19 +30,39 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..tables import TABLES, Row, columns, name_of, table_of
+from .package import CsvFile
 
 Extra = Callable[[sqlite3.Connection], None]
 
 
 class Index(Protocol):
-    """A derived table of the database that is fed rows of its own (the search index), not a data table."""
+    """A derived table of the database (the search index), not a data table: made from the rows of
+    a data table as they are written, and numbering that table's rows (their rowids).
+
+    ``entries`` is pure (rows in, the index's entries out), so it can run in the process that
+    sends the rows (see ``SqliteProcess``); ``add`` puts them in the file."""
 
     name: str
 
     def start(self, con: sqlite3.Connection) -> None: ...
-    def add(self, con: sqlite3.Connection, rows: list[Any]) -> None: ...
     def rowid_for(self, table: str, columns: list[str]) -> str | None: ...
+    def entries(self, table: str, columns: list[str], rows: list[Row]) -> list[Any]: ...
+    def add(self, con: sqlite3.Connection, entries: list[Any]) -> None: ...
     def finish(self, con: sqlite3.Connection) -> None: ...
+
+
+Entries = dict[str, list[Any]]
+"""An index's name -> its entries for a batch of rows."""
+
+
+def entries_for(indexes: Iterable[Index], table: str, rows: list[Row]) -> Entries:
+    names = table_columns(table)
+    return {index.name: found for index in indexes if (found := index.entries(table, names, rows))}
+
+
+@functools.lru_cache(maxsize=None)
+def table_columns(table: str) -> list[str]:
+    return [c.name for c in columns(next(m for m in TABLES if name_of(m) == table))]
 
 
 def ddl(model: Any) -> list[str]:
@@ -62,9 +82,10 @@ class SqliteFile:
 
     Rows go into a scratch file with the journal and syncing off; ``finish``
     checks the foreign keys once over the whole file (cheaper than a check
-    per inserted row) and renames it to the target. ``indexes`` are derived tables fed
-    with ``feed``, in any order with the tables, except that an index which gives the rowids of a
-    table's rows (``rowid_for``: the search index, for provisions) must be fed each row first."""
+    per inserted row) and renames it to the target. ``indexes`` are derived tables, each
+    given its entries for every batch of rows written (made here unless ``write`` is given them)
+    and asked for the rowid of a table's rows (``rowid_for``: the search index numbers
+    provisions by their position)."""
 
     def __init__(self, target: Path, indexes: tuple[Index, ...] = ()):
         self.target = target
@@ -78,13 +99,18 @@ class SqliteFile:
         for index in indexes:
             index.start(self.con)
 
-    def write(self, model: Any, rows: Iterable[Row]) -> None:
+    def write(self, model: Any, rows: Iterable[Row], entries: Entries | None = None) -> None:
         name = name_of(model)
         if name not in self.created:
             for stmt in ddl(model):
                 self.con.execute(stmt)
             self.created.add(name)
-        self.con.executemany(self._insert(name, [c.name for c in columns(model)]), rows)
+        rows = rows if isinstance(rows, list) or not self.indexes else list(rows)
+        self.con.executemany(self._insert(name, table_columns(name)), rows)
+        if entries is None:
+            entries = entries_for(self.indexes.values(), name, rows)
+        for index, found in entries.items():
+            self.indexes[index].add(self.con, found)
 
     def _insert(self, table: str, names: list[str]) -> str:
         marks = ", ".join(f"?{i}" for i in range(1, len(names) + 1))
@@ -93,9 +119,6 @@ class SqliteFile:
             return f'INSERT INTO "{table}" VALUES ({marks})'
         cols = ", ".join(f'"{n}"' for n in names)
         return f'INSERT INTO "{table}" (rowid, {cols}) VALUES ({rowid}, {marks})'
-
-    def feed(self, index: str, rows: list[Any]) -> None:
-        self.indexes[index].add(self.con, rows)
 
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
@@ -118,8 +141,8 @@ class SqliteFile:
 
 
 class SqliteProcess:
-    """A ``SqliteFile`` run by a second process, so the inserts, the search index and the final
-    rewrite use the machine's other core while this one folds and writes CSV.
+    """A ``SqliteFile`` run by a second process, so the inserts, the search index and the indexes
+    use the machine's other core while this one folds and writes CSV.
 
     Batches go down a pipe (rows are tuples of str, int, date, bool and None, exact on the
     other side; see ``encode``) by a sender thread, through a queue of ``QUEUED``
@@ -131,9 +154,14 @@ class SqliteProcess:
     The writer is a fresh interpreter (``python -c``), not a ``multiprocessing`` child: those
     re-import the caller's main script, which breaks a build started from a script without a
     ``__main__`` guard, a notebook or standard input; and a fork would copy the caller's threads'
-    locks. It gets the caller's ``sys.path``, and stops when its pipe closes."""
+    locks. It gets the caller's ``sys.path``, and stops when its pipe closes.
 
-    def __init__(self, target: Path, indexes: tuple[Index, ...] = ()):
+    ``csv`` names tables whose CSV file (path, columns) the writer process writes too, from the
+    same batches: the build's own process is the busier one while it folds the log, and the
+    events' CSV (as large as the log) is encoded and hashed there for free. ``close_csv`` closes
+    one and returns its size and SHA-256, once every batch sent before has been written."""
+
+    def __init__(self, target: Path, indexes: tuple[Index, ...] = (), csv: dict[str, tuple[Path, list[str]]] | None = None):
         to_child, from_parent = _pipe()
         to_parent, from_child = _pipe()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
@@ -149,13 +177,21 @@ class SqliteProcess:
         self.discard = threading.Event()  # set once the writer stopped reading, or the build stopped
         self.sender = threading.Thread(target=self._send_queued, name="sqlite-sender", daemon=True)
         self.sender.start()
-        self._send(("start", None, (target, indexes)))
+        self.indexes = indexes
+        self._send(("start", None, (target, indexes, csv or {})))
 
     def write(self, model: Any, rows: Iterable[Row]) -> None:
-        self._send(write_message(model, rows))
+        """Send a batch. When the writer is behind (the queue is full, so this process would only
+        wait), the batch's entries in the indexes are made here rather than there: the search
+        index's bigrams are a fifth of the writer's work while it writes provisions. Made here
+        or there, they are the same entries, written in the same order."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        entries = entries_for(self.indexes, str(name_of(model)), rows) if self.queue.full() else None
+        self._send(write_message(model, rows, entries))
 
-    def feed(self, index: str, rows: Iterable[Any]) -> None:
-        self._send(("feed", index, rows if isinstance(rows, list) else list(rows)))
+    def close_csv(self, table: str) -> tuple[int, str]:
+        self._send(("close_csv", table, None))
+        return self._result()
 
     def finish(self, extras: tuple[Extra, ...] = ()) -> None:
         try:
@@ -201,13 +237,14 @@ class SqliteProcess:
             self.queue.put(None)
             self.sender.join()
 
-    def _result(self) -> None:
+    def _result(self) -> Any:
         try:
-            status, err = pickle.loads(self.back.recv_bytes())
+            status, value = pickle.loads(self.back.recv_bytes())
         except EOFError:
             raise RuntimeError(f"the SQLite writer process stopped (exit code {self.proc.wait()})") from None
         if status != "ok":
-            raise err
+            raise value
+        return value
 
 
 QUEUED = 4
@@ -230,9 +267,9 @@ def encode(message: tuple[str, str | None, Any]) -> bytes:
         return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def write_message(model: Any, rows: Iterable[Row]) -> tuple[str, str, list[Row]]:
+def write_message(model: Any, rows: Iterable[Row], entries: Entries | None = None) -> tuple[str, str, tuple[list[Row], Entries | None]]:
     """What ``write`` sends for a batch, in the form ``encode`` can marshal."""
-    return ("write", str(name_of(model)), dates_as_text(model)(rows))  # str: a table name is a str subclass, which marshal refuses
+    return ("write", str(name_of(model)), (dates_as_text(model)(rows), entries))  # str: a table name is a str subclass, which marshal refuses
 
 
 @functools.lru_cache(maxsize=None)
@@ -262,33 +299,43 @@ def serve(read_fd: int, write_fd: int) -> None:
     conn, back = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     models = {name_of(m): m for m in TABLES}
     try:
-        kind, _, (target, indexes) = decode(conn.recv_bytes())
+        kind, _, (target, indexes, csv) = decode(conn.recv_bytes())
     except EOFError:
         return
-    db, error = SqliteFile(target, indexes), None
+    db, error, csvs = SqliteFile(target, indexes), None, {}
+    try:
+        for name, (path, fields) in csv.items():
+            csvs[name] = CsvFile(models[name], path, fields)
+    except Exception as exc:  # noqa: BLE001 - as below
+        error = exc
     try:
         while True:
             try:
                 kind, name, payload = decode(conn.recv_bytes())
             except EOFError:  # closed before finishing: the build stopped
                 return
-            if kind == "finish":
+            if kind in ("finish", "close_csv"):
+                value = None
                 if error is None:
                     try:
-                        db.finish(payload)
+                        value = db.finish(payload) if kind == "finish" else csvs.pop(name).close()
                     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
                         error = exc
-                back.send_bytes(pickle.dumps(("ok", None) if error is None else ("error", error)))
-                return
+                back.send_bytes(pickle.dumps(("ok", value) if error is None else ("error", error)))
+                if kind == "finish":
+                    return
+                continue
             if error is None:  # after an error keep reading, so the parent never blocks on a full pipe
                 try:
-                    if kind == "write":
-                        db.write(models[name], payload)
-                    else:
-                        db.feed(name, payload)
+                    rows, entries = payload
+                    db.write(models[name], rows, entries)
+                    if name in csvs:
+                        csvs[name].write(rows)
                 except Exception as exc:  # noqa: BLE001 - as above
                     error = exc
     finally:
+        for f in csvs.values():
+            f.fh.close()
         db.close()
         conn.close()
         back.close()
