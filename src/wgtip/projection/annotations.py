@@ -240,11 +240,11 @@ HANDLERS: dict[str, Callable[[State, Any], None]] = {
 
 def finish(state: State) -> dict[str, list[Any]]:
     """The rows of the annotation tables (tuples), vocabularies and parallel texts (dicts), in document
-    order (run after recommendations.finish, which sets positions)."""
-    provisions = state.provisions  # positions are read off the records: a dict of them would cost ~150 MB at a million
+    order (run after recommendations.finish, which orders the provisions)."""
+    at = state.positions_of({pid for _, pid in state.annotations} | {r["provision_id"] for r in state.parallel_texts.values()})
 
     def position(pid: str) -> int:
-        return provisions[pid].position
+        return at[pid]
 
     out: dict[str, list[Any]] = {t: [] for t in TABLE_OF_KIND.values()}
     for kind, pid in sorted(state.annotations, key=lambda k: (position(k[1]), k[0])):

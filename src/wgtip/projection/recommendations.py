@@ -173,8 +173,6 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
     version = state.dataset_version()
     ordered = in_document_order(provisions.values())
     state.in_document_order = ordered
-    for position, p in enumerate(ordered, 1):
-        p.position = position
     decided: dict[int, int] = {}
     proposed: dict[int, int] = {}
     for p in provisions.values():
@@ -186,23 +184,25 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
         m["provisions_decided"] = decided.get(m["meeting"], 0)
         m["provisions_proposed"] = proposed.get(m["meeting"], 0)
 
+    footnoted = state.positions_of({f["provision_id"] for f in state.footnotes})
+
     def with_texts() -> Iterator[Row]:
         """Each provision's row, with the columns derived as it is written and let go after
         (``WRITTEN_ONLY``): at two million provisions, holding them would cost about a gigabyte."""
         shared = Shared()
-        for p in ordered:
+        for position, p in enumerate(ordered, 1):
             chain, cur = [p.current_text], p
             while cur.parent_id:
                 cur = provisions[cur.parent_id]
                 chain.append(cur.current_text)
             m = state.meetings[p.meeting]
             citation = provision_text(facts(p, m, state.documents[p.source_document]), version, shared=shared)
-            yield provision_row(p, "".join(reversed(chain)), p.provision_id in children, m["start_date"], m["end_date"], citation)
+            yield provision_row(p, "".join(reversed(chain)), p.provision_id in children, m["start_date"], m["end_date"], citation, position)
 
     return {
         "events": state.events,
         "source_documents": sorted(state.documents.values(), key=lambda d: d["document"]),
         "meetings": sorted(state.meetings.values(), key=lambda m: m["meeting"]),
         "provisions": with_texts(),
-        "footnotes": sorted(state.footnotes, key=lambda f: (provisions[f["provision_id"]]["position"], f["offset"], f["number"])),
+        "footnotes": sorted(state.footnotes, key=lambda f: (footnoted[f["provision_id"]], f["offset"], f["number"])),
     }

@@ -53,10 +53,11 @@ def record_type(name: str, fields: list[str], doc: str) -> type[Record]:
     return cls
 
 
-WRITTEN_ONLY = ("standalone_text", "is_chapeau", "meeting_start_date", "meeting_end_date", "citation")
+WRITTEN_ONLY = ("standalone_text", "is_chapeau", "meeting_start_date", "meeting_end_date", "citation", "position")
 """Columns of ``provisions`` that the fold derives only as each row is written (from the
-provision's ancestors, children, meeting and document): not held in the record, 40 bytes a
-provision (~77 MB at a million events)."""
+provision's ancestors, children, meeting and document, and its place in document order): not
+held in the record, 48 bytes a provision, and its position an int object of 28 more (~146 MB at
+a million events)."""
 
 ProvisionRecord = record_type(
     "ProvisionRecord", [c.name for c in columns(Provision) if c.name not in WRITTEN_ONLY],
@@ -168,7 +169,12 @@ class State:
     """Changes since the last release, by (table, row, field); field None for an added row.
     Added provisions are not here (see ``provisions_added``)."""
     in_document_order: list[ProvisionRecord] = field(default_factory=list)
-    """The provisions in position order, once ``recommendations.finish`` has numbered them."""
+    """The provisions in position order (the first is at position 1), once ``recommendations.finish`` has ordered them."""
+    def positions_of(self, provision_ids: set[str]) -> dict[str, int]:
+        """The positions of some provisions (those that footnotes or annotations point at): one pass
+        over the document order, rather than a position held by every provision."""
+        return {p.provision_id: i for i, p in enumerate(self.in_document_order, 1) if p.provision_id in provision_ids}
+
     provisions_added: int = 0
     """Provisions added since the last release. Their "added" changes are not stored: a million
     records would cost ~400 MB. Each is derived when the changes are written, from the provision
