@@ -170,11 +170,6 @@ class State:
     Added provisions are not here (see ``provisions_added``)."""
     in_document_order: list[ProvisionRecord] = field(default_factory=list)
     """The provisions in position order (the first is at position 1), once ``recommendations.finish`` has ordered them."""
-    def positions_of(self, provision_ids: set[str]) -> dict[str, int]:
-        """The positions of some provisions (those that footnotes or annotations point at): one pass
-        over the document order, rather than a position held by every provision."""
-        return {p.provision_id: i for i, p in enumerate(self.in_document_order, 1) if p.provision_id in provision_ids}
-
     provisions_added: int = 0
     """Provisions added since the last release. Their "added" changes are not stored: a million
     records would cost ~400 MB. Each is derived when the changes are written, from the provision
@@ -192,6 +187,11 @@ class State:
     def released_seq(self) -> int:
         """The sequence number of the last release (0 before the first)."""
         return self.releases[-1]["event_seq"] if self.releases else 0
+
+    def positions_of(self, provision_ids: set[str]) -> dict[str, int]:
+        """The positions of some provisions (those that footnotes or annotations point at): one pass
+        over the document order, rather than a position held by every provision."""
+        return {p.provision_id: i for i, p in enumerate(self.in_document_order, 1) if p.provision_id in provision_ids}
 
     def dataset_version(self) -> DatasetVersion:
         """The version a build of this state is: the last release, or a build after it that says so."""
