@@ -66,7 +66,7 @@ def test_the_process_writes_the_file_the_writer_writes_in_process(tmp_path):
 def test_every_batch_the_build_sends_is_marshalled():
     """A row value marshal cannot spell would silently fall back to pickle (see the next test)."""
     for model, rows in messages(ROOT, 10**9):
-        for entries in (None, entries_for((SearchIndex(),), name_of(model), rows)):  # made there, or here
+        for entries in (None, entries_for((SearchIndex(),), model, rows)):  # made there, or here
             assert encode(write_message(model, rows, entries))[:1] == b"M", model
 
 
@@ -77,7 +77,7 @@ def test_index_entries_made_by_the_sender_give_the_same_file(tmp_path):
     replay(SqliteFile(tmp_path / "there.sqlite", indexes=(SearchIndex(),)), msgs)
     here = SqliteFile(tmp_path / "here.sqlite", indexes=(SearchIndex(),))
     for i, (model, rows) in enumerate(msgs):
-        here.write(model, rows, entries_for((SearchIndex(),), name_of(model), rows) if i % 2 else None)
+        here.write(model, rows, entries_for((SearchIndex(),), model, rows) if i % 2 else None)
     here.finish()
     assert (tmp_path / "here.sqlite").read_bytes() == (tmp_path / "there.sqlite").read_bytes()
 

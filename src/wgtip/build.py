@@ -108,8 +108,11 @@ def _build_current(root: Path) -> Built:
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         pkg = tmp / "package"
-        events_csv = pkg / DATA_DIR / f"{name_of(EventRow)}.csv"  # written by the SQLite writer's process (see SqliteProcess)
-        db = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),), csv={name_of(EventRow): (events_csv, layout[name_of(EventRow)])})
+        def csv_path(name: str) -> Path:
+            return pkg / DATA_DIR / f"{name}.csv"
+
+        events = name_of(EventRow)  # its CSV is written by the SQLite writer's process (see SqliteProcess)
+        db = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),), csv={events: (csv_path(events), layout[events])})
         duck = DuckdbFile(tmp / DUCKDB_NAME)
         try:
             folder, head = Folder(), []
@@ -119,8 +122,7 @@ def _build_current(root: Path) -> Built:
             for model in TABLES:
                 name = name_of(model)
                 rows = folded_events(root, folder, head) if model is EventRow else tables[name]
-                csv_path = pkg / DATA_DIR / f"{name}.csv"
-                csv_file = None if model is EventRow else CsvFile(model, csv_path, layout[name])
+                csv_file = None if model is EventRow else CsvFile(model, csv_path(name), layout[name])
                 counts[name] = 0
                 for batch in batched(rows):
                     if csv_file:
@@ -129,7 +131,7 @@ def _build_current(root: Path) -> Built:
                     counts[name] += len(batch)
                 db.write(model, [])  # an empty table is still created
                 stats[name] = csv_file.close() if csv_file else db.close_csv(name)
-                written.append((model, csv_path))
+                written.append((model, csv_path(name)))
                 if model is EventRow:
                     tables, dataset_version = folder.finish()
                     tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
@@ -139,8 +141,8 @@ def _build_current(root: Path) -> Built:
             rows = batch = None  # the last table's generator and batch hold on to the state too
             # DuckDB loads the CSV files now, in the background, not while the fold's state is held: it
             # needs ~500 MB of its own, which on top of the state would take a million events past 2 GB
-            for model, csv_path in written:
-                duck.load(model, csv_path)
+            for model, path in written:
+                duck.load(model, path)
             desc = descriptor(stats, version, {"sources": srcs}, layout)
             (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
             if head and isinstance(head[0].event, ReleasePublished):

@@ -55,14 +55,9 @@ Entries = dict[str, list[Any]]
 """An index's name -> its entries for a batch of rows."""
 
 
-def entries_for(indexes: Iterable[Index], table: str, rows: list[Row]) -> Entries:
-    names = table_columns(table)
+def entries_for(indexes: Iterable[Index], model: Any, rows: list[Row]) -> Entries:
+    table, names = str(name_of(model)), [c.name for c in columns(model)]
     return {index.name: found for index in indexes if (found := index.entries(table, names, rows))}
-
-
-@functools.lru_cache(maxsize=None)
-def table_columns(table: str) -> list[str]:
-    return [c.name for c in columns(next(m for m in TABLES if name_of(m) == table))]
 
 
 def ddl(model: Any) -> list[str]:
@@ -106,9 +101,9 @@ class SqliteFile:
                 self.con.execute(stmt)
             self.created.add(name)
         rows = rows if isinstance(rows, list) or not self.indexes else list(rows)
-        self.con.executemany(self._insert(name, table_columns(name)), rows)
+        self.con.executemany(self._insert(name, [c.name for c in columns(model)]), rows)
         if entries is None:
-            entries = entries_for(self.indexes.values(), name, rows)
+            entries = entries_for(self.indexes.values(), model, rows)
         for index, found in entries.items():
             self.indexes[index].add(self.con, found)
 
@@ -186,7 +181,7 @@ class SqliteProcess:
         index's bigrams are a fifth of the writer's work while it writes provisions. Made here
         or there, they are the same entries, written in the same order."""
         rows = rows if isinstance(rows, list) else list(rows)
-        entries = entries_for(self.indexes, str(name_of(model)), rows) if self.queue.full() else None
+        entries = entries_for(self.indexes, model, rows) if self.queue.full() else None
         self._send(write_message(model, rows, entries))
 
     def close_csv(self, table: str) -> tuple[int, str]:
@@ -335,7 +330,7 @@ def serve(read_fd: int, write_fd: int) -> None:
                     error = exc
     finally:
         for f in csvs.values():
-            f.fh.close()
+            f.close()
         db.close()
         conn.close()
         back.close()
