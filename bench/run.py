@@ -190,16 +190,22 @@ def growth(results: list[dict]) -> None:
         }
 
 
-def markdown(report: dict) -> str:
+def heading(report: dict, title: str) -> list[str]:
+    """A results file's first lines: what, when, on which machine, by which command."""
     m = report["machine"]
-    lines = [
-        f"# Scale benchmark: {report['label']}",
+    return [
+        f"# {title}: {report['label']}",
         "",
         f"{report['when']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · Python {m['python']}, DuckDB {m['duckdb']}, "
         f"SQLite {m['sqlite']}, pydantic {m['pydantic']} · code at {m['commit']}",
         "",
         f"Command: `{report['command']}`",
         "",
+    ]
+
+
+def markdown(report: dict) -> str:
+    lines = heading(report, "Scale benchmark") + [
         "| events | log MB | provisions | build s | build CPU s | build peak MiB | floor s | floor CPU s | floor peak MiB | build/floor (wall) | build/floor (CPU) | growth per event (build) | growth per event (floor) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]

@@ -75,6 +75,20 @@ def test_runner_measures_build_and_floor(tmp_path):
     assert "build/floor" in (out / "t.md").read_text()
 
 
+def test_releases_runner_rebuilds_each_release_of_the_log(tmp_path):
+    out, work = tmp_path / "results", tmp_path / "work"
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "releases.py"), "--sizes", "1000", "--work", str(work), "--out", str(out), "--label", "t"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    r = json.loads((out / "releases-t.json").read_text())["results"][0]
+    in_log = [le.event.data.version for le in read_log(work / "e1000") if le.event.type == "ReleasePublished"]
+    assert in_log and [x["version"] for x in r["releases"]] == in_log  # one release at 10^3 (event 361), two from 10^4
+    assert all(x["wall_s"] > 0 and x["cpu_s"] > 0 and x["peak_mb"] > 0 for x in r["releases"])
+    assert "| 1,000 |" in (out / "releases-t.md").read_text()
+
+
 def csv_table(path: Path) -> tuple[list[str], int]:
     """A CSV file's header and its number of rows (by the csv module: fields may hold line feeds)."""
     with open(path, encoding="utf-8", newline="") as fh:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SOURCE, copy_repo
-from helpers import append, next_event
+from helpers import append, append_raw, next_event
 from wgtip.build import build, release_artefacts
 from wgtip.log import segment_files
 
@@ -71,6 +71,48 @@ def test_the_zip_is_byte_identical_across_builds(released, tmp_path):
     with zipfile.ZipFile(other / "build/releases" / version / name) as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert [i.filename for i in zf.infolist()] == sorted(i.filename for i in zf.infolist())
+
+
+def test_the_streamed_zip_is_the_zip_of_the_package_in_memory(released, tmp_path):
+    """The zip is written from the files on disk; made independently, from the same files' bytes with
+    ZipFile.writestr (how it was made before it was streamed), it has the same bytes."""
+    version = RELEASES[-1]["version"]
+    built = released / "build/releases" / version / release_artefacts(version)["zip"]
+    folder = f"wgtip-recommendations-{version}"
+    expected = tmp_path / "expected.zip"
+    with zipfile.ZipFile(expected, "w") as zf:
+        for rel, data in sorted(zip_files(built).items()):
+            info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr, info.create_system = 0o644 << 16, 3
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    assert {f["path"] for f in RELEASES[-1]["files"]} | {"datapackage.json", "data/events.csv"} <= set(zip_files(built))
+    assert built.read_bytes() == expected.read_bytes()
+
+
+def test_a_release_is_rebuilt_from_the_log_up_to_it_only(repo):
+    """A release is the fold of the log up to its event: rebuilding it reads no further, so a
+    broken event after it stops the current build but not the release's."""
+    first = RELEASES[0]["version"]
+    seq = LATEST_SEQ + 1
+    append_raw(repo, f"{seq:09d}-broken.jsonl", b'{"seq":%d,"type":"MeetingHeld"}\n' % seq)
+    current = wgtip("build", "--root", str(repo))
+    assert current.returncode == 1 and f"{seq:09d}-broken.jsonl:1" in current.stderr, current.stderr
+    result = wgtip("build", "--release", first, "--root", str(repo))
+    assert result.returncode == 0, result.stderr
+    files = zip_files(repo / "build/releases" / first / release_artefacts(first)["zip"])
+    for f in RELEASES[0]["files"]:
+        assert hashlib.sha256(files[f["path"]]).hexdigest() == f["sha256"], f["path"]
+
+
+def test_the_site_lists_the_releases_without_reading_the_whole_log(repo):
+    """``published_versions`` parses only the lines naming the release type: the versions are those
+    of a full read of the log, and a broken line elsewhere does not stop the listing."""
+    from wgtip.log import read_log
+    from wgtip.release import published_versions, releases
+
+    assert published_versions(repo) == [r.data.version for r in releases(read_log(repo))] == [r["version"] for r in RELEASES]
+    append_raw(repo, f"{LATEST_SEQ + 1:09d}-broken.jsonl", b"not json\n")
+    assert published_versions(repo) == [r["version"] for r in RELEASES]
 
 
 def test_the_latest_release_is_the_committed_package(released):

@@ -6,9 +6,10 @@ the problem, and the previous outputs stay as they were.
 
 ``build(root)`` builds the log as it is now into the repository (the
 committed data package) and build/. ``build(root, release="X")`` rebuilds
-release X from the log into build/releases/X/ with its artefacts (zip,
-SQLite, DuckDB, SHA256SUMS), and fails if its data differs from what the
-release recorded.
+release X from the log up to it (the rest is not read) into build/releases/X/
+with its artefacts (zip, SQLite, DuckDB, SHA256SUMS), and fails if its data
+differs from what the release recorded. Both stream the log through the same
+outputs (``Outputs``): memory holds the fold's state, never the log.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import itertools
 import os
 import shutil
 import tempfile
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import release as rel
 from .archive import write_zip
@@ -33,9 +36,9 @@ from . import search
 from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .views import write_views
-from .writers.duckdb import DuckdbFile, write_duckdb
-from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources, write_package
-from .writers.sqlite import SqliteProcess, write_sqlite
+from .writers.duckdb import DuckdbFile
+from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources
+from .writers.sqlite import SqliteProcess
 
 BUILD_DIR = "build"
 SQLITE_NAME = "wgtip.sqlite"
@@ -66,9 +69,9 @@ def fold_log(root: Path) -> tuple[list[LoggedEvent], dict[str, list[Row]], str]:
     return events, tables, version.version
 
 
-def folded_events(root: Path, folder: Folder, head: list[LoggedEvent]) -> Iterator[Row]:
-    """The ``events`` rows, streamed from the log, folding each event on the way; ``head`` keeps the last event."""
-    for le in iter_log(root):
+def folded_events(events: Iterable[LoggedEvent], folder: Folder, head: list[LoggedEvent]) -> Iterator[Row]:
+    """The ``events`` rows, folding each event on the way; ``head`` keeps the last event."""
+    for le in events:
         try:
             row = folder.apply(le)
         except FoldError as err:
@@ -84,94 +87,140 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Row]]:
 
 
 def build(root: Path, release: str | None = None) -> Built:
-    """Build the log as it is now. The log is streamed once: each batch of events is folded and
-    handed to the SQLite writer (a second process, which writes events.csv too) as it is read, so
-    memory holds the fold's state, never the log. Once every CSV is written and the state freed,
-    DuckDB loads them in the background while the SQLite writer finishes."""
-    if release is not None:
-        return build_release(root, release)
+    """Build the log as it is now, or rebuild one release (``release``). Either way the log is
+    streamed once: each batch of events is folded and handed to the SQLite writer (a second
+    process, which writes events.csv too) as it is read, so memory holds the fold's state, never
+    the log. Once every CSV is written and the state freed, DuckDB loads them in the background
+    while the SQLite writer finishes."""
     # The fold keeps millions of long-lived records that hold no reference cycles; the cyclic
     # collector would rescan them again and again (a quarter of the fold's CPU at 10^5 events).
     # Reference counting still frees everything the build lets go of.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_current(root)
+        return _build_current(root) if release is None else _build_release(root, release)
     finally:
         if was_enabled:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Folded:
+    """What ``Outputs.fold`` wrote: each table's CSV (size, SHA-256) and rows, in the layout it chose."""
+
+    stats: dict[str, tuple[int, str]]
+    counts: dict[str, int]
+    version: str
+    sources: list[dict[str, str]]
+    head: LoggedEvent | None
+    layout: Layout
+
+    def hashes(self) -> rel.Hashes:
+        return {f"{DATA_DIR}/{name}.csv": stat for name, stat in self.stats.items()}
+
+
+class Outputs:
+    """The three outputs of a fold, written side by side into a scratch directory: the package's
+    CSV files (``pkg``), the SQLite file (by a second process) and the DuckDB file (in a thread).
+    ``fold`` streams the events through them; ``finish`` completes the databases; ``close`` stops
+    both writers after a failure (the caller's scratch directory is then thrown away)."""
+
+    def __init__(self, pkg: Path, sqlite: Path, duckdb: Path, indexes: tuple[search.SearchIndex, ...] = ()):
+        self.pkg = pkg
+        events = name_of(EventRow)  # its CSV is written by the SQLite writer's process (see SqliteProcess)
+        self.db = SqliteProcess(sqlite, indexes=indexes, csv={events: (self.csv_path(events), current_layout()[events])})
+        self.duck = DuckdbFile(duckdb)
+
+    def csv_path(self, name: str) -> Path:
+        return self.pkg / DATA_DIR / f"{name}.csv"
+
+    def fold(self, events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout]) -> Folded:
+        """Fold ``events`` and write every table. The log tables take today's columns; the other
+        tables take ``layout_after(last event)``'s (a release's own), and a table it leaves out is
+        folded but not written."""
+        folder, head = Folder(), []
+        stats, counts = {}, {}
+        tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
+        layout = current_layout()
+        written: list[tuple[type, Path]] = []
+        for model in TABLES:
+            name = name_of(model)
+            rows = folded_events(events, folder, head) if model is EventRow else tables[name]
+            if name not in layout:
+                deque(rows, maxlen=0)  # consumed all the same: the tables are made in order
+                continue
+            csv_file = None if model is EventRow else CsvFile(model, self.csv_path(name), layout[name])
+            counts[name] = 0
+            for batch in batched(rows):
+                if csv_file:
+                    csv_file.write(batch)
+                self.db.write(model, batch)
+                counts[name] += len(batch)
+            self.db.write(model, [])  # an empty table is still created
+            stats[name] = csv_file.close() if csv_file else self.db.close_csv(name)
+            written.append((model, self.csv_path(name)))
+            if model is EventRow:
+                layout = layout_after(head[0] if head else None)
+                tables, dataset_version = folder.finish()
+                tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
+                srcs = sources(tables)
+        del folder, tables  # written out: free the fold's state before the databases finish
+        rows = batch = None  # the last table's generator and batch hold on to the state too
+        # DuckDB loads the CSV files now, in the background, not while the fold's state is held: it
+        # needs ~500 MB of its own, which on top of the state would take a million events past 2 GB
+        for model, path in written:
+            self.duck.load(model, path)
+        return Folded(stats, counts, dataset_version.version, srcs, head[0] if head else None, layout)
+
+    def write_descriptor(self, folded: Folded) -> rel.Hashes:
+        """Write datapackage.json; return the hashes of every file of the package."""
+        data = descriptor_bytes(descriptor(folded.stats, folded.version, {"sources": folded.sources}, folded.layout))
+        (self.pkg / DESCRIPTOR).write_bytes(data)
+        return {**folded.hashes(), **rel.hashes_of({DESCRIPTOR: data})}
+
+    def finish(self, extras: tuple[Callable, ...]) -> None:
+        self.db.finish(extras=extras)
+        self.duck.finish()
+
+    def close(self) -> None:
+        self.db.close()
+        self.duck.close()
+
+
 def _build_current(root: Path) -> Built:
-    layout = current_layout()
     out_dir = root / BUILD_DIR
     out_dir.mkdir(exist_ok=True)
     with _scratch(out_dir) as tmp:
         pkg = tmp / "package"
-        def csv_path(name: str) -> Path:
-            return pkg / DATA_DIR / f"{name}.csv"
-
-        events = name_of(EventRow)  # its CSV is written by the SQLite writer's process (see SqliteProcess)
-        db = SqliteProcess(tmp / SQLITE_NAME, indexes=(search.SearchIndex(),), csv={events: (csv_path(events), layout[events])})
-        duck = DuckdbFile(tmp / DUCKDB_NAME)
+        outputs = Outputs(pkg, tmp / SQLITE_NAME, tmp / DUCKDB_NAME, indexes=(search.SearchIndex(),))
         try:
-            folder, head = Folder(), []
-            stats, counts = {}, {}
-            tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
-            written: list[tuple[type, Path]] = []
-            for model in TABLES:
-                name = name_of(model)
-                rows = folded_events(root, folder, head) if model is EventRow else tables[name]
-                csv_file = None if model is EventRow else CsvFile(model, csv_path(name), layout[name])
-                counts[name] = 0
-                for batch in batched(rows):
-                    if csv_file:
-                        csv_file.write(batch)
-                    db.write(model, batch)
-                    counts[name] += len(batch)
-                db.write(model, [])  # an empty table is still created
-                stats[name] = csv_file.close() if csv_file else db.close_csv(name)
-                written.append((model, csv_path(name)))
-                if model is EventRow:
-                    tables, dataset_version = folder.finish()
-                    tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
-                    srcs = sources(tables)
-            version = dataset_version.version
-            del folder, tables  # written out: free the fold's state before the databases finish
-            rows = batch = None  # the last table's generator and batch hold on to the state too
-            # DuckDB loads the CSV files now, in the background, not while the fold's state is held: it
-            # needs ~500 MB of its own, which on top of the state would take a million events past 2 GB
-            for model, path in written:
-                duck.load(model, path)
-            desc = descriptor(stats, version, {"sources": srcs}, layout)
-            (pkg / DESCRIPTOR).write_bytes(descriptor_bytes(desc))
-            if head and isinstance(head[0].event, ReleasePublished):
-                _check_head_release(root, head[0].event, pkg, layout)
-            db.finish(extras=(write_indexes, write_views))  # the indexes and the site's views (the search index grew with the fold)
-            duck.finish()
+            folded = outputs.fold(iter_log(root), lambda head: current_layout())
+            outputs.write_descriptor(folded)
+            if folded.head and isinstance(folded.head.event, ReleasePublished):
+                _check_head_release(root, folded.head.event, folded)
+            outputs.finish(extras=(write_indexes, write_views))  # the indexes and the site's views (the search index grew with the fold)
         except BaseException:
-            db.close()
-            duck.close()
+            outputs.close()
             raise
         (root / DATA_DIR).mkdir(exist_ok=True)
         # the descriptor last, so it never points at files that are not there yet
-        for relpath in [f"{DATA_DIR}/{name}.csv" for name in stats] + [DESCRIPTOR]:
+        for relpath in [f"{DATA_DIR}/{name}.csv" for name in folded.stats] + [DESCRIPTOR]:
             os.replace(pkg / relpath, root / relpath)
         for name in (SQLITE_NAME, DUCKDB_NAME):
             os.replace(tmp / name, out_dir / name)
-    return Built(counts[name_of(EventRow)], counts, version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
+    return Built(folded.counts[name_of(EventRow)], folded.counts, folded.version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
 
 
-def _check_head_release(root: Path, head: ReleasePublished, pkg: Path, layout: Layout) -> None:
+def _check_head_release(root: Path, head: ReleasePublished, folded: Folded) -> None:
     """The head is a release: what we are about to commit must be what it recorded. With today's
     layout the files just written are what it recorded; with an older one, fold again in memory."""
     released = rel.layout_of(head)
-    if released == layout:
-        files = {p: (pkg / p).read_bytes() for p in rel.content_paths(layout)}
+    if released == folded.layout:
+        hashes = folded.hashes()
     else:
         _, tables, version = fold_log(root)
-        files = package_files(tables, version, layout=released)
-    rel.check(head, files, released)
+        hashes = rel.hashes_of(package_files(tables, version, layout=released))
+    rel.check(head, hashes, released)
 
 
 def release_artefacts(version: str) -> dict[str, str]:
@@ -184,27 +233,48 @@ def release_artefacts(version: str) -> dict[str, str]:
     }
 
 
-def build_release(root: Path, version: str) -> Built:
-    events = read_log(root)
-    package = rel.release_package(events, version)
+def _release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
+    """The layout of the release the fold stopped at (``rel.until_release`` stops there)."""
+    def layout_after(head: LoggedEvent | None) -> Layout:
+        assert head is not None and isinstance(head.event, ReleasePublished) and head.event.data.version == version
+        layout = rel.layout_of(head.event)
+        rel.missing_files(head.event, layout)
+        return layout
+    return layout_after
+
+
+def _build_release(root: Path, version: str) -> Built:
+    """Rebuild release ``version`` from the log up to it (the log after it is not read) into
+    build/releases/VERSION/, streamed as the current build is, and checked against the hashes it
+    recorded before anything is kept. Its SQLite file has the indexes, not the site's search
+    index or views: it is a download, not what the site serves."""
     names = release_artefacts(version)
     target = root / BUILD_DIR / RELEASES_DIR / version
     target.parent.mkdir(parents=True, exist_ok=True)
     with _scratch(target.parent) as tmp:
-        stage, out = tmp / "stage", tmp / "out"
+        pkg, out = tmp / "package", tmp / "out"
         out.mkdir()
-        write_package(package.files, stage / "package")
-        write_zip(package.files, out / names["zip"], folder=f"wgtip-recommendations-{version}")
-        layout = rel.layout_of(package.event)
-        write_sqlite({k: v for k, v in package.tables.items() if k in layout}, out / names["sqlite"], extras=(write_indexes,))
-        write_duckdb(stage / "package" / DATA_DIR, out / names["duckdb"])
+        outputs = Outputs(pkg, out / names["sqlite"], out / names["duckdb"])
+        try:
+            folded = outputs.fold(rel.until_release(iter_log(root), version), _release_layout(version))
+            hashes = outputs.write_descriptor(folded)
+            rel.check(folded.head.event, hashes, folded.layout)
+            files = {path: pkg / path for path in hashes}
+            # zlib and SHA-256 work outside the GIL: the zip is made while the databases finish
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                zipped = pool.submit(write_zip, files, out / names["zip"], f"wgtip-recommendations-{version}")
+                outputs.finish(extras=(write_indexes,))
+                zipped.result()
+        except BaseException:
+            outputs.close()
+            raise
         sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))
         if target.exists():
             shutil.rmtree(target)
         os.replace(out, target)
     outputs = tuple(target / n for n in names.values())
-    return Built(package.event.seq, {k: len(v) for k, v in package.tables.items()}, version, outputs)
+    return Built(folded.head.seq, folded.counts, version, outputs)
 
 
 def _sha256(path: Path) -> str:

@@ -20,12 +20,13 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import orjson
 
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError, fold_versioned
-from .log import LoggedEvent, read_log, write_segments
+from .log import LoggedEvent, parse_line, read_log, segment_files, write_segments
 from .tables import TABLES, Row, is_log_table, name_of
 from .writers.package import DATA_DIR, Layout, current_layout, package_files
 
@@ -52,14 +53,28 @@ def sha256sums(entries: list[tuple[str, str]]) -> bytes:
     return "".join(f"{sha}  {path}\n" for sha, path in sorted(entries, key=lambda e: e[1])).encode()
 
 
+Hashes = dict[str, tuple[int, str]]
+"""A package file's path -> its size in bytes and its SHA-256: what a release's check needs, so that
+a package streamed to disk is checked without reading its files back."""
+
+
+def hashes_of(files: dict[str, bytes]) -> Hashes:
+    return {path: (len(data), hashlib.sha256(data).hexdigest()) for path, data in files.items()}
+
+
+def digest_of(hashes: Hashes, layout: Layout) -> str:
+    """The release's one digest: the SHA-256 of the ``sha256sum`` lines of its content files."""
+    return hashlib.sha256(sha256sums([(hashes[p][1], p) for p in content_paths(layout)])).hexdigest()
+
+
 def released_files(files: dict[str, bytes], layout: Layout) -> tuple[tuple[ReleasedFile, ...], str]:
+    hashes = hashes_of({p: files[p] for p in content_paths(layout)})
     out = []
     for path in content_paths(layout):
-        data = files[path]
-        header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8"))))
-        out.append(ReleasedFile(path=path, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), fields=tuple(header)))
-    digest = hashlib.sha256(sha256sums([(f.sha256, f.path) for f in out])).hexdigest()
-    return tuple(out), digest
+        header = next(csv.reader(io.StringIO(files[path].split(b"\n", 1)[0].decode("utf-8"))))
+        size, sha = hashes[path]
+        out.append(ReleasedFile(path=path, bytes=size, sha256=sha, fields=tuple(header)))
+    return tuple(out), digest_of(hashes, layout)
 
 
 def layout_of(event: ReleasePublished) -> Layout:
@@ -89,6 +104,47 @@ def find(events: list[LoggedEvent], version: str) -> ReleasePublished:
     raise ReleaseError(f"no release {version} in the log (releases: {known})")
 
 
+def until_release(events: Iterable[LoggedEvent], version: str) -> Iterator[LoggedEvent]:
+    """The events up to and including the release ``version``, streamed: what its package is the
+    fold of. The log after it is not read; a log without it raises ReleaseError once read through."""
+    seen = []
+    for le in events:
+        yield le
+        if isinstance(le.event, ReleasePublished):
+            if le.event.data.version == version:
+                return
+            seen.append(le.event.data.version)
+    raise ReleaseError(f"no release {version} in the log (releases: {', '.join(seen) or 'none'})")
+
+
+def missing_files(event: ReleasePublished, layout: Layout) -> None:
+    """Refuse a release whose recorded files this software no longer writes."""
+    missing = [f.path for f in event.data.files if Path(f.path).stem not in layout]
+    if missing:
+        raise ReleaseError(f"release {event.data.version}: this software no longer writes {', '.join(missing)}")
+
+
+def published_versions(root: Path) -> list[str]:
+    """The versions released in the log, in log order, without reading the whole log: only the
+    lines that name the event type are parsed (and checked as any line is). The build checks the
+    rest; listing a million-event log's releases takes seconds, not the log's fold."""
+    out = []
+    for path in segment_files(root):
+        raw = path.read_bytes()
+        if RELEASE_TYPE not in raw:
+            continue
+        rel = path.relative_to(root).as_posix()
+        for lineno, line in enumerate(raw.split(b"\n"), 1):
+            if RELEASE_TYPE in line:
+                event = parse_line(line, rel, lineno)
+                if isinstance(event, ReleasePublished):
+                    out.append(event.data.version)
+    return out
+
+
+RELEASE_TYPE = b'"ReleasePublished"'
+
+
 def _fold(events: list[LoggedEvent]):
     try:
         return fold_versioned(events)
@@ -101,27 +157,25 @@ def release_package(events: list[LoggedEvent], version: str) -> ReleasePackage:
     event = find(events, version)
     tables, built_version = _fold(events[: event.seq])
     layout = layout_of(event)
-    missing = [f.path for f in event.data.files if Path(f.path).stem not in layout]
-    if missing:
-        raise ReleaseError(f"release {version}: this software no longer writes {', '.join(missing)}")
+    missing_files(event, layout)
     files = package_files(tables, built_version.version, layout=layout)
-    check(event, files, layout)
+    check(event, hashes_of(files), layout)
     return ReleasePackage(version, event, files, tables)
 
 
-def check(event: ReleasePublished, files: dict[str, bytes], layout: Layout) -> None:
-    recorded = {f.path: f for f in event.data.files}
-    for path, f in recorded.items():
-        data = files.get(path)
-        if data is None:
-            raise ReleaseError(f"release {event.data.version}: {path} was not rebuilt")
-        got = hashlib.sha256(data).hexdigest()
-        if got != f.sha256:
+def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
+    """Raise ReleaseError unless the package's files (``hashes``) are those the release recorded."""
+    for f in event.data.files:
+        got = hashes.get(f.path)
+        if got is None:
+            raise ReleaseError(f"release {event.data.version}: {f.path} was not rebuilt")
+        size, sha = got
+        if sha != f.sha256:
             raise ReleaseError(
-                f"release {event.data.version} (event {event.seq}): {path} rebuilds with SHA-256 {got[:16]}…, "
-                f"the release recorded {f.sha256[:16]}… ({len(data)} vs {f.bytes} bytes)"
+                f"release {event.data.version} (event {event.seq}): {f.path} rebuilds with SHA-256 {sha[:16]}…, "
+                f"the release recorded {f.sha256[:16]}… ({size} vs {f.bytes} bytes)"
             )
-    _, digest = released_files(files, layout)
+    digest = digest_of(hashes, layout)
     if digest != event.data.digest:
         raise ReleaseError(f"release {event.data.version} (event {event.seq}): digest {digest[:16]}… differs from the recorded {event.data.digest[:16]}…")
 

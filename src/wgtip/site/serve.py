@@ -17,8 +17,8 @@ from typing import Any
 
 from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
 from ..indexes import STATISTICS_TABLE, index_names
-from ..log import read_log, segment_files
-from ..release import releases
+from ..log import segment_files
+from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
 from ..tables import TABLES, name_of
 from ..views import STORED_SQL
@@ -67,12 +67,7 @@ def needs_build(root: Path) -> bool:
 
 def unbuilt_releases(root: Path) -> list[str]:
     """Releases in the log whose downloadable artefacts (zip, SQLite, DuckDB, SHA256SUMS) are not built yet."""
-    out = []
-    for event in releases(read_log(root)):
-        v = event.data.version
-        if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v).values()):
-            out.append(v)
-    return out
+    return [v for v in published_versions(root) if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v).values())]
 
 
 def prepare(root: Path) -> Path:

@@ -97,13 +97,3 @@ class DuckdbFile:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.con.close()
-
-
-def write_duckdb(csv_dir: Path, target: Path) -> None:
-    """Create ``target`` (which must not exist) from the CSV files in ``csv_dir``."""
-    db = DuckdbFile(target)
-    for model in TABLES:
-        if not (csv_dir / f"{name_of(model)}.csv").is_file():
-            continue  # a past release rebuilt without a table it did not have
-        db.load(model, csv_dir / f"{name_of(model)}.csv")
-    db.finish()

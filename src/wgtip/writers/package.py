@@ -194,10 +194,3 @@ def package_files(tables: dict[str, list[Row]], version: str, extra: dict[str, A
 
 def descriptor_bytes(desc: dict[str, Any]) -> bytes:
     return (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def write_package(files: dict[str, bytes], target: Path) -> None:
-    for rel, data in files.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)

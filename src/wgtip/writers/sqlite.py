@@ -334,17 +334,3 @@ def serve(read_fd: int, write_fd: int) -> None:
         db.close()
         conn.close()
         back.close()
-
-
-def write_sqlite(tables: dict[str, list[Row]], target: Path, extras: tuple[Extra, ...] = ()) -> None:
-    """Write every table to a new SQLite file at ``target`` (which must not exist)."""
-    db = SqliteFile(target)
-    try:
-        for model in TABLES:
-            if name_of(model) not in tables:
-                continue  # a past release rebuilt without a table it did not have
-            db.write(model, tables[name_of(model)])
-    except BaseException:
-        db.close()
-        raise
-    db.finish(extras)
