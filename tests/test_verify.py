@@ -120,3 +120,18 @@ def test_an_edited_source_document_is_named(copy):
         f"error: {registered['data']['path']}: (file): SHA-256 {actual[:12]}… differs from {registered['data']['sha256'][:12]}…, "
         f"registered by event 1 (events/0000/000000001-source-registered.jsonl:1)\n"
     ))
+
+
+def test_a_problem_of_the_log_later_on_is_named_before_an_earlier_reference(copy):
+    """verify streams the log, yet keeps its order of checks: the log itself comes first. An event
+    citing a meeting never held (a reference the fold refuses) followed by a line that is not JSON
+    is reported as the line; without that line, as the reference."""
+    from helpers import append, append_raw, next_event
+
+    ev = next_event(copy, "RecommendationsAdopted", {"meeting": 99, "paragraph": 1, "provisions": [{"provision_id": "wgtip-m99-p1", "paragraph": 1, "label": "1.", "text": "缔约国应：", "line": 10}]})
+    append(copy, ev)
+    alone = run_verify(copy)
+    assert alone.returncode == 1 and alone.stderr.startswith(f"error: events/0000/{ev['seq']:09d}-test.jsonl:1: data.meeting: "), alone.stderr
+    append_raw(copy, f"{ev['seq'] + 1:09d}-broken.jsonl", b"not json\n")
+    both = run_verify(copy)
+    assert both.returncode == 1 and both.stderr.startswith(f"error: events/0000/{ev['seq'] + 1:09d}-broken.jsonl:1: (line): not valid JSON"), both.stderr

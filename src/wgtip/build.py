@@ -15,7 +15,6 @@ outputs (``Outputs``): memory holds the fold's state, never the log.
 from __future__ import annotations
 
 import gc
-import hashlib
 import itertools
 import os
 import shutil
@@ -24,7 +23,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from . import release as rel
 from .archive import write_zip
@@ -37,7 +36,7 @@ from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .views import write_views
 from .writers.duckdb import DuckdbFile
-from .writers.package import DATA_DIR, DESCRIPTOR, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources
+from .writers.package import DATA_DIR, DESCRIPTOR, CsvDigest, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources
 from .writers.sqlite import SqliteProcess
 
 BUILD_DIR = "build"
@@ -106,7 +105,7 @@ def build(root: Path, release: str | None = None) -> Built:
 
 @dataclass(frozen=True)
 class Folded:
-    """What ``Outputs.fold`` wrote: each table's CSV (size, SHA-256) and rows, in the layout it chose."""
+    """What ``fold_tables`` made: each table's CSV (size, SHA-256) and row count, in the layout it chose."""
 
     stats: dict[str, tuple[int, str]]
     counts: dict[str, int]
@@ -117,6 +116,67 @@ class Folded:
 
     def hashes(self) -> rel.Hashes:
         return {f"{DATA_DIR}/{name}.csv": stat for name, stat in self.stats.items()}
+
+    def descriptor(self) -> bytes:
+        """The package's datapackage.json."""
+        return descriptor_bytes(descriptor(self.stats, self.version, {"sources": self.sources}, self.layout))
+
+
+class TableSink(Protocol):
+    """Where ``fold_tables`` puts one table's rows: ``close`` gives its CSV's size and SHA-256."""
+
+    def write(self, rows: list[Row]) -> None: ...
+    def close(self) -> tuple[int, str]: ...
+
+
+def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout],
+                sink_for: Callable[[Any, list[str]], TableSink]) -> Folded:
+    """Fold ``events`` and put every table, batch by batch, in ``sink_for(model, columns)``. The log
+    tables take today's columns; the other tables take ``layout_after(last event)``'s (a release's
+    own), and a table it leaves out is folded but not put anywhere. The fold's state is freed on return."""
+    folder, head = Folder(), []
+    stats, counts = {}, {}
+    tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
+    layout = current_layout()
+    for model in TABLES:
+        name = name_of(model)
+        rows = folded_events(events, folder, head) if model is EventRow else tables[name]
+        if name not in layout:
+            deque(rows, maxlen=0)  # consumed all the same: the tables are made in order
+            continue
+        sink = sink_for(model, layout[name])
+        counts[name] = 0
+        for batch in batched(rows):
+            sink.write(batch)
+            counts[name] += len(batch)
+        stats[name] = sink.close()
+        if model is EventRow:
+            layout = layout_after(head[0] if head else None)
+            tables, dataset_version = folder.finish()
+            tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
+            srcs = sources(tables)
+    return Folded(stats, counts, dataset_version.version, srcs, head[0] if head else None, layout)
+
+
+def fold_hashes(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout]) -> Folded:
+    """The package's CSV files as ``fold_tables`` makes them, hashed, written nowhere."""
+    return fold_tables(events, layout_after, CsvDigest)
+
+
+class _SentTable:
+    """A table written to its CSV file (by this process; the events' by the SQLite writer's) and sent to the SQLite writer."""
+
+    def __init__(self, db: SqliteProcess, model: Any, csv: CsvFile | None):
+        self.db, self.model, self.csv = db, model, csv
+
+    def write(self, rows: list[Row]) -> None:
+        if self.csv:
+            self.csv.write(rows)
+        self.db.write(self.model, rows)
+
+    def close(self) -> tuple[int, str]:
+        self.db.write(self.model, [])  # an empty table is still created
+        return self.csv.close() if self.csv else self.db.close_csv(name_of(self.model))
 
 
 class Outputs:
@@ -134,47 +194,22 @@ class Outputs:
     def csv_path(self, name: str) -> Path:
         return self.pkg / DATA_DIR / f"{name}.csv"
 
+    def _sink(self, model: Any, fields: list[str]) -> TableSink:
+        return _SentTable(self.db, model, None if model is EventRow else CsvFile(model, self.csv_path(name_of(model)), fields))
+
     def fold(self, events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout]) -> Folded:
-        """Fold ``events`` and write every table. The log tables take today's columns; the other
-        tables take ``layout_after(last event)``'s (a release's own), and a table it leaves out is
-        folded but not written."""
-        folder, head = Folder(), []
-        stats, counts = {}, {}
-        tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
-        layout = current_layout()
-        written: list[tuple[type, Path]] = []
+        """``fold_tables`` into these outputs; then DuckDB loads the CSV files, in the background."""
+        folded = fold_tables(events, layout_after, self._sink)
+        # not while the fold's state is held (it is freed by now): DuckDB needs ~500 MB of its own,
+        # which on top of the state would take a million events past 2 GB
         for model in TABLES:
-            name = name_of(model)
-            rows = folded_events(events, folder, head) if model is EventRow else tables[name]
-            if name not in layout:
-                deque(rows, maxlen=0)  # consumed all the same: the tables are made in order
-                continue
-            csv_file = None if model is EventRow else CsvFile(model, self.csv_path(name), layout[name])
-            counts[name] = 0
-            for batch in batched(rows):
-                if csv_file:
-                    csv_file.write(batch)
-                self.db.write(model, batch)
-                counts[name] += len(batch)
-            self.db.write(model, [])  # an empty table is still created
-            stats[name] = csv_file.close() if csv_file else self.db.close_csv(name)
-            written.append((model, self.csv_path(name)))
-            if model is EventRow:
-                layout = layout_after(head[0] if head else None)
-                tables, dataset_version = folder.finish()
-                tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
-                srcs = sources(tables)
-        del folder, tables  # written out: free the fold's state before the databases finish
-        rows = batch = None  # the last table's generator and batch hold on to the state too
-        # DuckDB loads the CSV files now, in the background, not while the fold's state is held: it
-        # needs ~500 MB of its own, which on top of the state would take a million events past 2 GB
-        for model, path in written:
-            self.duck.load(model, path)
-        return Folded(stats, counts, dataset_version.version, srcs, head[0] if head else None, layout)
+            if name_of(model) in folded.stats:
+                self.duck.load(model, self.csv_path(name_of(model)))
+        return folded
 
     def write_descriptor(self, folded: Folded) -> rel.Hashes:
         """Write datapackage.json; return the hashes of every file of the package."""
-        data = descriptor_bytes(descriptor(folded.stats, folded.version, {"sources": folded.sources}, folded.layout))
+        data = folded.descriptor()
         (self.pkg / DESCRIPTOR).write_bytes(data)
         return {**folded.hashes(), **rel.hashes_of({DESCRIPTOR: data})}
 
@@ -233,7 +268,7 @@ def release_artefacts(version: str) -> dict[str, str]:
     }
 
 
-def _release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
+def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
     """The layout of the release the fold stopped at (``rel.until_release`` stops there)."""
     def layout_after(head: LoggedEvent | None) -> Layout:
         assert head is not None and isinstance(head.event, ReleasePublished) and head.event.data.version == version
@@ -256,7 +291,7 @@ def _build_release(root: Path, version: str) -> Built:
         out.mkdir()
         outputs = Outputs(pkg, out / names["sqlite"], out / names["duckdb"])
         try:
-            folded = outputs.fold(rel.until_release(iter_log(root), version), _release_layout(version))
+            folded = outputs.fold(rel.until_release(iter_log(root), version), release_layout(version))
             hashes = outputs.write_descriptor(folded)
             rel.check(folded.head.event, hashes, folded.layout)
             files = {path: pkg / path for path in hashes}
@@ -268,21 +303,13 @@ def _build_release(root: Path, version: str) -> Built:
         except BaseException:
             outputs.close()
             raise
-        sums = [(_sha256(out / n), n) for key, n in names.items() if key != "sums"]
+        sums = [(rel.file_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))
         if target.exists():
             shutil.rmtree(target)
         os.replace(out, target)
     outputs = tuple(target / n for n in names.values())
     return Built(folded.head.seq, folded.counts, version, outputs)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class _scratch:

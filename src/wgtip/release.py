@@ -62,6 +62,15 @@ def hashes_of(files: dict[str, bytes]) -> Hashes:
     return {path: (len(data), hashlib.sha256(data).hexdigest()) for path, data in files.items()}
 
 
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read a megabyte at a time."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def digest_of(hashes: Hashes, layout: Layout) -> str:
     """The release's one digest: the SHA-256 of the ``sha256sum`` lines of its content files."""
     return hashlib.sha256(sha256sums([(hashes[p][1], p) for p in content_paths(layout)])).hexdigest()

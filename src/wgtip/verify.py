@@ -3,7 +3,7 @@
 In order, stopping at the first problem:
 
 1. the log: every segment readable, every event valid for its model, the
-   sequence 1..N and the hash chain (``log.read_log``);
+   sequence 1..N and the hash chain (``log.iter_log``);
 2. every event against its published JSON Schema in ``schema/events/`` (a
    second, independent validator, so the published schemas are known to
    describe the log they come with);
@@ -12,9 +12,13 @@ In order, stopping at the first problem:
 4. every registered source document: its SHA-256 as registered;
 5. every release: rebuilt from the log up to its event, each data file's
    SHA-256 and the digest must be the ones the release recorded
-   (``release.release_package``);
+   (``build.fold_hashes``: the files are hashed as they are made, not written);
 6. the committed data package: each file's SHA-256 as recorded in
-   ``datapackage.json``, and the bytes of a fresh fold.
+   ``datapackage.json``, and as a fresh fold of the log makes it.
+
+The log is streamed, as the build streams it: one pass checks 1 to 3 and
+hashes the fresh package, one pass up to each release checks it. Memory holds
+the fold's state, never the log.
 
 The chain alone cannot reveal an edit of the *last* event (nothing after it
 records its hash); the append-only check and a release's recorded chain head
@@ -25,19 +29,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import orjson
 
-from .build import locate
+from .build import Folded, fold_hashes, release_layout
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
-from .fold import FoldError, fold_versioned
-from .log import LogError, LoggedEvent, read_log
-from .release import ReleaseError, release_package
-from .tables import Row
+from .log import LogError, LoggedEvent, iter_log
+from .release import ReleaseError, check, file_sha256, hashes_of, until_release
 from .upcast import upcast
-from .writers.package import DESCRIPTOR, current_layout, package_files
+from .writers.package import DESCRIPTOR, current_layout
 
 
 class VerifyError(Exception):
@@ -65,47 +69,87 @@ def _published_schemas(root: Path) -> dict[str, object]:
     return validators
 
 
-def check_published_schemas(root: Path, events: list[LoggedEvent]) -> None:
-    validators = _published_schemas(root)
-    lines: dict[str, list[bytes]] = {}
-    for le in events:
-        if le.path not in lines:
-            lines = {le.path: (root / le.path).read_bytes().split(b"\n")}  # one segment at a time
-        line = lines[le.path][le.line - 1]
-        obj = upcast(orjson.loads(line))
-        error = next(iter(sorted(validators[le.event.type].iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
+class SchemaCheck:
+    """Each event against its published JSON Schema, one event at a time (the first mismatch is kept)."""
+
+    def __init__(self, root: Path):
+        self.root, self.lines, self.error = root, {}, None
+        try:
+            self.validators, self.missing = _published_schemas(root), None
+        except VerifyError as err:
+            self.validators, self.missing = {}, err
+
+    def check(self, le: LoggedEvent) -> None:
+        if self.missing or self.error:
+            return
+        if le.path not in self.lines:
+            self.lines = {le.path: (self.root / le.path).read_bytes().split(b"\n")}  # one segment at a time
+        obj = upcast(orjson.loads(self.lines[le.path][le.line - 1]))
+        error = next(iter(sorted(self.validators[le.event.type].iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
         if error is not None:
             where = ".".join(str(p) for p in error.absolute_path) or "(event)"
-            raise VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
+            self.error = VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
+
+    def raise_first(self) -> None:
+        if self.missing or self.error:
+            raise self.missing or self.error
 
 
-def check_sources(root: Path, events: list[LoggedEvent]) -> None:
+@dataclass
+class LogScan:
+    """What one pass over the log found besides the fold: the events' count and head, the first
+    problem of the log itself, the source documents and releases it registers (a few events)."""
+
+    events: int = 0
+    head: str = ""
+    log_error: LogError | None = None
+    sources: list[LoggedEvent] = field(default_factory=list)
+    releases: list[LoggedEvent] = field(default_factory=list)
+
+
+def scanned(events: Iterator[LoggedEvent], scan: LogScan, schemas: SchemaCheck) -> Iterator[LoggedEvent]:
+    """The events, passed on to the fold, each checked against its schema and noted on the way."""
+    try:
+        for le in events:
+            scan.events, scan.head = scan.events + 1, le.hash
+            schemas.check(le)
+            if isinstance(le.event, SourceDocumentRegistered):
+                scan.sources.append(le)
+            elif isinstance(le.event, ReleasePublished):
+                scan.releases.append(le)
+            yield le
+    except LogError as err:
+        scan.log_error = err
+        raise
+
+
+def check_sources(root: Path, registered: list[LoggedEvent]) -> None:
     """Each registered source document is in the repository with the SHA-256 it was registered with."""
-    for le in events:
-        if isinstance(le.event, SourceDocumentRegistered):
-            d = le.event.data
-            path = root / d.path
-            if not path.is_file():
-                raise VerifyError(f"{d.path}: (file): missing; registered by event {le.seq} ({le.path}:{le.line})")
-            actual = hashlib.sha256(path.read_bytes()).hexdigest()
-            if actual != d.sha256:
-                raise VerifyError(f"{d.path}: (file): SHA-256 {actual[:12]}… differs from {d.sha256[:12]}…, registered by event {le.seq} ({le.path}:{le.line})")
+    for le in registered:
+        d = le.event.data
+        path = root / d.path
+        if not path.is_file():
+            raise VerifyError(f"{d.path}: (file): missing; registered by event {le.seq} ({le.path}:{le.line})")
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != d.sha256:
+            raise VerifyError(f"{d.path}: (file): SHA-256 {actual[:12]}… differs from {d.sha256[:12]}…, registered by event {le.seq} ({le.path}:{le.line})")
 
 
-def check_releases(events: list[LoggedEvent]) -> list[str]:
-    """Rebuild every release from the log and compare with what it recorded; return the versions."""
+def check_releases(root: Path, released: list[LoggedEvent]) -> list[str]:
+    """Rebuild every release from the log up to it (hashed, not written) and compare with what it recorded."""
     versions = []
-    for le in events:
-        if isinstance(le.event, ReleasePublished):
-            try:
-                release_package(events, le.event.data.version)
-            except (ReleaseError, LogError) as err:
-                raise VerifyError(f"{le.path}:{le.line}: data.files: {err}") from None
-            versions.append(le.event.data.version)
+    for le in released:
+        version = le.event.data.version
+        try:
+            folded = fold_hashes(until_release(iter_log(root), version), release_layout(version))
+            check(le.event, folded.hashes(), folded.layout)
+        except (ReleaseError, LogError) as err:
+            raise VerifyError(f"{le.path}:{le.line}: data.files: {err}") from None
+        versions.append(version)
     return versions
 
 
-def check_package(root: Path, tables: dict[str, list[Row]], version: str) -> None:
+def check_package(root: Path, folded: Folded) -> None:
     desc_path = root / DESCRIPTOR
     if not desc_path.is_file():
         raise VerifyError(f"{DESCRIPTOR}: (file): missing (run: wgtip build)")
@@ -114,29 +158,40 @@ def check_package(root: Path, tables: dict[str, list[Row]], version: str) -> Non
         path = root / res["path"]
         if not path.is_file():
             raise VerifyError(f"{res['path']}: (file): named in {DESCRIPTOR} but missing")
-        actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        actual = "sha256:" + file_sha256(path)
         if actual != res.get("hash"):
             raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
-    fresh = package_files(tables, version, layout=current_layout())
-    for rel, data in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
-        if (root / rel).read_bytes() != data:
+    fresh = {**folded.hashes(), **hashes_of({DESCRIPTOR: folded.descriptor()})}
+    for rel, (_, sha) in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
+        if not (root / rel).is_file() or file_sha256(root / rel) != sha:
             raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")
 
 
 def verify(root: Path) -> Verified:
+    """The checks in the order of the module's list, in one pass over the log for the first three
+    (and the data package's hashes) and one pass up to each release: memory holds the fold's
+    state, never the log. A later kind of problem found earlier in the log waits until the
+    pass shows there is none of an earlier kind."""
+    scan, schemas = LogScan(), SchemaCheck(root)
+    events = scanned(iter_log(root), scan, schemas)
+    folded, fold_error = None, None
     try:
-        events = read_log(root)
+        folded = fold_hashes(events, lambda head: current_layout())
     except LogError as err:
-        raise VerifyError(str(err)) from None
-    if not events:
+        if err is scan.log_error:
+            raise VerifyError(str(err)) from None
+        fold_error = err  # a reference the fold refused: the rest of the log is still read first
+        try:
+            deque(events, maxlen=0)
+        except LogError as err:
+            raise VerifyError(str(err)) from None
+    if not scan.events:
         raise VerifyError("events/: (log): no events")
-    check_published_schemas(root, events)
-    try:
-        tables, version = fold_versioned(events)
-    except FoldError as err:
-        raise VerifyError(str(locate(err, events))) from None
-    check_sources(root, events)
-    releases = check_releases(events)
-    check_package(root, tables, version.version)
+    schemas.raise_first()
+    if fold_error is not None:
+        raise VerifyError(str(fold_error)) from None
+    check_sources(root, scan.sources)
+    releases = check_releases(root, scan.releases)
+    check_package(root, folded)
     checks = ["hash chain and sequence", "event models", "published schemas", "references", "source documents", "release hashes", "data package"]
-    return Verified(len(events), events[-1].hash, releases, checks)
+    return Verified(scan.events, scan.head, releases, checks)

@@ -87,26 +87,42 @@ def csv_bytes(model: Any, rows: Iterable[Row], fields: list[str] | None = None) 
     return enc.header() + enc.rows(rows)
 
 
-class CsvFile:
-    """A table's CSV file written as batches of rows arrive, with its size and SHA-256 for the descriptor."""
+class CsvDigest:
+    """A table's CSV as batches of rows arrive, counted and hashed but not kept: what a check of a
+    package needs (``wgtip verify``), and what ``CsvFile`` records of the file it writes."""
 
-    def __init__(self, model: Any, path: Path, fields: list[str] | None = None):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.enc, self.fh, self.size, self.sha256 = CsvEncoder(model, fields), open(path, "wb"), 0, hashlib.sha256()
+    def __init__(self, model: Any, fields: list[str] | None = None):
+        self.enc, self.size, self.sha256 = CsvEncoder(model, fields), 0, hashlib.sha256()
         self._put(self.enc.header())
 
     def write(self, rows: Iterable[Row]) -> None:
         self._put(self.enc.rows(rows))
 
     def _put(self, chunk: bytes) -> None:
-        self.fh.write(chunk)
         self.size += len(chunk)
         self.sha256.update(chunk)
 
     def close(self) -> tuple[int, str]:
+        """The CSV's size in bytes and its SHA-256."""
+        return self.size, self.sha256.hexdigest()
+
+
+class CsvFile(CsvDigest):
+    """A table's CSV file written as batches of rows arrive, with its size and SHA-256 for the descriptor."""
+
+    def __init__(self, model: Any, path: Path, fields: list[str] | None = None):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(path, "wb")
+        super().__init__(model, fields)
+
+    def _put(self, chunk: bytes) -> None:
+        self.fh.write(chunk)
+        super()._put(chunk)
+
+    def close(self) -> tuple[int, str]:
         """Close the file; return its size in bytes and its SHA-256."""
         self.fh.close()
-        return self.size, self.sha256.hexdigest()
+        return super().close()
 
 
 def table_schema(model: Any, fields: list[str] | None = None) -> dict[str, Any]:
