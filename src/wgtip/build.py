@@ -74,7 +74,7 @@ def folded_events(events: Iterable[LoggedEvent], folder: Folder, head: list[Logg
         try:
             row = folder.apply(le)
         except FoldError as err:
-            raise err.at(le) from None
+            raise err.at(le) from err  # the cause keeps the fold's own wording (make_release words a draft's problem with it)
         head[:] = [le]
         yield row
 

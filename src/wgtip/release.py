@@ -7,40 +7,32 @@ the release event itself and so cannot be covered by its hash) and one
 digest over them, in the format of ``sha256sum``: ``<sha256>  <path>\\n``
 lines sorted by path.
 
-``release_package(events, version)`` rebuilds a past release from today's
-log, writing exactly the columns the release recorded, and refuses to
-return bytes that differ from what the release event recorded.
+A past release is rebuilt from today's log up to its event
+(``until_release``), writing exactly the columns the release recorded
+(``layout_of``), and refused if its files' hashes differ from what the
+release event recorded (``check``). The build (``build.build(root,
+release=...)``) and ``wgtip verify`` stream the log through it; so does
+``make_release``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import orjson
 
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
-from .fold import FoldError, fold_versioned
-from .log import LoggedEvent, parse_line, read_log, segment_files, write_segments
-from .tables import TABLES, Row, is_log_table, name_of
-from .writers.package import DATA_DIR, Layout, current_layout, package_files
+from .fold import FoldError
+from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
+from .tables import TABLES, is_log_table, name_of
+from .writers.package import DATA_DIR, Layout, current_layout
 
 
 class ReleaseError(Exception):
     """A release that cannot be made or rebuilt as recorded."""
-
-
-@dataclass(frozen=True)
-class ReleasePackage:
-    version: str
-    event: ReleasePublished
-    files: dict[str, bytes]  # package files by relative path
-    tables: dict[str, list[Row]]
 
 
 def content_paths(layout: Layout) -> list[str]:
@@ -74,16 +66,6 @@ def file_sha256(path: Path) -> str:
 def digest_of(hashes: Hashes, layout: Layout) -> str:
     """The release's one digest: the SHA-256 of the ``sha256sum`` lines of its content files."""
     return hashlib.sha256(sha256sums([(hashes[p][1], p) for p in content_paths(layout)])).hexdigest()
-
-
-def released_files(files: dict[str, bytes], layout: Layout) -> tuple[tuple[ReleasedFile, ...], str]:
-    hashes = hashes_of({p: files[p] for p in content_paths(layout)})
-    out = []
-    for path in content_paths(layout):
-        header = next(csv.reader(io.StringIO(files[path].split(b"\n", 1)[0].decode("utf-8"))))
-        size, sha = hashes[path]
-        out.append(ReleasedFile(path=path, bytes=size, sha256=sha, fields=tuple(header)))
-    return tuple(out), digest_of(hashes, layout)
 
 
 def layout_of(event: ReleasePublished) -> Layout:
@@ -154,24 +136,6 @@ def published_versions(root: Path) -> list[str]:
 RELEASE_TYPE = b'"ReleasePublished"'
 
 
-def _fold(events: list[LoggedEvent]):
-    try:
-        return fold_versioned(events)
-    except FoldError as err:
-        raise err.at(events[err.seq - 1]) from None
-
-
-def release_package(events: list[LoggedEvent], version: str) -> ReleasePackage:
-    """Rebuild a past release from the log; raise ReleaseError if it differs from what was recorded."""
-    event = find(events, version)
-    tables, built_version = _fold(events[: event.seq])
-    layout = layout_of(event)
-    missing_files(event, layout)
-    files = package_files(tables, built_version.version, layout=layout)
-    check(event, hashes_of(files), layout)
-    return ReleasePackage(version, event, files, tables)
-
-
 def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
     """Raise ReleaseError unless the package's files (``hashes``) are those the release recorded."""
     for f in event.data.files:
@@ -189,8 +153,7 @@ def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
         raise ReleaseError(f"release {event.data.version} (event {event.seq}): digest {digest[:16]}… differs from the recorded {event.data.digest[:16]}…")
 
 
-def _provisional(events: list[LoggedEvent], version: str, published_on: dt.date, notes: str, recorded_at: dt.datetime) -> ReleasePublished:
-    last = events[-1]
+def _provisional(last: LoggedEvent, version: str, published_on: dt.date, notes: str, recorded_at: dt.datetime) -> ReleasePublished:
     head = LogHead(seq=last.seq, sha256=last.hash)
     data = ReleasePublishedData.model_construct(version=version, published_on=published_on, notes=notes, log_head=head, files=(), digest="0" * 64)
     return ReleasePublished.model_construct(
@@ -200,32 +163,50 @@ def _provisional(events: list[LoggedEvent], version: str, published_on: dt.date,
     )
 
 
+DRAFT = "(new release)"
+"""Where the draft release event is said to be, in an error the fold finds in it."""
+
+
 def make_release(root: Path, version: str, published_on: dt.date, notes: str, recorded_at: dt.datetime) -> Path:
-    """Append a ReleasePublished event fixing the data as it is now; return the new segment."""
-    events = read_log(root)
-    if not events:
-        raise ReleaseError("the log is empty: nothing to release")
-    draft = _provisional(events, version, published_on, notes, recorded_at)
-    draft_logged = LoggedEvent(draft, "0" * 64, "(new release)", 0, orjson.dumps(draft.data.model_dump(mode="json")).decode())
-    try:
-        tables, built_version = fold_versioned(events + [draft_logged])
-    except FoldError as err:
-        if err.seq != draft.seq:
-            raise err.at(events[err.seq - 1]) from None
-        raise ReleaseError(f"cannot release {version}: {err.field}: {err.message}") from None
+    """Append a ReleasePublished event fixing the data as it is now; return the new segment.
+
+    The log is streamed twice, as the build streams it: once to fold it with a draft of the
+    release at its end, hashing the package that makes (the draft's files and digest), and once
+    to rebuild the release from the log with it appended, which must give what it records
+    (else the new segment is removed). Memory holds the fold's state, never the log."""
+    from .build import fold_hashes, release_layout  # the build's fold; the build imports this module
+
+    last: list[LoggedEvent] = []
+    drafts: list[ReleasePublished] = []
+
+    def with_draft() -> Iterator[LoggedEvent]:
+        for le in iter_log(root):
+            last[:] = [le]
+            yield le
+        if not last:
+            raise ReleaseError("the log is empty: nothing to release")
+        drafts.append(_provisional(last[0], version, published_on, notes, recorded_at))
+        yield LoggedEvent(drafts[0], "0" * 64, DRAFT, 0, orjson.dumps(drafts[0].data.model_dump(mode="json")).decode())
+
     layout = current_layout()
-    files = package_files(tables, built_version.version, layout=layout)
-    recorded, digest = released_files(files, layout)
+    try:
+        folded = fold_hashes(with_draft(), lambda head: layout)
+    except LogError as err:
+        if err.path != DRAFT or not isinstance(err.__cause__, FoldError):
+            raise
+        raise ReleaseError(f"cannot release {version}: {err.__cause__.field}: {err.__cause__.message}") from None
+    hashes = folded.hashes()
+    recorded = [ReleasedFile(path=p, bytes=hashes[p][0], sha256=hashes[p][1], fields=tuple(layout[Path(p).stem])) for p in content_paths(layout)]
+    draft = drafts[0]
     final = ReleasePublished.model_validate({
         **draft.model_dump(mode="json"),
-        "data": {**draft.data.model_dump(mode="json"), "files": [f.model_dump(mode="json") for f in recorded], "digest": digest},
+        "data": {**draft.data.model_dump(mode="json"), "files": [f.model_dump(mode="json") for f in recorded], "digest": digest_of(hashes, layout)},
     })
-    [path] = write_segments(root, [(f"release-{version}", final)], prev=events[-1].hash)
+    [path] = write_segments(root, [(f"release-{version}", final)], prev=last[0].hash)
     try:
-        release_package(read_log(root), version)
+        rebuilt = fold_hashes(until_release(iter_log(root), version), release_layout(version))
+        check(final, rebuilt.hashes(), rebuilt.layout)
     except Exception:
         path.unlink()
         raise
     return path
-
-
