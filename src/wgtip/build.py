@@ -114,12 +114,17 @@ class Folded:
     head: LoggedEvent | None
     layout: Layout
 
-    def hashes(self) -> rel.Hashes:
+    def csv_hashes(self) -> rel.Hashes:
+        """The CSV files' sizes and SHA-256s, by path in the package (what a release records)."""
         return {f"{DATA_DIR}/{name}.csv": stat for name, stat in self.stats.items()}
 
     def descriptor(self) -> bytes:
         """The package's datapackage.json."""
         return descriptor_bytes(descriptor(self.stats, self.version, {"sources": self.sources}, self.layout))
+
+    def package_hashes(self) -> rel.Hashes:
+        """Every file of the package, datapackage.json too."""
+        return {**self.csv_hashes(), **rel.hashes_of({DESCRIPTOR: self.descriptor()})}
 
 
 class TableSink(Protocol):
@@ -209,9 +214,8 @@ class Outputs:
 
     def write_descriptor(self, folded: Folded) -> rel.Hashes:
         """Write datapackage.json; return the hashes of every file of the package."""
-        data = folded.descriptor()
-        (self.pkg / DESCRIPTOR).write_bytes(data)
-        return {**folded.hashes(), **rel.hashes_of({DESCRIPTOR: data})}
+        (self.pkg / DESCRIPTOR).write_bytes(folded.descriptor())
+        return folded.package_hashes()
 
     def finish(self, extras: tuple[Callable, ...]) -> None:
         self.db.finish(extras=extras)
@@ -251,7 +255,7 @@ def _check_head_release(root: Path, head: ReleasePublished, folded: Folded) -> N
     layout the files just written are what it recorded; with an older one, fold again in memory."""
     released = rel.layout_of(head)
     if released == folded.layout:
-        hashes = folded.hashes()
+        hashes = folded.csv_hashes()
     else:
         _, tables, version = fold_log(root)
         hashes = rel.hashes_of(package_files(tables, version, layout=released))

@@ -195,7 +195,7 @@ def make_release(root: Path, version: str, published_on: dt.date, notes: str, re
         if err.path != DRAFT or not isinstance(err.__cause__, FoldError):
             raise
         raise ReleaseError(f"cannot release {version}: {err.__cause__.field}: {err.__cause__.message}") from None
-    hashes = folded.hashes()
+    hashes = folded.csv_hashes()
     recorded = [ReleasedFile(path=p, bytes=hashes[p][0], sha256=hashes[p][1], fields=tuple(layout[Path(p).stem])) for p in content_paths(layout)]
     draft = drafts[0]
     final = ReleasePublished.model_validate({
@@ -205,7 +205,7 @@ def make_release(root: Path, version: str, published_on: dt.date, notes: str, re
     [path] = write_segments(root, [(f"release-{version}", final)], prev=last[0].hash)
     try:
         rebuilt = fold_hashes(until_release(iter_log(root), version), release_layout(version))
-        check(final, rebuilt.hashes(), rebuilt.layout)
+        check(final, rebuilt.csv_hashes(), rebuilt.layout)
     except Exception:
         path.unlink()
         raise

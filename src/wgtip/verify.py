@@ -39,7 +39,7 @@ import orjson
 from .build import Folded, fold_hashes, release_layout
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .log import LogError, LoggedEvent, iter_log
-from .release import ReleaseError, check, file_sha256, hashes_of, until_release
+from .release import ReleaseError, check, file_sha256, until_release
 from .upcast import upcast
 from .writers.package import DESCRIPTOR, current_layout
 
@@ -142,7 +142,7 @@ def check_releases(root: Path, released: list[LoggedEvent]) -> list[str]:
         version = le.event.data.version
         try:
             folded = fold_hashes(until_release(iter_log(root), version), release_layout(version))
-            check(le.event, folded.hashes(), folded.layout)
+            check(le.event, folded.csv_hashes(), folded.layout)
         except (ReleaseError, LogError) as err:
             raise VerifyError(f"{le.path}:{le.line}: data.files: {err}") from None
         versions.append(version)
@@ -161,7 +161,7 @@ def check_package(root: Path, folded: Folded) -> None:
         actual = "sha256:" + file_sha256(path)
         if actual != res.get("hash"):
             raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
-    fresh = {**folded.hashes(), **hashes_of({DESCRIPTOR: folded.descriptor()})}
+    fresh = folded.package_hashes()
     for rel, (_, sha) in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
         if not (root / rel).is_file() or file_sha256(root / rel) != sha:
             raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")
