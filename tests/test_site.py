@@ -214,16 +214,15 @@ def test_provisions_as_of_each_release(server):
 
 
 def test_changes_between_releases(server):
-    """Every pair of consecutive releases, compared with diff_tables over the fold; a result longer than
-    the row limit is cut at the limit and says so."""
-    from wgtip.build import fold_log
-    from wgtip.history import diff_tables
+    """Every pair of consecutive releases, compared with ``wgtip diff``'s changes (from the fold); a
+    result longer than the row limit is cut at the limit and says so."""
+    from wgtip.history import diff_records, released_changes
     from wgtip.site.safety import MAX_RETURNED_ROWS
 
     versions = releases(server.root)
-    _, tables, _ = fold_log(server.root)
+    rows = released_changes(server.root).rows
     for old, new in zip(versions, versions[1:]):
-        want = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in diff_tables(tables, old, new)}
+        want = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in diff_records(rows, old, new)}
         assert want
         page = server.get("/wgtip/changes_between_releases.json", params={"from_version": old, "to_version": new, "_shape": "objects", "_size": "max"}).json()
         got = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in page["rows"]}

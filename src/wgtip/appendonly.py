@@ -4,9 +4,9 @@ A change may only add event files. git is asked what changed, with
 ``--no-renames`` so that a rename shows as a deletion plus an addition, and a
 change of file mode shows as a modification; anything but ``A`` is refused.
 The log as it will be after the change (the index for a commit, the head
-revision for CI) is then read and folded with the same code as the build
-(``build.fold_log``), so new events are checked for schema, sequence, chain
-and references.
+revision for CI) is then streamed through the same fold as the build
+(``build.fold_kept``, keeping no rows), so new events are checked for schema,
+sequence, chain and references.
 
 Two places run this, so neither can be skipped alone: the pre-commit hook
 (``wgtip check-append-only``, staged changes) and CI
@@ -22,8 +22,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import fold_log
-from .log import EVENTS_DIR, LogError
+from .build import fold_kept
+from .log import EVENTS_DIR, LogError, iter_log
 
 STATUS_WORDS = {
     "M": "modified (its content or its file mode changed)",
@@ -93,7 +93,7 @@ def check(root: Path, base: str | None = None, head: str = "HEAD") -> tuple[list
     with tempfile.TemporaryDirectory(prefix="wgtip-append-only-") as tmp:
         _export(root, Path(tmp), None if base is None else head)
         try:
-            events = fold_log(Path(tmp))[0]
+            folded = fold_kept(iter_log(Path(tmp)), {})
         except LogError as err:
             return [str(err)], 0
-    return [], len(events)
+    return [], folded.counts["events"]

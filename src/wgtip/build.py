@@ -23,10 +23,11 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar
 
 from . import release as rel
 from .archive import write_zip
+from .citation import DatasetVersion
 from .events import ReleasePublished
 from .fold import Folder, FoldError, fold_versioned
 from .indexes import write_indexes
@@ -36,7 +37,7 @@ from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
 from .views import write_views
 from .writers.duckdb import DuckdbFile
-from .writers.package import DATA_DIR, DESCRIPTOR, CsvDigest, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, package_files, sources
+from .writers.package import DATA_DIR, DESCRIPTOR, CsvDigest, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, sources
 from .writers.sqlite import SqliteProcess
 
 BUILD_DIR = "build"
@@ -109,10 +110,14 @@ class Folded:
 
     stats: dict[str, tuple[int, str]]
     counts: dict[str, int]
-    version: str
+    dataset: DatasetVersion
     sources: list[dict[str, str]]
     head: LoggedEvent | None
     layout: Layout
+
+    @property
+    def version(self) -> str:
+        return self.dataset.version
 
     def csv_hashes(self) -> rel.Hashes:
         """The CSV files' sizes and SHA-256s, by path in the package (what a release records)."""
@@ -160,7 +165,81 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
             tables, dataset_version = folder.finish()
             tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
             srcs = sources(tables)
-    return Folded(stats, counts, dataset_version.version, srcs, head[0] if head else None, layout)
+    return Folded(stats, counts, dataset_version, srcs, head[0] if head else None, layout)
+
+
+T = TypeVar("T")
+
+
+def fold_checked(events: Iterable[LoggedEvent], fold: Callable[[Iterator[LoggedEvent]], T]) -> T:
+    """``fold(events)``, with the problems named in the order reading the whole log first would
+    name them: after a reference the fold refuses, the rest of the log is still read, and a
+    problem of the log itself (a malformed line, a broken chain) found there comes first."""
+    log_errors: list[LogError] = []
+
+    def reading() -> Iterator[LoggedEvent]:
+        try:
+            yield from events
+        except LogError as err:
+            log_errors.append(err)
+            raise
+
+    rest = reading()
+    try:
+        return fold(rest)
+    except LogError:
+        if not log_errors:
+            deque(rest, maxlen=0)  # raises the log's own problem, if it has one
+        raise
+
+
+Records = dict[str, list[dict[str, Any]]]
+"""Rows as dicts by column name, by table name."""
+Filter = Callable[[dict[str, Any]], bool]
+"""Which of a table's rows (as a dict by column name) to keep."""
+
+
+def keep_all(row: dict[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What ``fold_kept`` kept of a fold: the rows its filters accepted, every table's row count,
+    the dataset version and the last event."""
+
+    rows: Records
+    counts: dict[str, int]
+    dataset: DatasetVersion
+    head: LoggedEvent | None
+
+
+class _KeptTable:
+    """A table's rows, as dicts, those ``accept`` takes (none without it); written nowhere."""
+
+    def __init__(self, fields: list[str], accept: Filter | None, into: list[dict[str, Any]]):
+        self.fields, self.accept, self.into = fields, accept, into
+
+    def write(self, rows: list[Row]) -> None:
+        if self.accept is not None:
+            self.into.extend(d for d in (dict(zip(self.fields, r)) for r in rows) if self.accept(d))
+
+    def close(self) -> tuple[int, str]:
+        return 0, ""  # no file, so no hash: Kept does not pass these on
+
+
+def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter]) -> Kept:
+    """Fold ``events`` streamed and keep only the rows ``keep`` asks for (a filter per table;
+    ``keep_all`` for every row): for the commands that need a few rows of a big log. Memory holds
+    the fold's state and the kept rows, never the log."""
+    rows: Records = {name: [] for name in keep}
+
+    def sink_for(model: Any, fields: list[str]) -> TableSink:
+        name = name_of(model)
+        return _KeptTable(fields, keep.get(name), rows.get(name, []))
+
+    folded = fold_checked(events, lambda evs: fold_tables(evs, lambda head: current_layout(), sink_for))
+    return Kept(rows, folded.counts, folded.dataset, folded.head)
 
 
 def fold_hashes(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout]) -> Folded:
@@ -252,14 +331,12 @@ def _build_current(root: Path) -> Built:
 
 def _check_head_release(root: Path, head: ReleasePublished, folded: Folded) -> None:
     """The head is a release: what we are about to commit must be what it recorded. With today's
-    layout the files just written are what it recorded; with an older one, fold again in memory."""
+    layout the files just written are what it recorded; with an older one, the log is folded
+    again in that layout, hashed, not written."""
     released = rel.layout_of(head)
-    if released == folded.layout:
-        hashes = folded.csv_hashes()
-    else:
-        _, tables, version = fold_log(root)
-        hashes = rel.hashes_of(package_files(tables, version, layout=released))
-    rel.check(head, hashes, released)
+    if released != folded.layout:
+        folded = fold_hashes(iter_log(root), lambda head: released)
+    rel.check(head, folded.csv_hashes(), released)
 
 
 def release_artefacts(version: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ import click
 
 from . import importer
 from .build import build as run_build
-from .log import LogError, read_log, write_segments
+from .log import LogError, iter_log, read_log, write_segments
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -56,7 +56,7 @@ def import_source(root: Path, recorded_at: str, out: Path | None) -> None:
     moment = _moment(recorded_at)
     target = out or root
     try:
-        if read_log(target):
+        if next(iter_log(target), None) is not None:
             fail(f"{target / 'events'} already holds events; the importer only starts a new log (use --out)")
     except LogError as err:
         fail(str(err))
@@ -192,16 +192,16 @@ def docs(root: Path, check: bool) -> None:
 def anomalies(root: Path, rule: str | None) -> None:
     """List places in the current texts that look like slips (reported, never fixed silently)."""
     from .anomalies import RULES, find_anomalies
-    from .build import fold_log
-    from .history import records
+    from .build import fold_kept
 
     if rule and rule not in RULES:
         fail(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
     try:
-        _, tables, _ = fold_log(root)
+        # only the provisions a rule flags are kept: a big log's texts would not fit in memory
+        kept = fold_kept(iter_log(root), {"provisions": lambda p: bool(find_anomalies([p]))})
     except LogError as err:
         fail(str(err))
-    found = [a for a in find_anomalies(records(tables, "provisions")) if rule in (None, a.rule)]
+    found = [a for a in find_anomalies(kept.rows["provisions"]) if rule in (None, a.rule)]
     for a in found:
         click.echo(f"{a.provision_id}\t{a.rule}\t{a.evidence}\t{a.reason}")
     click.echo(f"{len(found)} anomalies", err=True)

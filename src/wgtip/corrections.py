@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import fold_log
+from .build import fold_kept, keep_all
 from .events import Occurrence, SourceLocator, TextCorrected, TextCorrectedData
-from .history import records
-from .log import write_segments
+from .log import iter_log, write_segments
 
 
 class CorrectionError(Exception):
@@ -16,20 +15,20 @@ class CorrectionError(Exception):
 
 
 def append_correction(root: Path, provision_id: str, old: str, new: str, reason: str, corrected_by: str, on: dt.date, recorded_at: dt.datetime) -> Path:
-    events, tables, _ = fold_log(root)
-    rows = [p for p in records(tables, "provisions") if p["provision_id"] == provision_id]
+    kept = fold_kept(iter_log(root), {"provisions": lambda p: p["provision_id"] == provision_id, "source_documents": keep_all})
+    rows, last = kept.rows["provisions"], kept.head
     if not rows:
         raise CorrectionError(f"no provision {provision_id!r}")
     p = rows[0]
     current = p["current_text"]
     if current.count(old) != 1:
         raise CorrectionError(f"{old!r} occurs {current.count(old)} times in the current text of {provision_id}; it must occur exactly once")
-    doc = next(d for d in records(tables, "source_documents") if d["document"] == p["source_document"])
+    doc = next(d for d in kept.rows["source_documents"] if d["document"] == p["source_document"])
     event = TextCorrected(
-        seq=events[-1].seq + 1, type="TextCorrected", schema_version=1, occurred=Occurrence(start=on, end=on), recorded_at=recorded_at,
+        seq=last.seq + 1, type="TextCorrected", schema_version=1, occurred=Occurrence(start=on, end=on), recorded_at=recorded_at,
         source=SourceLocator(document=doc["document"], language=doc["language"], sha256=doc["sha256"], section=p["source_section"], paragraph=str(p["source_paragraph"]), line=p["source_line"]),
-        prev=events[-1].hash,
+        prev=last.hash,
         data=TextCorrectedData(provision_id=provision_id, old_text=current, new_text=current.replace(old, new), reason=reason, corrected_by=corrected_by),
     )
-    [path] = write_segments(root, [(f"correction-{provision_id}", event)], prev=events[-1].hash)
+    [path] = write_segments(root, [(f"correction-{provision_id}", event)], prev=last.hash)
     return path

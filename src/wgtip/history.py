@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .build import fold_log
+from .build import Kept, Records, fold_kept, keep_all
+from .log import iter_log
+from .release import unknown_release
 from .tables import Row, by_name, columns
 
 
@@ -18,20 +20,23 @@ def records(tables: dict[str, list[Row]], table: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in tables[table]]
 
 
-def release_order(tables: dict[str, list[Row]]) -> dict[str, int]:
-    return {r["version"]: r["release_order"] for r in records(tables, "releases")}
+def released_changes(root: Path) -> Kept:
+    """The releases and the changes they published (those since the last release only counted),
+    the log streamed."""
+    return fold_kept(iter_log(root), {"releases": keep_all, "changes": lambda c: c["version"] is not None})
 
 
-def diff_tables(tables: dict[str, list[Row]], old: str, new: str) -> list[dict[str, Any]]:
-    """Changes published after release ``old`` up to and including ``new``, one per row and field."""
-    order = release_order(tables)
+def diff_records(rows: Records, old: str, new: str) -> list[dict[str, Any]]:
+    """Changes published after release ``old`` up to and including ``new``, one per row and field
+    (``rows``: the releases and changes tables)."""
+    order = {r["version"]: r["release_order"] for r in rows["releases"]}
     for v in (old, new):
         if v not in order:
-            raise DiffError(f"no release {v} in the log (releases: {', '.join(order) or 'none'})")
+            raise DiffError(str(unknown_release(v, list(order))))
     if order[old] >= order[new]:
         raise DiffError(f"{old} is not an earlier release than {new}")
     merged: dict[tuple[str, str, str | None], dict[str, Any]] = {}
-    for c in records(tables, "changes"):
+    for c in rows["changes"]:
         if c["version"] is None or not order[old] < order[c["version"]] <= order[new]:
             continue
         key = (c["table_name"], c["row_id"], c["field"])
@@ -47,8 +52,7 @@ def diff_tables(tables: dict[str, list[Row]], old: str, new: str) -> list[dict[s
 
 
 def diff_releases(root: Path, old: str, new: str) -> list[dict[str, Any]]:
-    _, tables, _ = fold_log(root)
-    return diff_tables(tables, old, new)
+    return diff_records(released_changes(root).rows, old, new)
 
 
 def render_text(old: str, new: str, changes: list[dict[str, Any]]) -> str:

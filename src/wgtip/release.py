@@ -91,8 +91,11 @@ def find(events: list[LoggedEvent], version: str) -> ReleasePublished:
     for r in releases(events):
         if r.data.version == version:
             return r
-    known = ", ".join(r.data.version for r in releases(events)) or "none"
-    raise ReleaseError(f"no release {version} in the log (releases: {known})")
+    raise unknown_release(version, [r.data.version for r in releases(events)])
+
+
+def unknown_release(version: str, known: list[str]) -> ReleaseError:
+    return ReleaseError(f"no release {version} in the log (releases: {', '.join(known) or 'none'})")
 
 
 def until_release(events: Iterable[LoggedEvent], version: str) -> Iterator[LoggedEvent]:
@@ -105,7 +108,7 @@ def until_release(events: Iterable[LoggedEvent], version: str) -> Iterator[Logge
             if le.event.data.version == version:
                 return
             seen.append(le.event.data.version)
-    raise ReleaseError(f"no release {version} in the log (releases: {', '.join(seen) or 'none'})")
+    raise unknown_release(version, seen)
 
 
 def missing_files(event: ReleasePublished, layout: Layout) -> None:

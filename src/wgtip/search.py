@@ -26,7 +26,7 @@ import re
 import sqlite3
 import unicodedata
 from operator import add
-from typing import Any, Iterable
+from typing import Any
 
 SEARCH_TABLE = "provisions_search"
 SEARCHED_TABLE = "provisions"

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import orjson
 
-from .build import Folded, fold_hashes, release_layout
+from .build import Folded, fold_checked, fold_hashes, release_layout
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .log import LogError, LoggedEvent, iter_log
 from .release import ReleaseError, check, file_sha256, until_release
@@ -176,15 +175,11 @@ def verify(root: Path) -> Verified:
     events = scanned(iter_log(root), scan, schemas)
     folded, fold_error = None, None
     try:
-        folded = fold_hashes(events, lambda head: current_layout())
+        folded = fold_checked(events, lambda evs: fold_hashes(evs, lambda head: current_layout()))
     except LogError as err:
         if err is scan.log_error:
             raise VerifyError(str(err)) from None
-        fold_error = err  # a reference the fold refused: the rest of the log is still read first
-        try:
-            deque(events, maxlen=0)
-        except LogError as err:
-            raise VerifyError(str(err)) from None
+        fold_error = err  # a reference the fold refused (the rest of the log was read): after the schemas
     if not scan.events:
         raise VerifyError("events/: (log): no events")
     schemas.raise_first()

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from ..tables import TABLES, columns, name_of, primary_key
+from ..tables import columns, name_of, primary_key
 
 DUCKDB_TYPES = {"integer": "BIGINT", "string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN"}
 LONG_TEXT = " USING COMPRESSION zstd"

@@ -1,0 +1,92 @@
+"""The commands that need a few rows of the log (cite, diff, correct, anomalies, docs, the
+append-only check) stream it through the build's fold and keep only those rows: they give what a
+fold of the whole log in memory gives, name problems in the same order, and a release is read
+only up to its event."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from helpers import append, append_raw, next_event
+from wgtip.build import fold_kept, fold_log, keep_all
+from wgtip.history import records
+from wgtip.log import iter_log
+from wgtip.release import published_versions
+from wgtip.tables import TABLES, name_of
+
+VERSIONS = published_versions(ROOT)
+
+
+def wgtip(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wgtip", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_kept_rows_are_the_folds_rows_that_pass_the_filter():
+    """Against the fold of the whole log in memory (``fold_log``): every table kept whole, and one
+    filtered, give the same rows; every table's count is its number of rows."""
+    _, tables, version = fold_log(ROOT)
+    keep = {name_of(m): keep_all for m in TABLES}
+    keep["provisions"] = lambda p: p["meeting"] == 4 and p["level"] != "paragraph"
+    kept = fold_kept(iter_log(ROOT), keep)
+    for model in TABLES:
+        name = name_of(model)
+        want = records(tables, name)
+        assert kept.counts[name] == len(want), name
+        if name == "provisions":
+            want = [p for p in want if p["meeting"] == 4 and p["level"] != "paragraph"]
+            assert 0 < len(want) < len(tables[name])
+        assert kept.rows[name] == want, name
+    assert kept.dataset.version == version
+
+
+def test_nothing_is_kept_unless_asked():
+    kept = fold_kept(iter_log(ROOT), {"meetings": lambda m: m["meeting"] == 3})
+    assert list(kept.rows) == ["meetings"] and [m["meeting"] for m in kept.rows["meetings"]] == [3]
+    assert kept.head is not None and kept.counts["events"] == kept.head.seq
+
+
+def test_cite_reads_the_log_only_up_to_the_release(repo):
+    """A broken event after the last release stops a command that needs the whole log, not a
+    citation of a release (the fold up to it): it cites exactly what it cites without that event."""
+    last = subprocess.run([sys.executable, "-m", "wgtip", "cite", "wgtip-m4-p46-j-vi", "--root", str(ROOT)], capture_output=True, text=True).stdout
+    first = wgtip("cite", "wgtip-m4-p46-j-vi", "--release", VERSIONS[0]).stdout
+    seq = sum(1 for _ in iter_log(repo)) + 1
+    append_raw(repo, f"{seq:09d}-broken.jsonl", b'{"seq":%d,"type":"MeetingHeld"}\n' % seq)
+    assert wgtip("cite", "wgtip-m4-p46-j-vi", "--root", str(repo)).stdout == last
+    assert wgtip("cite", "wgtip-m4-p46-j-vi", "--release", VERSIONS[0], "--root", str(repo)).stdout == first
+    whole = wgtip("anomalies", "--root", str(repo))
+    assert whole.returncode == 1 and f"{seq:09d}-broken.jsonl:1" in whole.stderr, whole.stderr
+
+
+def test_cite_an_unknown_release_names_the_releases():
+    result = wgtip("cite", "--release", "9.9.9")
+    assert result.returncode == 1
+    assert result.stderr == f"error: no release 9.9.9 in the log (releases: {', '.join(VERSIONS)})\n"
+
+
+COMMANDS = {
+    "anomalies": ["anomalies"],
+    "diff": ["diff", VERSIONS[0], VERSIONS[-1]],
+    "docs": ["docs", "--check"],
+    "correct": ["correct", "wgtip-m1-p1", "--find", "缔约国", "--replace", "各国", "--reason", "r", "--by", "b", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_problem_of_the_log_later_on_is_named_before_an_earlier_reference(repo, command):
+    """Streamed, the fold meets a reference it refuses before the rest of the log is read; the
+    problem named is still the one a read of the whole log first names: the log's own."""
+    args = [*COMMANDS[command], "--root", str(repo)]
+    ev = next_event(repo, "RecommendationsAdopted", {"meeting": 99, "paragraph": 1, "provisions": [{"provision_id": "wgtip-m99-p1", "paragraph": 1, "label": "1.", "text": "缔约国应：", "line": 10}]})
+    append(repo, ev)
+    alone = wgtip(*args)
+    assert alone.returncode == 1 and alone.stderr.startswith(f"error: events/0000/{ev['seq']:09d}-test.jsonl:1: data.meeting: "), alone.stderr
+    append_raw(repo, f"{ev['seq'] + 1:09d}-broken.jsonl", b"not json\n")
+    both = wgtip(*args)
+    assert both.returncode == 1 and both.stderr.startswith(f"error: events/0000/{ev['seq'] + 1:09d}-broken.jsonl:1: (line): not valid JSON"), both.stderr
+    assert not (repo / "events/0000" / f"{ev['seq'] + 2:09d}-correction-wgtip-m1-p1.jsonl").exists()
+
