@@ -6,7 +6,7 @@ In order, stopping at the first problem:
    sequence 1..N and the hash chain (``log.iter_log``);
 2. every event against its published JSON Schema in ``schema/events/`` (a
    second, independent validator, so the published schemas are known to
-   describe the log they come with);
+   describe the log they come with; ``schema_validator``);
 3. every reference between events (``fold``: meetings held before they are
    cited, provisions that exist, a release naming the chain head before it, …);
 4. every registered source document: its SHA-256 as registered;
@@ -39,6 +39,7 @@ from .build import Folded, fold_checked, fold_hashes, release_layout
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .log import LogError, LoggedEvent, iter_log
 from .release import ReleaseError, check, file_sha256, until_release
+from .schema_validator import PublishedSchema
 from .upcast import upcast
 from .writers.package import DESCRIPTOR, current_layout
 
@@ -55,17 +56,17 @@ class Verified:
     checks: list[str] = field(default_factory=list)
 
 
-def _published_schemas(root: Path) -> dict[str, object]:
-    import jsonschema
-
-    validators = {}
+def _published_schemas(root: Path) -> dict[str, PublishedSchema]:
+    schemas = {}
     for name, cls in BY_NAME.items():
         path = root / schema_path(cls)
         if not path.is_file():
             raise VerifyError(f"{schema_path(cls)}: (file): the published schema of {name} is missing (run: wgtip schema)")
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        validators[name] = jsonschema.Draft202012Validator(schema)
-    return validators
+        try:
+            schemas[name] = PublishedSchema(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError as err:
+            raise VerifyError(f"{schema_path(cls)}: (schema): {err}") from None
+    return schemas
 
 
 class SchemaCheck:
@@ -74,20 +75,19 @@ class SchemaCheck:
     def __init__(self, root: Path):
         self.root, self.lines, self.error = root, {}, None
         try:
-            self.validators, self.missing = _published_schemas(root), None
+            self.schemas, self.missing = _published_schemas(root), None
         except VerifyError as err:
-            self.validators, self.missing = {}, err
+            self.schemas, self.missing = {}, err
 
     def check(self, le: LoggedEvent) -> None:
         if self.missing or self.error:
             return
         if le.path not in self.lines:
             self.lines = {le.path: (self.root / le.path).read_bytes().split(b"\n")}  # one segment at a time
-        obj = upcast(orjson.loads(self.lines[le.path][le.line - 1]))
-        error = next(iter(sorted(self.validators[le.event.type].iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
+        error = self.schemas[le.event.type].first_error(upcast(orjson.loads(self.lines[le.path][le.line - 1])))
         if error is not None:
-            where = ".".join(str(p) for p in error.absolute_path) or "(event)"
-            self.error = VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {error.message}")
+            where, message = error
+            self.error = VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {message}")
 
     def raise_first(self) -> None:
         if self.missing or self.error:
