@@ -34,7 +34,8 @@ def _first_annotation_run(events):
 def test_the_rules_reproduce_the_committed_annotation_events():
     events = read_log(ROOT)
     start, end = _first_annotation_run(events)
-    produced = annotation_events(events[:start], events[start].event.recorded_at)
+    produced, last = annotation_events(events[:start], events[start].event.recorded_at)
+    assert last == events[start - 1]
     lines = chain([e for _, e in produced], events[start - 1].hash)
     committed = events[start:end]
     assert len(lines) == len(committed)
@@ -48,7 +49,7 @@ def test_the_rules_reproduce_the_committed_annotation_events():
 def test_annotate_on_an_up_to_date_log_appends_nothing(tmp_path):
     import datetime as dt
 
-    assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)) == []
+    assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)) == ([], read_log(ROOT)[-1])
 
 
 # --- quality against the hand-made gold -------------------------------------------------------
@@ -231,3 +232,29 @@ def test_after_a_correction_annotate_appends_only_the_corrected_provision(repo):
     assert wgtip("build", "--root", str(repo)).returncode == 0
     again = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:02Z", "--root", str(repo))
     assert again.returncode == 0 and "nothing to append" in again.stdout
+
+
+def test_a_sections_annotations_too_long_for_one_line_are_split(monkeypatch):
+    """A big meeting section's annotations of one kind can pass the 1 MB an event line may hold
+    (it happened on a 10^5-event log). Under a smaller limit, the same provisions come out in the
+    same order in more events, each line within the limit."""
+    from itertools import groupby
+
+    from wgtip.annotate import record
+    from wgtip.log import encode_event
+
+    events = read_log(ROOT)
+    start, _ = _first_annotation_run(events)
+    whole, _ = annotation_events(events[:start], events[start].event.recorded_at)
+    monkeypatch.setattr(record, "_LINE_ROOM", 3_000)
+    split, _ = annotation_events(events[:start], events[start].event.recorded_at)
+    assert len(split) > len(whole)
+    assert [e.seq for _, e in split] == list(range(split[0][1].seq, split[0][1].seq + len(split)))
+
+    def provisions(produced):
+        annotated = [e for _, e in produced if e.type == "ProvisionsAnnotated"]
+        return [(kind, section, [p for e in group for p in e.data.provisions])
+                for (kind, section), group in groupby(annotated, key=lambda e: (e.data.kind, e.source.section))]
+
+    assert provisions(split) == provisions(whole)
+    assert all(len(encode_event(e)) <= 3_000 or len(e.data.provisions) == 1 for _, e in split if e.type == "ProvisionsAnnotated")

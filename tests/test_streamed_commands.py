@@ -1,7 +1,7 @@
-"""The commands that need a few rows of the log (cite, diff, correct, anomalies, docs, the
-append-only check) stream it through the build's fold and keep only those rows: they give what a
-fold of the whole log in memory gives, name problems in the same order, and a release is read
-only up to its event."""
+"""The commands that need a few rows of the log (cite, diff, correct, anomalies, docs, annotate,
+the append-only check) stream it through the build's fold and keep only those rows: they give
+what a fold of the whole log in memory gives, name problems in the same order (file, line,
+field), and a release is read only up to its event."""
 
 from __future__ import annotations
 
@@ -72,6 +72,7 @@ COMMANDS = {
     "anomalies": ["anomalies"],
     "diff": ["diff", VERSIONS[0], VERSIONS[-1]],
     "docs": ["docs", "--check"],
+    "annotate": ["annotate", "--recorded-at", "2030-01-01T00:00:00Z"],
     "correct": ["correct", "wgtip-m1-p1", "--find", "缔约国", "--replace", "各国", "--reason", "r", "--by", "b", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z"],
 }
 
@@ -90,3 +91,20 @@ def test_a_problem_of_the_log_later_on_is_named_before_an_earlier_reference(repo
     assert both.returncode == 1 and both.stderr.startswith(f"error: events/0000/{ev['seq'] + 1:09d}-broken.jsonl:1: (line): not valid JSON"), both.stderr
     assert not (repo / "events/0000" / f"{ev['seq'] + 2:09d}-correction-wgtip-m1-p1.jsonl").exists()
 
+
+
+def test_a_run_of_events_too_big_for_one_segment_is_written_as_several(tmp_path, monkeypatch):
+    """``wgtip annotate`` on a 10^5-event log wrote one 80 MB segment of theme annotations, which
+    the reader then refused (over 64 MiB). Written events are split where a file would pass the
+    limit, and read back as they were written."""
+    import wgtip.log as log
+    from wgtip.log import read_log, write_segments
+
+    events = [le.event for le in read_log(ROOT)[:30]]
+    chained = log.chain(events)  # what write_segments writes: each event with its prev, and its line
+    limit = sum(len(line) + 1 for _, line in chained[:7])
+    monkeypatch.setattr(log, "MAX_SEGMENT_BYTES", limit)
+    paths = write_segments(tmp_path, [("one-slug", e) for e in events])
+    assert len(paths) > 30 // 7 and all(p.stat().st_size <= limit for p in paths)
+    assert b"".join(p.read_bytes() for p in paths) == b"".join(line + b"\n" for _, line in chained)
+    assert [le.event for le in read_log(tmp_path)] == [ev for ev, _ in chained]

@@ -29,7 +29,7 @@ from . import release as rel
 from .archive import write_zip
 from .citation import DatasetVersion
 from .events import ReleasePublished
-from .fold import Folder, FoldError, fold_versioned
+from .fold import Folder, FoldError, State, fold_versioned
 from .indexes import write_indexes
 from .log import LogError, LoggedEvent, iter_log, read_log
 from . import search
@@ -140,10 +140,12 @@ class TableSink(Protocol):
 
 
 def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout],
-                sink_for: Callable[[Any, list[str]], TableSink]) -> Folded:
+                sink_for: Callable[[Any, list[str]], TableSink], on_state: Callable[[State], None] | None = None) -> Folded:
     """Fold ``events`` and put every table, batch by batch, in ``sink_for(model, columns)``. The log
     tables take today's columns; the other tables take ``layout_after(last event)``'s (a release's
-    own), and a table it leaves out is folded but not put anywhere. The fold's state is freed on return."""
+    own), and a table it leaves out is folded but not put anywhere. ``on_state`` sees the fold's
+    state once every event is applied, before the tables are made from it (for what the state
+    holds besides tables). The fold's state is freed on return."""
     folder, head = Folder(), []
     stats, counts = {}, {}
     tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
@@ -162,6 +164,8 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
         stats[name] = sink.close()
         if model is EventRow:
             layout = layout_after(head[0] if head else None)
+            if on_state is not None:
+                on_state(folder.state)
             tables, dataset_version = folder.finish()
             tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
             srcs = sources(tables)
@@ -228,17 +232,17 @@ class _KeptTable:
         return 0, ""  # no file, so no hash: Kept does not pass these on
 
 
-def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter]) -> Kept:
+def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter], on_state: Callable[[State], None] | None = None) -> Kept:
     """Fold ``events`` streamed and keep only the rows ``keep`` asks for (a filter per table;
     ``keep_all`` for every row): for the commands that need a few rows of a big log. Memory holds
-    the fold's state and the kept rows, never the log."""
+    the fold's state and the kept rows, never the log. ``on_state``: as for ``fold_tables``."""
     rows: Records = {name: [] for name in keep}
 
     def sink_for(model: Any, fields: list[str]) -> TableSink:
         name = name_of(model)
         return _KeptTable(fields, keep.get(name), rows.get(name, []))
 
-    folded = fold_checked(events, lambda evs: fold_tables(evs, lambda head: current_layout(), sink_for))
+    folded = fold_checked(events, lambda evs: fold_tables(evs, lambda head: current_layout(), sink_for, on_state))
     return Kept(rows, folded.counts, folded.dataset, folded.head)
 
 

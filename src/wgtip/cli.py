@@ -11,7 +11,7 @@ import click
 
 from . import importer
 from .build import build as run_build
-from .log import LogError, iter_log, read_log, write_segments
+from .log import LogError, iter_log, write_segments
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
@@ -235,14 +235,13 @@ def annotate(root: Path, recorded_at: str) -> None:
     from .annotate.record import annotation_events
 
     try:
-        events = read_log(root)
-        new = annotation_events(events, _moment(recorded_at))
+        new, last = annotation_events(iter_log(root), _moment(recorded_at))
     except LogError as err:
         fail(str(err))
     if not new:
         click.echo("annotations are up to date: nothing to append")
         return
-    paths = write_segments(root, new, prev=events[-1].hash)
+    paths = write_segments(root, new, prev=last.hash if last else None)
     click.echo(f"wrote {len(new)} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
 
 

@@ -298,15 +298,19 @@ def chain(events: Iterable[Envelope], prev: str | None = None) -> list[tuple[Env
 
 
 def write_segments(root: Path, slugged: list[tuple[str, Envelope]], prev: str | None = None) -> list[Path]:
-    """Write events as new segment files, one per run of events sharing a slug.
+    """Write events as new segment files, one per run of events sharing a slug, a run split where
+    its file would pass ``MAX_SEGMENT_BYTES`` (which the reader refuses).
     Refuses to overwrite any existing file: the log is append-only."""
     lines = chain([e for _, e in slugged], prev)
     groups: list[tuple[str, list[tuple[Envelope, bytes]]]] = []
+    size = 0
     for (slug, _), pair in zip(slugged, lines):
-        if groups and groups[-1][0] == slug:
+        if groups and groups[-1][0] == slug and size + len(pair[1]) + 1 <= MAX_SEGMENT_BYTES:
             groups[-1][1].append(pair)
+            size += len(pair[1]) + 1
         else:
             groups.append((slug, [pair]))
+            size = len(pair[1]) + 1
     written = []
     for slug, pairs in groups:
         path = root / segment_path(pairs[0][0].seq, slug)

@@ -10,6 +10,7 @@ to date, it writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Callable, Iterable
 
 from ..events import (
     Envelope,
@@ -20,37 +21,42 @@ from ..events import (
     SourceLocator,
     VocabularyDefined,
 )
-from ..fold import apply, fold_versioned
-from ..history import records
-from ..log import LoggedEvent
+from ..build import fold_kept, keep_all
+from ..log import MAX_LINE_BYTES, LoggedEvent, encode_event
 from ..projection.annotations import values_digest
-from . import corpus_from_tables, rules
+from . import Rule, corpus_from_tables, rules
 from .vocabularies import VOCABULARIES
 
 
-def annotation_events(events: list[LoggedEvent], recorded_at: dt.datetime) -> list[tuple[str, Envelope]]:
-    """The events to append after ``events``, with the slug of the segment each goes in (prev not yet chained)."""
-    tables, _ = fold_versioned(events)
-    state = apply(events)
-    provisions = records(tables, "provisions")
-    corpus = corpus_from_tables(provisions, records(tables, "provision_texts"), records(tables, "meetings"))
-    documents = {d["document"]: d for d in records(tables, "source_documents")}
+def annotation_events(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -> tuple[list[tuple[str, Envelope]], LoggedEvent | None]:
+    """The events to append after ``events``, with the slug of the segment each goes in (prev not
+    yet chained), and the last of ``events``. The log is folded once, streamed (a problem in it is
+    a ``LogError`` naming the file and line); the rules need every provision's current text."""
+    seen: dict[str, Any] = {}
+    kept = fold_kept(events, {t: keep_all for t in ("provisions", "provision_texts", "meetings", "source_documents")},
+                     on_state=lambda state: seen.update(annotations=state.annotations, vocabularies=state.vocabularies))
+    provisions = kept.rows["provisions"]
+    corpus = corpus_from_tables(provisions, kept.rows["provision_texts"], kept.rows["meetings"])
+    documents = {d["document"]: d for d in kept.rows["source_documents"]}
     section_document = {p["source_section"]: p["source_document"] for p in provisions}
     day = recorded_at.astimezone(dt.timezone.utc).date()
-    seq = events[-1].seq if events else 0
+    seq = kept.head.seq if kept.head else 0
     out: list[tuple[str, Envelope]] = []
 
-    def envelope(section: str | None) -> dict:
-        nonlocal seq
-        seq += 1
+    def envelope_of(section: str | None, at: int) -> dict:
         source = None
         if section is not None:
             d = documents[section_document[section]]
             source = SourceLocator(document=d["document"], language=d["language"], sha256=d["sha256"], section=section)
-        return dict(seq=seq, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=recorded_at, source=source, prev=None)
+        return dict(seq=at, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=recorded_at, source=source, prev=None)
+
+    def envelope(section: str | None) -> dict:
+        nonlocal seq
+        seq += 1
+        return envelope_of(section, seq)
 
     for v in VOCABULARIES:
-        current = state.vocabularies.get(v.vocabulary)
+        current = seen["vocabularies"].get(v.vocabulary)
         if current is None or _definition(current) != v:
             out.append(("vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None))))
     for rule in rules():
@@ -59,14 +65,32 @@ def annotation_events(events: list[LoggedEvent], recorded_at: dt.datetime) -> li
         by_section: dict[str, list[ProvisionAnnotations]] = {}
         for p in corpus.provisions:
             values = result[p.provision_id]
-            have = state.annotations.get((rule.kind, p.provision_id))
+            have = seen["annotations"].get((rule.kind, p.provision_id))
             if have and have.annotator == annotator and have.values == values_digest(values) and have.text_revision == p.revision:
                 continue
             by_section.setdefault(p.section, []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
         for section, batch in by_section.items():  # document order: dicts keep insertion order
-            data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(batch))  # type: ignore[arg-type]
-            out.append((f"annotations-{rule.kind}", ProvisionsAnnotated(type="ProvisionsAnnotated", data=data, **envelope(section))))
-    return out
+            for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(section, seq + 1))):
+                out.append((f"annotations-{rule.kind}", _annotated(rule, part, envelope(section))))
+    return out, kept.head
+
+
+# room for what the envelope gains when the event is chained (prev: 64 hex digits) and a longer seq
+_LINE_ROOM = MAX_LINE_BYTES - 256
+
+
+def _annotated(rule: Rule, part: list[ProvisionAnnotations], env: dict) -> ProvisionsAnnotated:
+    data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(part))  # type: ignore[arg-type]
+    return ProvisionsAnnotated(type="ProvisionsAnnotated", data=data, **env)
+
+
+def _fitting(batch: list[ProvisionAnnotations], event_of: Callable[[list[ProvisionAnnotations]], Envelope]) -> list[list[ProvisionAnnotations]]:
+    """``batch`` as one event if its line fits the log's line limit, else halved until each part does
+    (a big meeting section's annotations of one kind can pass 1 MB; the reader refuses such a line)."""
+    if len(batch) == 1 or len(encode_event(event_of(batch))) <= _LINE_ROOM:
+        return [batch]
+    half = len(batch) // 2
+    return _fitting(batch[:half], event_of) + _fitting(batch[half:], event_of)
 
 
 def _definition(current: dict) -> object:
