@@ -201,12 +201,12 @@ def test_provisions_as_of_each_release(server):
     """Compared with the fold of the log cut at the release event: what the release itself contained."""
     from wgtip.fold import fold
     from wgtip.log import read_log
-    from wgtip.release import find
+    from wgtip.release import until_release
 
     events = read_log(server.root)
     assert len(releases(server.root)) >= 2
     for version in releases(server.root):
-        tables = fold(events[: find(events, version).seq])
+        tables = fold(list(until_release(events, version)))
         cols = [c.name for c in columns(next(m for m in TABLES if name_of(m) == "provisions"))]
         want = sorted((dict(zip(cols, r)) for r in tables["provisions"]), key=lambda p: p["position"])
         got = server.get("/wgtip/provisions_as_of_release.json", params={"version": version, "_shape": "array", "_size": "max"}).json()

@@ -87,13 +87,6 @@ def releases(events: list[LoggedEvent]) -> list[ReleasePublished]:
     return [le.event for le in events if isinstance(le.event, ReleasePublished)]
 
 
-def find(events: list[LoggedEvent], version: str) -> ReleasePublished:
-    for r in releases(events):
-        if r.data.version == version:
-            return r
-    raise unknown_release(version, [r.data.version for r in releases(events)])
-
-
 def unknown_release(version: str, known: list[str]) -> ReleaseError:
     return ReleaseError(f"no release {version} in the log (releases: {', '.join(known) or 'none'})")
 
@@ -118,6 +111,9 @@ def missing_files(event: ReleasePublished, layout: Layout) -> None:
         raise ReleaseError(f"release {event.data.version}: this software no longer writes {', '.join(missing)}")
 
 
+RELEASE_TYPE = b'"ReleasePublished"'
+
+
 def published_versions(root: Path) -> list[str]:
     """The versions released in the log, in log order, without reading the whole log: only the
     lines that name the event type are parsed (and checked as any line is). The build checks the
@@ -134,9 +130,6 @@ def published_versions(root: Path) -> list[str]:
                 if isinstance(event, ReleasePublished):
                     out.append(event.data.version)
     return out
-
-
-RELEASE_TYPE = b'"ReleasePublished"'
 
 
 def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
