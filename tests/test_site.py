@@ -269,6 +269,23 @@ def test_nothing_but_the_listed_files_can_be_downloaded(server, path):
     assert r.status_code == 404 and "root:" not in r.text
 
 
+@pytest.mark.parametrize("path", ["/a/b/c/d/e", "/wgtip/provisions/x/y/z", "/-/releases/1.1.0/wgtip-recommendations-1.1.0.zip", "/a/b/c/d/e.json"])
+def test_a_path_no_route_matches_is_a_plain_404(server, path):
+    """Datasette 0.65 hands such a path to its error handler outside an ``except`` block, where rich (installed
+    with frictionless) refuses to print a traceback: a 500, and ~10 KB of stack and locals in the log per request."""
+    log = server.root / "serve.log"
+    before = log.stat().st_size
+    r = server.get(path)
+    assert r.status_code == 404, r.text[:300]
+    if path.endswith(".json"):
+        assert r.json()["ok"] is False and r.json()["status"] == 404
+    else:
+        assert "Not Found" in r.text or "404" in r.text
+    written = log.read_bytes()[before:].decode("utf-8", "replace")
+    assert "Traceback" not in written and "\u256d" not in written, written[:500]
+    answers_normally(server)
+
+
 # --- a safe public instance -----------------------------------------------------------------------------
 
 HOSTILE = {
