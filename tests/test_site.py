@@ -286,6 +286,22 @@ def test_a_path_no_route_matches_is_a_plain_404(server, path):
     answers_normally(server)
 
 
+@pytest.mark.parametrize("path, says", [
+    ("/wgtip/provisions.json?_sort=nope", "Cannot sort table by nope"),
+    ("/wgtip/provisions.json?_sort_desc=nope", "Cannot sort table by nope"),
+    ("/wgtip/provisions.json?_sort=meeting&_sort_desc=meeting", "Cannot use _sort and _sort_desc at the same time"),
+    ("/wgtip/provisions.json?_where=length(randomblob(1000000000))", "400,000 bytes"),
+    ("/wgtip/provisions?_where=length(randomblob(1000000000))", "400,000 bytes"),
+])
+def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, says):
+    """Datasette 0.65 answers these with a 500: a sort by a column that is not there, and a value over the
+    site's cap (SQLite's DataError, which it does not catch as it does an OperationalError)."""
+    r = server.get(path)
+    assert r.status_code == 400, r.text[:300]
+    assert says in (r.json()["error"] if ".json" in path else r.text)
+    answers_normally(server)
+
+
 # --- a safe public instance -----------------------------------------------------------------------------
 
 HOSTILE = {

@@ -15,7 +15,7 @@ from wgtip.search import SEARCH_TABLE
 from wgtip.site import metadata as site_metadata
 from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
 from wgtip.site.pages import locator
-from wgtip.site.safety import MAX_VALUE_BYTES, limit_connection
+from wgtip.site.safety import MAX_VALUE_BYTES, client_error, limit_connection
 from wgtip.tables import TABLES, Provision, columns, description_of, name_of
 
 
@@ -73,6 +73,22 @@ def test_printf_guard_keeps_normal_use_and_refuses_huge_sizes(sql, ok):
             con.execute(sql).fetchone()
     else:
         assert con.execute(sql).fetchone()[0] == ok == sqlite3.connect(":memory:").execute(sql).fetchone()[0]
+
+
+def test_a_value_over_the_cap_and_a_misnamed_sort_are_the_requests_errors_and_nothing_else():
+    from datasette.views.base import DatasetteError
+
+    con = sqlite3.connect(":memory:")
+    limit_connection(con)
+    with pytest.raises(sqlite3.DataError) as over:
+        con.execute("select randomblob(?)", (MAX_VALUE_BYTES + 1,))
+    message, title = client_error(over.value)
+    assert f"{MAX_VALUE_BYTES:,} bytes" in message and title == "Value too large"
+    assert client_error(DatasetteError("Cannot sort table by nope")) == ("Cannot sort table by nope", "Invalid request")
+    assert client_error(DatasetteError("Cannot sort table by nope", status=400)) is None  # already a 400: Datasette's own answer
+    assert client_error(DatasetteError("disk I/O error")) is None  # a real 500 stays one
+    assert client_error(sqlite3.OperationalError("no such column: nope")) is None  # Datasette answers it with a 400 itself
+    assert client_error(RuntimeError("Cannot sort table by nope")) is None
 
 
 def test_the_largest_stored_value_is_far_below_the_value_cap(built):

@@ -115,6 +115,23 @@ def limit_connection(conn: sqlite3.Connection) -> None:
         conn.create_function(name, -1, safe_printf, deterministic=True)
 
 
+CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time", "Invalid _through")
+"""Datasette 0.65 errors that are a request's mistake yet carry its default status, 500 (views/table.py, filters.py)."""
+
+
+def client_error(exception: BaseException) -> tuple[str, str] | None:
+    """(message, title) of an error Datasette would answer with a 500 that is the request's own: a
+    value over ``MAX_VALUE_BYTES`` (SQLite raises ``DataError``, which Datasette does not catch, where
+    it turns ``OperationalError`` into a 400), or a parameter it names wrong (``CLIENT_MISTAKES``).
+    None for anything else: a real 500 stays one."""
+    if isinstance(exception, sqlite3.DataError):
+        return f"{exception}: this site caps any string or blob a query makes at {MAX_VALUE_BYTES:,} bytes", "Value too large"
+    message = getattr(exception, "message", None)
+    if getattr(exception, "status", None) == 500 and isinstance(message, str) and message.startswith(CLIENT_MISTAKES):
+        return message, "Invalid request"
+    return None
+
+
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
 

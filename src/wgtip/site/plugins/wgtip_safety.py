@@ -1,17 +1,18 @@
 """Datasette plugin (loaded only by `wgtip serve`): size limits on every connection, security headers,
-and error pages without rich."""
+a 400 for a request's own mistakes, and error pages without rich."""
 
-import datasette.handle_exception
+import datasette.handle_exception as default_errors
 from datasette import hookimpl
+from datasette.views.base import DatasetteError
 
-from wgtip.site.safety import limit_connection, with_security_headers
+from wgtip.site.safety import client_error, limit_connection, with_security_headers
 
 # Datasette 0.65's default error handler prints every exception it handles with rich, locals and all,
 # when rich can be imported (frictionless brings it). A path no route matches reaches that handler
 # outside an `except` block, where rich refuses to print and raises: every such request was a 500,
 # and every other 404 wrote ~10 KB of stack and locals to the log. Without rich the handler renders
 # the same error pages, and still prints the traceback of a real 500 (`traceback.print_exc`).
-datasette.handle_exception.rich = None
+default_errors.rich = None
 
 
 @hookimpl
@@ -22,3 +23,13 @@ def prepare_connection(conn):
 @hookimpl
 def asgi_wrapper(datasette):
     return with_security_headers
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    # Datasette's own handler runs too (it is `trylast`), but the first response is the one sent: this one
+    found = client_error(exception)
+    if found is None:
+        return None
+    message, title = found
+    return default_errors.handle_exception(datasette, request, DatasetteError(message, title=title, status=400))
