@@ -116,6 +116,32 @@ def test_serve_on_a_busy_port_fails_in_one_line():
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "--port" in r.stderr
 
 
+def test_a_port_whose_last_server_just_stopped_is_free():
+    """Connections the last server closed wait in TIME_WAIT for a minute; the server (uvicorn) binds over
+    them with SO_REUSEADDR, so the check before it must too, or a restart fails as "already in use"."""
+    from wgtip.site.serve import check_port
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        conn, _ = listener.accept()
+        conn.close()  # the server's side closes first, so its end waits in TIME_WAIT
+        client.close()
+    # /proc/net/tcp: local address as hex ip:port, state 06 = TIME_WAIT
+    states = [line.split()[3] for line in open("/proc/net/tcp").read().splitlines()[1:] if line.split()[1].endswith(f":{port:04X}")]
+    assert "06" in states, states
+    check_port("127.0.0.1", port)  # raised ServeError before the fix
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        with pytest.raises(Exception, match="cannot listen"):
+            check_port("127.0.0.1", port)
+
+
 def test_publish_workflow_deploys_from_a_release_with_the_dockerfile():
     import yaml
 

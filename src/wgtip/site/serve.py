@@ -37,6 +37,9 @@ class ServeError(Exception):
 
 def check_port(host: str, port: int) -> None:
     with socket.socket() as s:
+        # as the server binds (uvicorn sets it): the connections of a server just stopped, waiting in
+        # TIME_WAIT, do not make the port busy; a server listening on it does
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as err:
