@@ -292,6 +292,11 @@ def test_a_path_no_route_matches_is_a_plain_404(server, path):
     ("/wgtip/provisions.json?_sort=meeting&_sort_desc=meeting", "Cannot use _sort and _sort_desc at the same time"),
     ("/wgtip/provisions.json?_where=length(randomblob(1000000000))", "400,000 bytes"),
     ("/wgtip/provisions?_where=length(randomblob(1000000000))", "400,000 bytes"),
+    ("/wgtip/provisions.json?_through=notjson", "_through must be JSON"),
+    ('/wgtip/provisions.json?_through={"table": "footnotes"}', "_through must be JSON"),
+    ("/wgtip/provisions_annotated.json?_next=%00", "_next must be"),
+    ("/wgtip/release_files/nope.json", "a row is named by its primary key's values"),
+    ("/wgtip/release_files/nope", "a row is named by its primary key&#39;s values"),
 ])
 def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, says):
     """Datasette 0.65 answers these with a 500: a sort by a column that is not there, and a value over the

@@ -89,6 +89,15 @@ def test_a_value_over_the_cap_and_a_misnamed_sort_are_the_requests_errors_and_no
     assert client_error(DatasetteError("disk I/O error")) is None  # a real 500 stays one
     assert client_error(sqlite3.OperationalError("no such column: nope")) is None  # Datasette answers it with a 400 itself
     assert client_error(RuntimeError("Cannot sort table by nope")) is None
+    # malformed parameters Datasette parses without a check: only when the request has them
+    assert client_error(ValueError("Expecting value"), {"_through"})[0].startswith("_through must be JSON")
+    assert client_error(KeyError("column"), {"_through"})[0].startswith("_through must be JSON")
+    assert client_error(KeyError("column"), {"_next"}) is None
+    assert client_error(ValueError("invalid literal for int()"), {"_next"})[0].startswith("_next must be")
+    assert client_error(ValueError("invalid literal for int()")) is None
+    unbound = sqlite3.ProgrammingError("You did not supply a value for binding parameter :p1.")
+    assert client_error(unbound, row_page=True)[0].startswith("a row is named by its primary key's values")
+    assert client_error(unbound) is None  # elsewhere an unbound parameter is not the visitor's doing
 
 
 def test_the_largest_stored_value_is_far_below_the_value_cap(built):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Container
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
@@ -117,18 +117,33 @@ def limit_connection(conn: sqlite3.Connection) -> None:
 
 CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time", "Invalid _through")
 """Datasette 0.65 errors that are a request's mistake yet carry its default status, 500 (views/table.py, filters.py)."""
+THROUGH = '_through must be JSON naming a table, a column and a value: {"table": …, "column": …, "value": …}'
+NEXT = "_next must be the value of a next link this site gave (an offset or key values)"
+ROW = "a row is named by its primary key's values, comma-separated, in the key's order"
 
 
-def client_error(exception: BaseException) -> tuple[str, str] | None:
-    """(message, title) of an error Datasette would answer with a 500 that is the request's own: a
-    value over ``MAX_VALUE_BYTES`` (SQLite raises ``DataError``, which Datasette does not catch, where
-    it turns ``OperationalError`` into a 400), or a parameter it names wrong (``CLIENT_MISTAKES``).
-    None for anything else: a real 500 stays one."""
+def client_error(exception: BaseException, args: Container[str] = (), row_page: bool = False) -> tuple[str, str] | None:
+    """(message, title) of an error Datasette 0.65 answers with a 500 though the request caused it; None
+    for anything else, so a real 500 stays one. ``args``: the names of the request's query parameters;
+    ``row_page``: whether it asked for one row by its key.
+
+    - a value over ``MAX_VALUE_BYTES``: SQLite raises ``DataError``, which Datasette does not catch
+      (it turns an ``OperationalError`` into a 400);
+    - a parameter named wrong (``CLIENT_MISTAKES``);
+    - a malformed ``_through`` (not JSON, or a key missing) or ``_next`` (Datasette parses both
+      without a check);
+    - a row page given fewer values than its table's primary key has columns (an unbound parameter)."""
     if isinstance(exception, sqlite3.DataError):
         return f"{exception}: this site caps any string or blob a query makes at {MAX_VALUE_BYTES:,} bytes", "Value too large"
     message = getattr(exception, "message", None)
     if getattr(exception, "status", None) == 500 and isinstance(message, str) and message.startswith(CLIENT_MISTAKES):
         return message, "Invalid request"
+    if "_through" in args and isinstance(exception, (ValueError, KeyError, TypeError)):
+        return THROUGH, "Invalid request"
+    if "_next" in args and isinstance(exception, ValueError):
+        return NEXT, "Invalid request"
+    if row_page and isinstance(exception, sqlite3.ProgrammingError) and "binding parameter" in str(exception):
+        return ROW, "Invalid request"
     return None
 
 

@@ -28,7 +28,7 @@ def asgi_wrapper(datasette):
 @hookimpl
 def handle_exception(datasette, request, exception):
     # Datasette's own handler runs too (it is `trylast`), but the first response is the one sent: this one
-    found = client_error(exception)
+    found = client_error(exception, request.args, row_page="pks" in request.url_vars)
     if found is None:
         return None
     message, title = found
