@@ -27,7 +27,8 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    # Datasette's own handler runs too (it is `trylast`), but the first response is the one sent: this one
+    # Datasette's own handler runs too (it is `trylast`, and it still prints the traceback of an error it
+    # takes for a 500), but the first response is the one sent: this one
     found = client_error(exception, request.args, row_page="pks" in request.url_vars)
     if found is None:
         return None
