@@ -10,10 +10,12 @@ import csv
 import hashlib
 import html
 import json
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -304,6 +306,33 @@ def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, s
     r = server.get(path)
     assert r.status_code == 400, r.text[:300]
     assert says in (r.json()["error"] if ".json" in path else r.text)
+    answers_normally(server)
+
+
+ODD_PARAMETERS = [
+    "_sort=nope", "_sort_desc=nope", "_sort=rowid", "_facet=nope", "_facet_array=nope", "_facet_date=nope", "_size=-1", "_size=abc",
+    "_size=99999", "_next=%00", "_next=-1", "_search=%22", "_search=NEAR(", "_searchmode=raw&_search=NEAR(a", "_where=1=",
+    "_where=randomblob(1000000000)", "_col=nope", "_nocol=nope", "_shape=nope", "meeting__gt=abc", "text__contains=%00",
+    "_through=notjson", '_through={"table":"x"}', "_fts_table=nope", "_ttl=-1", "_timelimit=999999", "_facet_size=max",
+]
+
+
+def test_no_parameter_of_any_table_or_view_makes_a_server_error(server):
+    """Every table and view, as a page and as JSON, with each odd parameter above, and each row page asked
+    for a key that is not there: a 200, a 400 or a 404, never a 5xx."""
+    with closing(sqlite3.connect(server.root / "build/wgtip.sqlite")) as con:
+        names = [n for (n,) in con.execute("select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite%' "
+                                           "and name not like 'provisions_search%' order by name")]
+    assert {name_of(m) for m in TABLES} <= set(names)
+    errors = []
+    for name in names:
+        paths = [f"/wgtip/{name}{ext}?{q}" for q in ODD_PARAMETERS for ext in ("", ".json")]
+        paths += [f"/wgtip/{name}/nope", f"/wgtip/{name}/nope.json", f"/wgtip/{name}/1,2,3"]
+        for path in paths:
+            status = server.get(path).status_code
+            if status >= 500:
+                errors.append((status, path))
+    assert errors == []
     answers_normally(server)
 
 
