@@ -302,10 +302,15 @@ def test_a_path_no_route_matches_is_a_plain_404(server, path):
 ])
 def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, says):
     """Datasette 0.65 answers these with a 500: a sort by a column that is not there, and a value over the
-    site's cap (SQLite's DataError, which it does not catch as it does an OperationalError)."""
+    site's cap (SQLite's DataError, which it does not catch as it does an OperationalError). A request's own
+    mistake is not the server's: no traceback goes to the log for it."""
+    log = server.root / "serve.log"
+    before = log.stat().st_size
     r = server.get(path)
     assert r.status_code == 400, r.text[:300]
     assert says in (r.json()["error"] if ".json" in path else r.text)
+    written = log.read_bytes()[before:].decode("utf-8", "replace")
+    assert "Traceback" not in written, written[:500]
     answers_normally(server)
 
 

@@ -100,6 +100,37 @@ def test_a_value_over_the_cap_and_a_misnamed_sort_are_the_requests_errors_and_no
     assert client_error(unbound) is None  # elsewhere an unbound parameter is not the visitor's doing
 
 
+ERROR_PAGES = """
+import asyncio, sqlite3
+from datasette.app import Datasette
+from datasette.plugins import pm
+from datasette.utils.asgi import Request
+from wgtip.site.serve import PLUGINS_DIR
+
+ds = Datasette(memory=True, plugins_dir=str(PLUGINS_DIR))
+print(*[impl.plugin_name for impl in pm.hook.handle_exception.get_hookimpls()])
+
+async def answer(exc):
+    try:
+        raise exc
+    except Exception as e:  # Datasette calls the hooks inside its own except block
+        for hook in pm.hook.handle_exception(datasette=ds, request=Request.fake("/wgtip/provisions"), exception=e):
+            print((await hook()).status, flush=True)
+
+asyncio.run(answer(sqlite3.DataError("string or blob too big")))
+asyncio.run(answer(RuntimeError("a real server error")))
+"""
+
+
+def test_the_site_has_one_error_handler_which_logs_only_real_server_errors():
+    """Datasette awaits every handle_exception hook, its own too: left in place, its handler printed the
+    traceback of each error the safety plugin answers with a 400. A real 500 keeps its traceback."""
+    out = subprocess.run([sys.executable, "-c", ERROR_PAGES], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["wgtip_safety.py", "400", "500"], out.stdout
+    assert out.stderr.count("Traceback") == 1 and "RuntimeError: a real server error" in out.stderr, out.stderr
+    assert "DataError" not in out.stderr
+
+
 def test_the_largest_stored_value_is_far_below_the_value_cap(built):
     con = sqlite3.connect(built / "build/wgtip.sqlite")
     for model in TABLES:
