@@ -10,6 +10,7 @@ import csv
 import hashlib
 import html
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from test_build import duckdb_rows, sqlite_rows
-from wgtip.tables import TABLES, columns, name_of
+from wgtip.tables import TABLES, Provision, columns, name_of
+from wgtip.tables import Event as EventRow
 
 pytestmark = pytest.mark.server
 
@@ -143,6 +145,28 @@ def test_a_subitem_page_shows_standalone_text_parent_locator_and_citation(server
     assert f'href="/wgtip/provisions/{sub["parent_id"]}"' in text
     assert f"line {sub['source_line']}" in text and f"paragraph {sub['source_paragraph']}" in text
     assert "Cite as" in text and sub["citation"] in text
+
+
+@pytest.mark.parametrize("model, key", [(Provision, "provision_id"), (EventRow, "seq")])
+def test_a_row_page_shows_its_row_as_a_record_a_line_per_column(server, model, key):
+    """Each column on a line of its own: its name, its description (from the model) and its value as
+    stored. As a one-row table of up to 28 columns, a provision's texts were squeezed into columns a
+    character wide."""
+    table = name_of(model)
+    with closing(sqlite3.connect(server.root / "build/wgtip.sqlite")) as con:
+        con.row_factory = sqlite3.Row
+        row = con.execute(f"select * from {table} where level = 'subitem'" if model is Provision else f"select * from {table} where seq = 2").fetchone()
+    r = server.get(f"/wgtip/{table}/{row[key]}")
+    assert r.status_code == 200
+    lines = re.findall(r'<tr class="col-(\w+)">\s*<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*</tr>', r.text, re.S)
+    assert [name for name, _, _ in lines] == [c.name for c in columns(model)]
+    for (name, label, value), column in zip(lines, columns(model)):
+        assert html.unescape(label) == f"{name}<br><span class=\"wgtip-column-description\">{column.description} {column.description_zh}</span>"
+        shown = html.unescape(re.sub(r"<[^>]+>", "", value)).strip()
+        assert shown == ("" if row[name] is None else str(row[name])), name
+    assert 'class="rows-and-columns"' not in r.text  # the wide one-row table is gone
+    listed = server.get(f"/wgtip/{table}").text
+    assert 'class="rows-and-columns"' in listed and '<table class="wgtip-record">' not in listed  # table pages keep theirs
 
 
 def test_a_corrected_provision_shows_its_text_history(server):
