@@ -84,6 +84,27 @@ def test_provisions_table(browser, server):
     no_console_errors(browser)
 
 
+def test_long_texts_are_given_room_in_the_provisions_table(browser, server):
+    """A provision's texts and citation get columns wide enough to read: squeezed between 24 other
+    columns, the citation wrapped a few characters a line and made each row hundreds of pixels tall."""
+    from selenium.webdriver.common.by import By
+
+    from wgtip.tables import Provision, columns
+
+    browser.get(server.url + "/wgtip/provisions")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")[:10]
+    assert len(rows) == 10
+    heights = [r.size["height"] for r in rows]
+    cells = {td.get_attribute("class").split()[0]: td.size["width"] for td in rows[0].find_elements(By.TAG_NAME, "td")}
+    font = float(browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
+    long_texts = [f"col-{c.name}" for c in columns(Provision) if c.long_text]
+    assert set(long_texts) == {"col-text", "col-current_text", "col-standalone_text", "col-citation"}
+    for name in long_texts:
+        assert cells[name] >= 20 * font, (name, cells[name])
+    assert max(heights) <= 16 * font * 1.6, heights  # at most ~16 lines of text
+    no_console_errors(browser)
+
+
 def test_one_row_page(browser, server):
     sub = next(r for r in provisions(server.root) if r["level"] == "subitem")
     browser.get(f"{server.url}/wgtip/provisions/{sub['provision_id']}")

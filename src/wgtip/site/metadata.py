@@ -52,6 +52,12 @@ PRESENTATION: dict[type, Presentation] = {
 }
 
 
+def long_text_columns() -> list[str]:
+    """Names of the columns of long text in any table (``Column.long_text``): the site's style gives
+    them room on table pages (a view or a canned query showing one names it alike)."""
+    return sorted({c.name for model in TABLES for c in columns(model) if c.long_text})
+
+
 def package_info(root: Path) -> dict[str, Any]:
     """What the site shows of the built package: version and sources (datapackage.json is the record)."""
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))

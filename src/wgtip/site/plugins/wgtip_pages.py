@@ -11,8 +11,9 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import AsgiFileDownload, NotFound
 
 from wgtip.site import pages
-from wgtip.site.metadata import DATABASE
+from wgtip.site.metadata import DATABASE, long_text_columns
 
+LONG_TEXT = long_text_columns()
 CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
 
 
@@ -23,12 +24,13 @@ def _root(datasette) -> Path:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
+        found = {"wgtip_long_text": LONG_TEXT}
         if view_name == "index":
-            return {"wgtip": await pages.home_context(datasette.get_database(DATABASE), _root(datasette))}
+            found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
-            return {"wgtip_provision": await pages.provision_context(datasette.get_database(database), pk)}
-        return {}
+            found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
+        return found
 
     return inner
 
