@@ -487,6 +487,14 @@ def test_provisions_can_be_faceted_by_annotation(server):
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
 
 
+def test_the_annotated_view_links_each_provision_to_its_page(server):
+    """A view has no key, so Datasette links none of its rows; the site links each provision id to its row page."""
+    ids = [r["provision_id"] for r in server.get("/wgtip/provisions_annotated.json", params={"_shape": "array"}).json()]
+    text = server.get("/wgtip/provisions_annotated").text
+    assert ids and all(f'<a href="/wgtip/provisions/{pid}">{pid}</a>' in text for pid in ids)
+    assert server.get(f"/wgtip/provisions/{ids[0]}").status_code == 200
+
+
 def test_the_annotated_view_is_shown_in_document_order(server):
     """The view itself is unordered (wgtip.views); the site sorts it by position, as the CSV's provisions are."""
     by_position = [p["provision_id"] for p in sorted(read_csv(server.root, "provisions"), key=lambda p: int(p["position"]))]

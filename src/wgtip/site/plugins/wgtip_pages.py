@@ -1,5 +1,6 @@
 """Datasette plugin (loaded only by `wgtip serve`): the home page's dataset facts, provision row pages
-with parent, children, footnotes and citation, and /-/downloads/ for the DuckDB file and the data package.
+with parent, children, footnotes and citation, links from the annotated view to those pages, room for
+long texts on table pages, and /-/downloads/ for the DuckDB file and the data package.
 
 The repository root comes from the plugin configuration that `wgtip serve` writes into the metadata.
 """
@@ -7,11 +8,13 @@ The repository root comes from the plugin configuration that `wgtip serve` write
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.utils import tilde_decode, tilde_encode
+from markupsafe import Markup, escape
 from datasette.utils.asgi import AsgiFileDownload, NotFound
 
 from wgtip.site import pages
 from wgtip.site.metadata import DATABASE, long_text_columns
+from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()
 CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
@@ -33,6 +36,14 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return found
 
     return inner
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    # a view has no key, so Datasette links none of its rows: the annotated view's provision ids lead to their pages
+    if table == ANNOTATED_VIEW and column == "provision_id" and isinstance(value, str):
+        return Markup(f'<a href="{escape(datasette.urls.row(database, "provisions", tilde_encode(value)))}">{escape(value)}</a>')
+    return None
 
 
 async def download(request, datasette):
