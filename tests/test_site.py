@@ -487,10 +487,13 @@ def test_provisions_can_be_faceted_by_annotation(server):
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
 
 
-def test_the_annotated_view_links_each_provision_to_its_page(server):
-    """A view has no key, so Datasette links none of its rows; the site links each provision id to its row page."""
-    ids = [r["provision_id"] for r in server.get("/wgtip/provisions_annotated.json", params={"_shape": "array"}).json()]
-    text = server.get("/wgtip/provisions_annotated").text
+@pytest.mark.parametrize("path", ["/wgtip/provisions_annotated", "/wgtip/provisions_of_meeting?meeting=4",
+                                  "/wgtip?sql=select+provision_id,+text+from+provisions+where+meeting+%3D+2"])
+def test_views_and_queries_link_each_provision_to_its_page(server, path):
+    """A view or a query has no key, so Datasette links none of its rows; the site links each provision id to its row page."""
+    json_path = path.replace("?", ".json?", 1) + "&_shape=array" if "?" in path else path + ".json?_shape=array"
+    ids = [r["provision_id"] for r in server.get(json_path).json()]
+    text = server.get(path).text
     assert ids and all(f'<a href="/wgtip/provisions/{pid}">{pid}</a>' in text for pid in ids)
     assert server.get(f"/wgtip/provisions/{ids[0]}").status_code == 200
 

@@ -1,5 +1,5 @@
 """Datasette plugin (loaded only by `wgtip serve`): the home page's dataset facts, provision row pages
-with parent, children, footnotes and citation, links from the annotated view to those pages, room for
+with parent, children, footnotes and citation, links to those pages from the annotated view and from queries, room for
 long texts on table pages, and /-/downloads/ for the DuckDB file and the data package.
 
 The repository root comes from the plugin configuration that `wgtip serve` writes into the metadata.
@@ -40,8 +40,9 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    # a view has no key, so Datasette links none of its rows: the annotated view's provision ids lead to their pages
-    if table == ANNOTATED_VIEW and column == "provision_id" and isinstance(value, str):
+    # a view or a query (table None) has no key, so Datasette links none of its rows: there a provision's id
+    # leads to its page (in a table, Datasette links it itself, as a key or a foreign key)
+    if (table is None or table == ANNOTATED_VIEW) and column == "provision_id" and isinstance(value, str):
         return Markup(f'<a href="{escape(datasette.urls.row(database, "provisions", tilde_encode(value)))}">{escape(value)}</a>')
     return None
 
