@@ -84,14 +84,16 @@ def test_provisions_table(browser, server):
     no_console_errors(browser)
 
 
-def test_long_texts_are_given_room_in_the_provisions_table(browser, server):
-    """A provision's texts and citation get columns wide enough to read: squeezed between 24 other
-    columns, the citation wrapped a few characters a line and made each row hundreds of pixels tall."""
+@pytest.mark.parametrize("path", ["/wgtip/provisions", "/wgtip?sql=select+*+from+provisions+order+by+position+limit+10"])
+def test_long_texts_are_given_room_in_the_provisions_table(browser, server, path):
+    """A provision's texts and citation get columns wide enough to read, on the table page and in a query's
+    results: squeezed between 24 other columns, the citation wrapped a few characters a line and made each
+    row hundreds of pixels tall."""
     from selenium.webdriver.common.by import By
 
     from wgtip.tables import Provision, columns
 
-    browser.get(server.url + "/wgtip/provisions")
+    browser.get(server.url + path)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")[:10]
     assert len(rows) == 10
     heights = [r.size["height"] for r in rows]

@@ -1,6 +1,6 @@
 """Datasette plugin (loaded only by `wgtip serve`): the home page's dataset facts, provision row pages
 with parent, children, footnotes and citation, links to those pages from the annotated view and from queries, room for
-long texts on table pages, and /-/downloads/ for the DuckDB file and the data package.
+long texts on table and query pages, and /-/downloads/ for the DuckDB file and the data package.
 
 The repository root comes from the plugin configuration that `wgtip serve` writes into the metadata.
 """
