@@ -54,7 +54,7 @@ PRESENTATION: dict[type, Presentation] = {
 
 def long_text_columns() -> list[str]:
     """Names of the columns of long text in any table (``Column.long_text``): the site's style gives
-    them room on table pages (a view or a canned query showing one names it alike)."""
+    them room on table and query pages (a view or a query showing one names it alike)."""
     return sorted({c.name for model in TABLES for c in columns(model) if c.long_text})
 
 

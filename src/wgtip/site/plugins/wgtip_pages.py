@@ -9,8 +9,8 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from markupsafe import Markup, escape
 from datasette.utils.asgi import AsgiFileDownload, NotFound
+from markupsafe import Markup, escape
 
 from wgtip.site import pages
 from wgtip.site.metadata import DATABASE, long_text_columns
