@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, next_event
+from wgtip.annotate import Corpus, references
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
 from wgtip.events import Annotation
@@ -77,6 +80,36 @@ def test_the_gold_covers_every_meeting_and_level_and_the_hard_cases():
     roles = {tuple(a) for g in gold.values() for a in g["addressees"]}
     for needed in [("unodc", "indirect"), ("states", "direct"), ("member_states", "direct"), ("secretariat", "direct"), ("un_entities", "direct"), ("conference", "direct")]:
         assert needed in roles
+
+
+def test_the_most_similar_earlier_provision_is_the_one_comparing_every_provision_finds():
+    """'重申之前…的建议' is resolved through an inverted index of bigrams (references._Earlier); it
+    must find what its definition says: the greatest (Dice, provision id) over every provision of
+    an earlier meeting, compared one by one. Over the real provisions and a copy of a third of
+    them under other ids (equal scores, so ties must break the same way), texts cut from them,
+    texts that share nothing with any provision, and every meeting as the citing one."""
+    real = ev_mod.corpus_of(ROOT)
+    rng = random.Random(7)
+    copies = [dataclasses.replace(p, provision_id=p.provision_id + "-copy") for p in rng.sample(real.provisions, len(real.provisions) // 3)]
+    corpus = Corpus(real.provisions + tuple(copies), real.meeting_dates)
+    earlier = references._Earlier(corpus)
+    texts = ["", "议", "abc xyz", "§§§"] + [p.text for p in rng.sample(corpus.provisions, 20)]
+    for _ in range(200):
+        t = rng.choice(corpus.provisions).text
+        start = rng.randrange(len(t))
+        texts.append(t[start:start + rng.randrange(1, 120)])
+    tied = resolved = 0
+    for text in texts:
+        for section in range(1, 10):
+            scores = [(references.dice(text, p.text), p.provision_id) for p in corpus.provisions if p.meeting_section < section]
+            want = max(scores, default=(0.0, ""))
+            got = earlier.most_similar(text, section)
+            assert got[0] == want[0], (text, section)
+            if want[0] > 0:
+                assert got == want, (text, section)
+                tied += sum(s == want[0] for s, _ in scores) > 1
+                resolved += want[0] >= references.SIMILAR_ENOUGH
+    assert tied > 100 and resolved > 100  # the cases that matter were met
 
 
 def test_the_evaluator_counts_a_wrong_answer(scores):

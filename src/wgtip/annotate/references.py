@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import re
+from array import array
+from collections import Counter, defaultdict
 
 from ..events import Annotation, ReferenceTarget
 from . import Corpus, Provision, Result
@@ -110,15 +112,23 @@ def _found(p: Provision, corpus: Corpus) -> list[tuple[int, Annotation]]:
     return out
 
 
-def _paragraph_text(corpus: Corpus, meeting: int, paragraph: int) -> tuple[str, str] | None:
+def _paragraphs(corpus: Corpus) -> dict[str, str]:
+    """Each compilation paragraph's id -> its text with its items' and sub-items', in document order:
+    a provision ``wgtip-m4-p46-j-vi`` belongs to the paragraph named by its first three parts."""
+    out: dict[str, list[str]] = {}
+    for p in corpus.provisions:
+        out.setdefault("-".join(p.provision_id.split("-")[:3]), []).append(p.text)
+    return {pid: "".join(texts) for pid, texts in out.items()}
+
+
+def _paragraph_text(paragraphs: dict[str, str], meeting: int, paragraph: int) -> tuple[str, str] | None:
     """A compilation paragraph of a meeting's section with its items, as one text."""
     pid = f"wgtip-m{meeting}-p{paragraph}"
-    texts = [p.text for p in corpus.provisions if p.provision_id == pid or p.provision_id.startswith(pid + "-")]
-    return (pid, "".join(texts)) if texts else None
+    return (pid, paragraphs[pid]) if pid in paragraphs else None
 
 
 def _resolve_report_paragraphs(corpus: Corpus, found: dict[str, list[tuple[int, Annotation]]]) -> None:
-    texts = corpus.by_id()
+    texts, paragraphs = corpus.by_id(), _paragraphs(corpus)
     cited: dict[int, list[tuple[str, int]]] = {}
     for pid, refs in found.items():
         for _, a in refs:
@@ -131,7 +141,7 @@ def _resolve_report_paragraphs(corpus: Corpus, found: dict[str, list[tuple[int, 
         for k in OFFSETS:
             total = 0.0
             for pid, n in citations:
-                hit = _paragraph_text(corpus, meeting, n + k)
+                hit = _paragraph_text(paragraphs, meeting, n + k)
                 total += dice(texts[pid].text, hit[1]) if hit else 0.0
             scores.append((total, -abs(k), k))
         best = max(scores)
@@ -142,7 +152,7 @@ def _resolve_report_paragraphs(corpus: Corpus, found: dict[str, list[tuple[int, 
             if not (a.value == "earlier_recommendation" and r and r.report_meeting and r.report_paragraph):
                 continue
             k, mean = fitted[r.report_meeting]
-            hit = _paragraph_text(corpus, r.report_meeting, r.report_paragraph + k)
+            hit = _paragraph_text(paragraphs, r.report_meeting, r.report_paragraph + k)
             n = len(cited[r.report_meeting])
             how = (
                 f"report paragraph {r.report_paragraph} = compilation paragraph {r.report_paragraph + k} of meeting {r.report_meeting}: "
@@ -153,11 +163,42 @@ def _resolve_report_paragraphs(corpus: Corpus, found: dict[str, list[tuple[int, 
             refs[i] = (at, a.model_copy(update={"reference": r.model_copy(update={"resolved_provision_id": resolved, "resolution": how if hit else "no compilation paragraph at the fitted offset"})}))
 
 
-def _resolve_unnumbered(corpus: Corpus, p: Provision, a: Annotation) -> Annotation:
+class _Earlier:
+    """The provision of an earlier meeting most similar to a text (character-bigram Dice), as
+    comparing the text with every provision finds it, ties going to the greater provision id.
+
+    Comparing every cue with every provision was quadratic: 96% of the rules' time at 10^5
+    events. An inverted index (bigram -> the provisions that have it) counts, in one pass over
+    the lists of the text's bigrams, what each provision shares with it; a provision that shares
+    nothing scores 0, and is not looked at."""
+
+    def __init__(self, corpus: Corpus):
+        self.ids = [p.provision_id for p in corpus.provisions]
+        self.sections = [p.meeting_section for p in corpus.provisions]
+        self.sizes = array("I")
+        self.having: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
+        for i, p in enumerate(corpus.provisions):
+            grams = _bigrams(p.text)
+            self.sizes.append(len(grams))
+            for g in grams:
+                self.having[g].append(i)
+
+    def most_similar(self, text: str, before_section: int) -> tuple[float, str]:
+        """The best Dice and the provision scoring it; (0.0, "") when none shares a bigram."""
+        x = _bigrams(text)
+        shared: Counter[int] = Counter()
+        for g in x:
+            if g in self.having:
+                shared.update(self.having[g])
+        a, sizes, ids, sections = len(x), self.sizes, self.ids, self.sections
+        # the same expression as dice(), so equal scores are equal floats and ties break the same way
+        return max(((2 * c / (a + sizes[i]), ids[i]) for i, c in shared.items() if sections[i] < before_section), default=(0.0, ""))
+
+
+def _resolve_unnumbered(earlier: _Earlier, p: Provision, a: Annotation) -> Annotation:
     """'重申之前…的建议，即…': the most similar provision of an earlier meeting's section."""
     assert a.end is not None
-    said = p.text[a.end :]
-    best = max(((dice(said, q.text), q.provision_id) for q in corpus.provisions if q.meeting_section < p.meeting_section), default=(0.0, ""))
+    best = earlier.most_similar(p.text[a.end :], p.meeting_section)
     if best[0] >= SIMILAR_ENOUGH:
         how = f"the most similar provision of an earlier meeting to the words after the cue (character-bigram Dice {best[0]:.2f}, threshold {SIMILAR_ENOUGH})"
         return a.model_copy(update={"reference": ReferenceTarget(resolved_provision_id=best[1], resolution=how)})
@@ -168,12 +209,14 @@ def annotate(corpus: Corpus) -> Result:
     found = {p.provision_id: sorted(_found(p, corpus), key=lambda x: (x[0], x[1].value, x[1].target or "")) for p in corpus.provisions}
     _resolve_report_paragraphs(corpus, found)
     by_id = corpus.by_id()
+    earlier: _Earlier | None = None  # made at the first cue: most corpora have none
     out: Result = {}
     for pid, refs in found.items():
         values = []
         for _, a in refs:
             if a.value == "earlier_recommendation" and a.target == "earlier recommendation (unnumbered)":
-                a = _resolve_unnumbered(corpus, by_id[pid], a)
+                earlier = earlier or _Earlier(corpus)
+                a = _resolve_unnumbered(earlier, by_id[pid], a)
             values.append(a)
         out[pid] = tuple(values)
     return out
