@@ -54,7 +54,8 @@ def sql(server, query: str, **params):
 
 def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     text = page(server, "/")
-    version = json.loads((server.root / "datapackage.json").read_text())["version"]
+    package = json.loads((server.root / "datapackage.json").read_text())
+    version = package["version"]
     source_sha = hashlib.sha256(next((server.root / "sources").glob("*.txt")).read_bytes()).hexdigest()
     assert "Working Group on Trafficking in Persons" in text
     assert "贩运人口问题工作组前八次会议通过的建议" in text  # the source document's title
@@ -64,6 +65,7 @@ def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     cite = subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root)], capture_output=True, text=True, check=True)
     assert cite.stdout.strip() in text  # the same citation as `wgtip cite` gives
     assert "/wgtip/provisions_annotated?addressees__arraycontains=unodc" in text
+    assert text.count(package["description"]) == 1  # said once, not again under the downloads by Datasette's own block
 
 
 def test_security_headers_on_every_kind_of_response(server):
