@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from wgtip.tables import TABLES, name_of
+
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -104,6 +106,24 @@ def test_long_texts_are_given_room_in_the_provisions_table(browser, server, path
     for name in long_texts:
         assert cells[name] >= 20 * font, (name, cells[name])
     assert max(heights) <= 16 * font * 1.6, heights  # at most ~16 lines of text
+    no_console_errors(browser)
+
+
+@pytest.mark.parametrize("path", [f"/wgtip/{name_of(m)}" for m in TABLES if name_of(m) != "events"] + ["/wgtip/timeline_of_meetings"])
+def test_no_row_of_a_table_page_is_a_tall_column_of_words(browser, server, path):
+    """Every table page (and the timeline's query) gives its prose room: release notes, a meeting's note,
+    a correction's reason, a vocabulary's descriptions and a reference's resolution, squeezed between the
+    other columns, made rows 440 px tall. (The events' payloads are JSON of up to 25 KB: tall by nature.)"""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + path)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")[:20]
+    table = "meetings" if path.endswith("timeline_of_meetings") else path.rsplit("/", 1)[1]  # the timeline lists the meetings
+    with open(server.root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        assert len(rows) == min(20, len(list(csv.DictReader(fh))))
+    font = float(browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
+    heights = [r.size["height"] for r in rows]
+    assert max(heights, default=0) <= 16 * font * 1.6, heights  # at most ~16 lines of text
     no_console_errors(browser)
 
 

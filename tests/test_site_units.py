@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import socket
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -30,6 +32,28 @@ def test_metadata_describes_every_table_and_column_from_the_models():
     p = tables["provisions"]
     assert (p["sort"], p["facets"], p["fts_table"]) == ("position", ["meeting", "level", "adoption"], SEARCH_TABLE)
     assert tables[SEARCH_TABLE]["hidden"] is True
+
+
+def test_every_column_of_prose_is_marked_long_text():
+    """The site gives the columns marked long_text (tables.py) room on table and query pages; a column of
+    prose left unmarked is squeezed between the others (release notes wrapped three words a line, rows
+    440 px tall). Prose: a value with a space or a CJK character, wider than 80 columns (CJK counts two)."""
+
+    def width(value: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+    def prose(value: str) -> bool:
+        return " " in value or any(unicodedata.east_asian_width(ch) in "WF" for ch in value)
+
+    unmarked = []
+    for model in TABLES:
+        with open(ROOT / "data" / f"{name_of(model)}.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for c in columns(model):
+            widest = max((width(r[c.name]) for r in rows if prose(r[c.name])), default=0)
+            if widest > 80 and not c.long_text:
+                unmarked.append((name_of(model), c.name, widest))
+    assert not unmarked
 
 
 def test_metadata_shows_the_built_packages_version():

@@ -93,7 +93,7 @@ class Meeting(SQLModel, table=True):
     end_date: dt.date = Field(description="Last day of the meeting.", schema_extra=zh("会议最后一天。"))
     venue: str = Field(description="Venue, as printed.", schema_extra=zh("会议地点，照原文。"))
     report_symbol: Optional[str] = Field(default=None, description="Symbol of the meeting's report, where the source names one.", schema_extra=zh("会议报告的文号（来源文件提到时）。"))
-    note: Optional[str] = Field(default=None, description="Text printed under the heading instead of recommendations (the third meeting's note), verbatim.", schema_extra=zh("标题下所印、代替建议的文字（第三次会议的说明），逐字照录。"))
+    note: Optional[str] = Field(default=None, description="Text printed under the heading instead of recommendations (the third meeting's note), verbatim.", schema_extra=zh("标题下所印、代替建议的文字（第三次会议的说明），逐字照录。", long_text=True))
     provisions_decided: int = Field(description="Number of provisions (paragraphs, items, sub-items) that became recommendations by this meeting's decision.", schema_extra=zh("经本次会议决定成为建议的条文（段、项、目）数。"))
     provisions_proposed: int = Field(description="Number of provisions proposed at this meeting (and adopted, if at all, by a later one).", schema_extra=zh("在本次会议上提出（如获通过，则由后来的会议通过）的条文数。"))
     source_document: str = Field(foreign_key="source_documents.document", description="Document the meeting is recorded in.", schema_extra=zh("记载该会议的文件。"))
@@ -170,7 +170,7 @@ class Release(SQLModel, table=True):
     version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.", schema_extra=zh("语义化版本号：主版本 = 列、类型或含义的改变；次版本 = 新记录或标注；修订版本 = 更正。"))
     release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.", schema_extra=zh("首个版本为1，其后为2，……：按此列而非版本文字排序。"))
     published_on: dt.date = Field(description="Release date.", schema_extra=zh("发布日期。"))
-    notes: str = Field(description="Release notes.", schema_extra=zh("版本说明。"))
+    notes: str = Field(description="Release notes.", schema_extra=zh("版本说明。", long_text=True))
     previous_version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release before this one.", schema_extra=zh("前一版本。"))
     log_head_seq: int = Field(description="Sequence number of the last event the release contains.", schema_extra=zh("该版本所含最后一个事件的序号。"))
     log_head_sha256: str = Field(description="SHA-256 of that event's committed line: the head of the hash chain at the release.", schema_extra=zh("该事件提交行的SHA-256：发布时哈希链的链头。"))
@@ -209,7 +209,7 @@ class ProvisionTextRevision(SQLModel, table=True):
     valid_to_seq: Optional[int] = Field(default=None, foreign_key="events.seq", description="The event that replaced this text; empty while it is current.", schema_extra=zh("取代本文字的事件；现行文字则为空。"))
     from_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="First release that contains this text; empty if none yet.", schema_extra=zh("含有本文字的第一个版本；尚无则为空。"))
     to_release: Optional[str] = Field(default=None, foreign_key="releases.version", description="Last release that contains this text, if it has been replaced; empty while it is current or if never released.", schema_extra=zh("本文字已被取代时，含有它的最后一个版本；现行文字或从未发布则为空。"))
-    reason: Optional[str] = Field(default=None, description="For a corrected text: why it was corrected.", schema_extra=zh("更正后的文字：更正理由。"))
+    reason: Optional[str] = Field(default=None, description="For a corrected text: why it was corrected.", schema_extra=zh("更正后的文字：更正理由。", long_text=True))
     corrected_by: Optional[str] = Field(default=None, description="For a corrected text: who or what rule corrected it.", schema_extra=zh("更正后的文字：作出更正的人或规则。"))
 
 
@@ -250,7 +250,7 @@ class Vocabulary(SQLModel, table=True):
     vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.", schema_extra=zh("词表代码：addressee、addressee_role、strength、theme、reference_kind。"))
     title: str = Field(description="English title.", schema_extra=zh("英文标题。"))
     title_zh: str = Field(description="Chinese title.", schema_extra=zh("中文标题。"))
-    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。"))
+    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。", long_text=True))
     terms: int = Field(description="Number of terms.", schema_extra=zh("词条数。"))
     event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).", schema_extra=zh("定义该词表的 VocabularyDefined 事件（如重新定义，为最新者）。"))
 
@@ -268,7 +268,7 @@ class VocabularyTerm(SQLModel, table=True):
     position: int = Field(description="Order of the term in its vocabulary (1, 2, …).", schema_extra=zh("词条在词表中的顺序（1、2、……）。"))
     label: str = Field(description="English label.", schema_extra=zh("英文名称。"))
     label_zh: str = Field(description="Chinese label.", schema_extra=zh("中文名称。"))
-    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。"))
+    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。", long_text=True))
 
 
 class ProvisionAddressee(SQLModel, table=True):
@@ -322,8 +322,8 @@ class ProvisionTopic(SQLModel, table=True):
     __title_zh__ = "主题短语"
 
     provision_id: str = Field(primary_key=True, foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
-    topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.", schema_extra=zh("主题短语，照原文，位于“关于”与其后的逗号或冒号之间。"))
-    evidence: str = Field(description="The whole phrase '关于…，' as printed.", schema_extra=zh("完整短语“关于……，”，照原文。"))
+    topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.", schema_extra=zh("主题短语，照原文，位于“关于”与其后的逗号或冒号之间。", long_text=True))
+    evidence: str = Field(description="The whole phrase '关于…，' as printed.", schema_extra=zh("完整短语“关于……，”，照原文。", long_text=True))
     span_start: int = Field(description="Character offset of the evidence in the evidence text.", schema_extra=zh("证据在证据文字中的字符起始位置。"))
     span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
     inherited_from: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau that states the topic, when an item inherits it.", schema_extra=zh("项沿用主题时，陈述该主题的引导语。"))
@@ -373,7 +373,7 @@ class ProvisionReference(SQLModel, table=True):
     report_meeting: Optional[int] = Field(default=None, foreign_key="meetings.meeting", description="For a paragraph of an earlier meeting's report: that meeting.", schema_extra=zh("引用前次会议报告某段时：该会议。"))
     report_paragraph: Optional[int] = Field(default=None, description="For a paragraph of an earlier meeting's report: its number in the report (the report's numbering is not the compilation's).", schema_extra=zh("引用前次会议报告某段时：该段在报告中的编号（报告编号不同于本汇编编号）。"))
     resolved_provision_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The provision of this dataset the reference means, where it was resolved.", schema_extra=zh("经解析后该引用所指的本数据集条文。"))
-    resolution: Optional[str] = Field(default=None, description="How it was resolved (method and evidence), or why not.", schema_extra=zh("解析的方法和依据，或未能解析的原因。"))
+    resolution: Optional[str] = Field(default=None, description="How it was resolved (method and evidence), or why not.", schema_extra=zh("解析的方法和依据，或未能解析的原因。", long_text=True))
     evidence: str = Field(description="The referring words exactly as in the text.", schema_extra=zh("引用词语，逐字照录原文。"))
     span_start: int = Field(description="Character offset of the evidence in the provision's annotated text.", schema_extra=zh("证据在所标注条文文字中的字符起始位置。"))
     span_end: int = Field(description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
