@@ -127,6 +127,25 @@ def test_no_row_of_a_table_page_is_a_tall_column_of_words(browser, server, path)
     no_console_errors(browser)
 
 
+def test_column_descriptions_read_on_a_phone(browser, server):
+    """At a phone's width each column's name stands above its description, which takes the box's
+    width: side by side, the descriptions were squeezed to a few characters and scrolled sideways."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(400, 1000)
+    try:
+        browser.get(server.url + "/wgtip/provisions")
+        box = browser.find_element(By.CSS_SELECTOR, "dl.column-descriptions")
+        overflow = browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth", box)
+        widths = [dd.size["width"] for dd in box.find_elements(By.TAG_NAME, "dd")]
+        width = box.size["width"]
+        browser.save_screenshot(str(SCREENSHOTS / "provisions-phone.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert overflow <= 1
+    assert widths and min(widths) >= 0.8 * width, (widths, width)
+
+
 def test_one_row_page(browser, server):
     sub = next(r for r in provisions(server.root) if r["level"] == "subitem")
     browser.get(f"{server.url}/wgtip/provisions/{sub['provision_id']}")
