@@ -49,6 +49,20 @@ def test_nothing_is_kept_unless_asked():
     assert kept.head is not None and kept.counts["events"] == kept.head.seq
 
 
+def test_kept_rows_hold_only_the_columns_asked_for():
+    """``columns`` (what annotate uses to keep every provision without its citation and joined
+    texts): each kept row is the fold's row cut to those columns, in that order; a column the
+    table lacks is refused by name."""
+    _, tables, _ = fold_log(ROOT)
+    only = ("position", "provision_id", "current_text")
+    kept = fold_kept(iter_log(ROOT), {"provisions": keep_all, "meetings": keep_all}, columns={"provisions": only})
+    assert kept.rows["provisions"] == [{c: p[c] for c in only} for p in records(tables, "provisions")]
+    assert all(list(p) == list(only) for p in kept.rows["provisions"])
+    assert kept.rows["meetings"] == records(tables, "meetings")  # not named: every column
+    with pytest.raises(ValueError, match="provisions: no column nope to keep"):
+        fold_kept(iter_log(ROOT), {"provisions": keep_all}, columns={"provisions": ("provision_id", "nope")})
+
+
 def test_cite_reads_the_log_only_up_to_the_release(repo):
     """A broken event after the last release stops a command that needs the whole log, not a
     citation of a release (the fold up to it): it cites exactly what it cites without that event."""

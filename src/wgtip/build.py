@@ -23,7 +23,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from . import release as rel
 from .archive import write_zip
@@ -219,28 +219,38 @@ class Kept:
 
 
 class _KeptTable:
-    """A table's rows, as dicts, those ``accept`` takes (none without it); written nowhere."""
+    """A table's rows, as dicts, those ``accept`` takes (none without it), with only the columns
+    ``only`` names (every column without it); written nowhere."""
 
-    def __init__(self, fields: list[str], accept: Filter | None, into: list[dict[str, Any]]):
-        self.fields, self.accept, self.into = fields, accept, into
+    def __init__(self, table: str, fields: list[str], accept: Filter | None, into: list[dict[str, Any]], only: Sequence[str] | None = None):
+        unknown = [c for c in only or () if c not in fields]
+        if unknown:
+            raise ValueError(f"{table}: no column {', '.join(unknown)} to keep")
+        self.fields, self.accept, self.into, self.only = fields, accept, into, only
 
     def write(self, rows: list[Row]) -> None:
-        if self.accept is not None:
-            self.into.extend(d for d in (dict(zip(self.fields, r)) for r in rows) if self.accept(d))
+        if self.accept is None:
+            return
+        kept = (d for d in (dict(zip(self.fields, r)) for r in rows) if self.accept(d))
+        self.into.extend(kept if self.only is None else ({c: d[c] for c in self.only} for d in kept))
 
     def close(self) -> tuple[int, str]:
         return 0, ""  # no file, so no hash: Kept does not pass these on
 
 
-def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter], on_state: Callable[[State], None] | None = None) -> Kept:
+def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter], on_state: Callable[[State], None] | None = None,
+              columns: Mapping[str, Sequence[str]] | None = None) -> Kept:
     """Fold ``events`` streamed and keep only the rows ``keep`` asks for (a filter per table;
     ``keep_all`` for every row): for the commands that need a few rows of a big log. Memory holds
-    the fold's state and the kept rows, never the log. ``on_state``: as for ``fold_tables``."""
+    the fold's state and the kept rows, never the log. ``on_state``: as for ``fold_tables``.
+    ``columns``: for a table named there, the only columns its kept rows hold (a command that keeps
+    every provision but reads few of its columns: the rest, citations and joined texts, are most
+    of a provision's bytes)."""
     rows: Records = {name: [] for name in keep}
 
     def sink_for(model: Any, fields: list[str]) -> TableSink:
         name = name_of(model)
-        return _KeptTable(fields, keep.get(name), rows.get(name, []))
+        return _KeptTable(name, fields, keep.get(name), rows.get(name, []), (columns or {}).get(name))
 
     folded = fold_checked(events, lambda evs: fold_tables(evs, lambda head: current_layout(), sink_for, on_state))
     return Kept(rows, folded.counts, folded.dataset, folded.head)
