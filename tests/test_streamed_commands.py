@@ -122,3 +122,24 @@ def test_a_run_of_events_too_big_for_one_segment_is_written_as_several(tmp_path,
     assert len(paths) > 30 // 7 and all(p.stat().st_size <= limit for p in paths)
     assert b"".join(p.read_bytes() for p in paths) == b"".join(line + b"\n" for _, line in chained)
     assert [le.event for le in read_log(tmp_path)] == [ev for ev, _ in chained]
+
+
+def test_segments_written_before_a_failure_are_removed(tmp_path, monkeypatch):
+    """``write_segments`` writes events as they are made (annotate's, a rule at a time); when making
+    them fails half-way, the segments already written go: the log is as it was before."""
+    import wgtip.log as log
+    from wgtip.log import read_log, write_segments
+
+    events = [le.event for le in read_log(ROOT)[:30]]
+    monkeypatch.setattr(log, "MAX_SEGMENT_BYTES", sum(len(line) + 1 for _, line in log.chain(events)[:5]))
+    on_disk_at_failure: list = []
+
+    def made_then_failed():
+        yield from (("one-slug", e) for e in events)
+        on_disk_at_failure.extend(tmp_path.rglob("*.jsonl"))
+        raise RuntimeError("a rule failed")
+
+    with pytest.raises(RuntimeError, match="a rule failed"):
+        write_segments(tmp_path, made_then_failed())
+    assert len(on_disk_at_failure) > 1  # they had been written
+    assert list(tmp_path.rglob("*.jsonl")) == []

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any, Iterator
 
 import click
 
@@ -232,17 +233,26 @@ def correct(root: Path, provision_id: str, old: str, new: str, reason: str, corr
 @click.option("--recorded-at", required=True, help="Fixed recording time written into the events (ISO 8601 with zone).")
 def annotate(root: Path, recorded_at: str) -> None:
     """Run the annotation rules on the current texts and append what changed as events (vocabularies, ProvisionsAnnotated)."""
-    from .annotate.record import annotation_events
+    from .annotate.record import annotation_stream
 
     try:
-        new, last = annotation_events(iter_log(root), _moment(recorded_at))
+        new, last = annotation_stream(iter_log(root), _moment(recorded_at))
     except LogError as err:
         fail(str(err))
-    if not new:
+    made = 0
+
+    def counted() -> Iterator[tuple[str, Any]]:
+        nonlocal made
+        for event in new:
+            made += 1
+            yield event
+
+    # written as they are made (one rule's annotations in memory at a time), none if making them fails
+    paths = write_segments(root, counted(), prev=last.hash if last else None)
+    if not paths:
         click.echo("annotations are up to date: nothing to append")
         return
-    paths = write_segments(root, new, prev=last.hash if last else None)
-    click.echo(f"wrote {len(new)} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
+    click.echo(f"wrote {made} events in {len(paths)} segments: " + ", ".join(str(p.relative_to(root)) for p in paths))
 
 
 @main.command("check-append-only")

@@ -297,25 +297,40 @@ def chain(events: Iterable[Envelope], prev: str | None = None) -> list[tuple[Env
     return out
 
 
-def write_segments(root: Path, slugged: list[tuple[str, Envelope]], prev: str | None = None) -> list[Path]:
+def write_segments(root: Path, slugged: Iterable[tuple[str, Envelope]], prev: str | None = None) -> list[Path]:
     """Write events as new segment files, one per run of events sharing a slug, a run split where
     its file would pass ``MAX_SEGMENT_BYTES`` (which the reader refuses).
-    Refuses to overwrite any existing file: the log is append-only."""
-    lines = chain([e for _, e in slugged], prev)
-    groups: list[tuple[str, list[tuple[Envelope, bytes]]]] = []
-    size = 0
-    for (slug, _), pair in zip(slugged, lines):
-        if groups and groups[-1][0] == slug and size + len(pair[1]) + 1 <= MAX_SEGMENT_BYTES:
-            groups[-1][1].append(pair)
-            size += len(pair[1]) + 1
-        else:
-            groups.append((slug, [pair]))
-            size = len(pair[1]) + 1
-    written = []
-    for slug, pairs in groups:
-        path = root / segment_path(pairs[0][0].seq, slug)
+
+    The events are chained and written as they come, so a command that makes many (annotate) holds
+    one segment's lines, not all of its events. If making or writing them fails, the files written
+    so far are removed: the log is as it was. Refuses to overwrite any existing file: the log is
+    append-only."""
+    written: list[Path] = []
+    run: list[bytes] = []  # the lines of the segment being made
+    slug_of_run, first_seq, size = "", 0, 0
+
+    def flush() -> None:
+        path = root / segment_path(first_seq, slug_of_run)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "xb") as fh:  # "x": never overwrite a committed segment
-            fh.write(b"".join(line + b"\n" for _, line in pairs))
-        written.append(path)
+            written.append(path)
+            fh.write(b"".join(line + b"\n" for line in run))
+        run.clear()
+
+    try:
+        for slug, ev in slugged:
+            [(ev, line)] = chain([ev], prev)
+            prev = line_hash(line)
+            if run and (slug != slug_of_run or size + len(line) + 1 > MAX_SEGMENT_BYTES):
+                flush()
+            if not run:
+                slug_of_run, first_seq, size = slug, ev.seq, 0
+            run.append(line)
+            size += len(line) + 1
+        if run:
+            flush()
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return written

@@ -10,7 +10,7 @@ to date, it writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..events import (
     Envelope,
@@ -24,7 +24,7 @@ from ..events import (
 from ..build import fold_kept, keep_all
 from ..log import MAX_LINE_BYTES, LoggedEvent, encode_event
 from ..projection.annotations import values_digest
-from . import Rule, corpus_from_tables, rules
+from . import Corpus, Rule, corpus_from_tables, rules
 from .vocabularies import VOCABULARIES
 
 
@@ -39,18 +39,29 @@ texts were most of what annotate held (~20 GB at 10^6 events)."""
 
 def annotation_events(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -> tuple[list[tuple[str, Envelope]], LoggedEvent | None]:
     """The events to append after ``events``, with the slug of the segment each goes in (prev not
-    yet chained), and the last of ``events``. The log is folded once, streamed (a problem in it is
-    a ``LogError`` naming the file and line); the rules need every provision's current text."""
+    yet chained), and the last of ``events``: ``annotation_stream``'s, in a list."""
+    stream, head = annotation_stream(events, recorded_at)
+    return list(stream), head
+
+
+def annotation_stream(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -> tuple[Iterator[tuple[str, Envelope]], LoggedEvent | None]:
+    """The events to append after ``events``, made as they are read, and the last of ``events``.
+    The log is folded once, now, streamed (a problem in it is a ``LogError`` naming the file and
+    line); the rules need every provision's current text. The events are made a rule at a time, so
+    a caller that writes them as they come (``log.write_segments``) holds one rule's annotations."""
     seen: dict[str, Any] = {}
     kept = fold_kept(events, {t: keep_all for t in ("provisions", "provision_texts", "meetings", "source_documents")},
                      on_state=lambda state: seen.update(annotations=state.annotations, vocabularies=state.vocabularies), columns=READ)
-    provisions = kept.rows["provisions"]
-    corpus = corpus_from_tables(provisions, kept.rows["provision_texts"], kept.rows["meetings"])
+    corpus = corpus_from_tables(kept.rows["provisions"], kept.rows["provision_texts"], kept.rows["meetings"])
     documents = {d["document"]: d for d in kept.rows["source_documents"]}
-    section_document = {p["source_section"]: p["source_document"] for p in provisions}
+    section_document = {p["source_section"]: p["source_document"] for p in kept.rows["provisions"]}
+    kept.rows.clear()  # the corpus holds what the rules read
+    return _made(corpus, documents, section_document, seen, recorded_at, kept.head.seq if kept.head else 0), kept.head
+
+
+def _made(corpus: Corpus, documents: dict[str, dict], section_document: dict[str, str], seen: dict[str, Any],
+          recorded_at: dt.datetime, seq: int) -> Iterator[tuple[str, Envelope]]:
     day = recorded_at.astimezone(dt.timezone.utc).date()
-    seq = kept.head.seq if kept.head else 0
-    out: list[tuple[str, Envelope]] = []
 
     def envelope_of(section: str | None, at: int) -> dict:
         source = None
@@ -67,7 +78,7 @@ def annotation_events(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -
     for v in VOCABULARIES:
         current = seen["vocabularies"].get(v.vocabulary)
         if current is None or _definition(current) != v:
-            out.append(("vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None))))
+            yield "vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None))
     for rule in rules():
         result = rule.run(corpus)
         annotator = f"rule {rule.name} v{rule.version}"
@@ -80,8 +91,8 @@ def annotation_events(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -
             by_section.setdefault(p.section, []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
         for section, batch in by_section.items():  # document order: dicts keep insertion order
             for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(section, seq + 1))):
-                out.append((f"annotations-{rule.kind}", _annotated(rule, part, envelope(section))))
-    return out, kept.head
+                yield f"annotations-{rule.kind}", _annotated(rule, part, envelope(section))
+        del result, by_section  # before the next rule runs: one rule's annotations at a time
 
 
 # room for what the envelope gains when the event is chained (prev: 64 hex digits) and a longer seq
