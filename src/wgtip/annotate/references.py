@@ -21,6 +21,7 @@ from array import array
 from collections import Counter, defaultdict
 
 from ..events import Annotation, ReferenceTarget
+from ..identifiers import provision_id
 from . import Corpus, Provision, Result
 
 KIND = "reference"
@@ -123,7 +124,7 @@ def _paragraphs(corpus: Corpus) -> dict[str, str]:
 
 def _paragraph_text(paragraphs: dict[str, str], meeting: int, paragraph: int) -> tuple[str, str] | None:
     """A compilation paragraph of a meeting's section with its items, as one text."""
-    pid = f"wgtip-m{meeting}-p{paragraph}"
+    pid = provision_id(meeting, paragraph)
     return (pid, paragraphs[pid]) if pid in paragraphs else None
 
 
