@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, next_event
-from wgtip.annotate import Corpus, references
+from wgtip.annotate import Corpus, Provision, references
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
 from wgtip.events import Annotation
@@ -110,6 +110,23 @@ def test_the_most_similar_earlier_provision_is_the_one_comparing_every_provision
                 tied += sum(s == want[0] for s, _ in scores) > 1
                 resolved += want[0] >= references.SIMILAR_ENOUGH
     assert tied > 100 and resolved > 100  # the cases that matter were met
+
+
+def test_the_most_similar_search_stops_counting_only_when_no_unmet_provision_can_win():
+    """It counts the rarest bigrams first and stops once no provision it has not met could reach
+    the best score: below it, not equal to it, since an equal score with a greater id wins. Here
+    a1 (with the rare bigram 甲乙) is met first and scores 0.8; a2 scores 0.8 too with only common
+    bigrams, so stopping at an equal bound would answer a1."""
+    def provision(pid: str, text: str, section: int = 1) -> Provision:
+        return Provision(pid, None, text, 1, f"s{section}", section, 1, "paragraph", ())
+
+    fillers = [provision(f"f{n}", f"乙丙丁{n}") for n in range(6)]  # make 乙丙 and 丙丁 common, not 甲乙
+    corpus = Corpus((provision("a1", "甲乙丙"), provision("a2", "乙丙丁"), provision("a3", "甲乙丙丁", 2), *fillers), {})
+    text = "甲乙丙丁"
+    want = max((references.dice(text, p.text), p.provision_id) for p in corpus.provisions if p.meeting_section < 2)
+    assert want == (0.8, "a2")
+    assert references._Earlier(corpus).most_similar(text, 2) == want
+    assert references._Earlier(corpus).most_similar(text, 3) == (1.0, "a3")
 
 
 def test_the_evaluator_counts_a_wrong_answer(scores):

@@ -16,9 +16,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from collections import Counter, defaultdict
+from typing import Iterable
 
 from ..events import Annotation, ReferenceTarget
 from ..identifiers import provision_id
@@ -169,13 +171,16 @@ class _Earlier:
     comparing the text with every provision finds it, ties going to the greater provision id.
 
     Comparing every cue with every provision was quadratic: 96% of the rules' time at 10^5
-    events. An inverted index (bigram -> the provisions that have it) counts, in one pass over
-    the lists of the text's bigrams, what each provision shares with it; a provision that shares
-    nothing scores 0, and is not looked at."""
+    events. An inverted index (bigram -> the provisions that have it) counts what each provision
+    shares with the text; a provision that shares nothing scores 0, and is not looked at. Counting
+    every bigram's list was still quadratic (common bigrams such as 建议 are in most provisions), so
+    the lists are counted rarest first and the counting stops as soon as no provision it has not
+    met could reach the best score found so far (``most_similar``)."""
 
     def __init__(self, corpus: Corpus):
         self.ids = [p.provision_id for p in corpus.provisions]
         self.sections = [p.meeting_section for p in corpus.provisions]
+        self.texts = [p.text for p in corpus.provisions]
         self.sizes = array("I")
         self.having: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
         for i, p in enumerate(corpus.provisions):
@@ -185,15 +190,47 @@ class _Earlier:
                 self.having[g].append(i)
 
     def most_similar(self, text: str, before_section: int) -> tuple[float, str]:
-        """The best Dice and the provision scoring it; (0.0, "") when none shares a bigram."""
+        """The best Dice and the provision scoring it; (0.0, "") when none shares a bigram.
+
+        With ``a`` bigrams in the text, a provision sharing ``c`` of them scores at most
+        2c/(a+c). Once only ``rest`` of the text's bigrams are left to count, a provision met in
+        none of the counted lists shares at most ``rest``: when 2·rest/(a+rest) is below the best
+        exact score so far, counting stops (below, not equal: an equal score with a greater id
+        would win the tie). Each provision met may still gain at most ``rest``; those that could
+        then reach the best are scored exactly. The best so far comes from scoring, now and
+        then, the provisions that share the most counted bigrams."""
         x = _bigrams(text)
+        having, a = self.having, len(x)
+        order = sorted((g for g in x if g in having), key=lambda g: (len(having[g]), g))
         shared: Counter[int] = Counter()
-        for g in x:
-            if g in self.having:
-                shared.update(self.having[g])
-        a, sizes, ids, sections = len(x), self.sizes, self.ids, self.sections
-        # the same expression as dice(), so equal scores are equal floats and ties break the same way
-        return max(((2 * c / (a + sizes[i]), ids[i]) for i, c in shared.items() if sections[i] < before_section), default=(0.0, ""))
+        best, next_look, rest = (0.0, ""), 1, len(order)
+        for counted, g in enumerate(order, 1):
+            shared.update(having[g])
+            rest -= 1
+            if counted == next_look and len(shared) <= _LOOK_AT_MOST:
+                next_look *= 2
+                best = max(best, self._best_of(x, heapq.nlargest(_LOOKS, shared, key=shared.__getitem__), before_section))
+            if 2 * rest / (a + rest) < best[0]:
+                break
+        sizes, sections = self.sizes, self.sections
+        if not rest:  # every list counted: the counts are exact
+            ids = self.ids
+            # the same expression as dice(), so equal scores are equal floats and ties break the same way
+            return max(best, max(((2 * c / (a + sizes[i]), ids[i]) for i, c in shared.items() if sections[i] < before_section), default=best))
+        bound = best[0]
+        hopeful = [i for i, c in shared.items() if sections[i] < before_section and 2 * min(c + rest, sizes[i]) / (a + sizes[i]) >= bound]
+        return self._best_of(x, hopeful, before_section, best)
+
+    def _best_of(self, x: set[str], candidates: Iterable[int], before_section: int, best: tuple[float, str] = (0.0, "")) -> tuple[float, str]:
+        """The greatest of ``best`` and the exact (Dice, id) of each candidate of an earlier meeting."""
+        a, sizes, ids, sections, texts = len(x), self.sizes, self.ids, self.sections, self.texts
+        return max(best, max(((2 * len(x & _bigrams(texts[i])) / (a + sizes[i]), ids[i]) for i in candidates if sections[i] < before_section), default=best))
+
+
+_LOOKS = 4
+"""How many of the provisions sharing the most counted bigrams are scored exactly at each look."""
+_LOOK_AT_MOST = 50_000
+"""No look once this many provisions are met: picking the most sharing would cost more than it saves."""
 
 
 def _resolve_unnumbered(earlier: _Earlier, p: Provision, a: Annotation) -> Annotation:
