@@ -198,7 +198,7 @@ class Generator:
         corpus = Corpus(tuple(
             Provision(
                 provision_id=p["provision_id"], parent_id=p["parent_id"], text=corrected.get(p["provision_id"], p["text"]),
-                revision=2 if p["provision_id"] in corrected else 1, section=section, meeting_section=body.meetings, paragraph=p["paragraph"],
+                revision=2 if p["provision_id"] in corrected else 1, document=body.document, section=section, meeting_section=body.meetings, paragraph=p["paragraph"],
                 level="subitem" if p["subitem"] else "item" if p["item"] else "paragraph", children=tuple(children.get(p["provision_id"], ())),
             )
             for p in printed

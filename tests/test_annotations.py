@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, next_event
-from wgtip.annotate import Corpus, Provision, references
+from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
 from wgtip.events import Annotation
@@ -118,7 +118,7 @@ def test_the_most_similar_search_stops_counting_only_when_no_unmet_provision_can
     a1 (with the rare bigram 甲乙) is met first and scores 0.8; a2 scores 0.8 too with only common
     bigrams, so stopping at an equal bound would answer a1."""
     def provision(pid: str, text: str, section: int = 1) -> Provision:
-        return Provision(pid, None, text, 1, f"s{section}", section, 1, "paragraph", ())
+        return Provision(pid, None, text, 1, "doc", f"s{section}", section, 1, "paragraph", ())
 
     fillers = [provision(f"f{n}", f"乙丙丁{n}") for n in range(6)]  # make 乙丙 and 丙丁 common, not 甲乙
     corpus = Corpus((provision("a1", "甲乙丙"), provision("a2", "乙丙丁"), provision("a3", "甲乙丙丁", 2), *fillers), {})
@@ -127,6 +127,39 @@ def test_the_most_similar_search_stops_counting_only_when_no_unmet_provision_can
     assert want == (0.8, "a2")
     assert references._Earlier(corpus).most_similar(text, 2) == want
     assert references._Earlier(corpus).most_similar(text, 3) == (1.0, "a3")
+
+
+def _provision_row(pid: str, document: str, section: str, position: int, parent: str | None = None) -> dict:
+    return {"provision_id": pid, "parent_id": parent, "current_text": "工作组建议各国加强培训。", "position": position, "paragraph": 1,
+            "level": "item" if parent else "paragraph", "source_document": document, "source_section": section}
+
+
+def test_sections_of_two_documents_that_share_a_name_are_kept_apart():
+    """A second source document numbers its sections 一, 二, … too: a section is its document's.
+    Each provision keeps its own meeting, and a rule run a section at a time runs each apart."""
+    rows = [_provision_row("wgtip-m1-p1", "doc-a", "一", 1), _provision_row("wgtip-m1-p1-a", "doc-a", "一", 2, "wgtip-m1-p1"),
+            _provision_row("other-m9-p1", "doc-b", "一", 3)]
+    texts = [{"provision_id": r["provision_id"], "revision": 1} for r in rows]
+    corpus = corpus_from_tables(rows, texts, [])
+    assert [(p.document, p.meeting_section) for p in corpus.provisions] == [("doc-a", 1), ("doc-a", 1), ("doc-b", 9)]
+    seen: list[tuple[str, ...]] = []
+
+    def run(part: Corpus) -> dict:
+        seen.append(tuple(p.provision_id for p in part.provisions))
+        return {p.provision_id: () for p in part.provisions}
+
+    parts = [ps for ps, _ in Rule("k", "n", "1", run, by_section=True).parts(corpus)]
+    assert seen == [("wgtip-m1-p1", "wgtip-m1-p1-a"), ("other-m9-p1",)] == [tuple(p.provision_id for p in ps) for ps in parts]
+    seen.clear()
+    list(Rule("k", "n", "1", run).parts(corpus))
+    assert seen == [tuple(r["provision_id"] for r in rows)]  # a rule that reads other sections sees every provision
+
+
+def test_a_rule_runs_on_the_whole_corpus_when_an_item_lies_outside_its_chapeaus_section():
+    rows = [_provision_row("wgtip-m1-p1", "doc-a", "一", 1), _provision_row("wgtip-m1-p1-a", "doc-a", "二", 2, "wgtip-m1-p1")]
+    corpus = corpus_from_tables(rows, [{"provision_id": r["provision_id"], "revision": 1} for r in rows], [])
+    parts = list(Rule("k", "n", "1", lambda c: {p.provision_id: () for p in c.provisions}, by_section=True).parts(corpus))
+    assert [len(ps) for ps, _ in parts] == [2]
 
 
 def test_the_evaluator_counts_a_wrong_answer(scores):

@@ -54,45 +54,44 @@ def annotation_stream(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -
                      on_state=lambda state: seen.update(annotations=state.annotations, vocabularies=state.vocabularies), columns=READ)
     corpus = corpus_from_tables(kept.rows["provisions"], kept.rows["provision_texts"], kept.rows["meetings"])
     documents = {d["document"]: d for d in kept.rows["source_documents"]}
-    section_document = {p["source_section"]: p["source_document"] for p in kept.rows["provisions"]}
     kept.rows.clear()  # the corpus holds what the rules read
-    return _made(corpus, documents, section_document, seen, recorded_at, kept.head.seq if kept.head else 0), kept.head
+    return _made(corpus, documents, seen, recorded_at, kept.head.seq if kept.head else 0), kept.head
 
 
-def _made(corpus: Corpus, documents: dict[str, dict], section_document: dict[str, str], seen: dict[str, Any],
+def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any],
           recorded_at: dt.datetime, seq: int) -> Iterator[tuple[str, Envelope]]:
     day = recorded_at.astimezone(dt.timezone.utc).date()
 
-    def envelope_of(section: str | None, at: int) -> dict:
+    def envelope_of(where: tuple[str, str] | None, at: int) -> dict:
         source = None
-        if section is not None:
-            d = documents[section_document[section]]
-            source = SourceLocator(document=d["document"], language=d["language"], sha256=d["sha256"], section=section)
+        if where is not None:
+            d = documents[where[0]]
+            source = SourceLocator(document=d["document"], language=d["language"], sha256=d["sha256"], section=where[1])
         return dict(seq=at, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=recorded_at, source=source, prev=None)
 
-    def envelope(section: str | None) -> dict:
+    def envelope(where: tuple[str, str] | None) -> dict:
         nonlocal seq
         seq += 1
-        return envelope_of(section, seq)
+        return envelope_of(where, seq)
 
     for v in VOCABULARIES:
         current = seen["vocabularies"].get(v.vocabulary)
         if current is None or _definition(current) != v:
             yield "vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None))
     for rule in rules():
-        result = rule.run(corpus)
         annotator = f"rule {rule.name} v{rule.version}"
-        by_section: dict[str, list[ProvisionAnnotations]] = {}
-        for p in corpus.provisions:
-            values = result[p.provision_id]
-            have = seen["annotations"].get((rule.kind, p.provision_id))
-            if have and have.annotator == annotator and have.values == values_digest(values) and have.text_revision == p.revision:
-                continue
-            by_section.setdefault(p.section, []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
-        for section, batch in by_section.items():  # document order: dicts keep insertion order
-            for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(section, seq + 1))):
-                yield f"annotations-{rule.kind}", _annotated(rule, part, envelope(section))
-        del result, by_section  # before the next rule runs: one rule's annotations at a time
+        for provisions, result in rule.parts(corpus):  # a section's annotations at a time, where the rule allows
+            by_section: dict[tuple[str, str], list[ProvisionAnnotations]] = {}  # (document, section)
+            for p in provisions:
+                values = result[p.provision_id]
+                have = seen["annotations"].get((rule.kind, p.provision_id))
+                if have and have.annotator == annotator and have.values == values_digest(values) and have.text_revision == p.revision:
+                    continue
+                by_section.setdefault((p.document, p.section), []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
+            for where, batch in by_section.items():  # document order: dicts keep insertion order
+                for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(where, seq + 1))):
+                    yield f"annotations-{rule.kind}", _annotated(rule, part, envelope(where))
+            del result, by_section  # before the next part is made
 
 
 # room for what the envelope gains when the event is chained (prev: 64 hex digits) and a longer seq

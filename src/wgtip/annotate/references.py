@@ -29,6 +29,7 @@ from . import Corpus, Provision, Result
 KIND = "reference"
 NAME = "wgtip.annotate.references"
 VERSION = "1"
+BY_SECTION = False  # it reads earlier meetings' provisions and the cited reports' paragraphs, in other sections
 
 PROTOCOL_TITLES = {"议定书", "贩运人口议定书"}
 CONVENTION_TITLES = {"公约", "有组织犯罪公约", "联合国打击跨国有组织犯罪公约"}

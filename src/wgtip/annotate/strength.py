@@ -9,6 +9,7 @@ from .directives import directives
 KIND = "strength"
 NAME = "wgtip.annotate.strength"
 VERSION = "1"
+BY_SECTION = True  # it reads a provision's directives and its chapeau's
 
 
 def annotate(corpus: Corpus) -> Result:

@@ -20,6 +20,7 @@ from .lexicon import masked
 KIND = "theme"
 NAME = "wgtip.annotate.themes"
 VERSION = "1"
+BY_SECTION = True  # it reads a provision's text, its chapeau's and its items'
 
 CUES: dict[str, str] = {
     "prevention": r"预防|提高[^，。；]{0,12}认识|宣传|公共教育|根源|减贫",

@@ -10,6 +10,7 @@ from . import Corpus, Result
 KIND = "topic"
 NAME = "wgtip.annotate.topics"
 VERSION = "1"
+BY_SECTION = True  # it reads a provision's text and its chapeau's topic
 
 # the phrase runs to the first comma or colon (full- or half-width): 关于培训，… / 关于…的某些概念：
 TOPIC_RE = re.compile(r"^关于(?P<topic>[^，,：:。；]+)[，,：:]")
