@@ -489,6 +489,34 @@ def test_provisions_can_be_faceted_by_annotation(server):
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
 
 
+@pytest.mark.parametrize("query", SEARCHES)
+def test_the_annotated_view_finds_what_python_finds(server, query):
+    rows = server.get("/wgtip/provisions_annotated.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()
+    assert [r["provision_id"] for r in rows] == expected_ids(server.root, query)
+
+
+def test_a_search_of_the_annotated_view_combines_with_its_annotation_facets(server):
+    """Search and facet together: recommendations on children (儿童) addressed to the States parties, and the
+    themes of every recommendation on children, both counted here from the CSVs."""
+    found = set(expected_ids(server.root, "儿童"))
+    direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
+    want = {p for p, a in direct if a == "states_parties" and p in found}
+    assert want and want != found  # the filter narrows the search
+    params = {"_search": "儿童", "addressees__arraycontains": "states_parties", "_size": "max", "_shape": "array"}
+    rows = server.get("/wgtip/provisions_annotated.json", params=params).json()
+    assert {r["provision_id"] for r in rows} == want
+    expected: Counter[str] = Counter(t for p, t in {(t["provision_id"], t["theme"]) for t in read_csv(server.root, "provision_themes")} if p in found)
+    faceted = server.get("/wgtip/provisions_annotated.json", params={"_search": "儿童", "_facet_array": "themes", "_size": "1"}).json()
+    assert {f["value"]: f["count"] for f in faceted["facet_results"]["themes"]["results"]} == dict(expected)  # < 30 themes: all shown
+    assert 'name="_search"' in page(server, "/wgtip/provisions_annotated")  # and the page has the search box
+
+
+def test_a_column_search_of_the_annotated_view_is_refused_not_answered_empty(server):
+    """Datasette searches a column through rowid, which a view lacks; the view says how to search it instead."""
+    r = server.get("/wgtip/provisions_annotated.json", params={"_search_current_text": "儿童"})
+    assert r.status_code == 400 and "?_search=" in r.json()["error"]
+
+
 @pytest.mark.parametrize("path", ["/wgtip/provisions_annotated", "/wgtip/provisions_of_meeting?meeting=4",
                                   "/wgtip?sql=select+provision_id,+text+from+provisions+where+meeting+%3D+2"])
 def test_views_and_queries_link_each_provision_to_its_page(server, path):

@@ -98,13 +98,16 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
     tables = {name_of(m): table_metadata(m) for m in TABLES}
     # Datasette's search on the provisions page goes through the derived index, whose rowid is the position:
     # "position in (select rowid ...)" reads the position index in page order (see search.SearchIndex)
-    tables[search.SEARCHED_TABLE].update({"fts_table": search.SEARCH_TABLE, "fts_pk": search.ORDER_COLUMN, "searchmode": "escaped"})
+    # the annotated view has the same position column, so it is searched the same way
+    search_through_index = {"fts_table": search.SEARCH_TABLE, "fts_pk": search.ORDER_COLUMN, "searchmode": "escaped"}
+    tables[search.SEARCHED_TABLE].update(search_through_index)
     tables[search.SEARCH_TABLE] = {"title": "Search index (derived)", "description": search.DESCRIPTION, "hidden": True}
     tables[views.ANNOTATED_VIEW] = {
         "title": "Provisions with their annotations · 建议条文及标注",
         "description": views.DESCRIPTION,
         "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
         "sort": "position",
+        **search_through_index,
         "facets": ["meeting", "level", "adoption", {"array": "addressees"}, {"array": "strength"}, {"array": "themes"}, {"array": "reference_kinds"}],
     }
     source = "; ".join(s["title"] for s in info["sources"])
