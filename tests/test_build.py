@@ -89,6 +89,37 @@ def test_duckdb_sqlite_and_csv_hold_the_same_rows(built, model):
     assert duckdb_rows(built / "build/wgtip.duckdb", model) == from_csv
 
 
+def test_both_databases_have_the_annotated_view_as_the_csvs_give_it(built):
+    """provisions_annotated, computed here from the CSV files: each provision's distinct direct addressees,
+    strengths, themes and kinds of reference, sorted; JSON text in SQLite (for Datasette's facets), LISTs in DuckDB."""
+
+    def read(table: str) -> list[dict[str, str]]:
+        with open(built / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    def values(table: str, column: str, keep=lambda r: True) -> dict[str, list[str]]:
+        found: dict[str, set[str]] = {}
+        for r in read(table):
+            if keep(r):
+                found.setdefault(r["provision_id"], set()).add(r[column])
+        return {p: sorted(v) for p, v in found.items()}
+
+    arrays = [values("provision_addressees", "addressee", lambda r: r["role"] == "direct"), values("provision_strength", "strength"),
+              values("provision_themes", "theme"), values("provision_references", "kind")]
+    want = sorted((p["provision_id"], int(p["position"]), p["standalone_text"], *(a.get(p["provision_id"], []) for a in arrays)) for p in read("provisions"))
+    assert any(row[6] for row in want) and any(not row[6] for row in want)  # some provisions have references, some none
+    query = "SELECT provision_id, position, standalone_text, addressees, strength, themes, reference_kinds FROM provisions_annotated"
+    with sqlite3.connect(built / "build/wgtip.sqlite") as con:
+        from_sqlite = sorted((*r[:3], *map(json.loads, r[3:])) for r in con.execute(query))
+    con = duckdb.connect(str(built / "build/wgtip.duckdb"), read_only=True)
+    try:
+        from_duckdb = sorted(con.execute(query).fetchall())
+    finally:
+        con.close()
+    assert from_sqlite == want
+    assert from_duckdb == want
+
+
 def test_frictionless_validates_the_package(built):
     from frictionless import validate
 

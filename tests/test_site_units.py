@@ -236,6 +236,27 @@ def test_serve_rebuilds_a_database_made_by_older_code(built, tmp_path):
     assert needs_build(copy)
 
 
+@pytest.mark.parametrize("older", ["DROP VIEW provisions_annotated", None], ids=["without its view", "missing"])
+def test_serve_rebuilds_a_duckdb_file_made_by_older_code_or_missing(built, tmp_path, older):
+    """The site offers the DuckDB file for download: one without the views (or none) is rebuilt too."""
+    import shutil
+
+    import duckdb
+
+    from wgtip.site.serve import needs_build
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    assert not needs_build(copy)
+    if older is None:
+        (copy / "build/wgtip.duckdb").unlink()
+    else:
+        con = duckdb.connect(str(copy / "build/wgtip.duckdb"))
+        con.execute(older)
+        con.close()
+    assert needs_build(copy)
+
+
 @pytest.mark.parametrize("older", [
     "DROP TABLE sqlite_stat1",  # before the planner's statistics
     "DROP INDEX ix_provisions_parent_id",  # before the indexes

@@ -35,7 +35,7 @@ from .log import LogError, LoggedEvent, iter_log, read_log
 from . import search
 from .tables import TABLES, Row, SourceDocument, name_of
 from .tables import Event as EventRow
-from .views import write_views
+from .views import write_duckdb_views, write_views
 from .writers.duckdb import DuckdbFile
 from .writers.package import DATA_DIR, DESCRIPTOR, CsvDigest, CsvFile, Layout, current_layout, descriptor, descriptor_bytes, sources
 from .writers.sqlite import SqliteProcess
@@ -310,9 +310,9 @@ class Outputs:
         (self.pkg / DESCRIPTOR).write_bytes(folded.descriptor())
         return folded.package_hashes()
 
-    def finish(self, extras: tuple[Callable, ...]) -> None:
+    def finish(self, extras: tuple[Callable, ...], duckdb_extras: tuple[Callable, ...] = ()) -> None:
         self.db.finish(extras=extras)
-        self.duck.finish()
+        self.duck.finish(extras=duckdb_extras)
 
     def close(self) -> None:
         self.db.close()
@@ -330,7 +330,8 @@ def _build_current(root: Path) -> Built:
             outputs.write_descriptor(folded)
             if folded.head and isinstance(folded.head.event, ReleasePublished):
                 _check_head_release(root, folded.head.event, folded)
-            outputs.finish(extras=(write_indexes, write_views))  # the indexes and the site's views (the search index grew with the fold)
+            # the indexes and the views (the search index grew with the fold)
+            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views,))
         except BaseException:
             outputs.close()
             raise

@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..build import BUILD_DIR, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
+import duckdb
+
+from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
 from ..indexes import STATISTICS_TABLE, index_names
 from ..log import segment_files
 from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
 from ..tables import TABLES, name_of
-from ..views import STORED_SQL
+from ..views import STORED_SQL, VIEWS
 from .metadata import datasette_metadata
 from .safety import SETTINGS
 
@@ -51,7 +53,7 @@ def needs_build(root: Path) -> bool:
     if not db.is_file() or not (root / "datapackage.json").is_file():
         return True
     newest = max((p.stat().st_mtime for p in segment_files(root)), default=0)
-    if newest > db.stat().st_mtime:
+    if newest > db.stat().st_mtime or not _duckdb_has_views(root / BUILD_DIR / DUCKDB_NAME):
         return True
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:  # a database built by older code: before some table (or the search index) existed, or with other derived objects
@@ -64,6 +66,20 @@ def needs_build(root: Path) -> bool:
             and views == STORED_SQL
             and numbered_by_position(con)
         )
+    finally:
+        con.close()
+
+
+def _duckdb_has_views(path: Path) -> bool:
+    """The DuckDB file the site offers is there, opens, and has the views (one built by older code has none)."""
+    if not path.is_file():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return {n for (n,) in con.execute("select view_name from duckdb_views() where not internal").fetchall()} == set(VIEWS)
     finally:
         con.close()
 

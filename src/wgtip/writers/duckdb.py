@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 
@@ -86,10 +86,13 @@ class DuckdbFile:
             dup = self.con.execute(f'SELECT {_key_list(model)} FROM "{name}" GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1').fetchone()
             raise duckdb.ConstraintException(f"{csv_path}: {name} has {', '.join(primary_key(model))} = {', '.join(map(repr, dup or ()))} more than once ({err})") from None
 
-    def finish(self) -> None:
+    def finish(self, extras: tuple[Callable[[Any], None], ...] = ()) -> None:
+        """Wait for every load, run each ``extras`` step on the connection (views), checkpoint."""
         try:
             for f in self.pending:
                 f.result()
+            for extra in extras:
+                extra(self.con)
             self.con.execute("CHECKPOINT")
         finally:
             self.close()
