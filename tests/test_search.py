@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,14 +13,17 @@ from helpers import indexed_tokens, reference_index
 from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text, match_expression, numbered_by_position
 from wgtip.tables import TABLES, name_of
 
-# words people type, and combinations meaning "all of them"
-QUERIES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "惩罚", "儿童 培训", "被害人 儿童 保护", "童", "罚", "缔约国"]
+# words people type, and combinations meaning "all of them"; the last ones in traditional characters
+QUERIES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "惩罚", "儿童 培训", "被害人 儿童 保护", "童", "罚", "缔约国",
+           "兒童 培訓", "強迫勞動", "被害人 兒童 保護", "締約國", "罰"]
+T2S = opencc.OpenCC("t2s")
 
 
 def expected(texts: dict[int, str], query: str) -> set[int]:
-    """The independent computation: rows whose text contains every space-separated word."""
+    """The independent computation: rows whose text contains every space-separated word, as typed
+    or in simplified characters (OpenCC's t2s conversion of the word)."""
     words = query.split()
-    return {k for k, t in texts.items() if all(w in t for w in words)}
+    return {k for k, t in texts.items() if all(w in t or T2S.convert(w) in t for w in words)}
 
 
 def fts_hits(con: sqlite3.Connection, query: str) -> set[int]:
@@ -41,6 +45,8 @@ def test_index_text_examples():
     assert match_expression("儿童 培训") == '"儿童" AND "培训"'
     assert match_expression("童") == '"童" *'
     assert match_expression("，。 ") == '""'
+    assert match_expression("兒童 培训") == '("兒童" OR "儿童") AND "培训"'
+    assert match_expression("兒") == '("兒" * OR "儿" *)'
 
 
 def test_the_notes_example_rows():
@@ -54,13 +60,14 @@ def test_the_notes_example_rows():
     assert fts_hits(con, "儿童保护 培训") == set()
 
 
-ALPHABET = "儿童培训被害人保护，。 "
+ALPHABET = "儿童培训被害人保护兒訓，。 "  # texts are simplified, with a few traditional characters
+QUERY_ALPHABET = "儿童培训被害人保护兒訓護"  # 兒 訓 護: traditional forms of 儿 训 护
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     texts=st.lists(st.text(alphabet=ALPHABET, max_size=12), min_size=1, max_size=8),
-    query=st.lists(st.text(alphabet="儿童培训被害人保护", min_size=1, max_size=3), min_size=1, max_size=3),
+    query=st.lists(st.text(alphabet=QUERY_ALPHABET, min_size=1, max_size=3), min_size=1, max_size=3),
 )
 def test_search_equals_substring_test_on_random_texts(texts, query):
     table = dict(enumerate(texts, 1))
@@ -81,6 +88,14 @@ def test_built_index_finds_what_python_finds(db, query):
     want = expected(texts, query)
     assert want, f"{query!r} occurs in the data (else this test proves nothing)"
     assert fts_hits(db, query) == want
+
+
+def test_a_query_in_traditional_characters_finds_what_its_simplified_form_finds(db):
+    """The source is printed in simplified characters: 兒童 培訓 is 儿童 培训 to a reader of either."""
+    texts = {rowid: text for rowid, text in db.execute(f"SELECT rowid, {SEARCHED_COLUMN} FROM provisions")}
+    for traditional, simplified in [("兒童 培訓", "儿童 培训"), ("強迫勞動", "强迫劳动"), ("締約國", "缔约国"), ("罰", "罚")]:
+        assert not any(w in t for t in texts.values() for w in traditional.split() if w != T2S.convert(w))  # not in the source as typed
+        assert fts_hits(db, traditional) == {k for k, t in texts.items() if all(w in t for w in simplified.split())} != set()
 
 
 def test_a_word_the_source_does_not_use_finds_nothing(db):

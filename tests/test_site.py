@@ -20,6 +20,7 @@ from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import opencc
 import pytest
 
 from test_build import duckdb_rows, sqlite_rows
@@ -104,12 +105,14 @@ def test_facets_on_meeting_level_and_adoption_count_what_the_csv_holds(server):
 
 # --- Chinese search --------------------------------------------------------------------------------
 
-SEARCHES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "儿童 培训", "被害人 儿童 保护", "童"]
+SEARCHES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "儿童 培训", "被害人 儿童 保护", "童", "兒童 培訓", "強迫勞動"]
+T2S = opencc.OpenCC("t2s")
 
 
 def expected_ids(root: Path, query: str) -> list[str]:
+    """Each word as typed or in simplified characters (OpenCC's t2s), as the site promises."""
     words = query.split()
-    return [r["provision_id"] for r in provisions(root) if all(w in r["current_text"] for w in words)]
+    return [r["provision_id"] for r in provisions(root) if all(w in r["current_text"] or T2S.convert(w) in r["current_text"] for w in words)]
 
 
 @pytest.mark.parametrize("query", SEARCHES)
@@ -130,6 +133,16 @@ def test_search_box_page_and_canned_query_agree(server, query):
     assert f"{len(want)} rows where search matches" in text
     canned = server.get("/wgtip/search_provisions.json", params={"q": query, "_shape": "array"}).json()
     assert [r["provision_id"] for r in canned] == want
+
+
+def test_a_query_in_traditional_characters_finds_what_its_simplified_form_finds(server):
+    simplified = [r["provision_id"] for r in provisions(server.root) if "儿童" in r["current_text"] and "培训" in r["current_text"]]
+    assert simplified and not any("兒童" in r["current_text"] for r in provisions(server.root))
+    for path in ["/wgtip/provisions.json", "/wgtip/provisions_annotated.json"]:
+        rows = server.get(path, params={"_search": "兒童 培訓", "_shape": "array", "_size": "max"}).json()
+        assert [r["provision_id"] for r in rows] == simplified, path
+    canned = server.get("/wgtip/search_provisions.json", params={"q": "兒童 培訓", "_shape": "array"}).json()
+    assert [r["provision_id"] for r in canned] == simplified
 
 
 def test_a_word_absent_from_the_source_finds_nothing(server):
@@ -456,7 +469,8 @@ def test_published_metadata_does_not_reveal_server_paths(server):
     assert str(server.root) not in server.get("/-/plugins.json").text
 
 
-@pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150)])
+@pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150),
+                                   " ".join(["兒", "國", "應", "當", "締約", "締約國"] * 100)])  # traditional: each word OR its simplified form
 def test_long_searches_answer_promptly(server, query):
     start = time.monotonic()
     r = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"})

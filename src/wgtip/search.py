@@ -13,10 +13,12 @@ tokenizer indexes as they are, and a query is rewritten the same way:
   (``"ab bc cd"``), which matches exactly when the word occurs in a run;
 - a one-character query word ``c`` becomes the prefix query ``"c" *``, which
   matches exactly when some token starts with ``c``, i.e. when ``c`` occurs;
-- several words (separated by spaces or punctuation) are AND-ed.
+- several words (separated by spaces or punctuation) are AND-ed;
+- a word typed in traditional characters (兒童) also finds its simplified form (儿童),
+  in which the source is printed: the word as typed OR as OpenCC's ``t2s`` converts it.
 
-No dictionary is involved, so the index depends only on the text and the
-SQLite version. The index lives in its own derived table (not part of the data
+No dictionary is involved in the index, so it depends only on the text and the
+SQLite version (OpenCC's is used on queries only). The index lives in its own derived table (not part of the data
 package), whose rowids are the provisions' positions (and their rowids in the provisions table).
 """
 
@@ -24,9 +26,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
 from operator import add
 from typing import Any
+
+import opencc
 
 SEARCH_TABLE = "provisions_search"
 SEARCHED_TABLE = "provisions"
@@ -72,14 +77,33 @@ def index_text(text: str) -> str:
     return " ".join([" ".join(bigrams(run)) + " " + run[-1] if len(run) > 1 else run for run in runs(text)])
 
 
+_T2S = opencc.OpenCC("t2s")
+_T2S_LOCK = threading.Lock()  # Datasette calls escape_fts from several threads; one converter, used in turn
+
+
+def simplified(word: str) -> str:
+    """The word in simplified characters (OpenCC's t2s: traditional to simplified, phrases first)."""
+    with _T2S_LOCK:
+        return _T2S.convert(word)
+
+
+def _phrase(run: str) -> str:
+    return f'"{run}" *' if len(run) == 1 else '"' + " ".join(bigrams(run)) + '"'
+
+
 def match_expression(query: str) -> str:
-    """An FTS5 MATCH expression finding the rows whose text contains every word of ``query``.
+    """An FTS5 MATCH expression finding the rows whose text contains every word of ``query``,
+    each word as typed or in simplified characters (``simplified``).
 
     A query without any letter or digit matches nothing (``""``).
     """
     terms: list[str] = []
     for run in runs(query):
-        term = f'"{run}" *' if len(run) == 1 else '"' + " ".join(bigrams(run)) + '"'
+        term = _phrase(run)
+        converted = runs(simplified(run))
+        if converted and converted != [run]:
+            alternative = " AND ".join(map(_phrase, converted))
+            term = f"({term} OR {alternative if len(converted) == 1 else f'({alternative})'})"
         if term not in terms:
             terms.append(term)
     return " AND ".join(terms) if terms else '""'

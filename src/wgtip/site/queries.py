@@ -65,7 +65,7 @@ order by c.change_id""",
     },
     "search_provisions": {
         "title": "Search provisions (Chinese full text)",
-        "description": "Provisions whose current text contains every word of the query (separate words with spaces: 儿童 培训 means both). escape_fts() turns the words into bigram phrases for the index.",
+        "description": "Provisions whose current text contains every word of the query (separate words with spaces: 儿童 培训 means both; a word in traditional characters also finds its simplified form). escape_fts() turns the words into bigram phrases for the index.",
         "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.{search.SEARCHED_COLUMN}
 from provisions p
 where p.{search.ORDER_COLUMN} in (select rowid from {search.SEARCH_TABLE} where {search.SEARCH_TABLE} match escape_fts(:q))
