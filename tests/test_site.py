@@ -503,6 +503,38 @@ def test_provisions_can_be_faceted_by_annotation(server):
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
 
 
+def test_a_provision_page_lists_its_annotations_as_the_csvs_hold_them(server):
+    """Each annotation of the provision, with its vocabulary's labels and its evidence; a value the annotated
+    view lists (all but indirect addressees) links to the view's facet; a resolved reference to its provision."""
+    terms = {(t["vocabulary"], t["code"]): t for t in read_csv(server.root, "vocabulary_terms")}
+    kinds = [("provision_addressees", "addressee", "addressee", "addressees"), ("provision_strength", "strength", "strength", "strength"),
+             ("provision_themes", "theme", "theme", "themes"), ("provision_references", "kind", "reference_kind", "reference_kinds")]
+    found: dict[str, list[tuple[str, str, str, dict[str, str]]]] = {}
+    for table, column, vocabulary, view_column in kinds:
+        for r in read_csv(server.root, table):
+            found.setdefault(r["provision_id"], []).append((vocabulary, view_column, r[column], r))
+    topics = {t["provision_id"]: t["topic"] for t in read_csv(server.root, "provision_topics")}
+    indirect = {p for p, rows in found.items() if any(r.get("role") == "indirect" for *_, r in rows)}
+    resolved = {p for p, rows in found.items() if any(r.get("resolved_provision_id") for *_, r in rows)}
+    ids = [p["provision_id"] for p in provisions(server.root)]
+    sample = sorted(set(ids[::15]) | set(list(indirect)[:5]) | set(list(resolved)[:5]) | set(list(topics)[:5]))
+    assert indirect & set(sample) and resolved & set(sample) and set(topics) & set(sample)
+    for pid in sample:
+        text = page(server, f"/wgtip/provisions/{pid}")
+        plain = re.sub(r"<[^>]+>", "", text)
+        in_view = {(view_column, code) for vocabulary, view_column, code, r in found.get(pid, []) if r.get("role", "direct") == "direct"}
+        for vocabulary, view_column, code, r in found.get(pid, []):
+            label = terms[(vocabulary, code)]["label"]
+            assert label in plain and terms[(vocabulary, code)]["label_zh"] in plain, (pid, code)
+            link = f'<a href="/wgtip/provisions_annotated?{view_column}__arraycontains={code}">{label}</a>'
+            assert (link in text) == ((view_column, code) in in_view), (pid, code)
+            if r["evidence"]:
+                assert f"“{r['evidence']}”" in plain, (pid, code)
+            if r.get("resolved_provision_id"):
+                assert f'→ <a href="/wgtip/provisions/{r["resolved_provision_id"]}">' in text, (pid, code)
+        assert (topics[pid] in plain) if pid in topics else ("Topic · 议题" not in plain)
+
+
 @pytest.mark.parametrize("query", SEARCHES)
 def test_the_annotated_view_finds_what_python_finds(server, query):
     rows = server.get("/wgtip/provisions_annotated.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()

@@ -34,6 +34,7 @@ class ArrayColumn:
     column: str
     where: str
     description: str
+    vocabulary: str  # whose terms the values are (vocabulary_terms.vocabulary)
 
     def sqlite(self) -> str:
         extra = f" AND {self.where}" if self.where else ""
@@ -57,10 +58,10 @@ PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", 
 
 ARRAYS = (
     ArrayColumn("addressees", "provision_addressees", "addressee", "x.role = 'direct'",
-                "Codes of the provision's direct addressees (vocabulary addressee), as a JSON array."),
-    ArrayColumn("strength", "provision_strength", "strength", "", "Codes of the modal force of its wording (vocabulary strength), as a JSON array."),
-    ArrayColumn("themes", "provision_themes", "theme", "", "Codes of its themes (vocabulary theme), as a JSON array."),
-    ArrayColumn("reference_kinds", "provision_references", "kind", "", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array."),
+                "Codes of the provision's direct addressees (vocabulary addressee), as a JSON array.", "addressee"),
+    ArrayColumn("strength", "provision_strength", "strength", "", "Codes of the modal force of its wording (vocabulary strength), as a JSON array.", "strength"),
+    ArrayColumn("themes", "provision_themes", "theme", "", "Codes of its themes (vocabulary theme), as a JSON array.", "theme"),
+    ArrayColumn("reference_kinds", "provision_references", "kind", "", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array.", "reference_kind"),
 )
 
 

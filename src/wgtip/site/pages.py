@@ -1,5 +1,5 @@
 """What the site's own pages show beyond Datasette's: the home page's facts about the dataset,
-a provision's context (parent, children, footnotes, citation) and the downloadable files.
+a provision's context (parent, children, footnotes, annotations, citation) and the downloadable files.
 
 Citations are not composed here: the provision's comes from its `citation`
 column, the dataset's from wgtip.citation, as `wgtip cite` gives them.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citation
+from .. import citation, views
 from .. import metadata as dataset
 from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
@@ -81,6 +81,7 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
         "select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision",
         {"id": provision_id})).rows]
     meeting = [dict(r) for r in (await db.execute("select heading from meetings where meeting = :m", {"m": p["meeting"]})).rows]
+    topics = [r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
     return {
         "provision": p,
         "parent": parent,
@@ -90,7 +91,35 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
         "meeting_heading": meeting[0]["heading"] if meeting else None,
         "locator": locator(p),
         "citation": p.get("citation"),
+        "topics": topics,
+        "annotations": await annotations(db, provision_id),
     }
+
+
+@dataclass(frozen=True)
+class AnnotationGroup:
+    """One kind of annotation of a provision, for its page: the vocabulary's title and each value with its evidence."""
+
+    title: str
+    title_zh: str
+    view_column: str  # the annotated view's array column, whose facet lists every provision with a value
+    values: list[dict[str, Any]]
+
+
+async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
+    """The provision's addressees, strengths, themes and references (the annotated view's arrays), each value with
+    its vocabulary labels, its evidence and whether the view lists it (only direct addressees are in the view)."""
+    out = []
+    for a in views.ARRAYS:
+        vocabulary = (await db.execute("select title, title_zh from vocabularies where vocabulary = :v", {"v": a.vocabulary})).rows
+        rows = (await db.execute(
+            f"select x.*, x.{a.column} as code, t.label, t.label_zh, ({a.where or 1}) as in_view from {a.table} x "
+            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{a.column} "
+            "where x.provision_id = :id order by in_view desc, t.position, x.span_start",
+            {"v": a.vocabulary, "id": provision_id})).rows
+        if rows and vocabulary:
+            out.append(AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows]))
+    return out
 
 
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
