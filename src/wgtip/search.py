@@ -97,15 +97,14 @@ def match_expression(query: str) -> str:
 
     A query without any letter or digit matches nothing (``""``).
     """
-    terms: list[str] = []
-    for run in runs(query):
+    terms: dict[str, None] = {}  # each term once, in the order typed (a set would lose the order, a list is quadratic)
+    for run in dict.fromkeys(runs(query)):
         term = _phrase(run)
         converted = runs(simplified(run))
         if converted and converted != [run]:
             alternative = " AND ".join(map(_phrase, converted))
             term = f"({term} OR {alternative if len(converted) == 1 else f'({alternative})'})"
-        if term not in terms:
-            terms.append(term)
+        terms[term] = None
     return " AND ".join(terms) if terms else '""'
 
 
