@@ -69,6 +69,22 @@ def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     assert text.count(package["description"]) == 1  # said once, not again under the downloads by Datasette's own block
 
 
+def test_home_page_offers_every_theme_and_direct_addressee_with_its_count(server):
+    """Counted here from the CSVs: the provisions with each theme, and with each direct addressee, in the vocabulary's order."""
+    text = page(server, "/")
+    terms = sorted(read_csv(server.root, "vocabulary_terms"), key=lambda t: int(t["position"]))
+    for table, column, vocabulary, view_column, keep in [
+        ("provision_themes", "theme", "theme", "themes", lambda r: True),
+        ("provision_addressees", "addressee", "addressee", "addressees", lambda r: r["role"] == "direct"),
+    ]:
+        counts = Counter(code for _, code in {(r["provision_id"], r[column]) for r in read_csv(server.root, table) if keep(r)})
+        entries = [f'<a href="/wgtip/provisions_annotated?{view_column}__arraycontains={t["code"]}">{t["label"]}</a> '
+                   f'<span lang="zh">{t["label_zh"]}</span> {counts[t["code"]]}</li>' for t in terms if t["vocabulary"] == vocabulary and counts[t["code"]]]
+        assert len(entries) == len(counts) > 5, vocabulary
+        at = [text.find(e) for e in entries]
+        assert -1 not in at and at == sorted(at), vocabulary
+
+
 def test_security_headers_on_every_kind_of_response(server):
     for path in ["/", "/wgtip/provisions.json", "/-/downloads/datapackage.json", "/no-such-page"]:
         h = server.get(path).headers

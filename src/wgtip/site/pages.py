@@ -122,6 +122,29 @@ async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
     return out
 
 
+BROWSE = ("themes", "addressees")
+"""The annotated view's arrays the home page offers as ways in: each term with the number of provisions that have it."""
+_browse_cache: dict[str, list[AnnotationGroup]] = {}
+
+
+async def browse(db: Any) -> list[AnnotationGroup]:
+    """Every term of the BROWSE arrays' vocabularies that some provision has, in the vocabulary's order, with the
+    number of provisions the view's facet lists for it. The file is served immutable, so it is counted once."""
+    if db.path in _browse_cache:
+        return _browse_cache[db.path]
+    out = []
+    for a in (a for name in BROWSE for a in views.ARRAYS if a.name == name):
+        vocabulary = (await db.execute("select title, title_zh from vocabularies where vocabulary = :v", {"v": a.vocabulary})).rows
+        rows = (await db.execute(
+            f"select * from (select t.code, t.label, t.label_zh, (select count(distinct x.provision_id) from {a.table} x "
+            f"where x.{a.column} = t.code and {a.where or 1}) as provisions from vocabulary_terms t "
+            "where t.vocabulary = :v order by t.position) where provisions > 0", {"v": a.vocabulary})).rows
+        if rows and vocabulary:
+            out.append(AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows]))
+    _browse_cache[db.path] = out
+    return out
+
+
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
     versions = await release_versions(db)
@@ -136,4 +159,5 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "citation": await dataset_citation(db, info["version"]),
         "releases": versions,
         "downloads": downloads(root, versions),
+        "browse": await browse(db),
     }
