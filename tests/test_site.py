@@ -551,6 +551,23 @@ def test_a_provision_page_lists_its_annotations_as_the_csvs_hold_them(server):
         assert (topics[pid] in plain) if pid in topics else ("Topic · 议题" not in plain)
 
 
+@pytest.mark.parametrize("path, column, vocabulary", [
+    ("/wgtip/provisions_annotated?_facet_size=max", "themes", "theme"),
+    ("/wgtip/provisions_annotated?_facet_size=max", "addressees", "addressee"),
+    ("/wgtip/provision_addressees?_facet_size=max", "role", "addressee_role"),
+    ("/wgtip/provision_references?_facet_size=max", "kind", "reference_kind"),
+])
+def test_facets_on_a_vocabularys_codes_show_its_labels(server, path, column, vocabulary):
+    """Beside each code in the facet, the term's English and Chinese labels from vocabulary_terms.csv."""
+    labels = {t["code"]: f"{t['label']} · {t['label_zh']}" for t in read_csv(server.root, "vocabulary_terms") if t["vocabulary"] == vocabulary}
+    text = page(server, path)
+    facet = text[text.index(f'data-column="{column}"'):]
+    facet = facet[: facet.index("</ul>")]
+    shown = re.findall(r'<li><a href="[^"]*">([^<]+)</a> [\d,]+ <span class="wgtip-term">([^<]+)</span></li>', facet)
+    assert len(shown) == facet.count("<li>") >= 2
+    assert all(labels[code] == label for code, label in shown), shown
+
+
 @pytest.mark.parametrize("query", SEARCHES)
 def test_the_annotated_view_finds_what_python_finds(server, query):
     rows = server.get("/wgtip/provisions_annotated.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()

@@ -31,6 +31,7 @@ class Presentation:
     label: str | None = None
     sort: str | None = None
     facets: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()  # (column, vocabulary): its values are that vocabulary's codes, labelled in facets
 
 
 PRESENTATION: dict[type, Presentation] = {
@@ -43,11 +44,11 @@ PRESENTATION: dict[type, Presentation] = {
     ReleaseFile: Presentation(facets=("version",)),
     ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
     Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
-    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role")),
-    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
+    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("addressee", "addressee"), ("role", "addressee_role"))),
+    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue"), terms=(("strength", "strength"),)),
     ProvisionTopic: Presentation(label="topic"),
-    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
-    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
+    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue"), terms=(("theme", "theme"),)),
+    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article"), terms=(("kind", "reference_kind"),)),
     VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
 }
 
@@ -76,9 +77,16 @@ def bilingual(c: Column) -> str:
     return f"{c.description} {c.description_zh}"
 
 
+def term_columns(table: str) -> dict[str, str]:
+    """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary."""
+    if table == views.ANNOTATED_VIEW:
+        return {a.name: a.vocabulary for a in views.ARRAYS}
+    return {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
+
+
 def table_metadata(model: type) -> dict[str, Any]:
     p = PRESENTATION.get(model, Presentation())
-    _check(model, [p.label, p.sort, *p.facets])
+    _check(model, [p.label, p.sort, *p.facets, *(column for column, _ in p.terms)])
     out: dict[str, Any] = {
         "title": f"{title_of(model)} · {title_of(model, 'zh')}",
         "description": f"{description_of(model)} {description_of(model, 'zh')}",

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from datasette.database import QueryInterrupted
-
 from .. import citation, views
 from .. import metadata as dataset
 from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
 from ..writers.package import DATA_DIR, DESCRIPTOR
-from .metadata import package_info
+from .metadata import package_info, term_columns
 
 
 @dataclass(frozen=True)
@@ -133,6 +131,9 @@ async def browse(db: Any) -> list[AnnotationGroup]:
     """Every term of the BROWSE arrays' vocabularies that some provision has, in the vocabulary's order, with the
     number of provisions the view's facet lists for it. The file is served immutable, so it is counted once; a count
     over the site's time limit leaves its group out (the themes' took 0.03 s on the 10^5-event build, 19,345 rows)."""
+    # here, not at the top: importing Datasette turns on sqlite3's callback tracebacks for the whole process
+    from datasette.database import QueryInterrupted
+
     if db.path in _browse_cache:
         return _browse_cache[db.path]
     out = []
@@ -149,6 +150,22 @@ async def browse(db: Any) -> list[AnnotationGroup]:
             out.append(AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows]))
     _browse_cache[db.path] = out
     return out
+
+
+_labels_cache: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+
+
+async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
+    """For each column of ``table`` holding a vocabulary's codes, each code's labels (English · Chinese), which the
+    site shows beside the code in that column's facet."""
+    key = (db.path, table)
+    if key not in _labels_cache:
+        out: dict[str, dict[str, str]] = {}
+        for column, vocabulary in term_columns(table).items():
+            rows = (await db.execute("select code, label, label_zh from vocabulary_terms where vocabulary = :v", {"v": vocabulary})).rows
+            out[column] = {r["code"]: f"{r['label']} · {r['label_zh']}" for r in rows}
+        _labels_cache[key] = out
+    return _labels_cache[key]
 
 
 async def home_context(db: Any, root: Path) -> dict[str, Any]:

@@ -30,6 +30,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         found = {"wgtip_long_text": LONG_TEXT}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
+        if view_name == "table" and table:
+            found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
