@@ -173,3 +173,20 @@ def test_chinese_search_from_the_search_box(browser, server):
     shown = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-provision_id")]
     assert shown == want
     no_console_errors(browser)
+
+
+@pytest.mark.parametrize("path, column", [("/wgtip/provisions", "current_text"), ("/wgtip/provisions", "text"), ("/wgtip/provisions_annotated", "standalone_text")])
+def test_a_searchs_words_are_marked_in_its_results(browser, server, path, column):
+    """Typed in traditional characters, found and marked in the simplified text: every occurrence, the text unchanged."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server.url}{path}?_search={quote('兒童 培訓')}")
+    rows = [r for r in provisions(server.root) if "儿童" in r["current_text"] and "培训" in r["current_text"]]
+    cells = browser.find_elements(By.CSS_SELECTOR, f"table.rows-and-columns td.col-{column}")
+    assert [c.text for c in cells] == [r[column] for r in rows] != []
+    marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, f"table.rows-and-columns td.col-{column} mark")]
+    assert sorted(set(marks)) == ["儿童", "培训"]
+    assert len(marks) == sum(r[column].count("儿童") + r[column].count("培训") for r in rows)
+    no_console_errors(browser)

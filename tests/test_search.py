@@ -49,6 +49,14 @@ def test_index_text_examples():
     assert match_expression("兒") == '("兒" * OR "儿" *)'
 
 
+def test_the_words_to_mark_in_results_are_each_word_as_typed_and_simplified_longest_first():
+    from wgtip.search import highlighted
+
+    assert set(highlighted("兒童 培訓，儿童")) == {"兒童", T2S.convert("兒童"), "培訓", T2S.convert("培訓")} == {"兒童", "儿童", "培訓", "培训"}
+    assert highlighted("童 儿童") == ["儿童", "童"]  # 儿童 marked whole, not its 童 first
+    assert highlighted("，。 ") == []
+
+
 def test_the_notes_example_rows():
     """The six rows of the shared field notes: every query finds what Python's `in` finds."""
     texts = dict(enumerate(["加强教师专业培训，提高儿童早期教育质量。", "建立儿童保护机制，防止校园欺凌。", "各级政府应当保障农村留守儿童的受教育权利。",

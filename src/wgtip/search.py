@@ -108,6 +108,13 @@ def match_expression(query: str) -> str:
     return " AND ".join(terms) if terms else '""'
 
 
+def highlighted(query: str) -> list[str]:
+    """What a match's text contains of ``query``: each word as typed, or in simplified characters, longest
+    first (so that a word is marked whole, not a shorter word inside it first)."""
+    found = {w for run in runs(query) for w in (run, *runs(simplified(run)))}
+    return sorted(found, key=lambda w: (-len(w), w))
+
+
 ORDER_COLUMN = "position"
 """The searched table's document order: the index's rowid, and the provisions' rowid too."""
 
