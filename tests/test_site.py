@@ -161,6 +161,20 @@ def test_a_query_in_traditional_characters_finds_what_its_simplified_form_finds(
     assert [r["provision_id"] for r in canned] == simplified
 
 
+@pytest.mark.parametrize("path", ["/wgtip/provisions", "/wgtip/provisions_annotated"])
+def test_a_hostile_search_is_not_run_as_script_by_the_marking(server, path):
+    """The search's words go into the page's marking script as JSON: a query that closes the script and opens
+    an element stays text."""
+    hostile = '</script><img src=x onerror=alert(1)>儿童"\'</SCRIPT>'
+    r = server.get(path, params={"_search": hostile})
+    assert r.status_code == 200
+    words = r.text[r.text.index("var words = ") + len("var words = "):]
+    words = words[: words.index(";\n")]
+    assert "<" not in words and ">" not in words  # the JSON is escaped (\u003c): the script cannot be closed early
+    assert set(json.loads(words)) == {"script", "img", "src", "x", "onerror", "alert", "1", "儿童", "SCRIPT"}  # the query's words
+    assert "<img src=x" not in r.text  # nor anywhere else on the page (Datasette escapes it in the search box)
+
+
 def test_a_word_absent_from_the_source_finds_nothing(server):
     assert expected_ids(server.root, "非惩罚") == []
     assert server.get("/wgtip/provisions.json", params={"_search": "非惩罚", "_shape": "array"}).json() == []
