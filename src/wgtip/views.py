@@ -36,21 +36,18 @@ class ArrayColumn:
     description: str
     vocabulary: str  # whose terms the values are (vocabulary_terms.vocabulary)
 
-    def sqlite(self) -> str:
+    @property
+    def _rows(self) -> str:
         extra = f" AND {self.where}" if self.where else ""
-        return (
-            f"(SELECT json_group_array({self.column}) FROM (SELECT DISTINCT x.{self.column} FROM {self.table} x "
-            f"WHERE x.provision_id = p.provision_id{extra} ORDER BY x.{self.column}))"
-        )
+        return f"FROM {self.table} x WHERE x.provision_id = p.provision_id{extra}"
+
+    def sqlite(self) -> str:
+        return f"(SELECT json_group_array({self.column}) FROM (SELECT DISTINCT x.{self.column} {self._rows} ORDER BY x.{self.column}))"
 
     def duckdb(self) -> str:
         # a LIST, which DuckDB's own functions take (list_contains, unnest); [] rather than NULL when there is none,
         # as SQLite's json_group_array gives '[]'
-        extra = f" AND {self.where}" if self.where else ""
-        return (
-            f"coalesce((SELECT list(DISTINCT x.{self.column} ORDER BY x.{self.column}) FROM {self.table} x "
-            f"WHERE x.provision_id = p.provision_id{extra}), []::VARCHAR[])"
-        )
+        return f"coalesce((SELECT list(DISTINCT x.{self.column} ORDER BY x.{self.column}) {self._rows}), []::VARCHAR[])"
 
 
 PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", "level", "label", "position", "adoption", "standalone_text")

@@ -31,7 +31,9 @@ class Presentation:
     label: str | None = None
     sort: str | None = None
     facets: tuple[str, ...] = ()
-    terms: tuple[tuple[str, str], ...] = ()  # (column, vocabulary): its values are that vocabulary's codes, labelled in facets
+    # (column, vocabulary) whose values are that vocabulary's codes, labelled in facets: those not already
+    # named by the annotated view's arrays (views.ARRAYS gives each array's table, column and vocabulary)
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 PRESENTATION: dict[type, Presentation] = {
@@ -44,11 +46,11 @@ PRESENTATION: dict[type, Presentation] = {
     ReleaseFile: Presentation(facets=("version",)),
     ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
     Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
-    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("addressee", "addressee"), ("role", "addressee_role"))),
-    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue"), terms=(("strength", "strength"),)),
+    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("role", "addressee_role"),)),
+    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
     ProvisionTopic: Presentation(label="topic"),
-    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue"), terms=(("theme", "theme"),)),
-    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article"), terms=(("kind", "reference_kind"),)),
+    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
+    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
     VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
 }
 
@@ -81,7 +83,8 @@ def term_columns(table: str) -> dict[str, str]:
     """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary."""
     if table == views.ANNOTATED_VIEW:
         return {a.name: a.vocabulary for a in views.ARRAYS}
-    return {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
+    found = {a.column: a.vocabulary for a in views.ARRAYS if a.table == table}
+    return found | {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
 
 
 def table_metadata(model: type) -> dict[str, Any]:

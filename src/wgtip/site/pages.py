@@ -106,19 +106,26 @@ class AnnotationGroup:
     values: list[dict[str, Any]]
 
 
+async def _group(db: Any, a: views.ArrayColumn, rows: list[Any]) -> AnnotationGroup | None:
+    """The array's values under its vocabulary's titles; None when there are none (or no such vocabulary)."""
+    vocabulary = (await db.execute("select title, title_zh from vocabularies where vocabulary = :v", {"v": a.vocabulary})).rows
+    if not rows or not vocabulary:
+        return None
+    return AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows])
+
+
 async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
     """The provision's addressees, strengths, themes and references (the annotated view's arrays), each value with
     its vocabulary labels, its evidence and whether the view lists it (only direct addressees are in the view)."""
     out = []
     for a in views.ARRAYS:
-        vocabulary = (await db.execute("select title, title_zh from vocabularies where vocabulary = :v", {"v": a.vocabulary})).rows
         rows = (await db.execute(
             f"select x.*, x.{a.column} as code, t.label, t.label_zh, ({a.where or 1}) as in_view from {a.table} x "
             f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{a.column} "
             "where x.provision_id = :id order by in_view desc, t.position, x.span_start",
             {"v": a.vocabulary, "id": provision_id})).rows
-        if rows and vocabulary:
-            out.append(AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows]))
+        if group := await _group(db, a, rows):
+            out.append(group)
     return out
 
 
@@ -139,15 +146,14 @@ async def browse(db: Any) -> list[AnnotationGroup]:
     out = []
     for a in (a for name in BROWSE for a in views.ARRAYS if a.name == name):
         try:
-            vocabulary = (await db.execute("select title, title_zh from vocabularies where vocabulary = :v", {"v": a.vocabulary})).rows
             rows = (await db.execute(
                 f"select * from (select t.code, t.label, t.label_zh, (select count(distinct x.provision_id) from {a.table} x "
                 f"where x.{a.column} = t.code and {a.where or 1}) as provisions from vocabulary_terms t "
                 "where t.vocabulary = :v order by t.position) where provisions > 0", {"v": a.vocabulary})).rows
         except QueryInterrupted:
             continue
-        if rows and vocabulary:
-            out.append(AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows]))
+        if group := await _group(db, a, rows):
+            out.append(group)
     _browse_cache[db.path] = out
     return out
 
