@@ -489,7 +489,7 @@ def test_duckdb_is_not_queryable_live(server):
 
 def test_the_sites_plugins_are_loaded_and_escape_fts_is_ours(server):
     names = {p["name"] for p in server.get("/-/plugins.json").json()}
-    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py"} <= names
+    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py", "wgtip_array_filters.py"} <= names
     r, _ = sql(server, "select escape_fts('强迫劳动') as v")
     assert r.json()["rows"] == [{"v": '"强迫 迫劳 劳动"'}]
 
@@ -531,6 +531,32 @@ def test_provisions_can_be_faceted_by_annotation(server):
     direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
     unodc = server.get("/wgtip/provisions_annotated.json", params={"addressees__arraycontains": "unodc", "_size": "max", "_shape": "array"}).json()
     assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
+
+
+def test_every_array_filter_of_the_annotated_view_lists_what_the_csvs_hold_through_the_index(server):
+    """Each value of each array (as the annotation tables hold it: addressees direct only), filtered alone and two
+    arrays at once: the provisions are those the CSVs give, and the page's SQL has the plugin's condition on the
+    annotation table (so these pages are answered from its index, not by computing every provision's arrays)."""
+    holds: dict[tuple[str, str], set[str]] = {}
+    for table, column, view_column in [("provision_addressees", "addressee", "addressees"), ("provision_strength", "strength", "strength"),
+                                       ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]:
+        for r in read_csv(server.root, table):
+            if r.get("role", "direct") == "direct":
+                holds.setdefault((view_column, r[column]), set()).add(r["provision_id"])
+    assert {view_column for view_column, _ in holds} == {"addressees", "strength", "themes", "reference_kinds"}
+    pairs = [[key] for key in sorted(holds)] + [[("themes", "children"), ("addressees", "states_parties")]]
+    for pair in pairs:
+        params = [(f"{view_column}__arraycontains", code) for view_column, code in pair]
+        page = server.get("/wgtip/provisions_annotated.json", params=params + [("_size", "max")]).json()
+        got = {row[0] for row in page["rows"]}
+        expected = set.intersection(*(holds[key] for key in pair))
+        assert got == expected and page["filtered_table_rows_count"] == len(expected), pair
+        for view_column, code in pair:
+            table = {"addressees": "provision_addressees", "strength": "provision_strength", "themes": "provision_themes",
+                     "reference_kinds": "provision_references"}[view_column]
+            assert f"provision_id IN (SELECT x.provision_id FROM {table} x WHERE" in page["query"]["sql"], pair
+            assert code in page["query"]["params"].values()
+    assert len(pairs[-1]) == 2 and set.intersection(*(holds[k] for k in pairs[-1])) != set()
 
 
 def test_a_provision_page_lists_its_annotations_as_the_csvs_hold_them(server):

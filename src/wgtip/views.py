@@ -37,9 +37,12 @@ class ArrayColumn:
     vocabulary: str  # whose terms the values are (vocabulary_terms.vocabulary)
 
     @property
+    def _and_where(self) -> str:
+        return f" AND {self.where}" if self.where else ""
+
+    @property
     def _rows(self) -> str:
-        extra = f" AND {self.where}" if self.where else ""
-        return f"FROM {self.table} x WHERE x.provision_id = p.provision_id{extra}"
+        return f"FROM {self.table} x WHERE x.provision_id = p.provision_id{self._and_where}"
 
     def sqlite(self) -> str:
         return f"(SELECT json_group_array({self.column}) FROM (SELECT DISTINCT x.{self.column} {self._rows} ORDER BY x.{self.column}))"
@@ -48,6 +51,11 @@ class ArrayColumn:
         # a LIST, which DuckDB's own functions take (list_contains, unnest); [] rather than NULL when there is none,
         # as SQLite's json_group_array gives '[]'
         return f"coalesce((SELECT list(DISTINCT x.{self.column} ORDER BY x.{self.column}) {self._rows}), []::VARCHAR[])"
+
+    def holding(self, param: str) -> str:
+        """A condition on the view's rows, true exactly where this array holds the value ``:param``, that SQLite
+        answers from the annotation table's index on the value rather than by computing each provision's array."""
+        return f"provision_id IN (SELECT x.provision_id FROM {self.table} x WHERE x.{self.column} = :{param}{self._and_where})"
 
 
 PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", "level", "label", "position", "adoption", "standalone_text")
