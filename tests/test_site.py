@@ -175,6 +175,36 @@ def test_a_hostile_search_is_not_run_as_script_by_the_marking(server, path):
     assert "<img src=x" not in r.text  # nor anywhere else on the page (Datasette escapes it in the search box)
 
 
+@pytest.mark.parametrize("path", ["/wgtip/provisions", "/wgtip/provisions_annotated"])
+def test_an_english_search_offers_the_terms_whose_english_labels_have_its_words(server, path):
+    """The texts are Chinese (no query word below is in any current text, checked on the CSV): the page says so and
+    links each term of the view's vocabularies whose English label has the query's word, as the CSVs hold them
+    (each link lists the term's provisions: test_every_array_filter_...); a word no label has gets the advice
+    alone, and a search in Chinese no note at all."""
+    view_columns = {"addressee": "addressees", "strength": "strength", "theme": "themes", "reference_kind": "reference_kinds"}
+    terms = [t for t in read_csv(server.root, "vocabulary_terms") if t["vocabulary"] in view_columns]
+    texts = " ".join(p["current_text"] for p in provisions(server.root)).lower()
+
+    def hint(query: str) -> str | None:
+        text = page(server, path, _search=query)
+        if '<div class="wgtip-search-hint">' not in text:
+            return None
+        found = text[text.index('<div class="wgtip-search-hint">'):]
+        return found[: found.index("</div>")]
+
+    for query in ["victims", "UNODC", "children"]:
+        assert query.lower() not in texts
+        expected = [(view_columns[t["vocabulary"]], t["code"], t["label"]) for t in terms if query.lower() in re.findall(r"[a-z]+", t["label"].lower())]
+        assert expected, query
+        found = hint(query)
+        assert found is not None and "find nothing in them" in found
+        assert sorted(re.findall(r'<a href="/wgtip/provisions_annotated\?(\w+)__arraycontains=(\w+)">([^<]+)</a>', found)) == sorted(expected)
+    assert len(re.findall("arraycontains", hint("victims") or "")) == 3  # protection, identification, non-punishment of victims
+    smuggling = hint("smuggling")
+    assert smuggling is not None and "arraycontains" not in smuggling and "Chinese words" in smuggling
+    assert hint("儿童") is None
+
+
 def test_a_word_absent_from_the_source_finds_nothing(server):
     assert expected_ids(server.root, "非惩罚") == []
     assert server.get("/wgtip/provisions.json", params={"_search": "非惩罚", "_shape": "array"}).json() == []

@@ -16,7 +16,7 @@ from wgtip.views import ANNOTATED_VIEW, VIEWS
 from wgtip.search import SEARCH_TABLE
 from wgtip.site import metadata as site_metadata
 from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
-from wgtip.site.pages import locator
+from wgtip.site.pages import english_words, label_matches, locator
 from wgtip.site.safety import MAX_VALUE_BYTES, client_error, limit_connection
 from wgtip.tables import TABLES, Provision, columns, description_of, name_of
 
@@ -335,3 +335,39 @@ def test_the_home_pages_counts_leave_out_a_group_whose_count_runs_out_of_time(bu
         direct = {(r["provision_id"], r["addressee"]) for r in csv.DictReader(fh) if r["role"] == "direct"}
     from collections import Counter
     assert {v["code"]: v["provisions"] for v in groups[0].values} == Counter(a for _, a in direct)
+
+
+@pytest.mark.parametrize("query, words", [
+    ("children", ["children"]),
+    ("Child LABOUR child", ["child", "labour"]),  # lower case, each once, in order
+    ("victims of trafficking in persons", ["victims"]),  # function words and what every recommendation is about
+    ("儿童 培训", []),
+    ("UN 儿童 of", []),  # shorter than three letters
+    ("<script>alert(1)</script>", ["script", "alert"]),
+])
+def test_english_words_of_a_query(query, words):
+    assert english_words(query) == words
+
+
+def test_each_term_of_the_view_is_found_by_each_of_its_labels_words_and_by_their_beginnings():
+    """Every English label of the annotated view's vocabularies (from the committed CSV), each of its words that a
+    query keeps: the word and, for a word of four letters or more, its first four letters and the word with a plural
+    ending find the label; a word that is
+    not in the label, nor begins nor is begun by one of its words, does not."""
+    from wgtip.views import ARRAYS
+
+    vocabularies = {a.vocabulary for a in ARRAYS}
+    with open(ROOT / "data" / "vocabulary_terms.csv", encoding="utf-8", newline="") as fh:
+        labels = [r["label"] for r in csv.DictReader(fh) if r["vocabulary"] in vocabularies]
+    assert len(labels) > 40
+    checked = 0
+    for label in labels:
+        parts = [w for w in label.replace("'", " ").replace("-", " ").split() if english_words(w)]
+        for part in parts:
+            for query in (part, part[:4], part + "s") if len(part) >= 4 else (part,):
+                assert label_matches(english_words(query), label), (query, label)
+                checked += 1
+        assert not label_matches(english_words("smuggling"), label)
+    assert checked > 100
+    assert label_matches(["trainings"], "Training") and not label_matches(["rain"], "Training")
+    assert not label_matches(["trafficking"], "Trafficking for organ removal") and label_matches(["organ"], "Trafficking for organ removal")

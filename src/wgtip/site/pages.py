@@ -8,6 +8,7 @@ column, the dataset's from wgtip.citation, as `wgtip cite` gives them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,55 @@ async def browse(db: Any) -> list[AnnotationGroup]:
             out.append(group)
     _browse_cache[db.path] = out
     return out
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_NOT_SEARCHED = frozenset("a an and are as at by for from in into is of on or the to with".split()) | {"human", "persons", "trafficking"}
+"""Words of a query left out when matching labels: function words, and what every recommendation is about."""
+
+
+def english_words(query: str) -> list[str]:
+    """The query's words in Latin letters (lower case, each once, in order), those of three letters or more and
+    not in ``_NOT_SEARCHED``."""
+    words = (w.lower() for w in _LATIN_WORD.findall(query))
+    return list(dict.fromkeys(w for w in words if len(w) >= 3 and w not in _NOT_SEARCHED))
+
+
+def label_matches(words: list[str], label: str) -> bool:
+    """Whether one of ``words`` is a word of the English ``label`` or begins one (child: Children), or one of them
+    begins with a word of the label of four letters or more (trainings: Training)."""
+    parts = [w.lower() for w in _LATIN_WORD.findall(label)]
+    return any(p.startswith(w) or (len(p) >= 4 and w.startswith(p)) for w in words for p in parts if p not in _NOT_SEARCHED)
+
+
+@dataclass(frozen=True)
+class SearchHint:
+    """What the site says under a search that has English words: the texts are Chinese; these terms match them."""
+
+    words: list[str]
+    terms: list[dict[str, Any]]  # view_column, code, label, label_zh, vocabulary (its title)
+
+
+_terms_cache: dict[str, list[dict[str, Any]]] = {}
+
+
+async def search_hint(db: Any, query: str) -> SearchHint | None:
+    """For a search with English words (``english_words``), the terms of the annotated view's vocabularies whose
+    English label matches one of them (``label_matches``), in the view's order of arrays and each vocabulary's
+    order; None for a search without such words. The texts are printed in Chinese, so an English word finds
+    nothing in them; the annotations are labelled in English too, and each term leads to its provisions."""
+    words = english_words(query)
+    if not words:
+        return None
+    if db.path not in _terms_cache:
+        found = []
+        for a in views.ARRAYS:
+            rows = (await db.execute(
+                "select t.code, t.label, t.label_zh, v.title as vocabulary from vocabulary_terms t join vocabularies v "
+                "using (vocabulary) where t.vocabulary = :v order by t.position", {"v": a.vocabulary})).rows
+            found += [dict(r, view_column=a.name) for r in rows]
+        _terms_cache[db.path] = found
+    return SearchHint(words, [t for t in _terms_cache[db.path] if label_matches(words, t["label"])])
 
 
 _labels_cache: dict[tuple[str, str], dict[str, dict[str, str]]] = {}

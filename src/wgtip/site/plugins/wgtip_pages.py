@@ -1,5 +1,6 @@
 """Datasette plugin (loaded only by `wgtip serve`): the home page's dataset facts, provision row pages
-with parent, children, footnotes, annotations and citation, the words of a search marked in its results, vocabulary labels in facets, links to those pages from the annotated view and from queries, room for
+with parent, children, footnotes, annotations and citation, the words of a search marked in its results (and,
+for English words, the annotations' terms whose labels match them), vocabulary labels in facets, links to those pages from the annotated view and from queries, room for
 long texts on table and query pages, and /-/downloads/ for the DuckDB file and the data package.
 
 The repository root comes from the plugin configuration that `wgtip serve` writes into the metadata.
@@ -35,6 +36,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
             if request is not None and request.args.get("_search"):
                 found["wgtip_highlight"] = highlighted(request.args["_search"])
+                found["wgtip_search_hint"] = await pages.search_hint(datasette.get_database(database), request.args["_search"])
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
