@@ -180,7 +180,7 @@ def test_an_english_search_offers_the_terms_whose_english_labels_have_its_words(
     """The texts are Chinese (no query word below is in any current text, checked on the CSV): the page says so and
     links each term of the view's vocabularies whose English label has the query's word, as the CSVs hold them
     (each link lists the term's provisions: test_every_array_filter_...); a word no label has gets the advice
-    alone, and a search in Chinese no note at all."""
+    alone when it finds nothing, and a search in Chinese no note at all."""
     view_columns = {"addressee": "addressees", "strength": "strength", "theme": "themes", "reference_kind": "reference_kinds"}
     terms = [t for t in read_csv(server.root, "vocabulary_terms") if t["vocabulary"] in view_columns]
     texts = " ".join(p["current_text"] for p in provisions(server.root)).lower()
@@ -203,6 +203,9 @@ def test_an_english_search_offers_the_terms_whose_english_labels_have_its_words(
     smuggling = hint("smuggling")
     assert smuggling is not None and "arraycontains" not in smuggling and "Chinese words" in smuggling
     assert hint("儿童") is None
+    # a Latin word the texts have (a document symbol) and no label: the search finds it, so no advice either
+    assert "CTOC" in texts.upper() and not any("ctoc" in t["label"].lower() for t in terms)
+    assert hint("CTOC") is None
 
 
 def test_a_word_absent_from_the_source_finds_nothing(server):
