@@ -571,8 +571,10 @@ def test_every_array_filter_of_the_annotated_view_lists_what_the_csvs_hold_throu
     arrays at once: the provisions are those the CSVs give, and the page's SQL has the plugin's condition on the
     annotation table (so these pages are answered from its index, not by computing every provision's arrays)."""
     holds: dict[tuple[str, str], set[str]] = {}
-    for table, column, view_column in [("provision_addressees", "addressee", "addressees"), ("provision_strength", "strength", "strength"),
-                                       ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]:
+    kinds = [("provision_addressees", "addressee", "addressees"), ("provision_strength", "strength", "strength"),
+             ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]
+    table_of = {view_column: table for table, _, view_column in kinds}
+    for table, column, view_column in kinds:
         for r in read_csv(server.root, table):
             if r.get("role", "direct") == "direct":
                 holds.setdefault((view_column, r[column]), set()).add(r["provision_id"])
@@ -585,9 +587,7 @@ def test_every_array_filter_of_the_annotated_view_lists_what_the_csvs_hold_throu
         expected = set.intersection(*(holds[key] for key in pair))
         assert got == expected and page["filtered_table_rows_count"] == len(expected), pair
         for view_column, code in pair:
-            table = {"addressees": "provision_addressees", "strength": "provision_strength", "themes": "provision_themes",
-                     "reference_kinds": "provision_references"}[view_column]
-            assert f"provision_id IN (SELECT x.provision_id FROM {table} x WHERE" in page["query"]["sql"], pair
+            assert f"provision_id IN (SELECT x.provision_id FROM {table_of[view_column]} x WHERE" in page["query"]["sql"], pair
             assert code in page["query"]["params"].values()
     assert len(pairs[-1]) == 2 and set.intersection(*(holds[k] for k in pairs[-1])) != set()
 
