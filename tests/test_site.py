@@ -399,6 +399,8 @@ def test_a_path_no_route_matches_is_a_plain_404(server, path):
     ("/wgtip/provisions.json?_through=notjson", "_through must be JSON"),
     ('/wgtip/provisions.json?_through={"table": "footnotes"}', "_through must be JSON"),
     ("/wgtip/provisions_annotated.json?_next=%00", "_next must be"),
+    ("/wgtip/provisions_annotated.json?_facet_annotation_array=nope", "which are addressees, strength, themes, reference_kinds"),
+    ("/wgtip/provisions.json?_facet_annotation_array=themes", "this facet counts the arrays of provisions_annotated"),
     ("/wgtip/release_files/nope.json", "a row is named by its primary key's values"),
     ("/wgtip/release_files/nope", "a row is named by its primary key&#39;s values"),
 ])
@@ -417,7 +419,7 @@ def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, s
 
 
 ODD_PARAMETERS = [
-    "_sort=nope", "_sort_desc=nope", "_sort=rowid", "_facet=nope", "_facet_array=nope", "_facet_date=nope", "_size=-1", "_size=abc",
+    "_sort=nope", "_sort_desc=nope", "_sort=rowid", "_facet=nope", "_facet_array=nope", "_facet_date=nope", "_facet_annotation_array=nope", "_size=-1", "_size=abc",
     "_size=99999", "_next=%00", "_next=-1", "_search=%22", "_search=NEAR(", "_searchmode=raw&_search=NEAR(a", "_where=1=",
     "_where=randomblob(1000000000)", "_col=nope", "_nocol=nope", "_shape=nope", "meeting__gt=abc", "text__contains=%00",
     "_through=notjson", '_through={"table":"x"}', "_fts_table=nope", "_ttl=-1", "_timelimit=999999", "_facet_size=max",
@@ -522,7 +524,7 @@ def test_duckdb_is_not_queryable_live(server):
 
 def test_the_sites_plugins_are_loaded_and_escape_fts_is_ours(server):
     names = {p["name"] for p in server.get("/-/plugins.json").json()}
-    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py", "wgtip_array_filters.py"} <= names
+    assert {"wgtip_search.py", "wgtip_safety.py", "wgtip_pages.py", "wgtip_annotation_arrays.py"} <= names
     r, _ = sql(server, "select escape_fts('强迫劳动') as v")
     assert r.json()["rows"] == [{"v": '"强迫 迫劳 劳动"'}]
 
@@ -551,34 +553,58 @@ def test_every_link_on_the_home_page_works(server):
         assert server.get(html.unescape(link)).status_code == 200, link
 
 
+ARRAY_SOURCES = [("provision_addressees", "addressee", "addressees"), ("provision_strength", "strength", "strength"),
+                 ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]
+"""(annotation table, its column, the annotated view's array of it)."""
+
+
+def held_values(root: Path) -> dict[tuple[str, str], set[str]]:
+    """(view column, value) -> the provisions whose array holds it, from the CSVs: the table's rows, direct
+    addressees only (as the view's description says)."""
+    holds: dict[tuple[str, str], set[str]] = {}
+    for table, column, view_column in ARRAY_SOURCES:
+        for r in read_csv(root, table):
+            if r.get("role", "direct") == "direct":
+                holds.setdefault((view_column, r[column]), set()).add(r["provision_id"])
+    assert {view_column for view_column, _ in holds} == {a for *_, a in ARRAY_SOURCES}
+    return holds
+
+
 def test_provisions_can_be_faceted_by_annotation(server):
-    """The annotated view's array facets count what the annotation tables hold, computed here from the CSVs."""
-    themes = read_csv(server.root, "provision_themes")
-    expected: dict[str, int] = {}
-    for theme in {(t["provision_id"], t["theme"]) for t in themes}:
-        expected[theme[1]] = expected.get(theme[1], 0) + 1
-    page = server.get("/wgtip/provisions_annotated.json", params={"_facet_array": "themes", "_size": "1"}).json()
-    got = {f["value"]: f["count"] for f in page["facet_results"]["themes"]["results"]}
-    top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[: len(got)]
-    assert got == dict(top)
-    direct = {(a["provision_id"], a["addressee"]) for a in read_csv(server.root, "provision_addressees") if a["role"] == "direct"}
-    unodc = server.get("/wgtip/provisions_annotated.json", params={"addressees__arraycontains": "unodc", "_size": "max", "_shape": "array"}).json()
-    assert {r["provision_id"] for r in unodc} == {p for p, a in direct if a == "unodc"} != set()
+    """The annotated view's four array facets, as its page shows them (the plugin's facet type, which counts from
+    the annotation tables), on the whole view, under a filter and under a search: for each value, how many of the
+    page's provisions hold it, computed here from the CSVs, most first. A request's own ``_facet_array=`` on one
+    of them gets Datasette's array facet, once, with the same counts."""
+    holds = held_values(server.root)
+    everything = {p["provision_id"] for p in provisions(server.root)}
+    pages = [({}, everything), ({"themes__arraycontains": "children"}, holds[("themes", "children")]),
+             ({"_search": "儿童"}, set(expected_ids(server.root, "儿童")))]
+    for params, ids in pages:
+        page = server.get("/wgtip/provisions_annotated.json", params={**params, "_size": "1"}).json()
+        assert page["filtered_table_rows_count"] == len(ids), params  # a facet that timed out would be missing below
+        for view_column in [a for *_, a in ARRAY_SOURCES]:
+            counts = {v: len(ids & held) for (c, v), held in holds.items() if c == view_column and ids & held}
+            facet = page["facet_results"][view_column]
+            assert facet["type"] == "array" and not facet["truncated"], (params, view_column)
+            got = [(f["value"], f["count"]) for f in facet["results"]]
+            assert got == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), (params, view_column)
+            for f in facet["results"]:
+                assert f["selected"] == (params.get(f"{view_column}__arraycontains") == f["value"])
+    assert len(pages[1][1]) < len(pages[0][1]) and pages[2][1] - pages[1][1] and pages[1][1] - pages[2][1]
+    own = server.get("/wgtip/provisions_annotated.json", params={"_facet_array": "themes", "_size": "1"}).json()
+    whole = server.get("/wgtip/provisions_annotated.json", params={"_size": "1"}).json()
+    assert [k for k in own["facet_results"] if k.startswith("themes")] == ["themes"]
+    def counted(page):
+        return [(f["value"], f["count"], f["selected"]) for f in page["facet_results"]["themes"]["results"]]
+    assert counted(own) == counted(whole) != []
 
 
 def test_every_array_filter_of_the_annotated_view_lists_what_the_csvs_hold_through_the_index(server):
     """Each value of each array (as the annotation tables hold it: addressees direct only), filtered alone and two
     arrays at once: the provisions are those the CSVs give, and the page's SQL has the plugin's condition on the
     annotation table (so these pages are answered from its index, not by computing every provision's arrays)."""
-    holds: dict[tuple[str, str], set[str]] = {}
-    kinds = [("provision_addressees", "addressee", "addressees"), ("provision_strength", "strength", "strength"),
-             ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]
-    table_of = {view_column: table for table, _, view_column in kinds}
-    for table, column, view_column in kinds:
-        for r in read_csv(server.root, table):
-            if r.get("role", "direct") == "direct":
-                holds.setdefault((view_column, r[column]), set()).add(r["provision_id"])
-    assert {view_column for view_column, _ in holds} == {"addressees", "strength", "themes", "reference_kinds"}
+    holds = held_values(server.root)
+    table_of = {view_column: table for table, _, view_column in ARRAY_SOURCES}
     pairs = [[key] for key in sorted(holds)] + [[("themes", "children"), ("addressees", "states_parties")]]
     for pair in pairs:
         params = [(f"{view_column}__arraycontains", code) for view_column, code in pair]

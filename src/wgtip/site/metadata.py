@@ -23,6 +23,9 @@ from ..tables import (
 from .queries import canned_queries
 
 DATABASE = "wgtip"
+ARRAY_FACET = "annotation_array"
+"""The facet type of the annotated view's arrays (plugin wgtip_annotation_arrays): Datasette's array facet
+counts the same, but computes every provision's arrays to do so."""
 """Datasette names the database after the file's stem (build/wgtip.sqlite)."""
 
 
@@ -119,7 +122,7 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
         "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
         "sort": "position",
         **search_through_index,
-        "facets": ["meeting", "level", "adoption", {"array": "addressees"}, {"array": "strength"}, {"array": "themes"}, {"array": "reference_kinds"}],
+        "facets": ["meeting", "level", "adoption", *({ARRAY_FACET: a.name} for a in views.ARRAYS)],
     }
     source = "; ".join(s["title"] for s in info["sources"])
     meta: dict[str, Any] = {
