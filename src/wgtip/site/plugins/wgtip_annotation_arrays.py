@@ -52,15 +52,16 @@ class AnnotationArrayFacet(Facet):
     type = ARRAY_FACET
 
     def _arrays(self):
-        """Each configured column's array and where its config came from, but not those the request facets
-        with Datasette's own array type (which would list the column twice)."""
-        left_to_datasette = set(self.request.args.getlist("_facet_array"))
+        """Each configured column's array, once, and where its config came from, but not those the request
+        facets with Datasette's own array type (which would list the column twice)."""
+        seen = set(self.request.args.getlist("_facet_array"))
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
             if self.table != ANNOTATED_VIEW or column not in _BY_NAME:
                 raise BadRequest(f"_facet_{self.type}={column}: this facet counts the arrays of {ANNOTATED_VIEW}, "
                                  f"which are {', '.join(_BY_NAME)}")
-            if column not in left_to_datasette:
+            if column not in seen:
+                seen.add(column)
                 yield _BY_NAME[column], config["source"]
 
     async def facet_results(self):
