@@ -669,6 +669,19 @@ def test_facets_on_a_vocabularys_codes_show_its_labels(server, path, column, voc
     assert all(labels[code] == label for code, label in shown), shown
 
 
+def test_the_annotated_views_meeting_facet_shows_each_meetings_heading(server):
+    """The view has no foreign key to meetings, so beside each meeting's number its heading from meetings.csv, as
+    the provisions table's facet shows it; the counts are the provisions of each meeting, from provisions.csv."""
+    headings = {m["meeting"]: m["heading"] for m in read_csv(server.root, "meetings")}
+    counts = Counter(p["meeting"] for p in provisions(server.root))
+    text = page(server, "/wgtip/provisions_annotated")
+    facet = text[text.index('data-column="meeting"'):]
+    facet = facet[: facet.index("</ul>")]
+    shown = re.findall(r'<li><a href="[^"]*">([^<]+)</a> ([\d,]+) <span class="wgtip-term">([^<]+)</span></li>', facet)
+    assert sorted((m, int(n), h) for m, n, h in shown) == sorted((m, n, headings[m]) for m, n in counts.items())
+    assert len(shown) >= 7  # meeting 3 made none: its proposals are the fourth's
+
+
 @pytest.mark.parametrize("query", SEARCHES)
 def test_the_annotated_view_finds_what_python_finds(server, query):
     rows = server.get("/wgtip/provisions_annotated.json", params={"_search": query, "_shape": "array", "_size": "max"}).json()

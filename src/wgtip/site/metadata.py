@@ -23,10 +23,10 @@ from ..tables import (
 from .queries import canned_queries
 
 DATABASE = "wgtip"
+"""Datasette names the database after the file's stem (build/wgtip.sqlite)."""
 ARRAY_FACET = "annotation_array"
 """The facet type of the annotated view's arrays (plugin wgtip_annotation_arrays): Datasette's array facet
 counts the same, but computes every provision's arrays to do so."""
-"""Datasette names the database after the file's stem (build/wgtip.sqlite)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,20 @@ def term_columns(table: str) -> dict[str, str]:
         return {a.name: a.vocabulary for a in views.ARRAYS}
     found = {a.column: a.vocabulary for a in views.ARRAYS if a.table == table}
     return found | {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
+
+
+def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
+    """The annotated view's columns that are foreign keys in provisions, each with the table, key and label column
+    that Datasette shows for it on the provisions table (a view has no foreign keys, so its facets show only the
+    key): meeting -> (meetings, meeting, heading)."""
+    labels = {name_of(m): p.label for m, p in PRESENTATION.items() if p.label}
+    found = {}
+    for column in views.PROVISION_COLUMNS:
+        for fk in Provision.__table__.c[column].foreign_keys:
+            table, key = fk.target_fullname.split(".")
+            if table in labels:
+                found[column] = (table, key, labels[table])
+    return found
 
 
 def table_metadata(model: type) -> dict[str, Any]:

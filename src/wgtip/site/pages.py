@@ -18,7 +18,7 @@ from .. import metadata as dataset
 from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
 from ..writers.package import DATA_DIR, DESCRIPTOR
-from .metadata import package_info, term_columns
+from .metadata import package_info, term_columns, view_foreign_labels
 
 
 @dataclass(frozen=True)
@@ -213,13 +213,18 @@ _labels_cache: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
 
 async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
     """For each column of ``table`` holding a vocabulary's codes, each code's labels (English · Chinese), which the
-    site shows beside the code in that column's facet."""
+    site shows beside the code in that column's facet; on the annotated view also each meeting's heading, which
+    the provisions table's facet shows through its foreign key."""
     key = (db.path, table)
     if key not in _labels_cache:
         out: dict[str, dict[str, str]] = {}
         for column, vocabulary in term_columns(table).items():
             rows = (await db.execute("select code, label, label_zh from vocabulary_terms where vocabulary = :v", {"v": vocabulary})).rows
             out[column] = {r["code"]: f"{r['label']} · {r['label_zh']}" for r in rows}
+        if table == views.ANNOTATED_VIEW:
+            for column, (target, key, label) in view_foreign_labels().items():
+                rows = (await db.execute(f'select "{key}", "{label}" from "{target}"')).rows
+                out[column] = {str(k): v for k, v in rows}
         _labels_cache[key] = out
     return _labels_cache[key]
 
