@@ -222,8 +222,8 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
             rows = (await db.execute("select code, label, label_zh from vocabulary_terms where vocabulary = :v", {"v": vocabulary})).rows
             out[column] = {r["code"]: f"{r['label']} · {r['label_zh']}" for r in rows}
         if table == views.ANNOTATED_VIEW:
-            for column, (target, key, label) in view_foreign_labels().items():
-                rows = (await db.execute(f'select "{key}", "{label}" from "{target}"')).rows
+            for column, (target, target_key, label) in view_foreign_labels().items():
+                rows = (await db.execute(f'select "{target_key}", "{label}" from "{target}"')).rows
                 out[column] = {str(k): v for k, v in rows}
         _labels_cache[key] = out
     return _labels_cache[key]
