@@ -57,13 +57,14 @@ class ArrayColumn:
         answers from the annotation table's index on the value rather than by computing each provision's array."""
         return f"provision_id IN (SELECT x.provision_id FROM {self.table} x WHERE x.{self.column} = :{param}{self._and_where})"
 
-    def counts(self, rows_sql: str, limit: int) -> str:
-        """How many of the provisions that ``rows_sql`` selects (a query on the view) hold each value of this array,
-        most first, then by value: the numbers Datasette's array facet gives, which SQLite answers by joining the
-        annotation table on its index on provision_id rather than by computing each provision's array."""
+    def counts(self, rows_sql: str = f"SELECT provision_id FROM {ANNOTATED_VIEW}", limit: int | None = None) -> str:
+        """How many of the provisions that ``rows_sql`` selects (a query on the view; by default all of it) hold each
+        value of this array, most first, then by value: the numbers Datasette's array facet gives, which SQLite
+        answers by joining the annotation table on its index on provision_id rather than by computing each
+        provision's array."""
         return (f"SELECT x.{self.column} AS value, count(DISTINCT x.provision_id) AS count FROM ({rows_sql}) i "
                 f"JOIN {self.table} x ON x.provision_id = i.provision_id{self._and_where} "
-                f"GROUP BY x.{self.column} ORDER BY count DESC, value LIMIT {limit}")
+                f"GROUP BY x.{self.column} ORDER BY count DESC, value" + ("" if limit is None else f" LIMIT {limit}"))
 
 
 PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", "level", "label", "position", "adoption", "standalone_text")
