@@ -190,8 +190,12 @@ def docs(root: Path, check: bool) -> None:
 @main.command()
 @root_option
 @click.option("--rule", default=None, help="Only this rule.")
-def anomalies(root: Path, rule: str | None) -> None:
-    """List places in the current texts that look like slips (reported, never fixed silently)."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Tab-separated lines (provision, rule, character, evidence, context, suggestion, line, reason) or JSON.")
+def anomalies(root: Path, rule: str | None, fmt: str) -> None:
+    """List places in the current texts that look like slips (reported, never fixed silently), with a context to correct them by."""
+    from dataclasses import asdict
+
     from .anomalies import RULES, find_anomalies
     from .build import fold_kept
 
@@ -203,8 +207,12 @@ def anomalies(root: Path, rule: str | None) -> None:
     except LogError as err:
         fail(str(err))
     found = [a for a in find_anomalies(kept.rows["provisions"]) if rule in (None, a.rule)]
-    for a in found:
-        click.echo(f"{a.provision_id}\t{a.rule}\t{a.evidence}\t{a.reason}")
+    if fmt == "json":
+        click.echo(json.dumps([asdict(a) for a in found], ensure_ascii=False, indent=2))
+    else:
+        for a in found:
+            fields = (a.provision_id, a.rule, a.character, a.evidence, a.context, a.suggestion or "", a.line, a.reason)
+            click.echo("\t".join(map(str, fields)))
     click.echo(f"{len(found)} anomalies", err=True)
 
 
