@@ -133,6 +133,9 @@ class GeneratedLog:
             return f"  {e['seq']} {e['type']}{where or ''} " + " ".join(parts)
         return "GeneratedLog(\n" + "\n".join(summary(e) for e in self.events) + "\n)"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # hypothesis prints a dataclass field by field, unless told this way
+
     def write(self, root: Path) -> Path:
         """The log as one segment under ``root/events``; returns ``root``."""
         path = root / segment_path(1, "generated")
