@@ -84,7 +84,21 @@ GENERATED = generated_pages()
 DOCUMENTS = [ROOT / "README.md", *(p for p in sorted((ROOT / "docs").glob("*.md")) if p.relative_to(ROOT).as_posix() not in GENERATED)]
 
 
+def venv_is_current() -> bool:
+    """Whether ./dev would skip its set-up: the stamp it writes in .venv matches the lock and pyproject.toml
+    (the copy links this .venv, and a set-up run from the copy would install the package from there)."""
+    import hashlib
+
+    stamp = ROOT / ".venv" / ".wgtip-lock"
+    if not stamp.exists():
+        return True
+    listing = "".join(f"{hashlib.sha256((ROOT / n).read_bytes()).hexdigest()}  {n}\n" for n in ("requirements.lock", "pyproject.toml"))
+    return stamp.read_text().strip() == hashlib.sha256(listing.encode()).hexdigest()
+
+
 def working_copy(built: Path, target: Path) -> Path:
+    if not venv_is_current():
+        pytest.fail("requirements.lock or pyproject.toml changed since .venv was set up: run ./dev setup")
     shutil.copytree(built, target, symlinks=True)
     for name in ("dev", "requirements.lock", "pyproject.toml"):
         shutil.copy2(ROOT / name, target / name)
