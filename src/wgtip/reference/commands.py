@@ -48,7 +48,7 @@ def page(group: click.Group, root: Path) -> str:
     dev = _dev_usage(root)
     if dev:
         out += ["## `./dev`", "", "```", *dev, "```", ""]
-    out += [f"## `wgtip`", "", (group.help or "").strip(), "", "```", f"Usage: ./dev wgtip {' '.join(group.collect_usage_pieces(top))}", "```", ""]
+    out += ["## `wgtip`", "", (group.help or "").strip(), "", "```", f"Usage: ./dev wgtip {' '.join(group.collect_usage_pieces(top))}", "```", ""]
     out += _params(group, top)
     for name in group.list_commands(top):
         cmd = group.get_command(top, name)
