@@ -126,7 +126,7 @@ def test_the_vocabularies_page_has_every_term_the_log_defines(pages):
 
 
 def test_the_rules_page_has_every_rule_and_theme_keyword(pages):
-    from wgtip.annotate import rules
+    from wgtip.annotate.ruleset import rules
     from wgtip.annotate.themes import CUES
 
     text = pages["docs/annotation-rules.md"]

@@ -52,7 +52,8 @@ def _docstring(module: ModuleType) -> str:
 
 
 def rules_page() -> str:
-    from ..annotate import directives, lexicon, rules, themes
+    from ..annotate import directives, lexicon, themes
+    from ..annotate.ruleset import rules
 
     out = [
         "# Annotation rules",
