@@ -17,7 +17,7 @@ from .. import metadata as dataset
 from .. import search, views
 from ..annotation_kinds import KINDS
 from ..presentation import PRESENTATION, Presentation
-from ..tables import TABLES, Column, Provision, columns, description_of, name_of, title_of
+from ..tables import TABLES, Column, Provision, columns, description_of, name_of, table_of, title_of
 from .queries import canned_queries
 
 DATABASE = "wgtip"
@@ -66,7 +66,7 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
     labels = {name_of(m): p.label for m, p in PRESENTATION.items() if p.label}
     found = {}
     for column in views.PROVISION_COLUMNS:
-        for fk in Provision.__table__.c[column].foreign_keys:
+        for fk in table_of(Provision).c[column].foreign_keys:
             table, key = fk.target_fullname.split(".")
             if table in labels:
                 found[column] = (table, key, labels[table])
