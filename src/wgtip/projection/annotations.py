@@ -254,11 +254,11 @@ def _parallel_text_recorded(state: State, e: ev.ParallelTextRecorded) -> None:
     state.parallel_texts[rid] = row
 
 
-HANDLERS: dict[str, Callable[[State, Any], None]] = {
-    "VocabularyDefined": _vocabulary_defined,
-    "ProvisionsAnnotated": _provisions_annotated,
-    "AnnotationCorrected": _annotation_corrected,
-    "ParallelTextRecorded": _parallel_text_recorded,
+HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
+    ev.VocabularyDefined: _vocabulary_defined,
+    ev.ProvisionsAnnotated: _provisions_annotated,
+    ev.AnnotationCorrected: _annotation_corrected,
+    ev.ParallelTextRecorded: _parallel_text_recorded,
 }
 
 
