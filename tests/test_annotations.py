@@ -16,6 +16,7 @@ from helpers import append, next_event
 from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
+from wgtip.annotation_kinds import KIND_NAMES, KINDS
 from wgtip.events import Annotation
 from wgtip.log import chain, read_log
 
@@ -231,7 +232,7 @@ def test_the_evaluator_counts_a_wrong_answer(scores):
 def test_the_evaluate_script_prints_precision_and_recall():
     out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
-    for kind in ev_mod.KINDS:
+    for kind in KIND_NAMES:
         assert any(line.startswith(kind) for line in out.stdout.splitlines()), out.stdout
 
 
@@ -276,14 +277,38 @@ def test_vocabularies_have_english_and_chinese_labels(db):
     assert used <= codes
 
 
-def test_the_readme_lists_every_vocabulary_term_with_both_labels():
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_each_kind_of_annotation_is_as_declared_in_the_built_database(db, kind):
+    """``annotation_kinds.KINDS`` against what the log builds: the kind's table has rows, its value column holds
+    codes of its vocabulary only (an addressee's role too, of the role vocabulary), and each row's key follows the
+    declared pattern."""
+    def codes(vocabulary):
+        return {r[0] for r in db.execute("select code from vocabulary_terms where vocabulary = ?", (vocabulary,))}
+
+    key = [r[1] for r in db.execute(f"pragma table_info({kind.table})") if r[5]]
+    role = ", role" if kind.role_vocabulary else ", null"
+    rows = db.execute(f"select {key[0]}, provision_id, {kind.column}{role} from {kind.table}").fetchall()
+    assert rows
+    if kind.vocabulary is not None:
+        assert codes(kind.vocabulary) and {r[2] for r in rows} <= codes(kind.vocabulary)
+    if kind.role_vocabulary is not None:
+        assert codes(kind.role_vocabulary) and {r[3] for r in rows} <= codes(kind.role_vocabulary)
+    for rid, pid, value, role_value in rows:
+        if kind.numbered:
+            assert rid.startswith(f"{pid}/") and rid.rsplit("/", 1)[1].isdigit(), rid
+        else:
+            assert rid == kind.row_id.format(provision_id=pid, value=value, role=role_value), rid
+
+
+def test_the_vocabularies_page_lists_every_term_of_the_definitions_with_both_labels():
+    """docs/vocabularies.md is generated from the log; the log must say what vocabularies.py defines."""
     from wgtip.annotate.vocabularies import VOCABULARIES
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "vocabularies.md").read_text(encoding="utf-8")
     for v in VOCABULARIES:
-        assert f"**`{v.vocabulary}`** — {v.title} / {v.title_zh}" in readme
+        assert f"## `{v.vocabulary}` — {v.title} / {v.title_zh}" in page
         for t in v.terms:
-            assert f"| `{t.code}` | {t.label} | {t.label_zh} |" in readme, t.code
+            assert f"| `{t.code}` | {t.label} | {t.label_zh} |" in page, t.code
 
 
 def test_a_report_paragraph_is_resolved_to_the_provision_it_means(db):
@@ -302,9 +327,9 @@ where r.kind = 'protocol_article' and r.article = '6' order by r.provision_id"""
 
 
 @pytest.mark.parametrize("name", sorted(README_QUERIES))
-def test_the_readme_queries_answer(db, name):
+def test_the_documented_queries_answer(db, name):
     sql, expected = README_QUERIES[name]
-    assert sql in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sql in (ROOT / "docs" / "annotations.md").read_text(encoding="utf-8")
     assert expected in {r[0] for r in db.execute(sql).fetchall()}
 
 

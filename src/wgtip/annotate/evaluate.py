@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import Corpus, Result, corpus_from_tables, rules
+from ..annotation_kinds import KIND_NAMES
+from . import Corpus, Result, corpus_from_tables
+from .ruleset import rules
 
 GOLD = Path("tests/gold/annotations.json")
-KINDS = ("addressee", "strength", "topic", "theme", "reference")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def load_gold(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def corpus_of(root: Path) -> Corpus:
-    from ..build import fold_log
+    from ..folded import fold_log
     from ..history import records
 
     _, tables, _ = fold_log(root)
@@ -108,7 +109,7 @@ def evaluate(root: Path) -> tuple[list[Score], list[str], tuple[int, int]]:
     gold = load_gold(root)
     results = run_rules(corpus_of(root))
     scores, errors = [], []
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         s, e = score(kind, gold, results[kind])
         scores.append(s)
         errors += e

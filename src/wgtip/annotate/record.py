@@ -21,10 +21,11 @@ from ..events import (
     SourceLocator,
     VocabularyDefined,
 )
-from ..build import fold_kept, keep_all
+from ..folded import fold_kept, keep_all
 from ..log import MAX_LINE_BYTES, LoggedEvent, encode_event
 from ..projection.annotations import values_digest
-from . import Corpus, Rule, corpus_from_tables, rules
+from . import Corpus, Rule, corpus_from_tables
+from .ruleset import rules
 from .vocabularies import VOCABULARIES
 
 
@@ -99,7 +100,7 @@ _LINE_ROOM = MAX_LINE_BYTES - 256
 
 
 def _annotated(rule: Rule, part: list[ProvisionAnnotations], env: dict) -> ProvisionsAnnotated:
-    data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(part))  # type: ignore[arg-type]
+    data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(part))
     return ProvisionsAnnotated(type="ProvisionsAnnotated", data=data, **env)
 
 

@@ -1,25 +1,23 @@
 """Datasette's metadata, generated: tables and columns from src/wgtip/tables.py, the dataset from
 src/wgtip/metadata.py, the version and sources from the built datapackage.json.
 
-Only presentation choices live here (which columns to facet on, the label
-column shown for a foreign key, the default sort); each names columns of the
-models and is checked against them, so a renamed column fails loudly.
+The presentation choices (which columns to facet on, the label column shown
+for a foreign key, the default sort) live in src/wgtip/presentation.py; each
+names columns of the models and is checked here against them, so a renamed
+column fails loudly.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import metadata as dataset
 from .. import search, views
-from ..tables import (
-    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
-    ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
-    Column, columns, description_of, name_of, title_of,
-)
+from ..annotation_kinds import KINDS
+from ..presentation import PRESENTATION, Presentation
+from ..tables import TABLES, Column, Provision, columns, description_of, name_of, table_of, title_of
 from .queries import canned_queries
 
 DATABASE = "wgtip"
@@ -27,35 +25,6 @@ DATABASE = "wgtip"
 ARRAY_FACET = "annotation_array"
 """The facet type of the annotated view's arrays (plugin wgtip_annotation_arrays): Datasette's array facet
 counts the same, but computes every provision's arrays to do so."""
-
-
-@dataclass(frozen=True)
-class Presentation:
-    label: str | None = None
-    sort: str | None = None
-    facets: tuple[str, ...] = ()
-    # (column, vocabulary) whose values are that vocabulary's codes, labelled in facets: those not already
-    # named by the annotated view's arrays (views.ARRAYS gives each array's table, column and vocabulary)
-    terms: tuple[tuple[str, str], ...] = ()
-
-
-PRESENTATION: dict[type, Presentation] = {
-    Provision: Presentation(label="label", sort="position", facets=("meeting", "level", "adoption")),
-    Meeting: Presentation(label="heading", sort="meeting"),
-    FootnoteRow: Presentation(label="marker"),
-    SourceDocument: Presentation(label="title"),
-    Event: Presentation(label="type", sort="seq", facets=("type",)),
-    Release: Presentation(label="version", sort="release_order"),
-    ReleaseFile: Presentation(facets=("version",)),
-    ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
-    Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
-    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("role", "addressee_role"),)),
-    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
-    ProvisionTopic: Presentation(label="topic"),
-    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
-    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
-    VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
-}
 
 
 def long_text_columns() -> list[str]:
@@ -83,11 +52,11 @@ def bilingual(c: Column) -> str:
 
 
 def term_columns(table: str) -> dict[str, str]:
-    """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary."""
+    """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary:
+    the annotation tables' (``annotation_kinds.KINDS``) and the view's arrays."""
     if table == views.ANNOTATED_VIEW:
         return {a.name: a.vocabulary for a in views.ARRAYS}
-    found = {a.column: a.vocabulary for a in views.ARRAYS if a.table == table}
-    return found | {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
+    return {column: vocabulary for k in KINDS if k.table == table for column, vocabulary in k.vocabulary_columns().items()}
 
 
 def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
@@ -97,7 +66,7 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
     labels = {name_of(m): p.label for m, p in PRESENTATION.items() if p.label}
     found = {}
     for column in views.PROVISION_COLUMNS:
-        for fk in Provision.__table__.c[column].foreign_keys:
+        for fk in table_of(Provision).c[column].foreign_keys:
             table, key = fk.target_fullname.split(".")
             if table in labels:
                 found[column] = (table, key, labels[table])
@@ -106,7 +75,7 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
 
 def table_metadata(model: type) -> dict[str, Any]:
     p = PRESENTATION.get(model, Presentation())
-    _check(model, [p.label, p.sort, *p.facets, *(column for column, _ in p.terms)])
+    _check(model, [p.label, p.sort, *p.facets])
     out: dict[str, Any] = {
         "title": f"{title_of(model)} · {title_of(model, 'zh')}",
         "description": f"{description_of(model)} {description_of(model, 'zh')}",
