@@ -358,9 +358,14 @@ VERSION = next_minor()
 RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-{VERSION}.jsonl"
 
 
+TAMPERED = "data/footnotes.csv"
+"""The file whose recorded hash case_release_with_wrong_hash alters: one the new adoption leaves as committed."""
+
+
 def released(root) -> tuple[bytes, bytes]:
     """A real release VERSION (made by wgtip's own make_release after one new adoption) and the
-    same line with the recorded SHA-256 of its first data file altered by one hex digit."""
+    same line with the recorded SHA-256 of TAMPERED altered at its last hex digit (a comparison
+    of fewer than all 64 digits would miss it; test_release_check alters every digit)."""
     import datetime as dt
 
     from wgtip.release import make_release
@@ -369,9 +374,10 @@ def released(root) -> tuple[bytes, bytes]:
     path = make_release(root, VERSION, dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
     assert path.relative_to(root).as_posix() == RELEASE_FILE
     line = path.read_bytes().rstrip(b"\n")
-    first = json.loads(line)["data"]["files"][0]["sha256"]
-    wrong = ("1" if first[0] == "0" else "0") + first[1:]
-    return line, line.replace(first.encode(), wrong.encode(), 1)
+    recorded = next(f["sha256"] for f in json.loads(line)["data"]["files"] if f["path"] == TAMPERED)
+    wrong = recorded[:-1] + ("1" if recorded[-1] == "0" else "0")
+    assert line.count(recorded.encode()) == 1
+    return line, line.replace(recorded.encode(), wrong.encode(), 1)
 
 
 def case_release_with_wrong_hash(root):
@@ -387,16 +393,14 @@ def case_release_naming_another_head(root):
 
 
 def release_mismatch() -> str:
-    """The message for case_release_with_wrong_hash, from the release as made (in a scratch copy)."""
-    import tempfile
-
-    from conftest import copy_repo
-
-    with tempfile.TemporaryDirectory() as tmp:
-        line, tampered = released(copy_repo(Path(tmp) / "repo"))
-    good, bad = json.loads(line)["data"]["files"][0], json.loads(tampered)["data"]["files"][0]
-    return (f"release {VERSION} (event {NEXT + 1}): {good['path']} rebuilds with SHA-256 {good['sha256'][:16]}…, "
-            f"the release recorded {bad['sha256'][:16]}… ({good['bytes']} vs {bad['bytes']} bytes)")
+    """The message for case_release_with_wrong_hash, written from the committed TAMPERED (which the new
+    adoption does not change, so the rebuild makes it again): its size and SHA-256 computed here, and
+    the recorded hash as released() alters it."""
+    data = (ROOT / TAMPERED).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    wrong = sha[:-1] + ("1" if sha[-1] == "0" else "0")
+    return (f"release {VERSION} (event {NEXT + 1}): {TAMPERED} rebuilds with SHA-256 {sha[:16]}…, "
+            f"the release recorded {wrong[:16]}… ({len(data)} vs {len(data)} bytes)")
 
 
 def case_lines_swapped(root):

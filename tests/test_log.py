@@ -1,0 +1,108 @@
+"""The log's own checks of the sequence, on a small generated log, through both readers: ``read_log``
+(which sorts) and ``iter_log`` (which streams, as the build and every command read the log).
+
+A repeated sequence number must be refused by the log's check, in its words. Without it a
+repeated event whose ``prev`` is right (a copied segment, a hand-made event numbered like the
+last) passes the hash chain and reaches the writers, where only SQLite's primary key on
+``events.seq`` stops it with an uncaught IntegrityError, and ``wgtip verify`` reports the log as
+sound. The messages expected are written here from where the lines are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generated_logs import seeded_log
+from wgtip.cli import main
+from wgtip.log import LogError, iter_log, read_log, segment_path
+
+LOG = seeded_log(3, 12)
+LINES = LOG.lines
+assert len(LINES) >= 12
+
+
+def write(root: Path, segments: list[tuple[int, int]]) -> list[str]:
+    """LINES[a:b] for each (a, b), each as a segment named by its first event; their paths."""
+    paths = []
+    for a, b in segments:
+        rel = segment_path(a + 1, f"part-{a + 1}")
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"".join(line + b"\n" for line in LINES[a:b]))
+        paths.append(rel)
+    return paths
+
+
+def refusals(root: Path) -> tuple[str, str]:
+    """What each reader says about the log (the streaming reader read to its end, as the build reads it)."""
+    said = []
+    for read in (read_log, lambda r: list(iter_log(r))):
+        with pytest.raises(LogError) as err:
+            read(root)
+        said.append(str(err.value))
+    return said[0], said[1]
+
+
+def test_the_log_reads_whole(tmp_path):
+    write(tmp_path, [(0, 5), (5, len(LINES))])
+    assert [le.seq for le in read_log(tmp_path)] == [le.seq for le in iter_log(tmp_path)] == list(range(1, len(LINES) + 1))
+    assert [le.hash for le in iter_log(tmp_path)] == [hashlib.sha256(line).hexdigest() for line in LINES]
+
+
+def numbered_like_the_last(root: Path) -> str:
+    """The log, then a new segment holding one event the fold would accept (the next meeting) numbered
+    like the last event and chained to it: only its sequence number is wrong. The expected refusal."""
+    first, = write(root, [(0, len(LINES))])
+    last = json.loads(LINES[-1])
+    meeting = json.loads(next(line for line in LINES if b'"MeetingHeld"' in line))
+    day = (max(m["end_date"] for m in LOG.meetings.values()) + dt.timedelta(days=30)).isoformat()
+    meeting["data"].update(meeting=len(LOG.meetings) + 1, start_date=day, end_date=day)
+    meeting.update(seq=last["seq"], prev=hashlib.sha256(LINES[-1]).hexdigest(), occurred={"start": day, "end": day})
+    extra = segment_path(len(LINES) + 1, "extra")
+    (root / extra).write_bytes(json.dumps(meeting, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+    return f"{extra}:1: seq: sequence number {last['seq']} repeats {first}:{len(LINES)}"
+
+
+def test_an_event_numbered_like_the_last_with_the_right_prev_is_refused(tmp_path):
+    """The hash chain holds (its prev is the last line's hash): only the sequence number is wrong."""
+    want = numbered_like_the_last(tmp_path)
+    assert refusals(tmp_path) == (want, want)
+
+
+def test_a_copied_segment_is_refused_where_the_copy_repeats(tmp_path):
+    """A segment copied under another name: its lines repeat the original's, chain and all."""
+    first, second, third = write(tmp_path, [(0, 4), (4, 8), (8, len(LINES))])
+    copy = second.replace(".jsonl", "-copy.jsonl")  # sorts before the original ('-' < '.')
+    shutil.copy(tmp_path / second, tmp_path / copy)
+    want = f"{second}:1: seq: sequence number 5 repeats {copy}:1"
+    assert refusals(tmp_path) == (want, want)
+
+
+def test_a_repeated_line_inside_a_segment_is_refused(tmp_path):
+    first, = write(tmp_path, [(0, len(LINES))])
+    (tmp_path / first).write_bytes(b"".join(line + b"\n" for line in LINES[:6] + LINES[5:]))
+    want = f"{first}:7: seq: sequence number 6 follows 6 on the line before: a segment holds consecutive events"
+    assert refusals(tmp_path) == (want, want)
+
+
+def test_a_gap_is_refused(tmp_path):
+    first, _ = write(tmp_path, [(0, 4), (5, len(LINES))])
+    second = segment_path(6, "part-6")
+    want = f"{second}:1: seq: sequence number 6 is out of sequence: expected 5 (events 5..5 are missing)"
+    assert refusals(tmp_path) == (want, want)
+
+
+@pytest.mark.parametrize("command", ["build", "verify"])
+def test_the_commands_name_the_repeat_not_sqlite(tmp_path, command):
+    """As a user meets it: exit 1 and the log's one line, from the build (whose writers would otherwise
+    meet the repeat first) and from verify (which would otherwise find the log sound)."""
+    want = numbered_like_the_last(tmp_path)
+    result = CliRunner().invoke(main, [command, "--root", str(tmp_path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), f"{command} stopped on {result.exception!r}, not on the log's check"
+    assert (result.exit_code, result.stderr) == (1, f"error: {want}\n")
