@@ -10,10 +10,11 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import AsgiFileDownload, NotFound
+from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 
 from wgtip.site import pages
+from wgtip.site.ranges import RangedFileDownload
 from wgtip.search import highlighted
 from wgtip.site.metadata import DATABASE, long_text_columns
 from wgtip.views import ANNOTATED_VIEW
@@ -59,7 +60,9 @@ async def download(request, datasette):
     releases = await pages.release_versions(datasette.get_database(DATABASE))
     for d in pages.downloads(_root(datasette), releases):
         if d.name == wanted:
-            return AsgiFileDownload(d.path, filename=d.path.name, content_type=CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"))
+            # one byte range honoured (206), so DuckDB or a browser can read part of a database file remotely
+            return RangedFileDownload(d.path, d.path.name, CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"),
+                                      request.headers.get("range"), request.method)
     raise NotFound(f"no download named {wanted}")
 
 
