@@ -117,8 +117,11 @@ def dataset_jsonld(
         "temporalCoverage": temporal_coverage,
         "measurementTechnique": MEASUREMENT_TECHNIQUE,
         "citation": citation,
+        # sha256 is a property of a MediaObject, not of the work: the project's copy's hash goes in an identifier
         "isBasedOn": [
-            {"@type": "CreativeWork", "name": s["title"], **({"sha256": s["sha256"]} if s.get("sha256") else {})} for s in sources
+            {"@type": "CreativeWork", "name": s["title"],
+             **({"identifier": {"@type": "PropertyValue", "propertyID": "SHA-256 of the project's copy", "value": s["sha256"]}} if s.get("sha256") else {})}
+            for s in sources
         ],
         "distribution": [d.jsonld() for d in distributions],
     }

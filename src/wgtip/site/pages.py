@@ -17,6 +17,7 @@ from .. import citation, views
 from .. import metadata as dataset
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
+from . import findable
 from .metadata import package_info, term_columns, view_foreign_labels
 
 
@@ -246,3 +247,41 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "downloads": downloads(root, versions),
         "browse": await browse(db),
     }
+
+
+_coverage_cache: dict[str, str] = {}
+
+
+async def temporal_coverage(db: Any) -> str:
+    """The span of the meetings the data covers, as an ISO 8601 interval (first day of the first, last day of the last)."""
+    if db.path not in _coverage_cache:
+        first, last = (await db.execute("select min(start_date), max(end_date) from meetings")).rows[0]
+        _coverage_cache[db.path] = f"{first}/{last}"
+    return _coverage_cache[db.path]
+
+
+async def dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
+    """schema.org Dataset JSON-LD (``findable.dataset_jsonld``) for the build being served (``version`` None: its
+    package's version, distributed as the current files) or for a published release (its artefacts, with the SHA-256
+    its SHA256SUMS recorded); None for a version that is not a release. ``download_url(name)``: a download's
+    absolute address."""
+    info = package_info(root)
+    releases = {r["version"]: r for r in (await db.execute("select version, published_on, digest from releases")).rows}
+    if version is None:
+        version = info["version"]
+        files = [d for d in downloads(root) if not d.name.startswith(RELEASES_DIR + "/")]
+        distributions = [findable.Distribution(d.path.name, download_url(d.name), d.what, findable.sha256_of(d.path), d.path.stat().st_size) for d in files]
+    elif version in releases:
+        files = [d for d in downloads(root, [version])]
+        sums_file = next((d.path for d in files if d.path.name == release_artefacts(version)["sums"]), None)
+        recorded = findable.recorded_sums(sums_file) if sums_file else {}
+        distributions = [findable.Distribution(d.path.name, download_url(d.name), d.what, recorded.get(d.path.name) or findable.sha256_of(d.path),
+                                               d.path.stat().st_size) for d in files if d.name.startswith(f"{RELEASES_DIR}/{version}/")]
+    else:
+        return None
+    release = releases.get(version)
+    return findable.dataset_jsonld(
+        version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
+        sources=info["sources"], citation=await dataset_citation(db, version),
+        published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
+    )

@@ -13,7 +13,8 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 
-from wgtip.site import pages
+from wgtip import metadata as dataset
+from wgtip.site import findable, pages
 from wgtip.site.ranges import RangedFileDownload
 from wgtip.search import highlighted
 from wgtip.site.metadata import DATABASE, long_text_columns
@@ -30,9 +31,14 @@ def _root(datasette) -> Path:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
-        found = {"wgtip_long_text": LONG_TEXT}
+        found = {"wgtip_long_text": LONG_TEXT, "wgtip_meta_description": findable.meta_description(dataset.DESCRIPTION)}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
+            if request is not None:
+                found["wgtip_jsonld"] = await _jsonld(datasette, request)
+        if view_name == "row" and table == "releases" and request is not None:
+            # a release's page: the dataset as that release published it
+            found["wgtip_jsonld"] = await _jsonld(datasette, request, tilde_decode(request.url_vars["pks"]))
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
             if request is not None and request.args.get("_search"):
@@ -41,6 +47,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
+            if found["wgtip_provision"]:
+                p = found["wgtip_provision"]["provision"]
+                found["wgtip_meta_description"] = findable.meta_description(
+                    f"{dataset.TITLE}: provision {p['provision_id']} ({found['wgtip_provision']['locator']}).", p["standalone_text"])
         return found
 
     return inner
@@ -53,6 +63,14 @@ def render_cell(value, column, table, database, datasette):
     if (table is None or table == ANNOTATED_VIEW) and column == "provision_id" and isinstance(value, str):
         return Markup(f'<a href="{escape(datasette.urls.row(database, "provisions", tilde_encode(value)))}">{escape(value)}</a>')
     return None
+
+
+async def _jsonld(datasette, request, version=None):
+    def download_url(name):
+        return datasette.absolute_url(request, datasette.urls.path(f"/-/downloads/{name}"))
+
+    page = datasette.absolute_url(request, request.path)
+    return await pages.dataset_jsonld(datasette.get_database(DATABASE), _root(datasette), download_url, page, version)
 
 
 async def download(request, datasette):
