@@ -64,6 +64,13 @@ async def dataset_citation(db: Any, version: str) -> str:
     return citation.dataset_text(v)
 
 
+async def meeting_headings_en(db: Any) -> dict[str, str]:
+    """Each meeting's heading in English (``citation.meeting_heading``: from its ordinal, dates and venue), by meeting."""
+    rows = (await db.execute("select meeting, start_date, end_date, venue from meetings")).rows
+    return {str(r["meeting"]): citation.meeting_heading(r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"])
+            for r in rows}
+
+
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
     """Everything the provision row page shows besides the row itself."""
     rows = [dict(r) for r in (await db.execute("select * from provisions where provision_id = :id", {"id": provision_id})).rows]
@@ -90,6 +97,7 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
         "footnotes": footnotes,
         "revisions": revisions if len(revisions) > 1 else [],
         "meeting_heading": meeting[0]["heading"] if meeting else None,
+        "meeting_heading_en": (await meeting_headings_en(db)).get(str(p["meeting"])),
         "locator": locator(p),
         "citation": p.get("citation"),
         "topics": topics,
@@ -227,6 +235,11 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
             for column, (target, target_key, label) in view_foreign_labels().items():
                 rows = (await db.execute(f'select "{target_key}", "{label}" from "{target}"')).rows
                 out[column] = {str(k): v for k, v in rows}
+        if table in ("provisions", views.ANNOTATED_VIEW):
+            # the meetings' English headings (composed from their facts) beside the printed ones
+            english = await meeting_headings_en(db)
+            printed = out.get("meeting", {})
+            out["meeting"] = {k: f"{printed[k]} · {v}" if k in printed else v for k, v in english.items()}
         _labels_cache[key] = out
     return _labels_cache[key]
 
