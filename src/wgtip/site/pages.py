@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,39 @@ async def dataset_citation(db: Any, version: str) -> str:
     return citation.dataset_text(v)
 
 
+_headings_cache: dict[str, dict[str, str]] = {}
+
+
 async def meeting_headings_en(db: Any) -> dict[str, str]:
-    """Each meeting's heading in English (``citation.meeting_heading``: from its ordinal, dates and venue), by meeting."""
-    rows = (await db.execute("select meeting, start_date, end_date, venue from meetings")).rows
-    return {str(r["meeting"]): citation.meeting_heading(r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"])
-            for r in rows}
+    """Each meeting's heading in English (``citation.meeting_heading``: from its ordinal, dates and venue), by meeting.
+    The file is served immutable, so they are read once."""
+    if db.path not in _headings_cache:
+        rows = (await db.execute("select meeting, start_date, end_date, venue from meetings")).rows
+        _headings_cache[db.path] = {str(r["meeting"]): citation.meeting_heading(
+            r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"]) for r in rows}
+    return _headings_cache[db.path]
+
+
+CONTEXT_CACHE_SIZE = 1024
+"""Provision pages whose context is kept (the file is served immutable): at most this many, the least recently
+shown dropped first. A page's context is a few kilobytes."""
+_context_cache: "OrderedDict[tuple[str, str], dict[str, Any] | None]" = OrderedDict()
 
 
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
+    """``_provision_context``, kept for the CONTEXT_CACHE_SIZE provisions shown last (it takes 17 queries to make)."""
+    key = (db.path, provision_id)
+    if key in _context_cache:
+        _context_cache.move_to_end(key)
+        return _context_cache[key]
+    found = await _provision_context(db, provision_id)
+    _context_cache[key] = found
+    if len(_context_cache) > CONTEXT_CACHE_SIZE:
+        _context_cache.popitem(last=False)
+    return found
+
+
+async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
     """Everything the provision row page shows besides the row itself."""
     rows = [dict(r) for r in (await db.execute("select * from provisions where provision_id = :id", {"id": provision_id})).rows]
     if not rows:
@@ -244,7 +270,18 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
     return _labels_cache[key]
 
 
+_home_cache: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
+    """``_home_context``, made once: the files and the database are not changed while the site runs."""
+    key = (db.path, str(root))
+    if key not in _home_cache:
+        _home_cache[key] = await _home_context(db, root)
+    return _home_cache[key]
+
+
+async def _home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
     versions = await release_versions(db)
     return {
@@ -273,7 +310,20 @@ async def temporal_coverage(db: Any) -> str:
     return _coverage_cache[db.path]
 
 
+_jsonld_cache: dict[tuple[str, str, str, str | None], dict[str, Any] | None] = {}
+
+
 async def dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
+    """``_dataset_jsonld``, made once per page address (the files are not changed while the site runs)."""
+    key = (db.path, str(root), page_url, version)
+    if key not in _jsonld_cache:
+        if len(_jsonld_cache) > 256:  # addresses differ only by host and release: a bound against odd Host headers
+            _jsonld_cache.clear()
+        _jsonld_cache[key] = await _dataset_jsonld(db, root, download_url, page_url, version)
+    return _jsonld_cache[key]
+
+
+async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
     """schema.org Dataset JSON-LD (``findable.dataset_jsonld``) for the build being served (``version`` None: its
     package's version, distributed as the current files) or for a published release (its artefacts, with the SHA-256
     its SHA256SUMS recorded); None for a version that is not a release. ``download_url(name)``: a download's
