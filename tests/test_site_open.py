@@ -218,3 +218,45 @@ def test_an_interrupted_query_page_keeps_the_query_the_limit_and_the_way_back(se
         assert link in r.text
     missing = server.get("/wgtip/nosuchtable")
     assert missing.status_code == 404 and 'href="/wgtip/provisions"' in missing.text and "home" in missing.text
+
+
+def test_metadata_through_the_hook_keeps_every_permission_block():
+    from wgtip.site.metadata import permission_metadata
+
+    allow, deny = {"id": "*"}, {"id": "nobody"}
+    meta = {"title": "t", "allow": allow, "databases": {"d": {"allow_sql": deny, "description": "x",
+            "tables": {"a": {"allow": deny, "columns": {"c": "a column"}}, "b": {"columns": {"c": "another"}}},
+            "queries": {"q": {"sql": "select 1", "allow": allow}, "r": {"sql": "select 2"}}}}}
+    assert permission_metadata(meta) == {"allow": allow, "databases": {"d": {"allow_sql": deny, "tables": {"a": {"allow": deny}},
+                                                                             "queries": {"q": {"allow": allow}}}}}
+
+
+def test_a_table_denied_in_the_metadata_stays_denied_through_the_hook(tmp_path, monkeypatch):
+    """Datasette in-process with the site's plugins and a metadata file that denies one table: the plugin
+    wgtip_metadata gives the metadata to Datasette, and Datasette's own permission check still refuses that table."""
+    import asyncio
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from wgtip.site.serve import PLUGINS_DIR, ROOT_ENV
+
+    db = tmp_path / "d.sqlite"
+    con = sqlite3.connect(db)
+    con.executescript("create table open (x); create table closed (x); insert into open values (1); insert into closed values (2);")
+    con.close()
+    (tmp_path / "build/site").mkdir(parents=True)
+    meta = {"title": "A test", "databases": {"d": {"tables": {"closed": {"allow": {"id": "nobody"}, "description": "secret"},
+                                                            "open": {"description": "an open table"}}}}}
+    (tmp_path / "build/site/metadata.json").write_text(json.dumps(meta))
+    monkeypatch.setenv(ROOT_ENV, str(tmp_path))
+
+    async def run():
+        ds = Datasette([str(db)], plugins_dir=str(PLUGINS_DIR))
+        await ds.invoke_startup()
+        return [(await ds.client.get(p)) for p in ("/d/open.json", "/d/closed.json", "/d/open", "/-/metadata.json")]
+
+    opened, closed, page, served = asyncio.run(run())
+    assert opened.status_code == 200 and closed.status_code == 403
+    assert "an open table" in page.text  # the descriptions come through the hook
+    assert served.json()["databases"]["d"]["tables"]["closed"]["description"] == "secret"

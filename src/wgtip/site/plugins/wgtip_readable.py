@@ -78,6 +78,8 @@ def _is_change(row) -> bool:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if isinstance(value, dict) and "value" in value:  # a foreign key Datasette expanded, with its label
+        value = value["value"]
     if table == ANNOTATED_VIEW and column in _ARRAYS:
         found = readable.codes(value)
         if found is None:
@@ -122,8 +124,6 @@ def render_cell(row, value, column, table, database, datasette):
             return Markup('<span lang="zh">%s</span><br><span class="wgtip-en">%s</span>') % (value, facts["heading_en"])
 
         return heading()
-    if isinstance(value, dict) and "value" in value:  # a foreign key Datasette expanded, with its label
-        value = value["value"]
     if column == "meeting" and isinstance(value, int) and (table in ("provisions", ANNOTATED_VIEW) or (table is None and "venue" in row.keys())):
         async def meeting():
             facts = (await _meeting_facts(datasette.get_database(database))).get(value)
