@@ -260,3 +260,55 @@ def test_a_table_denied_in_the_metadata_stays_denied_through_the_hook(tmp_path, 
     assert opened.status_code == 200 and closed.status_code == 403
     assert "an open table" in page.text  # the descriptions come through the hook
     assert served.json()["databases"]["d"]["tables"]["closed"]["description"] == "secret"
+
+
+def test_the_home_page_is_kept_per_host_and_never_for_a_reader_with_credentials():
+    """wgtip.site.cache.keep_home_page around a fake app that counts what reaches it and answers with the host it
+    was asked for: the second `GET /` of a host does not reach it and gets the same bytes; another host, a query
+    string, credentials, a non-200 or a cookie set always reach it; at most MAX_KEPT hosts are kept."""
+    import asyncio
+
+    from wgtip.site.cache import MAX_KEPT, keep_home_page
+
+    reached: list[tuple[str, bytes]] = []
+    status = {"code": 200, "cookie": False}
+
+    async def app(scope, receive, send):
+        host = dict(scope["headers"]).get(b"host", b"")
+        reached.append((scope["path"], host))
+        headers = [(b"content-type", b"text/html")] + ([(b"set-cookie", b"a=b")] if status["cookie"] else [])
+        await send({"type": "http.response.start", "status": status["code"], "headers": headers})
+        await send({"type": "http.response.body", "body": b"page for " + host})
+
+    wrapped = keep_home_page(app)
+
+    def get(path="/", host=b"a.example", query=b"", extra=()):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "scheme": "http", "path": path, "query_string": query,
+                 "headers": [(b"host", host), *extra]}
+        asyncio.run(wrapped(scope, receive, send))
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    assert get() == (200, b"page for a.example") == get() and len(reached) == 1
+    assert get(host=b"b.example") == (200, b"page for b.example") and len(reached) == 2
+    get(query=b"_x=1"), get(path="/wgtip"), get(extra=[(b"authorization", b"Bearer x")]), get(extra=[(b"cookie", b"ds_actor=x")])
+    assert len(reached) == 6
+    status["cookie"] = True
+    get(host=b"c.example"), get(host=b"c.example")
+    status.update(cookie=False, code=500)
+    get(host=b"d.example"), get(host=b"d.example")
+    assert len(reached) == 10
+    status["code"] = 200
+    for k in range(MAX_KEPT):
+        get(host=b"h%d.example" % k)
+    count = len(reached)
+    get(host=b"a.example")  # kept at first, pushed out by MAX_KEPT later hosts
+    get(host=b"h%d.example" % (MAX_KEPT - 1))
+    assert len(reached) == count + 1
