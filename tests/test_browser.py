@@ -7,8 +7,11 @@ failure, not a skip: `./dev test` and .ci/run install it.
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -231,7 +234,10 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, server):
                 wide[name] = scroll
     finally:
         browser.set_window_size(1280, 1000)
+        logged = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert width <= 400 and wide == {}
+    # the browser logs the statuses of the two error pages (404, 400); anything else (a script or style the CSP blocked) is a fault
+    assert all(m.startswith((server.url + PHONE_PAGES["not-found"] + " ", server.url + "/wgtip?sql=with")) for m in logged), logged
 
 
 def test_a_table_page_reads_at_a_glance(browser, server):
@@ -314,13 +320,32 @@ def test_an_error_page_keeps_the_query_and_the_way_back(browser, server):
     assert browser.current_url.endswith("/wgtip/provisions")
 
 
-def test_another_site_can_read_the_data_but_not_the_pages(browser, server):
+def test_another_site_can_read_the_data_but_not_the_pages(browser, server, tmp_path):
     """From a page of another origin, a browser's fetch() reads the JSON API and part of a download (one byte range),
     and may not read an HTML page; the home page carries its schema.org Dataset."""
     browser.get(server.url + "/")
     found = browser.execute_script("return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert found["@type"] == "Dataset" and found["distribution"]
-    browser.get("data:text/html,<title>elsewhere</title><p>another origin</p>")
+    # another origin: a page served on another port (a data: URL's opaque origin may not reach a local address at all)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("<title>elsewhere</title><p>another origin</p>", encoding="utf-8")
+    other = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(elsewhere)))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        browser.get(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        assert browser.title == "elsewhere"
+        out = _fetch_from_here(browser, server.url)
+    finally:
+        other.shutdown()
+        other.server_close()
+    size = (server.root / "build/wgtip.duckdb").stat().st_size
+    assert out == {"json": [{"n": len(provisions(server.root))}], "status": 206, "range": f"bytes 8-11/{size}",
+                   "bytes": list(b"DUCK"), "html": "blocked"}
+
+
+def _fetch_from_here(browser, base: str) -> dict:
+    """From the page the browser is on: fetch() the JSON API, a byte range of a download and an HTML page of ``base``."""
     script = """
       const done = arguments[arguments.length - 1];
       const base = arguments[0];
@@ -337,10 +362,7 @@ def test_another_site_can_read_the_data_but_not_the_pages(browser, server):
       })().catch(e => done({error: String(e)}));
     """
     browser.set_script_timeout(60)
-    out = browser.execute_async_script(script, server.url)
-    size = (server.root / "build/wgtip.duckdb").stat().st_size
-    assert out == {"json": [{"n": len(provisions(server.root))}], "status": 206, "range": f"bytes 8-11/{size}",
-                   "bytes": list(b"DUCK"), "html": "blocked"}
+    return browser.execute_async_script(script, base)
 
 
 def _csv(root: Path, table: str) -> list[dict[str, str]]:
