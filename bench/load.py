@@ -6,17 +6,22 @@
 Starts, one after the other (never both at once: they would share the two
 cores), ``wgtip serve --root ROOT`` (the project's configuration: settings,
 metadata and plugins as they exist on this branch) and a plain
-``datasette serve --immutable ROOT/build/wgtip.sqlite``. Against each, many
-concurrent clients (asyncio + httpx) request for a bounded time a fixed,
-seeded mix of pages:
+``datasette serve --immutable ROOT/build/wgtip.sqlite``, interleaved over
+``--rounds`` rounds (project, plain, then plain, project, ...: the machine is
+shared, and a load that changes during the run then weighs on both alike).
+Against each, many concurrent clients (asyncio + httpx) request for a bounded
+time a fixed, seeded mix of pages:
+- home: the home page;
 - table: the provisions table page, and a page filtered by meeting;
 - row: a provision's row page (ids sampled from the database);
 - search: full-text search when the build has an FTS index (the site's
   ``provisions?_search=``; plain Datasette searches the same FTS5 table
   directly), else a ``text__contains`` filter (a scan) on both.
-It reports throughput, p50/p95/p99 latency per page kind and the errors
-(any status other than 200, or a failed request), and the ratio
-project/plain, to bench/results/load-<label>.json and .md. Zero errors are
+Then one client alone asks for the home page ``--single`` times (its p50 is
+what one reader waits). It reports throughput, p50/p95/p99 latency per page
+kind and the errors (any status other than 200, or a failed request), the
+ratio project/plain, the server's peak resident memory (VmHWM), and the
+machine's load average before and after each phase, to bench/results/load-<label>.json and .md. Zero errors are
 expected of this project's site: the command exits non-zero if it had any
 (the plain Datasette's errors are reported, not a failure).
 
@@ -92,6 +97,7 @@ def url_mix(db: Path, seed: int, search: str) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     mix: list[tuple[str, str]] = []
     for _ in range(200):
+        mix.append(("home", "/"))
         mix.append(("table", "/wgtip/provisions" if rng.random() < 0.5 else f"/wgtip/provisions?meeting={rng.choice(meetings)}"))
         mix.append(("row", f"/wgtip/provisions/{quote(rng.choice(ids))}"))
         mix.append(("search", search.format(q=quote(rng.choice(SEARCH_TERMS)))))
@@ -99,8 +105,8 @@ def url_mix(db: Path, seed: int, search: str) -> list[tuple[str, str]]:
     return mix
 
 
-def start(cmd: list[str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+def start(cmd: list[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -125,7 +131,7 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-async def hammer(base: str, mix: list[tuple[str, str]], clients: int, seconds: float) -> dict:
+async def hammer(base: str, mix: list[tuple[str, str]], clients: int, seconds: float, limit: int | None = None) -> dict:
     samples: dict[str, list[float]] = {}
     errors: list[str] = []
     deadline = time.monotonic() + seconds
@@ -134,7 +140,7 @@ async def hammer(base: str, mix: list[tuple[str, str]], clients: int, seconds: f
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         async def worker(k: int) -> None:
             i = k * 7
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and (limit is None or i - k * 7 < limit):
                 kind, path = mix[i % len(mix)]
                 i += 1
                 t0 = time.perf_counter()
@@ -152,7 +158,7 @@ async def hammer(base: str, mix: list[tuple[str, str]], clients: int, seconds: f
         t0 = time.monotonic()
         await asyncio.gather(*(worker(k) for k in range(clients)))
         elapsed = time.monotonic() - t0
-    return summarise(samples, errors, elapsed)
+    return {"samples": samples, "errors": errors, "elapsed": elapsed}
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -172,18 +178,64 @@ def summarise(samples: dict[str, list[float]], errors: list[str], elapsed: float
     return out
 
 
-def measure(name: str, cmd: list[str], port: int, mix: list[tuple[str, str]], clients: int, seconds: float) -> dict:
-    proc = start(cmd, port)
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), MiB."""
     try:
-        asyncio.run(hammer(f"http://127.0.0.1:{port}", mix[:20], min(4, clients), 2))  # warm-up, not counted
-        result = asyncio.run(hammer(f"http://127.0.0.1:{port}", mix, clients, seconds))
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return float("nan")
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def run_phase(cmd: list[str], mix: list[tuple[str, str]], clients: int, seconds: float, single: int, env: dict[str, str] | None = None) -> dict:
+    """One server started, warmed up, loaded for ``seconds``, then one client on the home page, then stopped."""
+    port = free_port()
+    cmd = [*cmd, "--port", str(port)]
+    proc = start(cmd, port, env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(hammer(base, mix[:20], min(4, clients), 2))  # warm-up, not counted
+        before = loadavg()
+        loaded = asyncio.run(hammer(base, mix, clients, seconds))
+        alone = asyncio.run(hammer(base, [("home", "/")], 1, 3600, limit=single)) if single else None
+        after = loadavg()
+        rss = peak_rss_mb(proc.pid)
     finally:
         stop(proc)
-    result["server"] = name
-    result["command"] = " ".join(cmd)
-    print(f"{name:>8}: {result['throughput_rps']:8.1f} req/s  p50 {result['all']['p50_ms']:7.1f} ms  p95 {result['all']['p95_ms']:7.1f} ms  "
-          f"p99 {result['all']['p99_ms']:7.1f} ms  errors {result['errors']}", flush=True)
-    return result
+    return {"loaded": loaded, "alone": alone, "load_average": [before, after], "peak_rss_mb": rss, "command": " ".join(cmd)}
+
+
+def measure(rounds: list[tuple[str, dict]]) -> dict[str, dict]:
+    """Merge each server's phases: samples pooled, time summed."""
+    out: dict[str, dict] = {}
+    for name, phase in rounds:
+        r = out.setdefault(name, {"samples": {}, "errors": [], "elapsed": 0.0, "alone": [], "load_average": [], "peak_rss_mb": 0.0})
+        for kind, xs in phase["loaded"]["samples"].items():
+            r["samples"].setdefault(kind, []).extend(xs)
+        r["errors"] += phase["loaded"]["errors"]
+        r["elapsed"] += phase["loaded"]["elapsed"]
+        if phase["alone"]:
+            r["alone"] += phase["alone"]["samples"].get("home", [])
+            r["errors"] += phase["alone"]["errors"]
+        r["load_average"].append(phase["load_average"])
+        r["peak_rss_mb"] = max(r["peak_rss_mb"], phase["peak_rss_mb"])
+        r["command"] = phase["command"]
+    results = {}
+    for name, r in out.items():
+        s = summarise(r["samples"], r["errors"], r["elapsed"])
+        s["home_one_client"] = {"n": len(r["alone"]), "p50_ms": round(pct(r["alone"], 50), 1), "p95_ms": round(pct(r["alone"], 95), 1)}
+        s.update(server=name, command=r["command"], peak_rss_mb=r["peak_rss_mb"], load_average=r["load_average"])
+        print(f"{name:>8}: {s['throughput_rps']:8.1f} req/s  p50 {s['all']['p50_ms']:7.1f} ms  p95 {s['all']['p95_ms']:7.1f} ms  "
+              f"row p95 {s.get('row', {}).get('p95_ms')} ms  home alone p50 {s['home_one_client']['p50_ms']} ms  "
+              f"peak {s['peak_rss_mb']} MiB  errors {s['errors']}", flush=True)
+        results[name] = s
+    return results
 
 
 def markdown(report: dict) -> str:
@@ -191,15 +243,26 @@ def markdown(report: dict) -> str:
     lines = [
         f"# Datasette under load: {report['label']}", "",
         f"{report['when']} · {report['machine']} · database {report['database']} ({report['database_mb']} MB, {report['provisions']:,} provisions) · "
-        f"{report['clients']} concurrent clients, {report['seconds']} s per server · search is {report['search']}", "",
+        f"{report['clients']} concurrent clients, {report['seconds']} s per server in {report['rounds']} interleaved round(s) · search is {report['search']}", "",
         f"Command: `{report['command']}`", "",
-        "| server | req/s | p50 ms | p95 ms | p99 ms | errors | table p95 | row p95 | search p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | req/s | p50 ms | p95 ms | p99 ms | errors | home p95 | table p95 | row p95 | search p95 | home p50, one client | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in (p, d):
+    for r in ([report["before"]] if "before" in report else []) + [p, d]:
         lines.append(f"| {r['server']} | {r['throughput_rps']} | {r['all']['p50_ms']} | {r['all']['p95_ms']} | {r['all']['p99_ms']} | {r['errors']} | "
-                     f"{r.get('table', {}).get('p95_ms', '–')} | {r.get('row', {}).get('p95_ms', '–')} | {r.get('search', {}).get('p95_ms', '–')} |")
-    lines += ["", f"Ratio project/plain: throughput **{report['ratio']['throughput']}×**, p95 latency **{report['ratio']['p95']}×**.", ""]
+                     + " | ".join(str(r.get(k, {}).get('p95_ms', '–')) for k in ("home", "table", "row", "search"))
+                     + f" | {r['home_one_client']['p50_ms']} | {r['peak_rss_mb']} |")
+    ratio = report["ratio"]
+    lines += ["", f"Ratio project/plain: throughput **{ratio['throughput']}×**, p95 latency **{ratio['p95']}×**, row p95 **{ratio['row_p95']}×**."]
+    if "before" in report:
+        b = report["before"]
+        lines += ["", f"Ratio before/plain: throughput **{round(b['throughput_rps'] / d['throughput_rps'], 2)}×**, p95 latency "
+                      f"**{round(b['all']['p95_ms'] / d['all']['p95_ms'], 2)}×**, row p95 **{round(b['row']['p95_ms'] / d['row']['p95_ms'], 2)}×**."]
+    lines += ["",
+              "Load average (1, 5, 15 min) before and after each phase, in the order run:", ""]
+    for name, phases in report["load_average"]:
+        lines.append(f"- {name}: {phases[0]} → {phases[1]}")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -211,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--label", default="latest")
+    ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per server (the seconds are split among them)")
+    ap.add_argument("--before-src", type=Path, help="a src/ directory of other code (e.g. main before a change) to measure as a third server, 'before'")
+    ap.add_argument("--single", type=int, default=100, help="home page requests by one client alone, per server (split among the rounds)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
     db = ensure_built(root)
@@ -218,12 +284,27 @@ def main(argv: list[str] | None = None) -> None:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     provisions = con.execute("SELECT count(*) FROM provisions").fetchone()[0]
     con.close()
-    port = free_port()
-    project = measure("project", [str(VENV_BIN / "wgtip"), "serve", "--root", str(root), "--port", str(port)], port,
-                      url_mix(db, args.seed, project_search), args.clients, args.seconds)
-    port = free_port()
-    plain = measure("plain", [str(VENV_BIN / "datasette"), "serve", "--immutable", str(db), "--port", str(port)], port,
-                    url_mix(db, args.seed, plain_search), args.clients, args.seconds)
+    commands = {
+        "project": [str(VENV_BIN / "wgtip"), "serve", "--root", str(root)],
+        "plain": [str(VENV_BIN / "datasette"), "serve", "--immutable", str(db)],
+    }
+    mixes = {"project": url_mix(db, args.seed, project_search), "plain": url_mix(db, args.seed, plain_search)}
+    envs: dict[str, dict[str, str] | None] = {"project": None, "plain": None}
+    names = ["project", "plain"]
+    if args.before_src:
+        # the same command on another checkout's code (e.g. main's, exported): its src/ first on the path, so `wgtip serve` runs
+        # that code, its settings, plugins and templates, on the same build
+        commands["before"] = [str(VENV_BIN / "python"), "-m", "wgtip", "serve", "--root", str(root)]
+        mixes["before"] = mixes["project"]
+        envs["before"] = {**os.environ, "PYTHONPATH": str(args.before_src.resolve())}
+        names = ["before", "project", "plain"]
+    order = []
+    for k in range(args.rounds):  # each server first in turn: none always meets the same moment of a shared machine
+        order += names[k % len(names):] + names[:k % len(names)]
+    phases = [(name, run_phase(commands[name], mixes[name], args.clients, args.seconds / args.rounds, args.single // args.rounds, envs[name]))
+              for name in order]
+    results = measure(phases)
+    project, plain = results["project"], results["plain"]
     from run import machine  # same description as the build benchmark
 
     m = machine()
@@ -232,9 +313,11 @@ def main(argv: list[str] | None = None) -> None:
         "command": "python bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}, code at {m['commit']}",
         "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db), "database_mb": round(db.stat().st_size / 1e6, 1),
-        "provisions": provisions, "search": search, "clients": args.clients, "seconds": args.seconds,
-        "project": project, "plain": plain,
-        "ratio": {"throughput": round(project["throughput_rps"] / plain["throughput_rps"], 2), "p95": round(project["all"]["p95_ms"] / plain["all"]["p95_ms"], 2)},
+        "provisions": provisions, "search": search, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds,
+        "project": project, "plain": plain, **({"before": results["before"]} if "before" in results else {}),
+        "ratio": {"throughput": round(project["throughput_rps"] / plain["throughput_rps"], 2), "p95": round(project["all"]["p95_ms"] / plain["all"]["p95_ms"], 2),
+                  "row_p95": round(project["row"]["p95_ms"] / plain["row"]["p95_ms"], 2)},
+        "load_average": [[name, phase["load_average"]] for name, phase in phases],
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"load-{args.label}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -7,8 +7,11 @@ failure, not a skip: `./dev test` and .ci/run install it.
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -86,7 +89,7 @@ def test_provisions_table(browser, server):
     no_console_errors(browser)
 
 
-@pytest.mark.parametrize("path", ["/wgtip/provisions", "/wgtip?sql=select+*+from+provisions+order+by+position+limit+10"])
+@pytest.mark.parametrize("path", ["/wgtip/provisions?_layout=columns", "/wgtip?sql=select+*+from+provisions+order+by+position+limit+10"])
 def test_long_texts_are_given_room_in_the_provisions_table(browser, server, path):
     """A provision's texts and citation get columns wide enough to read, on the table page and in a query's
     results: squeezed between 24 other columns, the citation wrapped a few characters a line and made each
@@ -177,12 +180,13 @@ def test_chinese_search_from_the_search_box(browser, server):
 
 @pytest.mark.parametrize("path, column", [("/wgtip/provisions", "current_text"), ("/wgtip/provisions", "text"), ("/wgtip/provisions_annotated", "standalone_text")])
 def test_a_searchs_words_are_marked_in_its_results(browser, server, path, column):
-    """Typed in traditional characters, found and marked in the simplified text: every occurrence, the text unchanged."""
+    """Typed in traditional characters, found and marked in the simplified text: every occurrence, the text unchanged
+    (every column shown: the scan layout's short texts are checked in test_a_table_page_reads_at_a_glance)."""
     from urllib.parse import quote
 
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{server.url}{path}?_search={quote('兒童 培訓')}")
+    browser.get(f"{server.url}{path}?_layout=columns&_search={quote('兒童 培訓')}")
     rows = [r for r in provisions(server.root) if "儿童" in r["current_text"] and "培训" in r["current_text"]]
     cells = browser.find_elements(By.CSS_SELECTOR, f"table.rows-and-columns td.col-{column}")
     assert [c.text for c in cells] == [r[column] for r in rows] != []
@@ -190,3 +194,177 @@ def test_a_searchs_words_are_marked_in_its_results(browser, server, path, column
     assert sorted(set(marks)) == ["儿童", "培训"]
     assert len(marks) == sum(r[column].count("儿童") + r[column].count("培训") for r in rows)
     no_console_errors(browser)
+
+
+# --- issue 34, items 5-7: pages a reader can scan, open to other tools -------------------------------
+
+PHONE_PAGES = {
+    "home": "/",
+    "database": "/wgtip",
+    "table": "/wgtip/provisions",
+    "search": "/wgtip/provisions?_search=儿童",
+    "view": "/wgtip/provisions_annotated?themes__arraycontains=children",
+    "columns": "/wgtip/provisions?_layout=columns",
+    "row": "/wgtip/provisions/wgtip-m1-p7-d",
+    "release": "/wgtip/releases/1~2E0~2E0",
+    "query": "/wgtip?sql=select+provision_id,+current_text+from+provisions+limit+20",
+    "canned": "/wgtip/changes_between_releases?from_version=1.0.0&to_version=1.1.0",
+    "timeline": "/wgtip/timeline_of_meetings",
+    "changes": "/wgtip/changes?change=changed",
+    "meetings": "/wgtip/meetings",
+    "events": "/wgtip/events",
+    "not-found": "/wgtip/nosuchtable",
+    "interrupted": "/wgtip?sql=with+recursive+c(x)+as+(select+1+union+all+select+x%2B1+from+c)+select+count(*)+from+c",
+}
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, server):
+    """At 390 px (a phone's width) every kind of page fits: long hashes and citations wrap, the SQL editor and the
+    query's form fit, wide tables scroll inside their own box. Before: the home page was 734 px wide, query pages up
+    to 1,365 px."""
+    browser.set_window_size(390, 900)
+    wide = {}
+    try:
+        width = browser.execute_script("return window.innerWidth")
+        for name, path in PHONE_PAGES.items():
+            browser.get(server.url + path)
+            scroll = browser.execute_script("return document.documentElement.scrollWidth")
+            browser.save_screenshot(str(SCREENSHOTS / f"phone-{name}.png"))
+            if scroll > width:
+                wide[name] = scroll
+    finally:
+        browser.set_window_size(1280, 1000)
+        logged = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert width <= 400 and wide == {}
+    # the browser logs the statuses of the two error pages (404, 400); anything else (a script or style the CSP blocked) is a fault
+    assert all(m.startswith((server.url + PHONE_PAGES["not-found"] + " ", server.url + "/wgtip?sql=with")) for m in logged), logged
+
+
+def test_a_table_page_reads_at_a_glance(browser, server):
+    """The annotated view searched: each row the label, a short text with the words marked and the annotations as
+    chips in English and Chinese, a few lines tall; a chip leads to every provision that has it, an id to the full
+    texts."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+
+    terms = {(t["vocabulary"], t["code"]): t for t in _csv(server.root, "vocabulary_terms")}
+    browser.get(f"{server.url}/wgtip/provisions_annotated?_search={quote('儿童 培训')}")
+    browser.save_screenshot(str(SCREENSHOTS / "scan-annotated.png"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.wgtip-scan tbody tr")
+    want = [r for r in provisions(server.root) if "儿童" in r["current_text"] and "培训" in r["current_text"]]
+    assert len(rows) == len(want) > 0
+    font = float(browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
+    assert max(r.size["height"] for r in rows) <= 8 * font * 1.6  # before: about 200 px, three texts a row
+    for row, p in zip(rows, want):
+        snippet = row.find_element(By.CSS_SELECTOR, "td.wgtip-snippet")
+        assert snippet.text.strip("…") in p["standalone_text"]
+        assert {m.text for m in snippet.find_elements(By.TAG_NAME, "mark")} <= {"儿童", "培训"}
+        chips = row.find_elements(By.CSS_SELECTOR, "a.wgtip-chip")
+        assert chips
+        for chip in chips:
+            code = chip.get_attribute("title")
+            t = next(t for (v, c), t in terms.items() if c == code)
+            assert chip.text == f"{t['label']} {t['label_zh']}" and chip.is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "td.wgtip-snippet mark")
+    chip = rows[0].find_element(By.CSS_SELECTOR, "td.col-themes a.wgtip-chip")
+    code = chip.get_attribute("title")
+    chip.click()
+    assert f"themes__arraycontains={code}" in browser.current_url
+    link = browser.find_element(By.CSS_SELECTOR, "table.wgtip-scan tbody tr td.col-provision_id a")
+    pid = link.text
+    link.click()
+    assert next(r for r in provisions(server.root) if r["provision_id"] == pid)["standalone_text"] in visible_text(browser)
+    no_console_errors(browser)
+
+
+def test_a_change_is_marked_explained_and_linked(browser, server):
+    """The corrections of release 1.0.1: the characters removed and added marked in colour, the reason from the
+    event beside it, the changed row one click away."""
+    from selenium.webdriver.common.by import By
+
+    changed = [c for c in _csv(server.root, "changes") if c["change"] == "changed"]
+    browser.get(f"{server.url}/wgtip/changes?change=changed")
+    browser.save_screenshot(str(SCREENSHOTS / "changes.png"))
+    deleted = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-old_value del")]
+    inserted = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-new_value ins")]
+    assert deleted or inserted
+    for e in browser.find_elements(By.CSS_SELECTOR, ".wgtip-diff del, .wgtip-diff ins"):
+        assert browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", e) != "rgba(0, 0, 0, 0)"
+    reasons = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".wgtip-reason")]
+    assert len(reasons) == len(changed) and all(reasons)
+    link = browser.find_element(By.CSS_SELECTOR, "td.col-row_id a")
+    pid = link.text
+    link.click()
+    assert browser.current_url.endswith(f"/wgtip/provisions/{pid}")
+    no_console_errors(browser)
+
+
+def test_an_error_page_keeps_the_query_and_the_way_back(browser, server):
+    """A query stopped by the time limit: the page says the limit, the query is there to edit and run again, and
+    the site's navigation is kept."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server.url + PHONE_PAGES["interrupted"])
+    browser.save_screenshot(str(SCREENSHOTS / "interrupted.png"))
+    assert "1,000 ms" in visible_text(browser)
+    box = browser.find_element(By.ID, "wgtip-error-sql")
+    assert box.get_attribute("value").startswith("with recursive c(x)")
+    box.clear()
+    box.send_keys("select count(*) as n from provisions")
+    box.submit()
+    assert str(len(provisions(server.root))) in visible_text(browser)
+    browser.get(server.url + "/wgtip/nosuchtable")
+    browser.save_screenshot(str(SCREENSHOTS / "not-found.png"))
+    browser.find_element(By.LINK_TEXT, "provisions").click()
+    assert browser.current_url.endswith("/wgtip/provisions")
+
+
+def test_another_site_can_read_the_data_but_not_the_pages(browser, server, tmp_path):
+    """From a page of another origin, a browser's fetch() reads the JSON API and part of a download (one byte range),
+    and may not read an HTML page; the home page carries its schema.org Dataset."""
+    browser.get(server.url + "/")
+    found = browser.execute_script("return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+    assert found["@type"] == "Dataset" and found["distribution"]
+    # another origin: a page served on another port (a data: URL's opaque origin may not reach a local address at all)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("<title>elsewhere</title><p>another origin</p>", encoding="utf-8")
+    other = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(elsewhere)))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        browser.get(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        assert browser.title == "elsewhere"
+        out = _fetch_from_here(browser, server.url)
+    finally:
+        other.shutdown()
+        other.server_close()
+    size = (server.root / "build/wgtip.duckdb").stat().st_size
+    assert out == {"json": [{"n": len(provisions(server.root))}], "status": 206, "range": f"bytes 8-11/{size}",
+                   "bytes": list(b"DUCK"), "html": "blocked"}
+
+
+def _fetch_from_here(browser, base: str) -> dict:
+    """From the page the browser is on: fetch() the JSON API, a byte range of a download and an HTML page of ``base``."""
+    script = """
+      const done = arguments[arguments.length - 1];
+      const base = arguments[0];
+      (async () => {
+        const out = {};
+        const j = await fetch(base + "/wgtip.json?sql=select+count(*)+as+n+from+provisions&_shape=array");
+        out.json = await j.json();
+        const r = await fetch(base + "/-/downloads/wgtip.duckdb", {headers: {Range: "bytes=8-11"}});
+        out.status = r.status;
+        out.range = r.headers.get("content-range");
+        out.bytes = Array.from(new Uint8Array(await r.arrayBuffer()));
+        try { await fetch(base + "/wgtip/provisions"); out.html = "read"; } catch (e) { out.html = "blocked"; }
+        done(out);
+      })().catch(e => done({error: String(e)}));
+    """
+    browser.set_script_timeout(60)
+    return browser.execute_async_script(script, base)
+
+
+def _csv(root: Path, table: str) -> list[dict[str, str]]:
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

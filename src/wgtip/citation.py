@@ -203,3 +203,9 @@ def csl_json(v: DatasetVersion, f: ProvisionFacts | None = None) -> list[dict[st
     elif v.digest:
         item["note"] = f"Data sha256:{v.digest}"
     return [item]
+
+
+def meeting_heading(meeting: int, start: dt.date, end: dt.date, venue: str) -> str:
+    """A meeting's heading in English, composed from its facts (not a translation of the printed heading):
+    'First meeting, 14–15 April 2009, Vienna'."""
+    return f"{ordinal(meeting).capitalize()} meeting, {dates(start, end)}, {VENUE_EN.get(venue, venue)}"

@@ -27,7 +27,11 @@ def page() -> str:
         ("SQL text (`SQLITE_LIMIT_SQL_LENGTH`)", f"{safety.MAX_SQL_BYTES:,} bytes", ""),
         ("LIKE/GLOB pattern (`SQLITE_LIMIT_LIKE_PATTERN_LENGTH`)", f"{safety.MAX_LIKE_PATTERN_BYTES:,} bytes", "the cost of LIKE grows with text length times pattern length"),
         ("`ATTACH`, `load_extension`", "refused", ""),
-        ("a response", f"at most {safety.MAX_RETURNED_ROWS:,} rows × {safety.MAX_VALUE_BYTES:,} bytes", "what the two limits above allow together"),
+        ("columns of a result (`SQLITE_LIMIT_COLUMN`)", f"{safety.MAX_RESULT_COLUMNS:,}", "bounds one row to this many values of the size above"),
+        ("a response (the rows of any query, counted as they are fetched)", f"{safety.MAX_RESPONSE_BYTES // 1_000_000} MB",
+         "each character counted as 6 bytes, the most it becomes in JSON or HTML; past it a 400 says so, before the response is built, "
+         f"so that no request makes the server hold more than {safety.MEMORY_CAP_MB} MB (the two limits above do not: 1,000 rows of "
+         "two 400 KB values took it to 4.7 GB)"),
     ]
     out = [
         "# The site: settings, limits and canned queries",
@@ -55,6 +59,12 @@ def page() -> str:
         "| header | value |",
         "|---|---|",
         *[f"| `{k.decode()}` | `{_cell(v.decode())}` |" for k, v in safety.SECURITY_HEADERS],
+        "",
+        "On every answer but an HTML page (the JSON API, CSV, the downloads):",
+        "",
+        "| header | value |",
+        "|---|---|",
+        *[f"| `{k.decode()}` | `{_cell(v.decode())}` |" for k, v in safety.CORS_HEADERS],
         "",
         "## Canned queries",
         "",

@@ -128,3 +128,28 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
     if plugin_config is not None:
         meta["plugins"] = {"wgtip": plugin_config}
     return meta
+
+
+PERMISSION_KEYS = ("allow", "allow_sql")
+
+
+def permission_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """The permission blocks of Datasette metadata alone (``allow``, ``allow_sql`` at the top, per database, per
+    table and per canned query), in the same places: what Datasette's table permission check reads."""
+    def blocks(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: d[k] for k in PERMISSION_KEYS if k in d}
+
+    out = blocks(meta)
+    if isinstance(meta.get("tables"), dict):
+        out["tables"] = {t: blocks(c) for t, c in meta["tables"].items() if isinstance(c, dict) and blocks(c)}
+    databases = {}
+    for name, db in (meta.get("databases") or {}).items():
+        d = blocks(db)
+        for part in ("tables", "queries"):
+            found = {t: blocks(c) for t, c in (db.get(part) or {}).items() if isinstance(c, dict) and blocks(c)}
+            if found:
+                d[part] = found
+        databases[name] = d
+    if databases:
+        out["databases"] = databases
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from .. import citation, views
 from .. import metadata as dataset
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
+from . import findable
 from .metadata import package_info, term_columns, view_foreign_labels
 
 
@@ -63,7 +65,39 @@ async def dataset_citation(db: Any, version: str) -> str:
     return citation.dataset_text(v)
 
 
+_headings_cache: dict[str, dict[str, str]] = {}
+
+
+async def meeting_headings_en(db: Any) -> dict[str, str]:
+    """Each meeting's heading in English (``citation.meeting_heading``: from its ordinal, dates and venue), by meeting.
+    The file is served immutable, so they are read once."""
+    if db.path not in _headings_cache:
+        rows = (await db.execute("select meeting, start_date, end_date, venue from meetings")).rows
+        _headings_cache[db.path] = {str(r["meeting"]): citation.meeting_heading(
+            r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"]) for r in rows}
+    return _headings_cache[db.path]
+
+
+CONTEXT_CACHE_SIZE = 1024
+"""Provision pages whose context is kept (the file is served immutable): at most this many, the least recently
+shown dropped first. A page's context is a few kilobytes."""
+_context_cache: "OrderedDict[tuple[str, str], dict[str, Any] | None]" = OrderedDict()
+
+
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
+    """``_provision_context``, kept for the CONTEXT_CACHE_SIZE provisions shown last (it takes 17 queries to make)."""
+    key = (db.path, provision_id)
+    if key in _context_cache:
+        _context_cache.move_to_end(key)
+        return _context_cache[key]
+    found = await _provision_context(db, provision_id)
+    _context_cache[key] = found
+    if len(_context_cache) > CONTEXT_CACHE_SIZE:
+        _context_cache.popitem(last=False)
+    return found
+
+
+async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
     """Everything the provision row page shows besides the row itself."""
     rows = [dict(r) for r in (await db.execute("select * from provisions where provision_id = :id", {"id": provision_id})).rows]
     if not rows:
@@ -89,6 +123,7 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
         "footnotes": footnotes,
         "revisions": revisions if len(revisions) > 1 else [],
         "meeting_heading": meeting[0]["heading"] if meeting else None,
+        "meeting_heading_en": (await meeting_headings_en(db)).get(str(p["meeting"])),
         "locator": locator(p),
         "citation": p.get("citation"),
         "topics": topics,
@@ -226,11 +261,27 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
             for column, (target, target_key, label) in view_foreign_labels().items():
                 rows = (await db.execute(f'select "{target_key}", "{label}" from "{target}"')).rows
                 out[column] = {str(k): v for k, v in rows}
+        if table in ("provisions", views.ANNOTATED_VIEW):
+            # the meetings' English headings (composed from their facts) beside the printed ones
+            english = await meeting_headings_en(db)
+            printed = out.get("meeting", {})
+            out["meeting"] = {k: f"{printed[k]} · {v}" if k in printed else v for k, v in english.items()}
         _labels_cache[key] = out
     return _labels_cache[key]
 
 
+_home_cache: dict[tuple[str, str], dict[str, Any]] = {}
+
+
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
+    """``_home_context``, made once: the files and the database are not changed while the site runs."""
+    key = (db.path, str(root))
+    if key not in _home_cache:
+        _home_cache[key] = await _home_context(db, root)
+    return _home_cache[key]
+
+
+async def _home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
     versions = await release_versions(db)
     return {
@@ -246,3 +297,54 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "downloads": downloads(root, versions),
         "browse": await browse(db),
     }
+
+
+_coverage_cache: dict[str, str] = {}
+
+
+async def temporal_coverage(db: Any) -> str:
+    """The span of the meetings the data covers, as an ISO 8601 interval (first day of the first, last day of the last)."""
+    if db.path not in _coverage_cache:
+        first, last = (await db.execute("select min(start_date), max(end_date) from meetings")).rows[0]
+        _coverage_cache[db.path] = f"{first}/{last}"
+    return _coverage_cache[db.path]
+
+
+_jsonld_cache: dict[tuple[str, str, str, str | None], dict[str, Any] | None] = {}
+
+
+async def dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
+    """``_dataset_jsonld``, made once per page address (the files are not changed while the site runs)."""
+    key = (db.path, str(root), page_url, version)
+    if key not in _jsonld_cache:
+        if len(_jsonld_cache) > 256:  # addresses differ only by host and release: a bound against odd Host headers
+            _jsonld_cache.clear()
+        _jsonld_cache[key] = await _dataset_jsonld(db, root, download_url, page_url, version)
+    return _jsonld_cache[key]
+
+
+async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
+    """schema.org Dataset JSON-LD (``findable.dataset_jsonld``) for the build being served (``version`` None: its
+    package's version, distributed as the current files) or for a published release (its artefacts, with the SHA-256
+    its SHA256SUMS recorded); None for a version that is not a release. ``download_url(name)``: a download's
+    absolute address."""
+    info = package_info(root)
+    releases = {r["version"]: r for r in (await db.execute("select version, published_on, digest from releases")).rows}
+    if version is None:
+        version = info["version"]
+        files = [d for d in downloads(root) if not d.name.startswith(RELEASES_DIR + "/")]
+        distributions = [findable.Distribution(d.path.name, download_url(d.name), d.what, findable.sha256_of(d.path), d.path.stat().st_size) for d in files]
+    elif version in releases:
+        files = [d for d in downloads(root, [version])]
+        sums_file = next((d.path for d in files if d.path.name == release_artefacts(version)["sums"]), None)
+        recorded = findable.recorded_sums(sums_file) if sums_file else {}
+        distributions = [findable.Distribution(d.path.name, download_url(d.name), d.what, recorded.get(d.path.name) or findable.sha256_of(d.path),
+                                               d.path.stat().st_size) for d in files if d.name.startswith(f"{RELEASES_DIR}/{version}/")]
+    else:
+        return None
+    release = releases.get(version)
+    return findable.dataset_jsonld(
+        version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
+        sources=info["sources"], citation=await dataset_citation(db, version),
+        published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
+    )

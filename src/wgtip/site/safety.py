@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import weakref
 from typing import Any, Awaitable, Callable, Container
 
 SQL_TIME_LIMIT_MS = 1000
@@ -32,6 +33,18 @@ MAX_SQL_BYTES = 100_000
 MAX_LIKE_PATTERN_BYTES = 1_000
 """LIKE/GLOB cost grows with text length x pattern length: keep both bounded."""
 MAX_CSV_MB = 10
+MAX_RESULT_COLUMNS = 100
+"""Columns a result (or a table) may have (SQLITE_LIMIT_COLUMN): the widest table has 28. With the value cap it
+bounds one row to MAX_RESULT_COLUMNS x MAX_VALUE_BYTES, which the response budget then counts."""
+MAX_RESPONSE_BYTES = 40_000_000
+"""What one query's rows may cost, counted as they are fetched (``budget_row_factory``): each character of text
+as 6 bytes (the most one character becomes in a response: ``\\u4e00`` in JSON, ``&#34;`` in HTML), each byte of a
+blob as 2, anything else as 24. The server then holds at most about this much for the rows' text in the
+response, once or twice over while it is built (rows, the body as a string, the body as bytes), well under
+MEMORY_CAP_MB above the ~120 MB the idle server holds; the 1,000 rows of two 400 KB values of issue 34 cost
+4.8 * 10^9 and are refused at once."""
+MEMORY_CAP_MB = 512
+"""The resident memory no request may make the server pass (tests/test_site_open.py measures it)."""
 
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
@@ -70,6 +83,48 @@ def _set_limits(conn: sqlite3.Connection) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_LIKE_PATTERN_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_RESULT_COLUMNS)
+
+
+class ResponseTooLarge(Exception):
+    """A query's rows would pass MAX_RESPONSE_BYTES: raised while they are fetched, before the response is built."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(
+            f"this answer would pass the site's response budget of {MAX_RESPONSE_BYTES // 1_000_000} MB after {rows:,} rows "
+            f"(each character of text counts 6 bytes, the most it can take in JSON or HTML): the site stops any answer there so that "
+            f"no request can make the server hold more than {MEMORY_CAP_MB} MB. Ask for fewer rows (LIMIT, _size) or shorter values "
+            f"(substr()), or download the database file and query it locally")
+
+
+_spent: "weakref.WeakKeyDictionary[sqlite3.Cursor, list[int]]" = weakref.WeakKeyDictionary()
+
+
+def row_cost(row: tuple[Any, ...]) -> int:
+    """What a fetched row may become in a response (see MAX_RESPONSE_BYTES)."""
+    cost = 0
+    for v in row:
+        if isinstance(v, str):
+            cost += 6 * len(v)
+        elif isinstance(v, bytes):
+            cost += 2 * len(v)
+        else:
+            cost += 24
+    return cost
+
+
+def budget_row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> sqlite3.Row:
+    """Datasette's row type (sqlite3.Row), once the cursor's rows so far fit MAX_RESPONSE_BYTES. Every query the
+    site runs, a page's, a facet's or a request's own SQL, fetches its rows through this, one at a time, so the
+    budget stops a response as it is built, before its rows are all in memory."""
+    spent = _spent.get(cursor)
+    if spent is None:
+        spent = _spent[cursor] = [0, 0]
+    spent[0] += row_cost(row)
+    spent[1] += 1
+    if spent[0] > MAX_RESPONSE_BYTES:
+        raise ResponseTooLarge(spent[1])
+    return sqlite3.Row(cursor, row)
 
 
 # one printf conversion: flags, width (digits or *), precision (. digits or *), length modifiers, type
@@ -111,8 +166,24 @@ def safe_printf(fmt: Any, *args: Any) -> Any:
 
 def limit_connection(conn: sqlite3.Connection) -> None:
     _set_limits(conn)
+    conn.row_factory = budget_row_factory
     for name in ("printf", "format"):
         conn.create_function(name, -1, safe_printf, deterministic=True)
+
+
+def limits_text() -> str:
+    """The limits a reader can meet, in one sentence, for error pages (and the docs)."""
+    return (f"Every query on this site is stopped after {SQL_TIME_LIMIT_MS:,} ms (a facet's after {SETTINGS['facet_time_limit_ms']:,} ms); "
+            f"a page or a query shows at most {MAX_RETURNED_ROWS:,} rows; an answer may cost at most {MAX_RESPONSE_BYTES // 1_000_000} MB "
+            f"and a value {MAX_VALUE_BYTES:,} bytes. For more, download the database and query it on your own machine.")
+
+
+INTERRUPTED = "SQL Interrupted"
+
+
+def interrupted_message() -> str:
+    return (f"The query took longer than this site's time limit of {SQL_TIME_LIMIT_MS:,} ms, so it was stopped. "
+            "Narrow it (a WHERE clause, a LIMIT, an indexed column) and run it again.")
 
 
 CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time", "Invalid _through")
@@ -133,6 +204,8 @@ def client_error(exception: BaseException, args: Container[str] = (), row_page: 
     - a malformed ``_through`` (not JSON, or a key missing) or ``_next`` (Datasette parses both
       without a check);
     - a row page given fewer values than its table's primary key has columns (an unbound parameter)."""
+    if isinstance(exception, ResponseTooLarge):
+        return str(exception), "Response too large"
     if isinstance(exception, sqlite3.DataError):
         return f"{exception}: this site caps any string or blob a query makes at {MAX_VALUE_BYTES:,} bytes", "Value too large"
     message = getattr(exception, "message", None)
@@ -150,8 +223,22 @@ def client_error(exception: BaseException, args: Container[str] = (), row_page: 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
 
+CORS_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"access-control-allow-origin", b"*"),
+    # what a script on another site may read: Datasette's pagination, and what a ranged read of a download needs
+    (b"access-control-expose-headers", b"Link, Content-Range, Accept-Ranges, Content-Length"),
+)
+"""On every answer but an HTML page (the JSON API, CSV, the downloads): any web page may read the data with fetch();
+the pages themselves stay same-origin. The site has no login, so nothing private is exposed."""
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.lower().startswith(b"text/html") for k, v in headers)
+
+
 def with_security_headers(app: ASGIApp) -> ASGIApp:
-    """Wrap an ASGI app so every HTTP response carries SECURITY_HEADERS (unless it set them itself)."""
+    """Wrap an ASGI app so every HTTP response carries SECURITY_HEADERS (unless it set them itself), and
+    CORS_HEADERS unless it is an HTML page."""
 
     async def wrapped(scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -163,6 +250,8 @@ def with_security_headers(app: ASGIApp) -> ASGIApp:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if not _is_html(headers):
+                    headers += [(k, v) for k, v in CORS_HEADERS if k not in present]
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -122,11 +122,11 @@ def _setting(value: Any) -> str:
     return str(value)
 
 
-def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str]:
+def datasette_args(root: Path, host: str, port: int) -> list[str]:
     args = [
         "serve", "--immutable", str(root / BUILD_DIR / SQLITE_NAME),
         "--host", host, "--port", str(port),
-        "--metadata", str(metadata),
+        # no --metadata: the plugin wgtip_metadata gives Datasette build/site/metadata.json (see there why)
         "--plugins-dir", str(PLUGINS_DIR),
         "--template-dir", str(TEMPLATES_DIR),
     ]
@@ -138,7 +138,8 @@ def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     root = root.resolve()
     check_port(host, port)
-    args = datasette_args(root, prepare(root), host, port)
+    prepare(root)  # writes build/site/metadata.json, which the plugin wgtip_metadata gives Datasette
+    args = datasette_args(root, host, port)
     exe = Path(sys.executable).with_name("datasette")
     sys.stdout.flush()
     os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})

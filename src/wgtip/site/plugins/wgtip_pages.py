@@ -10,10 +10,12 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import AsgiFileDownload, NotFound
+from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 
-from wgtip.site import pages
+from wgtip import metadata as dataset
+from wgtip.site import findable, pages
+from wgtip.site.ranges import RangedFileDownload
 from wgtip.search import highlighted
 from wgtip.site.metadata import DATABASE, long_text_columns
 from wgtip.views import ANNOTATED_VIEW
@@ -29,9 +31,14 @@ def _root(datasette) -> Path:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
-        found = {"wgtip_long_text": LONG_TEXT}
+        found = {"wgtip_long_text": LONG_TEXT, "wgtip_meta_description": findable.meta_description(dataset.DESCRIPTION)}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
+            if request is not None:
+                found["wgtip_jsonld"] = await _jsonld(datasette, request)
+        if view_name == "row" and table == "releases" and request is not None:
+            # a release's page: the dataset as that release published it
+            found["wgtip_jsonld"] = await _jsonld(datasette, request, tilde_decode(request.url_vars["pks"]))
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
             if request is not None and request.args.get("_search"):
@@ -40,6 +47,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
+            if found["wgtip_provision"]:
+                p = found["wgtip_provision"]["provision"]
+                found["wgtip_meta_description"] = findable.meta_description(
+                    f"{dataset.TITLE}: provision {p['provision_id']} ({found['wgtip_provision']['locator']}).", p["standalone_text"])
         return found
 
     return inner
@@ -54,12 +65,22 @@ def render_cell(value, column, table, database, datasette):
     return None
 
 
+async def _jsonld(datasette, request, version=None):
+    def download_url(name):
+        return datasette.absolute_url(request, datasette.urls.path(f"/-/downloads/{name}"))
+
+    page = datasette.absolute_url(request, request.path)
+    return await pages.dataset_jsonld(datasette.get_database(DATABASE), _root(datasette), download_url, page, version)
+
+
 async def download(request, datasette):
     wanted = request.url_vars["path"]
     releases = await pages.release_versions(datasette.get_database(DATABASE))
     for d in pages.downloads(_root(datasette), releases):
         if d.name == wanted:
-            return AsgiFileDownload(d.path, filename=d.path.name, content_type=CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"))
+            # one byte range honoured (206), so DuckDB or a browser can read part of a database file remotely
+            return RangedFileDownload(d.path, d.path.name, CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"),
+                                      request.headers.get("range"), request.method)
     raise NotFound(f"no download named {wanted}")
 
 

@@ -1,12 +1,16 @@
-"""Datasette plugin (loaded only by `wgtip serve`): size limits on every connection, security headers,
-a 400 for a request's own mistakes, and error pages without rich."""
+"""Datasette plugin (loaded only by `wgtip serve`): size limits on every connection and a budget on every
+query's rows, security headers, a 400 for a request's own mistakes, and error pages that keep the site's
+navigation, the query and the limit that stopped it (and do without rich)."""
 
 import datasette.handle_exception as default_errors
-from datasette import hookimpl
+from datasette import Response, hookimpl
+from datasette.utils.asgi import Base400
+from markupsafe import Markup
 from datasette.plugins import pm
 from datasette.views.base import DatasetteError
 
-from wgtip.site.safety import client_error, limit_connection, with_security_headers
+from wgtip.site.metadata import DATABASE
+from wgtip.site.safety import INTERRUPTED, client_error, interrupted_message, limit_connection, limits_text, with_security_headers
 
 # Datasette 0.65's default error handler prints every exception it handles with rich, locals and all,
 # when rich can be imported (frictionless brings it). A path no route matches reaches that handler
@@ -31,10 +35,44 @@ def asgi_wrapper(datasette):
     return with_security_headers
 
 
+async def _query_of(datasette, request):
+    """The SQL the failed page ran, when a reader can edit and run it again: a request's own (?sql=), or a
+    canned query's."""
+    if request.args.get("sql"):
+        return request.args["sql"]
+    database, name = request.url_vars.get("database"), request.url_vars.get("table")
+    if database and name:
+        try:
+            canned = await datasette.get_canned_query(database, name, None)
+        except KeyError:  # no such database
+            return None
+        if canned:
+            return canned["sql"]
+    return None
+
+
 @hookimpl(trylast=True)
 def handle_exception(datasette, request, exception):
     found = client_error(exception, request.args, row_page="pks" in request.url_vars)
     if found is not None:
         message, title = found
         exception = DatasetteError(message, title=title, status=400)
-    return default_errors.handle_exception(datasette, request, exception)
+    if request.path.split("?")[0].endswith(".json") or not isinstance(exception, (DatasetteError, Base400)):
+        # JSON keeps Datasette's shape; a real 500 keeps its traceback in the log
+        return default_errors.handle_exception(datasette, request, exception)
+
+    async def inner():
+        title = getattr(exception, "title", None)
+        status = exception.status
+        message = exception.message if isinstance(exception, DatasetteError) else exception.args[0]
+        if isinstance(exception, DatasetteError) and exception.message_is_html:
+            message = Markup(message)
+        if title == INTERRUPTED:  # Datasette's message points to its settings' documentation and repeats the SQL
+            message = interrupted_message()
+        context = {"ok": False, "error": message, "status": status, "title": title,
+                   "wgtip_error": {"sql": await _query_of(datasette, request), "limits": limits_text(),
+                                   "database": request.url_vars.get("database") or DATABASE}}
+        page = await datasette.render_template([f"{status}.html", "error.html"], context, request=request)
+        return Response.html(page, status=status)
+
+    return inner
