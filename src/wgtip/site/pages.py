@@ -17,6 +17,7 @@ from .. import citation, views
 from .. import metadata as dataset
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
+from .databases import CURRENT, release_database
 from .metadata import package_info, term_columns, view_foreign_labels
 
 
@@ -81,7 +82,8 @@ async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None
         "select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision",
         {"id": provision_id})).rows]
     meeting = [dict(r) for r in (await db.execute("select heading from meetings where meeting = :m", {"m": p["meeting"]})).rows]
-    topics = [r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
+    topics = [] if "provision_topics" not in await table_names(db) else [
+        r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
     return {
         "provision": p,
         "parent": parent,
@@ -116,7 +118,7 @@ class AnnotationGroup:
 
     title: str
     title_zh: str
-    view_column: str  # the annotated view's array column, whose facet lists every provision with a value
+    view_column: str  # the annotated view's (first) array of the kind, whose facet lists every provision with a value
     values: list[dict[str, Any]]
 
 
@@ -129,43 +131,70 @@ async def _group(db: Any, a: views.ArrayColumn, rows: list[Any]) -> AnnotationGr
 
 
 async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
-    """The provision's addressees, strengths, themes and references (the annotated view's arrays), each value with
-    its vocabulary labels, its evidence and whether the view lists it (only direct addressees are in the view)."""
+    """The provision's addressees, strengths, themes and references (the kinds the annotated view shows), each value
+    with its vocabulary labels, its evidence and the view's array that lists it (``view_column``: for an addressee the
+    array of its role, so an indirect addressee links to the provisions with it in that role), in the order of the
+    kind's arrays, then the vocabulary's. A kind whose table the database lacks (a release before annotations) has none."""
     out = []
-    for a in views.ARRAYS:
-        rows = (await db.execute(
-            f"select x.*, x.{a.column} as code, t.label, t.label_zh, ({a.where or 1}) as in_view from {a.table} x "
-            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{a.column} "
-            "where x.provision_id = :id order by in_view desc, t.position, x.span_start",
-            {"v": a.vocabulary, "id": provision_id})).rows
-        if group := await _group(db, a, rows):
+    tables = await table_names(db)
+    for arrays in views.arrays_by_kind().values():
+        first = arrays[0]
+        if first.table not in tables:
+            continue
+        which = " ".join(f"WHEN {a.where or 1} THEN {i}" for i, a in enumerate(arrays))
+        rows = [dict(r) for r in (await db.execute(
+            f"select x.*, x.{first.column} as code, t.label, t.label_zh, CASE {which} END as array_index from {first.table} x "
+            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{first.column} "
+            "where x.provision_id = :id order by array_index, t.position, x.span_start",
+            {"v": first.vocabulary, "id": provision_id})).rows]
+        for r in rows:
+            r["view_column"] = None if r["array_index"] is None else arrays[r["array_index"]].name
+        if group := await _group(db, first, rows):
             out.append(group)
     return out
 
 
-BROWSE = ("themes", "addressees")
-"""The annotated view's arrays the home page offers as ways in: each term with the number of provisions that have it."""
+_tables_cache: dict[str, frozenset[str]] = {}
+
+
+async def table_names(db: Any) -> frozenset[str]:
+    """The tables and views of a database (read once: the files are served immutable). A release's database has
+    the tables of that release only."""
+    if db.path not in _tables_cache:
+        rows = (await db.execute("select name from sqlite_master where type in ('table', 'view')")).rows
+        _tables_cache[db.path] = frozenset(r[0] for r in rows)
+    return _tables_cache[db.path]
+
+
+BROWSE = {"theme": ("themes",), "addressee": ("addressees", "addressees_any")}
+"""The kinds of annotation the home page offers as ways in, and the annotated view's arrays whose counts it gives
+for each term (an addressee's: as a direct addressee, and in any role), each count a link to its provisions."""
 _browse_cache: dict[str, list[AnnotationGroup]] = {}
 
 
 async def browse(db: Any) -> list[AnnotationGroup]:
-    """Every term of the BROWSE arrays' vocabularies that some provision has, in the vocabulary's order, with the
-    number of provisions the view's facet lists for it. The file is served immutable, so it is counted once; a count
-    over the site's time limit leaves its group out (``ArrayColumn.counts`` over the whole view: the themes' took
-    0.02 s on the 10^5-event build, 0.30 s at 10^6)."""
+    """Every term of the BROWSE kinds' vocabularies that some provision has, in the vocabulary's order, with the
+    number of provisions each of the kind's BROWSE arrays (its facet) lists for it: ``counts``, a list of
+    (view_column, qualifier, provisions), the first also as ``provisions``. The file is served immutable, so it is
+    counted once; a count over the site's time limit leaves its group out (``ArrayColumn.counts`` over the whole
+    view: the themes' took 0.02 s on the 10^5-event build, 0.30 s at 10^6)."""
     # here, not at the top: importing Datasette turns on sqlite3's callback tracebacks for the whole process
     from datasette.database import QueryInterrupted
 
     if db.path in _browse_cache:
         return _browse_cache[db.path]
-    out = []
-    for a in (a for name in BROWSE for a in views.ARRAYS if a.name == name):
+    out: list[AnnotationGroup] = []
+    by_name = {a.name: a for a in views.ARRAYS}
+    for names in BROWSE.values() if views.ANNOTATED_VIEW in await table_names(db) else ():
+        arrays = [by_name[n] for n in names]
         try:
-            counts = dict((await db.execute(a.counts())).rows)
+            counts = [dict((await db.execute(a.counts())).rows) for a in arrays]
         except QueryInterrupted:
             continue
-        rows = [dict(t, provisions=counts[t["code"]]) for t in await vocabulary_terms(db, a.vocabulary) if t["code"] in counts]
-        if group := await _group(db, a, rows):
+        rows = [dict(t, provisions=counts[0].get(t["code"], 0),
+                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts) if t["code"] in c])
+                for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
+        if group := await _group(db, arrays[0], rows):
             out.append(group)
     _browse_cache[db.path] = out
     return out
@@ -200,13 +229,15 @@ class SearchHint:
 
 async def search_hint(db: Any, query: str) -> SearchHint | None:
     """For a search with English words (``english_words``), the terms of the annotated view's vocabularies whose
-    English label matches one of them (``label_matches``), in the view's order of arrays and each vocabulary's
-    order; None for a search without such words. The texts are printed in Chinese, so an English word finds
-    nothing in them; the annotations are labelled in English too, and each term leads to its provisions."""
+    English label matches one of them (``label_matches``), in the view's order of kinds and each vocabulary's
+    order, each once, linked to the kind's broadest array (an addressee in any role); None for a search without
+    such words. The texts are printed in Chinese, so an English word finds nothing in them; the annotations are
+    labelled in English too, and each term leads to its provisions."""
     words = english_words(query)
-    if not words:
+    if not words or views.ANNOTATED_VIEW not in await table_names(db):
         return None
-    return SearchHint(words, [dict(t, view_column=a.name) for a in views.ARRAYS for t in await vocabulary_terms(db, a.vocabulary)
+    broadest = [arrays[-1] for arrays in views.arrays_by_kind().values()]
+    return SearchHint(words, [dict(t, view_column=a.name, qualifier=a.qualifier) for a in broadest for t in await vocabulary_terms(db, a.vocabulary)
                               if label_matches(words, t["label"])])
 
 
@@ -230,6 +261,53 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
     return _labels_cache[key]
 
 
+async def dataset_version(db: Any, version: str) -> citation.DatasetVersion:
+    """The version a database holds, as a citation names it: a release's date and digest (from the database's own
+    releases table), or a version that is not a release."""
+    rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
+    if rows:
+        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
+    return citation.DatasetVersion(version, None)
+
+
+@dataclass(frozen=True)
+class ReleaseLink:
+    """A release as the site lists it: its version, date and digest, its database and its downloads."""
+
+    version: str
+    published_on: str
+    digest: str
+    notes: str
+    database: str
+    downloads: list[Download]
+
+
+async def release_links(db: Any, root: Path) -> list[ReleaseLink]:
+    """Every release (newest first), each with the database that serves it as published and its artefacts."""
+    rows = (await db.execute("select version, published_on, digest, notes from releases order by release_order desc")).rows
+    files = downloads(root, [r["version"] for r in rows])
+    return [ReleaseLink(r["version"], r["published_on"], r["digest"], r["notes"], release_database(r["version"]),
+                        [d for d in files if d.name.startswith(f"{RELEASES_DIR}/{r['version']}/")]) for r in rows]
+
+
+async def database_context(db: Any, database: str, version: str, root: Path) -> dict[str, Any]:
+    """What a database's page says besides Datasette's list of tables: which version of the data it holds (a
+    release as published, or the current build), its citation with the release's digest, and its downloads."""
+    served = await dataset_version(db, version)
+    releases = await release_links(db, root)
+    return {
+        "database": database,
+        "version": version,
+        "is_release": database != CURRENT,
+        "current": CURRENT,
+        "published_on": served.published_on.isoformat() if served.published_on else None,
+        "digest": served.digest,
+        "citation": citation.dataset_text(served),
+        "release": next((r for r in releases if r.version == version), None),
+        "releases": releases,
+    }
+
+
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
     versions = await release_versions(db)
@@ -243,6 +321,7 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "license": dataset.LICENSE,
         "citation": await dataset_citation(db, info["version"]),
         "releases": versions,
+        "release_links": await release_links(db, root),
         "downloads": downloads(root, versions),
         "browse": await browse(db),
     }

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from wgtip.site import pages
 from wgtip.search import highlighted
-from wgtip.site.metadata import DATABASE, long_text_columns
+from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns
 from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()
@@ -26,14 +26,28 @@ def _root(datasette) -> Path:
     return Path((datasette.plugin_config("wgtip") or {})["root"])
 
 
+def _releases(datasette) -> dict[str, str]:
+    """Database name -> the release it serves as published (every database but the current build's)."""
+    return (datasette.plugin_config("wgtip") or {}).get("releases", {})
+
+
+def served_version(datasette, database: str) -> str:
+    """The version of the data a database holds: a release's, or the current build's (the built package's)."""
+    return _releases(datasette).get(database) or pages.package_info(_root(datasette))["version"]
+
+
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
         found = {"wgtip_long_text": LONG_TEXT}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
+        if view_name == "database" and database:
+            found["wgtip_database"] = await pages.database_context(
+                datasette.get_database(database), database, served_version(datasette, database), _root(datasette))
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
+            found["wgtip_facet_qualifiers"] = facet_qualifiers(table)
             if request is not None and request.args.get("_search"):
                 found["wgtip_highlight"] = highlighted(request.args["_search"])
                 found["wgtip_search_hint"] = await pages.search_hint(datasette.get_database(database), request.args["_search"])
@@ -63,6 +77,17 @@ async def download(request, datasette):
     raise NotFound(f"no download named {wanted}")
 
 
+async def release_file(request, datasette):
+    """A release's database downloaded as Datasette offers any database (/wgtip-1-0-0.db): the release's published
+    SQLite file, not the site's copy of it (which adds a search index and views)."""
+    from datasette.utils.asgi import Response
+
+    version = _releases(datasette).get(request.url_vars["database"])
+    if version is None:
+        raise NotFound("no such database")
+    return Response.redirect(f"{datasette.urls.path('-/downloads')}/{pages.RELEASES_DIR}/{version}/{pages.release_artefacts(version)['sqlite']}")
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/-/downloads/(?P<path>.+)$", download)]
+    return [(r"^/-/downloads/(?P<path>.+)$", download), (r"^/(?P<database>wgtip-[^/.]+)\.db$", release_file)]
