@@ -1,8 +1,8 @@
 """What the site's own pages show beyond Datasette's: the home page's facts about the dataset,
 a provision's context (parent, children, footnotes, annotations, citation) and the downloadable files.
 
-Citations are not composed here: the provision's comes from its `citation`
-column, the dataset's from wgtip.citation, as `wgtip cite` gives them.
+Citations are not composed here: they come from wgtip.citation, as `wgtip cite`
+gives them, through wgtip.site.citing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citation, views
+from .. import search_query, views
 from .. import metadata as dataset
+from ..search import SEARCH_TABLE
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
+from . import citing
 from .databases import CURRENT, release_database
 from .metadata import package_info, term_columns, view_foreign_labels
 
@@ -54,14 +56,10 @@ async def release_versions(db: Any) -> list[str]:
     return [r["version"] for r in (await db.execute("select version from releases order by release_order")).rows]
 
 
-async def dataset_citation(db: Any, version: str) -> str:
-    """The dataset's citation for the version being served (a release's date and digest, when it is one)."""
-    rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
-    if rows:
-        v = citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
-    else:
-        v = citation.DatasetVersion(version, None)
-    return citation.dataset_text(v)
+def served_version(config: dict[str, Any], database: str) -> str:
+    """The version of the data a database holds (``config``: the plugins' configuration): a release's, or the
+    current build's (the built package's)."""
+    return config.get("releases", {}).get(database) or package_info(Path(config["root"]))["version"]
 
 
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
@@ -191,7 +189,7 @@ async def browse(db: Any) -> list[AnnotationGroup]:
             counts = [dict((await db.execute(a.counts())).rows) for a in arrays]
         except QueryInterrupted:
             continue
-        rows = [dict(t, provisions=counts[0].get(t["code"], 0),
+        rows = [dict(t, provisions=counts[0].get(t["code"], 0), qualified=len(arrays) > 1,
                      counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts) if t["code"] in c])
                 for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
         if group := await _group(db, arrays[0], rows):
@@ -241,6 +239,39 @@ async def search_hint(db: Any, query: str) -> SearchHint | None:
                               if label_matches(words, t["label"])])
 
 
+@dataclass(frozen=True)
+class SearchReport:
+    """What the results page says of a search: what it looks for (in English and Chinese), how many provisions it
+    finds on its own (the page's other filters aside), and, when none, how many each of its terms finds alone."""
+
+    explained: str
+    explained_zh: str
+    found: int
+    terms: list[dict[str, Any]]  # typed, provisions (each term alone); only when found is 0
+
+
+async def _count(db: Any, query: search_query.Query) -> int:
+    rows = (await db.execute(f'select count(*) from "{SEARCH_TABLE}" where "{SEARCH_TABLE}" match :q', {"q": search_query.expression(query)})).rows
+    return rows[0][0]
+
+
+async def search_report(db: Any, text: str) -> SearchReport | None:
+    """The report on a search (``search_query``), or None for a search with no word or one that cannot be read."""
+    try:
+        query = search_query.parse(text)
+    except search_query.SearchSyntaxError:
+        return None
+    if query.empty or SEARCH_TABLE not in await table_names(db):
+        return None
+    explained, explained_zh = search_query.explain(query)
+    found = await _count(db, query)
+    terms = []
+    if not found:
+        for t in dict.fromkeys(t for g in query.groups for t in g):
+            terms.append({"typed": f'"{t.typed}"' if t.phrase else t.typed, "provisions": await _count(db, search_query.Query(((t,),), ()))})
+    return SearchReport(explained, explained_zh, found, terms)
+
+
 _labels_cache: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
 
 
@@ -259,15 +290,6 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
                 out[column] = {str(k): v for k, v in rows}
         _labels_cache[key] = out
     return _labels_cache[key]
-
-
-async def dataset_version(db: Any, version: str) -> citation.DatasetVersion:
-    """The version a database holds, as a citation names it: a release's date and digest (from the database's own
-    releases table), or a version that is not a release."""
-    rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
-    if rows:
-        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
-    return citation.DatasetVersion(version, None)
 
 
 @dataclass(frozen=True)
@@ -293,7 +315,7 @@ async def release_links(db: Any, root: Path) -> list[ReleaseLink]:
 async def database_context(db: Any, database: str, version: str, root: Path) -> dict[str, Any]:
     """What a database's page says besides Datasette's list of tables: which version of the data it holds (a
     release as published, or the current build), its citation with the release's digest, and its downloads."""
-    served = await dataset_version(db, version)
+    served = await citing.dataset_version(db, version)
     releases = await release_links(db, root)
     return {
         "database": database,
@@ -302,7 +324,6 @@ async def database_context(db: Any, database: str, version: str, root: Path) -> 
         "current": CURRENT,
         "published_on": served.published_on.isoformat() if served.published_on else None,
         "digest": served.digest,
-        "citation": citation.dataset_text(served),
         "release": next((r for r in releases if r.version == version), None),
         "releases": releases,
     }
@@ -319,7 +340,7 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "version": info["version"],
         "sources": info["sources"],
         "license": dataset.LICENSE,
-        "citation": await dataset_citation(db, info["version"]),
+        "citation": citing.text(await citing.dataset_version(db, info["version"])),
         "releases": versions,
         "release_links": await release_links(db, root),
         "downloads": downloads(root, versions),

@@ -14,7 +14,7 @@ from datasette.utils.asgi import AsgiFileDownload, NotFound
 from markupsafe import Markup, escape
 
 from wgtip.site import pages
-from wgtip.search import highlighted
+from wgtip.search_query import highlighted
 from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns
 from wgtip.views import ANNOTATED_VIEW
 
@@ -33,7 +33,7 @@ def _releases(datasette) -> dict[str, str]:
 
 def served_version(datasette, database: str) -> str:
     """The version of the data a database holds: a release's, or the current build's (the built package's)."""
-    return _releases(datasette).get(database) or pages.package_info(_root(datasette))["version"]
+    return pages.served_version(datasette.plugin_config("wgtip") or {}, database)
 
 
 @hookimpl
@@ -51,6 +51,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             if request is not None and request.args.get("_search"):
                 found["wgtip_highlight"] = highlighted(request.args["_search"])
                 found["wgtip_search_hint"] = await pages.search_hint(datasette.get_database(database), request.args["_search"])
+                found["wgtip_search_report"] = await pages.search_report(datasette.get_database(database), request.args["_search"])
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
