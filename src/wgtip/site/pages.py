@@ -7,7 +7,6 @@ gives them, through wgtip.site.citing.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
