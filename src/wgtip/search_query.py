@@ -321,6 +321,7 @@ def _part(part: tuple[str, ...]) -> str:
 
 
 def _and(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))  # a word typed twice is looked up once: A AND A is A
     return items[0] if len(items) == 1 else "(" + " AND ".join(items) + ")"
 
 
@@ -338,7 +339,7 @@ def expression(query: Query) -> str:
     for a query with no word."""
     if query.empty:
         return '""'
-    found = " AND ".join(_or([_term_expression(t) for t in g]) for g in query.groups)
+    found = " AND ".join(dict.fromkeys(_or([_term_expression(t) for t in g]) for g in query.groups))  # repeated words once
     if query.excluded:
         found = f"({found}) NOT {_or([_term_expression(t) for t in query.excluded])}"
     return found
