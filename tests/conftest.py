@@ -81,7 +81,7 @@ def server(tmp_path_factory):
     log = open(root / "serve.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     srv = Server(root, port, proc)
-    deadline = time.monotonic() + 300  # it builds the data and three releases first: on a loaded shared machine, minutes
+    deadline = time.monotonic() + 300  # it builds the data, the releases and their site copies first: slow on a loaded machine
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"wgtip serve exited with {proc.returncode}: {(root / 'serve.log').read_text()}")

@@ -368,3 +368,207 @@ def _fetch_from_here(browser, base: str) -> dict:
 def _csv(root: Path, table: str) -> list[dict[str, str]]:
     with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+# --- issue 34, items 1-4: what a reader meets in a browser ------------------------------------------------------
+
+def read_csv(root: Path, table: str) -> list[dict[str, str]]:
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def only_the_refusal_logged(driver) -> None:
+    """After a page the server refuses on purpose (a 400): the console logs that status, and nothing else; reading
+    the log empties it for the next check."""
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert errors and all("status of 400 (Bad Request)" in m for m in errors), errors
+
+
+def shown_ids(driver) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [td.text for td in driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-provision_id")]
+
+
+def click_link(driver, text: str, within: str = "body") -> None:
+    """Click the link with this text (inside the element ``within``) and wait for the next page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, within).find_element(By.XPATH, f".//a[normalize-space(.)='{text}']").click()
+    WebDriverWait(driver, 30).until(ec.staleness_of(old))
+
+
+def test_a_reader_reaches_any_role_addressees_complete_downloads_and_explained_answers(browser, server):
+    """Item 1 as a reader meets it: from the home page's "any role" count for UNODC, then the themes facet's
+    protection, to the provisions the CSVs give (2.16, 2.56, which the direct role alone answers with none); the
+    1,461 changes between the first and last release say the page shows 1,000 and link the complete answer, which
+    holds them all; the third meeting's empty answer says why and links its proposals; reversed releases are an error."""
+    import httpx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    themes = {r["provision_id"] for r in read_csv(server.root, "provision_themes") if r["theme"] == "protection"}
+    unodc = {r["provision_id"] for r in read_csv(server.root, "provision_addressees") if r["addressee"] == "unodc"}
+    direct = {r["provision_id"] for r in read_csv(server.root, "provision_addressees") if r["addressee"] == "unodc" and r["role"] == "direct"}
+    browser.get(server.url + "/")
+    text = visible_text(browser)
+    assert f"UNODC 毒品和犯罪问题办公室 {len(direct)} direct role · {len(unodc)} any role" in text
+    count = browser.find_element(By.CSS_SELECTOR, 'a.wgtip-count[href$="addressees_any__arraycontains=unodc"]')
+    assert count.text == f"{len(unodc)} any role"
+    page = browser.find_element(By.TAG_NAME, "html")
+    count.click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(page))
+    assert sorted(shown_ids(browser)) == sorted(unodc)
+    facet = browser.find_element(By.CSS_SELECTOR, '[data-column="addressees_any"] .facet-info-name').text
+    assert "addressees_any (array) any role" in facet
+    click_link(browser, "protection", '[data-column="themes"]')
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-unodc-any-role-protection.png"))
+    assert sorted(shown_ids(browser)) == sorted(unodc & themes) == ["wgtip-m2-p16", "wgtip-m2-p56"]
+    assert not direct & themes
+    no_console_errors(browser)
+
+    releases = [r["version"] for r in sorted(read_csv(server.root, "releases"), key=lambda r: int(r["release_order"]))]
+    browser.get(f"{server.url}/wgtip/changes_between_releases?from_version={releases[0]}&to_version={releases[-1]}")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-changes-past-the-row-limit.png"))
+    notice = browser.find_element(By.CSS_SELECTOR, "p.wgtip-complete").text
+    assert "This answer has more than 1,000 rows: the page, and its JSON, show the first 1,000" in notice
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")) == 1000
+    order = {r["version"]: int(r["release_order"]) for r in read_csv(server.root, "releases")}
+    want = sorted(int(c["change_id"]) for c in read_csv(server.root, "changes") if c["version"] and order[releases[0]] < order[c["version"]])
+    for css in ("a.wgtip-complete-csv", "a.wgtip-complete-json"):
+        href = browser.find_element(By.CSS_SELECTOR, css).get_attribute("href")
+        body = httpx.get(href, timeout=60)
+        got = [int(r["change_id"]) for r in (body.json() if css.endswith("json") else csv.DictReader(body.text.splitlines()))]
+        assert got == want and len(got) > 1000, css
+
+    browser.get(server.url + "/wgtip/provisions?meeting=3")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-meeting-3-explained.png"))
+    reason = browser.find_element(By.CSS_SELECTOR, ".wgtip-empty-reason").text
+    assert "The third meeting (19 October 2010) decided no recommendations" in reason and "第四次会议核可" in reason
+    click_link(browser, "The 19 provisions proposed at the third meeting", ".wgtip-empty-reason")
+    assert sorted(shown_ids(browser)) == sorted(p["provision_id"] for p in read_csv(server.root, "provisions") if p["proposed_at_meeting"] == "3")
+
+    browser.get(f"{server.url}/wgtip/changes_between_releases?from_version={releases[-1]}&to_version={releases[0]}")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-reversed-releases.png"))
+    assert f"to_version ({releases[0]}) is earlier than from_version ({releases[-1]})" in visible_text(browser)
+    only_the_refusal_logged(browser)
+
+
+def test_a_reader_searches_chinese_as_typed_with_operators_and_hints(browser, server):
+    """Item 2 in the search box: 儿童培训 typed without a space finds what 儿童 培训 finds, and the page says how it was
+    cut; a search that finds nothing says so in Chinese too, with what each part finds; a quote left open is refused
+    with a message in both languages."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def search(query: str) -> None:
+        browser.get(server.url + "/wgtip/provisions")
+        box = browser.find_element(By.CSS_SELECTOR, "input[name=_search]")
+        box.send_keys(query)
+        box.submit()
+        WebDriverWait(browser, 30).until(ec.url_contains("_search="))
+
+    texts = provisions(server.root)
+    search("儿童培训")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-search-run.png"))
+    want = [r["provision_id"] for r in texts if "儿童" in r["current_text"] and "培训" in r["current_text"]]
+    assert shown_ids(browser) == want != []
+    text = visible_text(browser)
+    assert "Provisions whose text contains 儿童 and 培训 (“儿童培训” cut into words)." in text
+    assert "正文包含「儿童」、「培训」（“儿童培训”切分为词语）的条文。" in text
+    assert "-教育 leaves out" in text and "培训 OR 教育 finds either" in text  # the syntax, stated on the page
+    marks = {m.text for m in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns mark")}
+    assert marks == {"儿童", "培训"}
+    search("被害人 -儿童")
+    want = [r["provision_id"] for r in texts if "被害人" in r["current_text"] and "儿童" not in r["current_text"]]
+    assert shown_ids(browser) == want[:100] != []  # the first page of them (100 a page)
+    assert f"{len(want)} rows where search matches" in visible_text(browser)
+    search("儿童 宇宙")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-search-nothing-found.png"))
+    text = visible_text(browser)
+    assert "没有条文同时包含以上全部内容" in text and "No provision contains all of it" in text
+    assert f"儿童: {sum('儿童' in r['current_text'] for r in texts)} provisions" in text and "宇宙: 0 provisions" in text
+    search('"儿童')
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-search-refused.png"))
+    text = visible_text(browser)
+    assert "a quote is not closed" in text and "引号未闭合" in text
+    only_the_refusal_logged(browser)
+
+
+def test_a_reader_browses_searches_and_cites_a_release_as_published(browser, server):
+    """Items 3 and 4: from the home page to release 1.0.0's own database, its provisions (the texts it published,
+    from its zip), a search in them and a provision's page, which cites release 1.0.0 with its digest as
+    `wgtip cite --release 1.0.0` does and offers BibTeX and CSL-JSON that are the command's; a query's page there
+    gives the SQL, the release, its digest and the hash of its answer, recomputed here from the published file."""
+    import hashlib
+    import json
+    import sqlite3
+    import subprocess
+    import sys
+    import zipfile
+    from contextlib import closing
+
+    import httpx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from wgtip.paths import release_artefacts
+
+    version = "1.0.0"
+    published = server.root / "build" / "releases" / version
+    with zipfile.ZipFile(published / release_artefacts(version)["zip"]) as z:
+        [name] = [n for n in z.namelist() if n.endswith("data/provisions.csv")]
+        released = sorted(csv.DictReader(z.read(name).decode("utf-8").splitlines()), key=lambda r: int(r["position"]))
+    digest = next(r["digest"] for r in read_csv(server.root, "releases") if r["version"] == version)
+
+    browser.get(server.url + "/")
+    click_link(browser, f"Release {version}", "ul.wgtip-releases")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-release-database.png"))
+    assert browser.current_url.endswith("/wgtip-1-0-0")
+    text = visible_text(browser)
+    assert f"This database is release {version}" in text and f"sha256:{digest}" in text
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, 'div.db-table h3 a[href="/wgtip-1-0-0/provisions"]').click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(page))
+    assert shown_ids(browser) == [r["provision_id"] for r in released[:100]]
+    browser.get(server.url + "/wgtip-1-0-0/provisions?_search=" + "儿童培训")
+    assert shown_ids(browser) == [r["provision_id"] for r in released if "儿童" in r["current_text"] and "培训" in r["current_text"]]
+    pid = shown_ids(browser)[0]
+    click_link(browser, pid, "table.rows-and-columns")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-release-provision-cited.png"))
+
+    def cite(*args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root), "--release", version, *args],
+                              capture_output=True, text=True, check=True).stdout
+
+    assert browser.find_element(By.CSS_SELECTOR, "code.wgtip-provision-citation").text == cite(pid).strip()
+    from pybtex.database import parse_string
+
+    def download(link: str) -> str:
+        href = browser.find_element(By.CSS_SELECTOR, "div.wgtip-cite").find_element(By.XPATH, f".//a[normalize-space(.)='{link}']").get_attribute("href")
+        return httpx.get(href, timeout=30).text
+
+    published_on = next(r["published_on"] for r in read_csv(server.root, "releases") if r["version"] == version)
+    [entry] = parse_string(download("BibTeX"), "bibtex").entries.values()  # read by pybtex
+    assert (entry.type, entry.fields["version"], entry.fields["date"]) == ("dataset", version, published_on)
+    assert pid in entry.fields["title"] and f"sha256:{digest}" in entry.fields["note"]
+    [item] = json.loads(download("CSL-JSON"))
+    assert (item["type"], item["version"]) == ("dataset", version) and pid in item["title"] and f"sha256:{digest}" in item["note"]
+    no_console_errors(browser)
+
+    browser.get(server.url + "/wgtip-1-0-0/timeline_of_meetings")
+    browser.save_screenshot(str(SCREENSHOTS / "issue34-cite-this-query.png"))
+    block = browser.find_element(By.CSS_SELECTOR, "dl.wgtip-cite-query").text
+    sql = browser.find_element(By.CSS_SELECTOR, "pre.wgtip-cite-sql").text
+    with closing(sqlite3.connect(f"file:{published / release_artefacts(version)['sqlite']}?mode=ro", uri=True)) as con:
+        cur = con.execute(sql)
+        lines = [[d[0] for d in cur.description], *map(list, cur)]
+    want = hashlib.sha256("".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) + "\n" for x in lines).encode()).hexdigest()
+    assert browser.find_element(By.CSS_SELECTOR, "code.wgtip-answer-sha256").text == want
+    assert f"release {version}" in block and f"sha256:{digest}" in block and f"{len(lines) - 1} rows" in block
+    no_console_errors(browser)

@@ -1,4 +1,6 @@
-"""Chinese full-text search: the bigram index agrees with a plain substring test (Python ``in``)."""
+"""Chinese full-text search: the bigram index finds what the search's definition (``search_query.matches``: substring
+tests of the words it is cut into) finds. tests/test_search_query.py proves the definition against instr() on every
+provision."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import indexed_tokens, reference_index
-from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text, match_expression, numbered_by_position
+from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text, numbered_by_position
+from wgtip.search_query import match_expression, matches, parse
 from wgtip.tables import TABLES, name_of
 
 # words people type, and combinations meaning "all of them"; the last ones in traditional characters
@@ -20,8 +23,15 @@ T2S = opencc.OpenCC("t2s")
 
 
 def expected(texts: dict[int, str], query: str) -> set[int]:
-    """The independent computation: rows whose text contains every space-separated word, as typed
-    or in simplified characters (OpenCC's t2s conversion of the word)."""
+    """The rows the search's definition finds: every word of the query (as typed or in OpenCC's t2s simplified
+    form), each run cut into its words, occurring as a substring of the text."""
+    q = parse(query)
+    return {k for k, t in texts.items() if matches(q, t)}
+
+
+def substring_rows(texts: dict[int, str], query: str) -> set[int]:
+    """The independent computation: rows whose text contains every space-separated word as typed, or as OpenCC's
+    t2s converts it (what a search finds at least: a run finds every text that has the run itself)."""
     words = query.split()
     return {k for k, t in texts.items() if all(w in t or T2S.convert(w) in t for w in words)}
 
@@ -41,7 +51,8 @@ def test_index_text_examples():
     assert index_text("儿童") == "儿童 童"
     assert index_text("加强培训，提高") == "加强 强培 培训 训 提高 高"
     assert index_text("第4/4号") == "第4 4 4号 号"
-    assert match_expression("强迫劳动") == '"强迫 迫劳 劳动"'
+    assert match_expression('"强迫劳动"') == '"强迫 迫劳 劳动"'
+    assert match_expression("强迫劳动") == '("强迫" AND "劳动")'
     assert match_expression("儿童 培训") == '"儿童" AND "培训"'
     assert match_expression("童") == '"童" *'
     assert match_expression("，。 ") == '""'
@@ -50,11 +61,13 @@ def test_index_text_examples():
 
 
 def test_the_words_to_mark_in_results_are_each_word_as_typed_and_simplified_longest_first():
-    from wgtip.search import highlighted
+    from wgtip.search_query import highlighted
 
     assert set(highlighted("兒童 培訓，儿童")) == {"兒童", T2S.convert("兒童"), "培訓", T2S.convert("培訓")} == {"兒童", "儿童", "培訓", "培训"}
     assert highlighted("童 儿童") == ["儿童", "童"]  # 儿童 marked whole, not its 童 first
     assert highlighted("，。 ") == []
+    assert highlighted("儿童培训") == ["儿童", "培训"]  # a run: the words it is cut into
+    assert highlighted("儿童 -培训") == ["儿童"]  # words left out are not marked
 
 
 def test_the_notes_example_rows():
@@ -62,10 +75,15 @@ def test_the_notes_example_rows():
     texts = dict(enumerate(["加强教师专业培训，提高儿童早期教育质量。", "建立儿童保护机制，防止校园欺凌。", "各级政府应当保障农村留守儿童的受教育权利。",
                             "开展职业技能培训和再就业服务。", "完善未成年人网络保护制度", "儿童"], 1))
     con = memory_index(texts)
-    for q in ["培训", "儿童", "儿童保护", "儿童保护 培训", "保护", "童", "制度"]:
+    for q in ["培训", "儿童", "儿童保护", "儿童保护 培训", "保护", "童", "制度", '"儿童保护"', "儿童 -保护", "保护 OR 培训"]:
         assert fts_hits(con, q) == expected(texts, q), q
+    for q in ["培训", "儿童", "儿童保护", "儿童保护 培训", "保护", "童", "制度"]:
+        assert expected(texts, q) >= substring_rows(texts, q), q  # a run finds at least the texts that have it
     assert fts_hits(con, "培训") == {1, 4}
     assert fts_hits(con, "儿童保护 培训") == set()
+    assert fts_hits(con, "儿童保护") == fts_hits(con, "儿童 保护") == {2}
+    assert fts_hits(con, "儿童 -保护") == {1, 3, 6}
+    assert fts_hits(con, "保护 OR 培训") == {1, 2, 4, 5}
 
 
 ALPHABET = "儿童培训被害人保护兒訓，。 "  # texts are simplified, with a few traditional characters
@@ -80,6 +98,32 @@ QUERY_ALPHABET = "儿童培训被害人保护兒訓護"  # 兒 訓 護: traditio
 def test_search_equals_substring_test_on_random_texts(texts, query):
     table = dict(enumerate(texts, 1))
     q = " ".join(query)
+    assert fts_hits(memory_index(table), q) == expected(table, q) >= substring_rows(table, q)
+
+
+QUERY_TOKEN = st.text(alphabet=QUERY_ALPHABET, min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet=ALPHABET, max_size=14), min_size=1, max_size=8),
+    tokens=st.lists(st.one_of(QUERY_TOKEN, QUERY_TOKEN.map(lambda w: f'"{w}"'), QUERY_TOKEN.map(lambda w: f"-{w}"), st.just("OR"),
+                              st.text(alphabet="儿童培训，。 ", min_size=3, max_size=7).map(lambda w: f'"{w}"')), min_size=1, max_size=5),
+)
+def test_phrases_exclusions_and_or_find_what_their_definition_finds(texts, tokens):
+    """OR, -word and "phrases" (with punctuation and spaces inside, standing for any): the index finds what
+    ``search_query.matches`` finds; a query the syntax refuses is refused with a message in both languages."""
+    from hypothesis import reject
+
+    from wgtip.search_query import SearchSyntaxError
+
+    table = dict(enumerate(texts, 1))
+    q = " ".join(tokens)
+    try:
+        parse(q)
+    except SearchSyntaxError as err:
+        assert err.message and err.message_zh
+        reject()
     assert fts_hits(memory_index(table), q) == expected(table, q)
 
 
@@ -103,14 +147,17 @@ def test_a_query_in_traditional_characters_finds_what_its_simplified_form_finds(
     texts = {rowid: text for rowid, text in db.execute(f"SELECT rowid, {SEARCHED_COLUMN} FROM provisions")}
     for traditional, simplified in [("兒童 培訓", "儿童 培训"), ("強迫勞動", "强迫劳动"), ("締約國", "缔约国"), ("罰", "罚")]:
         assert not any(w in t for t in texts.values() for w in traditional.split() if w != T2S.convert(w))  # not in the source as typed
-        assert fts_hits(db, traditional) == {k for k, t in texts.items() if all(w in t for w in simplified.split())} != set()
+        assert fts_hits(db, traditional) == expected(texts, simplified) != set()
+        assert expected(texts, simplified) >= substring_rows(texts, simplified)
 
 
-def test_a_word_the_source_does_not_use_finds_nothing(db):
-    """The source says 不惩罚 / 不予惩罚, never 非惩罚: no false positives from the shared characters."""
+def test_a_phrase_the_source_does_not_use_finds_nothing(db):
+    """The source says 不惩罚 / 不予惩罚, never 非惩罚: quoted, no false positives from the shared characters; unquoted,
+    the run is cut into its words (非 惩罚), and finds the provisions that have both, as the page says."""
     texts = {rowid: text for rowid, text in db.execute(f"SELECT rowid, {SEARCHED_COLUMN} FROM provisions")}
-    assert expected(texts, "非惩罚") == set() and expected(texts, "惩罚")
-    assert fts_hits(db, "非惩罚") == set()
+    assert substring_rows(texts, "非惩罚") == set() and substring_rows(texts, "惩罚")
+    assert fts_hits(db, '"非惩罚"') == set()
+    assert fts_hits(db, "非惩罚") == substring_rows(texts, "非 惩罚") == expected(texts, "非惩罚")
 
 
 def test_the_built_index_holds_every_provisions_current_text_at_its_position(db):

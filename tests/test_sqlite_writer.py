@@ -23,7 +23,8 @@ from helpers import indexed_tokens, reference_index
 from wgtip.fold import Folder
 from wgtip.folded import batched, fold_log
 from wgtip.log import iter_log
-from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, index_text, match_expression
+from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, index_text, runs
+from wgtip.search_query import Query, Term, expression
 from wgtip.tables import TABLES, Meeting, Provision, SourceDocument, columns, name_of
 from wgtip.tables import Event as EventRow
 from wgtip.writers.sqlite import SqliteFile, SqliteProcess, encode, entries_for, write_message
@@ -147,7 +148,8 @@ def test_the_search_index_is_every_provisions_current_text_at_its_position_which
     corrected = [(position, current, printed) for _, position, current, printed in provisions if current != printed]
     assert corrected, "the log corrects some provisions (else this test proves nothing)"
     for position, current, printed in corrected:
-        hits = {r for (r,) in con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (match_expression(current),))}
+        every_run = Query(((Term(current, False, (tuple((run,) for run in runs(current)),)),),), ())  # each run of the text, whole
+        hits = {r for (r,) in con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (expression(every_run),))}
         assert position in hits
     # and written in one batch: the same file, byte for byte
     replay(SqliteProcess(tmp_path / "big.sqlite", indexes=(SearchIndex(),)), messages(ROOT, 10**9))

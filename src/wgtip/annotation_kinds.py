@@ -22,6 +22,8 @@ class ViewArray:
     description: str
     where: str = ""
     """Which of the kind's rows count (SQL on the table's row ``x``); all of them when empty."""
+    qualifier: str = ""
+    """What the site says beside each count of the array when the kind has several arrays (which rows it counts)."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ class Kind:
     """The vocabulary of the annotation's ``role`` (an addressee's: direct or indirect), which it must give."""
     needs: tuple[str, ...] = ()
     """Fields of the annotation it must give besides its value (a reference's target)."""
-    array: ViewArray | None = None
-    """How the annotated view shows the kind, if it does."""
+    arrays: tuple[ViewArray, ...] = ()
+    """How the annotated view shows the kind, if it does: one array, or (an addressee's) one per role and one for any
+    role, most specific first (a row's page links each value to the first of them whose ``where`` holds for it)."""
 
     def vocabulary_columns(self) -> dict[str, str]:
         """The table's columns whose values are a vocabulary's codes, and the vocabulary (labelled in the site's facets)."""
@@ -58,14 +61,21 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("addressee", "provision_addressees", "addressee", "{provision_id}/{value}/{role}", "addressee", role_vocabulary="addressee_role",
-         array=ViewArray("addressees", "Codes of the provision's direct addressees (vocabulary addressee), as a JSON array.", "x.role = 'direct'")),
+         arrays=(
+             ViewArray("addressees", "Codes of the provision's direct addressees, those it asks to act (vocabulary addressee, role direct), "
+                       "as a JSON array; indirect ones are in addressees_indirect, both in addressees_any.", "x.role = 'direct'", "direct role"),
+             ViewArray("addressees_indirect", "Codes of the provision's indirect addressees, those a direct addressee is to ask "
+                       "(vocabulary addressee, role indirect), as a JSON array.", "x.role = 'indirect'", "indirect role"),
+             ViewArray("addressees_any", "Codes of the provision's addressees in any role, direct or indirect (vocabulary addressee), "
+                       "as a JSON array.", "", "any role"),
+         )),
     Kind("strength", "provision_strength", "strength", "{provision_id}/{value}", "strength",
-         array=ViewArray("strength", "Codes of the modal force of its wording (vocabulary strength), as a JSON array.")),
+         arrays=(ViewArray("strength", "Codes of the modal force of its wording (vocabulary strength), as a JSON array."),)),
     Kind("topic", "provision_topics", "topic", "{provision_id}", None),
     Kind("theme", "provision_themes", "theme", "{provision_id}/{value}", "theme",
-         array=ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array.")),
+         arrays=(ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array."),)),
     Kind("reference", "provision_references", "kind", "{provision_id}/ref/{number}", "reference_kind", needs=("target",),
-         array=ViewArray("reference_kinds", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array.")),
+         arrays=(ViewArray("reference_kinds", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array."),)),
 )
 """Every kind, in the order the event schemas list them."""
 

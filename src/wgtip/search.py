@@ -9,16 +9,16 @@ tokenizer indexes as they are, and a query is rewritten the same way:
   the characters unicode61 itself keeps); a run ``abcd`` is indexed as the
   tokens ``ab bc cd d``: every bigram, then its last character alone, so that
   every character of the text starts exactly one token;
-- a query word of two or more characters becomes the phrase of its bigrams
-  (``"ab bc cd"``), which matches exactly when the word occurs in a run;
-- a one-character query word ``c`` becomes the prefix query ``"c" *``, which
-  matches exactly when some token starts with ``c``, i.e. when ``c`` occurs;
-- several words (separated by spaces or punctuation) are AND-ed;
-- a word typed in traditional characters (兒童) also finds its simplified form (儿童),
-  in which the source is printed: the word as typed OR as OpenCC's ``t2s`` converts it.
+- a word of two or more characters is then found by the phrase of its bigrams
+  (``"ab bc cd"``), which matches exactly when the word occurs in a run, and a
+  one-character word ``c`` by the prefix query ``"c" *``, which matches exactly
+  when some token starts with ``c``, i.e. when ``c`` occurs.
 
-No dictionary is involved in the index, so it depends only on the text and the
-SQLite version (OpenCC's is used on queries only). The index lives in its own derived table (not part of the data
+What a search typed on the site means (words, runs cut into words, phrases,
+``-word``, ``OR``, traditional characters) and the expression that finds it
+are in ``search_query``. No dictionary is involved in the index, so it depends
+only on the text and the SQLite version (jieba's dictionary and OpenCC's
+tables are used on queries only). The index lives in its own derived table (not part of the data
 package), whose rowids are the provisions' positions (and their rowids in the provisions table).
 """
 
@@ -85,34 +85,6 @@ def simplified(word: str) -> str:
     """The word in simplified characters (OpenCC's t2s: traditional to simplified, phrases first)."""
     with _T2S_LOCK:
         return _T2S.convert(word)
-
-
-def _phrase(run: str) -> str:
-    return f'"{run}" *' if len(run) == 1 else '"' + " ".join(bigrams(run)) + '"'
-
-
-def match_expression(query: str) -> str:
-    """An FTS5 MATCH expression finding the rows whose text contains every word of ``query``,
-    each word as typed or in simplified characters (``simplified``).
-
-    A query without any letter or digit matches nothing (``""``).
-    """
-    terms: dict[str, None] = {}  # each term once, in the order typed (a set would lose the order, a list is quadratic)
-    for run in dict.fromkeys(runs(query)):
-        term = _phrase(run)
-        converted = runs(simplified(run))
-        if converted and converted != [run]:
-            alternative = " AND ".join(map(_phrase, converted))
-            term = f"({term} OR {alternative if len(converted) == 1 else f'({alternative})'})"
-        terms[term] = None
-    return " AND ".join(terms) if terms else '""'
-
-
-def highlighted(query: str) -> list[str]:
-    """What a match's text contains of ``query``: each word as typed, or in simplified characters, longest
-    first (so that a word is marked whole, not a shorter word inside it first)."""
-    found = {w for run in runs(query) for w in (run, *runs(simplified(run)))}
-    return sorted(found, key=lambda w: (-len(w), w))
 
 
 ORDER_COLUMN = "position"

@@ -22,8 +22,8 @@ from .annotation_kinds import KINDS
 
 ANNOTATED_VIEW = "provisions_annotated"
 DESCRIPTION = (
-    "Each provision with its annotations as JSON arrays (direct addressees, strength, themes, kinds of "
-    "reference), for faceting; derived from provisions and the annotation tables. In SQL, ORDER BY position for document order."
+    "Each provision with its annotations as JSON arrays (addressees in the direct role, the indirect role and any role, "
+    "strength, themes, kinds of reference), for faceting; derived from provisions and the annotation tables. In SQL, ORDER BY position for document order."
 )
 
 
@@ -37,6 +37,8 @@ class ArrayColumn:
     where: str
     description: str
     vocabulary: str  # whose terms the values are (vocabulary_terms.vocabulary)
+    kind: str = ""  # the kind of annotation (annotation_kinds.Kind.name)
+    qualifier: str = ""  # which of the kind's rows it counts, said beside its counts when the kind has several arrays
 
     @property
     def _and_where(self) -> str:
@@ -73,10 +75,10 @@ PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", 
 """Columns of provisions the view shows (with their descriptions from the provisions table)."""
 
 ARRAYS = tuple(
-    ArrayColumn(k.array.name, k.table, k.column, k.array.where, k.array.description, k.vocabulary)
-    for k in KINDS if k.array is not None and k.vocabulary is not None
+    ArrayColumn(a.name, k.table, k.column, a.where, a.description, k.vocabulary, k.name, a.qualifier)
+    for k in KINDS if k.vocabulary is not None for a in k.arrays
 )
-"""The view's arrays: one for each kind of annotation that declares one (``annotation_kinds.KINDS``)."""
+"""The view's arrays: those each kind of annotation declares (``annotation_kinds.KINDS``)."""
 
 
 def _view_sql(dialect: str) -> str:
@@ -97,6 +99,14 @@ VIEWS = (ANNOTATED_VIEW,)
 STORED_SQL = {ANNOTATED_VIEW: VIEW_SQL.strip()}
 """Each view's definition as SQLite keeps it in sqlite_master (to tell a file made by other code)."""
 ARRAY_COLUMNS = {a.name: a.description for a in ARRAYS}
+
+
+def arrays_by_kind() -> dict[str, tuple[ArrayColumn, ...]]:
+    """The view's arrays of each kind of annotation, in the kind's order (most specific first)."""
+    out: dict[str, tuple[ArrayColumn, ...]] = {}
+    for a in ARRAYS:
+        out[a.kind] = (*out.get(a.kind, ()), a)
+    return out
 """Descriptions of the view's own columns; its other columns are those of provisions."""
 
 

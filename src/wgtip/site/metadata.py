@@ -18,10 +18,11 @@ from .. import search, views
 from ..annotation_kinds import KINDS
 from ..presentation import PRESENTATION, Presentation
 from ..tables import TABLES, Column, Provision, columns, description_of, name_of, table_of, title_of
+from .databases import CURRENT
 from .queries import canned_queries
 
-DATABASE = "wgtip"
-"""Datasette names the database after the file's stem (build/wgtip.sqlite)."""
+DATABASE = CURRENT
+"""The current build's database (``databases.CURRENT``)."""
 ARRAY_FACET = "annotation_array"
 """The facet type of the annotated view's arrays (plugin wgtip_annotation_arrays): Datasette's array facet
 counts the same, but computes every provision's arrays to do so."""
@@ -59,6 +60,12 @@ def term_columns(table: str) -> dict[str, str]:
     return {column: vocabulary for k in KINDS if k.table == table for column, vocabulary in k.vocabulary_columns().items()}
 
 
+def facet_qualifiers(table: str) -> dict[str, str]:
+    """The annotated view's arrays that count only some of their kind's annotations, each with what it counts
+    (addressees: direct role; addressees_any: any role), which the site says beside the array's facet."""
+    return {a.name: a.qualifier for a in views.ARRAYS if a.qualifier} if table == views.ANNOTATED_VIEW else {}
+
+
 def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
     """The annotated view's columns that are foreign keys in provisions, each with the table, key and label column
     that Datasette shows for it on the provisions table (a view has no foreign keys, so its facets show only the
@@ -73,40 +80,68 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
     return found
 
 
-def table_metadata(model: type) -> dict[str, Any]:
+def table_metadata(model: type, present: set[str] | None = None) -> dict[str, Any]:
+    """A table's metadata; with ``present`` (the columns a release's table has), only those columns."""
     p = PRESENTATION.get(model, Presentation())
     _check(model, [p.label, p.sort, *p.facets])
     out: dict[str, Any] = {
         "title": f"{title_of(model)} · {title_of(model, 'zh')}",
         "description": f"{description_of(model)} {description_of(model, 'zh')}",
-        "columns": {c.name: bilingual(c) for c in columns(model)},
+        "columns": {c.name: bilingual(c) for c in columns(model) if present is None or c.name in present},
     }
-    if p.label:
+    if p.label and (present is None or p.label in present):
         out["label_column"] = p.label
-    if p.sort:
+    if p.sort and (present is None or p.sort in present):
         out["sort"] = p.sort
-    if p.facets:
-        out["facets"] = list(p.facets)
+    facets = [f for f in p.facets if present is None or f in present]
+    if facets:
+        out["facets"] = facets
     return out
 
 
-def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) -> dict[str, Any]:
-    info = package_info(root)
-    tables = {name_of(m): table_metadata(m) for m in TABLES}
+Tables = dict[str, set[str]]
+"""A database's tables (and views), each with its columns."""
+
+
+def tables_metadata(present: Tables | None = None) -> dict[str, Any]:
+    """The metadata of a database's tables and views: every table of the models, the search index and the annotated
+    view; with ``present`` (a release's database), only the tables and columns it has, and the view if it has it."""
+    tables = {name_of(m): table_metadata(m, None if present is None else present[name_of(m)])
+              for m in TABLES if present is None or name_of(m) in present}
     # Datasette's search on the provisions page goes through the derived index, whose rowid is the position:
     # "position in (select rowid ...)" reads the position index in page order (see search.SearchIndex)
     # the annotated view has the same position column, so it is searched the same way
     search_through_index = {"fts_table": search.SEARCH_TABLE, "fts_pk": search.ORDER_COLUMN, "searchmode": "escaped"}
     tables[search.SEARCHED_TABLE].update(search_through_index)
     tables[search.SEARCH_TABLE] = {"title": "Search index (derived)", "description": search.DESCRIPTION, "hidden": True}
-    tables[views.ANNOTATED_VIEW] = {
-        "title": "Provisions with their annotations · 建议条文及标注",
-        "description": views.DESCRIPTION,
-        "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
-        "sort": "position",
-        **search_through_index,
-        "facets": ["meeting", "level", "adoption", *({ARRAY_FACET: a.name} for a in views.ARRAYS)],
+    if present is None or views.ANNOTATED_VIEW in present:
+        tables[views.ANNOTATED_VIEW] = {
+            "title": "Provisions with their annotations · 建议条文及标注",
+            "description": views.DESCRIPTION,
+            "columns": {**{k: v for k, v in tables["provisions"]["columns"].items() if k in views.PROVISION_COLUMNS}, **views.ARRAY_COLUMNS},
+            "sort": "position",
+            **search_through_index,
+            "facets": ["meeting", "level", "adoption", *({ARRAY_FACET: a.name} for a in views.ARRAYS)],
+        }
+    return tables
+
+
+def release_metadata(version: str, present: Tables) -> dict[str, Any]:
+    """A release's database: the tables it has, the canned queries, and what it is."""
+    return {
+        "title": f"Release {version} · {version} 版",
+        "description": (f"The data exactly as published in release {version}, served as its own database: its pages, search and "
+                        f"citations are those of release {version}. The published SQLite file is a download; the site serves a copy "
+                        f"to which it adds a search index and views. 按 {version} 版发布时的数据。"),
+        "tables": tables_metadata(present),
+        "queries": canned_queries(),
     }
+
+
+def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None, releases: dict[str, tuple[str, Tables]] | None = None) -> dict[str, Any]:
+    """Datasette's metadata: the dataset, the current build's database (``DATABASE``, every table), and each
+    release's (``releases``: database name -> its version and tables)."""
+    info = package_info(root)
     source = "; ".join(s["title"] for s in info["sources"])
     meta: dict[str, Any] = {
         "title": dataset.TITLE,
@@ -118,9 +153,10 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None) 
             DATABASE: {
                 "title": dataset.TITLE_ZH,
                 "description": dataset.DESCRIPTION_ZH,
-                "tables": tables,
+                "tables": tables_metadata(),
                 "queries": canned_queries(),
-            }
+            },
+            **{name: release_metadata(version, present) for name, (version, present) in (releases or {}).items()},
         },
     }
     if dataset.HOMEPAGE:

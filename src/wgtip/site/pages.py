@@ -1,8 +1,8 @@
 """What the site's own pages show beyond Datasette's: the home page's facts about the dataset,
 a provision's context (parent, children, footnotes, annotations, citation) and the downloadable files.
 
-Citations are not composed here: the provision's comes from its `citation`
-column, the dataset's from wgtip.citation, as `wgtip cite` gives them.
+Citations are not composed here: they come from wgtip.citation, as `wgtip cite`
+gives them, through wgtip.site.citing.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citation, views
+from .. import citation, search_query, views
 from .. import metadata as dataset
+from ..search import SEARCH_TABLE
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
-from . import findable
+from . import citing, findable
+from .databases import CURRENT, release_database
 from .metadata import package_info, term_columns, view_foreign_labels
 
 
@@ -55,14 +57,10 @@ async def release_versions(db: Any) -> list[str]:
     return [r["version"] for r in (await db.execute("select version from releases order by release_order")).rows]
 
 
-async def dataset_citation(db: Any, version: str) -> str:
-    """The dataset's citation for the version being served (a release's date and digest, when it is one)."""
-    rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
-    if rows:
-        v = citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
-    else:
-        v = citation.DatasetVersion(version, None)
-    return citation.dataset_text(v)
+def served_version(config: dict[str, Any], database: str) -> str:
+    """The version of the data a database holds (``config``: the plugins' configuration): a release's, or the
+    current build's (the built package's)."""
+    return config.get("releases", {}).get(database) or package_info(Path(config["root"]))["version"]
 
 
 _headings_cache: dict[str, dict[str, str]] = {}
@@ -115,7 +113,8 @@ async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | Non
         "select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision",
         {"id": provision_id})).rows]
     meeting = [dict(r) for r in (await db.execute("select heading from meetings where meeting = :m", {"m": p["meeting"]})).rows]
-    topics = [r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
+    topics = [] if "provision_topics" not in await table_names(db) else [
+        r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
     return {
         "provision": p,
         "parent": parent,
@@ -151,7 +150,7 @@ class AnnotationGroup:
 
     title: str
     title_zh: str
-    view_column: str  # the annotated view's array column, whose facet lists every provision with a value
+    view_column: str  # the annotated view's (first) array of the kind, whose facet lists every provision with a value
     values: list[dict[str, Any]]
 
 
@@ -164,43 +163,70 @@ async def _group(db: Any, a: views.ArrayColumn, rows: list[Any]) -> AnnotationGr
 
 
 async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
-    """The provision's addressees, strengths, themes and references (the annotated view's arrays), each value with
-    its vocabulary labels, its evidence and whether the view lists it (only direct addressees are in the view)."""
+    """The provision's addressees, strengths, themes and references (the kinds the annotated view shows), each value
+    with its vocabulary labels, its evidence and the view's array that lists it (``view_column``: for an addressee the
+    array of its role, so an indirect addressee links to the provisions with it in that role), in the order of the
+    kind's arrays, then the vocabulary's. A kind whose table the database lacks (a release before annotations) has none."""
     out = []
-    for a in views.ARRAYS:
-        rows = (await db.execute(
-            f"select x.*, x.{a.column} as code, t.label, t.label_zh, ({a.where or 1}) as in_view from {a.table} x "
-            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{a.column} "
-            "where x.provision_id = :id order by in_view desc, t.position, x.span_start",
-            {"v": a.vocabulary, "id": provision_id})).rows
-        if group := await _group(db, a, rows):
+    tables = await table_names(db)
+    for arrays in views.arrays_by_kind().values():
+        first = arrays[0]
+        if first.table not in tables:
+            continue
+        which = " ".join(f"WHEN {a.where or 1} THEN {i}" for i, a in enumerate(arrays))
+        rows = [dict(r) for r in (await db.execute(
+            f"select x.*, x.{first.column} as code, t.label, t.label_zh, CASE {which} END as array_index from {first.table} x "
+            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{first.column} "
+            "where x.provision_id = :id order by array_index, t.position, x.span_start",
+            {"v": first.vocabulary, "id": provision_id})).rows]
+        for r in rows:
+            r["view_column"] = None if r["array_index"] is None else arrays[r["array_index"]].name
+        if group := await _group(db, first, rows):
             out.append(group)
     return out
 
 
-BROWSE = ("themes", "addressees")
-"""The annotated view's arrays the home page offers as ways in: each term with the number of provisions that have it."""
+_tables_cache: dict[str, frozenset[str]] = {}
+
+
+async def table_names(db: Any) -> frozenset[str]:
+    """The tables and views of a database (read once: the files are served immutable). A release's database has
+    the tables of that release only."""
+    if db.path not in _tables_cache:
+        rows = (await db.execute("select name from sqlite_master where type in ('table', 'view')")).rows
+        _tables_cache[db.path] = frozenset(r[0] for r in rows)
+    return _tables_cache[db.path]
+
+
+BROWSE = {"theme": ("themes",), "addressee": ("addressees", "addressees_any")}
+"""The kinds of annotation the home page offers as ways in, and the annotated view's arrays whose counts it gives
+for each term (an addressee's: as a direct addressee, and in any role), each count a link to its provisions."""
 _browse_cache: dict[str, list[AnnotationGroup]] = {}
 
 
 async def browse(db: Any) -> list[AnnotationGroup]:
-    """Every term of the BROWSE arrays' vocabularies that some provision has, in the vocabulary's order, with the
-    number of provisions the view's facet lists for it. The file is served immutable, so it is counted once; a count
-    over the site's time limit leaves its group out (``ArrayColumn.counts`` over the whole view: the themes' took
-    0.02 s on the 10^5-event build, 0.30 s at 10^6)."""
+    """Every term of the BROWSE kinds' vocabularies that some provision has, in the vocabulary's order, with the
+    number of provisions each of the kind's BROWSE arrays (its facet) lists for it: ``counts``, a list of
+    (view_column, qualifier, provisions), the first also as ``provisions``. The file is served immutable, so it is
+    counted once; a count over the site's time limit leaves its group out (``ArrayColumn.counts`` over the whole
+    view: the themes' took 0.02 s on the 10^5-event build, 0.30 s at 10^6)."""
     # here, not at the top: importing Datasette turns on sqlite3's callback tracebacks for the whole process
     from datasette.database import QueryInterrupted
 
     if db.path in _browse_cache:
         return _browse_cache[db.path]
-    out = []
-    for a in (a for name in BROWSE for a in views.ARRAYS if a.name == name):
+    out: list[AnnotationGroup] = []
+    by_name = {a.name: a for a in views.ARRAYS}
+    for names in BROWSE.values() if views.ANNOTATED_VIEW in await table_names(db) else ():
+        arrays = [by_name[n] for n in names]
         try:
-            counts = dict((await db.execute(a.counts())).rows)
+            counts = [dict((await db.execute(a.counts())).rows) for a in arrays]
         except QueryInterrupted:
             continue
-        rows = [dict(t, provisions=counts[t["code"]]) for t in await vocabulary_terms(db, a.vocabulary) if t["code"] in counts]
-        if group := await _group(db, a, rows):
+        rows = [dict(t, provisions=counts[0].get(t["code"], 0), qualified=len(arrays) > 1,
+                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts) if t["code"] in c])
+                for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
+        if group := await _group(db, arrays[0], rows):
             out.append(group)
     _browse_cache[db.path] = out
     return out
@@ -235,14 +261,49 @@ class SearchHint:
 
 async def search_hint(db: Any, query: str) -> SearchHint | None:
     """For a search with English words (``english_words``), the terms of the annotated view's vocabularies whose
-    English label matches one of them (``label_matches``), in the view's order of arrays and each vocabulary's
-    order; None for a search without such words. The texts are printed in Chinese, so an English word finds
-    nothing in them; the annotations are labelled in English too, and each term leads to its provisions."""
+    English label matches one of them (``label_matches``), in the view's order of kinds and each vocabulary's
+    order, each once, linked to the kind's broadest array (an addressee in any role); None for a search without
+    such words. The texts are printed in Chinese, so an English word finds nothing in them; the annotations are
+    labelled in English too, and each term leads to its provisions."""
     words = english_words(query)
-    if not words:
+    if not words or views.ANNOTATED_VIEW not in await table_names(db):
         return None
-    return SearchHint(words, [dict(t, view_column=a.name) for a in views.ARRAYS for t in await vocabulary_terms(db, a.vocabulary)
+    broadest = [arrays[-1] for arrays in views.arrays_by_kind().values()]
+    return SearchHint(words, [dict(t, view_column=a.name, qualifier=a.qualifier) for a in broadest for t in await vocabulary_terms(db, a.vocabulary)
                               if label_matches(words, t["label"])])
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What the results page says of a search: what it looks for (in English and Chinese), how many provisions it
+    finds on its own (the page's other filters aside), and, when none, how many each of its terms finds alone."""
+
+    explained: str
+    explained_zh: str
+    found: int
+    terms: list[dict[str, Any]]  # typed, provisions (each term alone); only when found is 0
+
+
+async def _count(db: Any, query: search_query.Query) -> int:
+    rows = (await db.execute(f'select count(*) from "{SEARCH_TABLE}" where "{SEARCH_TABLE}" match :q', {"q": search_query.expression(query)})).rows
+    return rows[0][0]
+
+
+async def search_report(db: Any, text: str) -> SearchReport | None:
+    """The report on a search (``search_query``), or None for a search with no word or one that cannot be read."""
+    try:
+        query = search_query.parse(text)
+    except search_query.SearchSyntaxError:
+        return None
+    if query.empty or SEARCH_TABLE not in await table_names(db):
+        return None
+    explained, explained_zh = search_query.explain(query)
+    found = await _count(db, query)
+    terms = []
+    if not found:
+        for t in dict.fromkeys(t for g in query.groups for t in g):
+            terms.append({"typed": f'"{t.typed}"' if t.phrase else t.typed, "provisions": await _count(db, search_query.Query(((t,),), ()))})
+    return SearchReport(explained, explained_zh, found, terms)
 
 
 _labels_cache: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
@@ -270,6 +331,43 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
     return _labels_cache[key]
 
 
+@dataclass(frozen=True)
+class ReleaseLink:
+    """A release as the site lists it: its version, date and digest, its database and its downloads."""
+
+    version: str
+    published_on: str
+    digest: str
+    notes: str
+    database: str
+    downloads: list[Download]
+
+
+async def release_links(db: Any, root: Path) -> list[ReleaseLink]:
+    """Every release (newest first), each with the database that serves it as published and its artefacts."""
+    rows = (await db.execute("select version, published_on, digest, notes from releases order by release_order desc")).rows
+    files = downloads(root, [r["version"] for r in rows])
+    return [ReleaseLink(r["version"], r["published_on"], r["digest"], r["notes"], release_database(r["version"]),
+                        [d for d in files if d.name.startswith(f"{RELEASES_DIR}/{r['version']}/")]) for r in rows]
+
+
+async def database_context(db: Any, database: str, version: str, root: Path) -> dict[str, Any]:
+    """What a database's page says besides Datasette's list of tables: which version of the data it holds (a
+    release as published, or the current build), its citation with the release's digest, and its downloads."""
+    served = await citing.dataset_version(db, version)
+    releases = await release_links(db, root)
+    return {
+        "database": database,
+        "version": version,
+        "is_release": database != CURRENT,
+        "current": CURRENT,
+        "published_on": served.published_on.isoformat() if served.published_on else None,
+        "digest": served.digest,
+        "release": next((r for r in releases if r.version == version), None),
+        "releases": releases,
+    }
+
+
 _home_cache: dict[tuple[str, str], dict[str, Any]] = {}
 
 
@@ -292,8 +390,9 @@ async def _home_context(db: Any, root: Path) -> dict[str, Any]:
         "version": info["version"],
         "sources": info["sources"],
         "license": dataset.LICENSE,
-        "citation": await dataset_citation(db, info["version"]),
+        "citation": citing.text(await citing.dataset_version(db, info["version"])),
         "releases": versions,
+        "release_links": await release_links(db, root),
         "downloads": downloads(root, versions),
         "browse": await browse(db),
     }
@@ -345,6 +444,6 @@ async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str,
     release = releases.get(version)
     return findable.dataset_jsonld(
         version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
-        sources=info["sources"], citation=await dataset_citation(db, version),
+        sources=info["sources"], citation=citing.text(await citing.dataset_version(db, version)),
         published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
     )

@@ -26,13 +26,13 @@ from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
 from ..tables import TABLES, name_of
 from ..views import STORED_SQL, VIEWS
+from .databases import SITE_DIR, prepare_copies, release_copies, served, tables_of
 from .metadata import datasette_metadata
 from .safety import SETTINGS
 
 HERE = Path(__file__).resolve().parent
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
-SITE_DIR = "site"
 
 
 class ServeError(WgtipError):
@@ -92,13 +92,15 @@ def unbuilt_releases(root: Path) -> list[str]:
 
 
 def prepare(root: Path) -> Path:
-    """Build what the site serves (the data, every release's artefacts) if needed; write its metadata."""
+    """Build what the site serves (the data, every release's artefacts and their site copies) if needed; write its
+    metadata."""
     if needs_build(root):
         print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
         build(root)
     for version in unbuilt_releases(root):
         print(f"building the artefacts of release {version}", file=sys.stderr)
         build(root, release=version)
+    prepare_copies(root, published_versions(root))
     return write_metadata(root)
 
 
@@ -108,8 +110,11 @@ Datasette publishes at /-/metadata.json) does not reveal the server's paths and 
 
 
 def write_metadata(root: Path) -> Path:
-    """Generate build/site/metadata.json (from the table models and the built package)."""
-    meta = datasette_metadata(root, plugin_config={"root": {"$env": ROOT_ENV}})
+    """Generate build/site/metadata.json (from the table models, the built package and the releases' site copies)."""
+    versions = published_versions(root)
+    releases = {c.name: (c.version, tables_of(c.copy)) for c in release_copies(root, versions)}
+    config = {"root": {"$env": ROOT_ENV}, "releases": {name: version for name, (version, _) in releases.items()}}
+    meta = datasette_metadata(root, plugin_config=config, releases=releases)
     target = root / BUILD_DIR / SITE_DIR / "metadata.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -123,8 +128,10 @@ def _setting(value: Any) -> str:
 
 
 def datasette_args(root: Path, host: str, port: int) -> list[str]:
-    args = [
-        "serve", "--immutable", str(root / BUILD_DIR / SQLITE_NAME),
+    args = ["serve"]
+    for path in served(root, published_versions(root)).values():  # the current build first: the default database
+        args += ["--immutable", str(path)]
+    args += [
         "--host", host, "--port", str(port),
         # no --metadata: the plugin wgtip_metadata gives Datasette build/site/metadata.json (see there why)
         "--plugins-dir", str(PLUGINS_DIR),

@@ -22,6 +22,8 @@ _loaded: dict[str, dict] = {}
 
 
 def _metadata() -> dict:
+    if ROOT_ENV not in os.environ:  # a Datasette that wgtip serve did not start (a test, another tool): no metadata
+        return {"full": {}, "tables": {}}
     path = str(Path(os.environ[ROOT_ENV]) / "build" / "site" / "metadata.json")
     if path not in _loaded:  # written before the server starts, and not again while it runs
         full = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 from wgtip import metadata as dataset
 from wgtip.site import findable, pages
 from wgtip.site.ranges import RangedFileDownload
-from wgtip.search import highlighted
-from wgtip.site.metadata import DATABASE, long_text_columns
+from wgtip.search_query import highlighted
+from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns
 from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()
@@ -26,6 +26,16 @@ CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8",
 
 def _root(datasette) -> Path:
     return Path((datasette.plugin_config("wgtip") or {})["root"])
+
+
+def _releases(datasette) -> dict[str, str]:
+    """Database name -> the release it serves as published (every database but the current build's)."""
+    return (datasette.plugin_config("wgtip") or {}).get("releases", {})
+
+
+def served_version(datasette, database: str) -> str:
+    """The version of the data a database holds: a release's, or the current build's (the built package's)."""
+    return pages.served_version(datasette.plugin_config("wgtip") or {}, database)
 
 
 @hookimpl
@@ -39,11 +49,16 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if view_name == "row" and table == "releases" and request is not None:
             # a release's page: the dataset as that release published it
             found["wgtip_jsonld"] = await _jsonld(datasette, request, tilde_decode(request.url_vars["pks"]))
+        if view_name == "database" and database:
+            found["wgtip_database"] = await pages.database_context(
+                datasette.get_database(database), database, served_version(datasette, database), _root(datasette))
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
+            found["wgtip_facet_qualifiers"] = facet_qualifiers(table)
             if request is not None and request.args.get("_search"):
                 found["wgtip_highlight"] = highlighted(request.args["_search"])
                 found["wgtip_search_hint"] = await pages.search_hint(datasette.get_database(database), request.args["_search"])
+                found["wgtip_search_report"] = await pages.search_report(datasette.get_database(database), request.args["_search"])
         if view_name == "row" and table == "provisions" and request is not None:
             pk = tilde_decode(request.url_vars["pks"])
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
@@ -84,6 +99,17 @@ async def download(request, datasette):
     raise NotFound(f"no download named {wanted}")
 
 
+async def release_file(request, datasette):
+    """A release's database downloaded as Datasette offers any database (/wgtip-1-0-0.db): the release's published
+    SQLite file, not the site's copy of it (which adds a search index and views)."""
+    from datasette.utils.asgi import Response
+
+    version = _releases(datasette).get(request.url_vars["database"])
+    if version is None:
+        raise NotFound("no such database")
+    return Response.redirect(f"{datasette.urls.path('-/downloads')}/{pages.RELEASES_DIR}/{version}/{pages.release_artefacts(version)['sqlite']}")
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/-/downloads/(?P<path>.+)$", download)]
+    return [(r"^/-/downloads/(?P<path>.+)$", download), (r"^/(?P<database>wgtip-[^/.]+)\.db$", release_file)]

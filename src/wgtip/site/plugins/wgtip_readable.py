@@ -25,7 +25,7 @@ from datasette.utils.asgi import AsgiStream, NotFound, Response
 from markupsafe import Markup
 
 from wgtip.citation import meeting_heading
-from wgtip.search import highlighted
+from wgtip.search_query import highlighted
 from wgtip.site import pages, readable
 from wgtip.site.metadata import term_columns
 from wgtip.views import ANNOTATED_VIEW, ARRAYS
