@@ -1,9 +1,15 @@
 """The CSV encoder against the csv module, which wrote the files of the published releases.
 
 ``CsvEncoder`` spells rows with compiled f-strings, for speed; its bytes must be
-those of ``csv.writer(lineterminator="\\n")`` with booleans as ``csv_text``
-spells them (the encoder the releases were written with), for every table,
-every layout and any values of the columns' kinds, awkward strings included.
+those of the csv module's ``QUOTE_MINIMAL`` with ``\\n`` line ends and booleans as
+``csv_text`` spells them (the encoder the releases were written with), for every
+table, every layout and any values of the columns' kinds, awkward strings included.
+
+A field holding a carriage return is quoted (RFC 4180; a reader cannot read it back
+otherwise), as Python 3.13's csv module does with ``lineterminator="\\n"`` and Python
+3.11's and 3.12's do not: the reference asks every version for it by writing with
+``"\\r\\n"`` line ends (so ``QUOTE_MINIMAL`` quotes a ``\\r``) and ending each row with
+``\\n``. No published file holds a carriage return, so no release's bytes depend on it.
 """
 
 from __future__ import annotations
@@ -32,11 +38,13 @@ VALUES = {
 
 def csv_module(names: list[str], rows: list[tuple], kinds: list[str]) -> bytes:
     """The reference: the csv module, booleans spelled by ``csv_text`` first."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(names)
-    w.writerows([[csv_text(v) if k == "boolean" else v for v, k in zip(row, kinds)] for row in rows])
-    return buf.getvalue().encode("utf-8")
+    def line(fields: list) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow(fields)
+        return buf.getvalue().removesuffix("\r\n") + "\n"
+
+    lines = [line(names)] + [line([csv_text(v) if k == "boolean" else v for v, k in zip(row, kinds)]) for row in rows]
+    return "".join(lines).encode("utf-8")
 
 
 def rows_of(model) -> st.SearchStrategy[list[tuple]]:

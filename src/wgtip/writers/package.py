@@ -20,12 +20,13 @@ from .values import csv_text
 
 
 def quote(value: Any) -> str:
-    """A string field as the csv module (Python 3.11, ``lineterminator="\\n"``) spells it: quoted
-    when it holds a comma, a double quote (doubled) or a line feed; otherwise as it is."""
+    """A string field as the csv module's ``QUOTE_MINIMAL`` spells it: quoted when it holds a comma, a
+    double quote (doubled), a line feed or a carriage return (as Python 3.13 does; 3.11 left a lone
+    ``\\r`` unquoted, which no reader reads back); otherwise as it is."""
     try:
         if '"' in value:
             return '"' + value.replace('"', '""') + '"'
-        if "," in value or "\n" in value:
+        if "," in value or "\n" in value or "\r" in value:
             return '"' + value + '"'
         return value
     except TypeError:  # not a str: spelled as the csv module would, then quoted as needed
@@ -48,7 +49,7 @@ def _field(kind: str, nullable: bool, i: int) -> str:
 class CsvEncoder:
     """How a table's rows are spelled in CSV: the one definition, for whole files and streams alike.
 
-    The bytes are those of Python 3.11's csv module (``QUOTE_MINIMAL``, ``\\n`` line ends), with
+    The bytes are those of the csv module (``QUOTE_MINIMAL``, ``\\n`` line ends, ``\\r`` quoted), with
     booleans as ``true``/``false`` (``csv_text``), and with None and "" both empty: the files of
     published releases were written by it, and ``tests/test_csv_encoding.py`` compares the two.
     It is not used, because it scans every character through a per-character loop; here each
