@@ -30,6 +30,7 @@ from .events import ReleasePublished
 from .folded import Folded, Hashes, TableSink, fold_tables
 from .indexes import write_indexes
 from .log import LoggedEvent, iter_log
+from .metadata import Identifiers, identifiers
 from .package_hashes import fold_hashes, package_descriptor, package_hashes
 from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from .tables import TABLES, Layout, Row, current_layout, name_of
@@ -110,10 +111,10 @@ class Outputs:
                 self.duck.load(model, self.csv_path(name_of(model)))
         return folded
 
-    def write_descriptor(self, folded: Folded) -> Hashes:
+    def write_descriptor(self, folded: Folded, ids: Identifiers = Identifiers()) -> Hashes:
         """Write datapackage.json; return the hashes of every file of the package."""
-        (self.pkg / DESCRIPTOR).write_bytes(package_descriptor(folded))
-        return package_hashes(folded)
+        (self.pkg / DESCRIPTOR).write_bytes(package_descriptor(folded, ids))
+        return package_hashes(folded, ids)
 
     def finish(self, extras: tuple[Callable, ...], duckdb_extras: tuple[Callable, ...] = ()) -> None:
         self.db.finish(extras=extras)
@@ -132,7 +133,7 @@ def _build_current(root: Path) -> Built:
         outputs = Outputs(pkg, tmp / SQLITE_NAME, tmp / DUCKDB_NAME, indexes=(search.SearchIndex(),))
         try:
             folded = outputs.fold(iter_log(root), lambda head: current_layout())
-            outputs.write_descriptor(folded)
+            outputs.write_descriptor(folded, identifiers(root))
             if folded.head and isinstance(folded.head.event, ReleasePublished):
                 _check_head_release(root, folded.head.event, folded)
             # the indexes and the views (the search index grew with the fold)

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 
 from .folded import Folded, Hashes, fold_tables
 from .log import LoggedEvent
+from .metadata import Identifiers
 from .paths import DESCRIPTOR
 from .tables import Layout
 from .writers.package import CsvDigest, descriptor, descriptor_bytes, sources
@@ -22,11 +23,12 @@ def fold_hashes(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
     return fold_tables(events, layout_after, CsvDigest)
 
 
-def package_descriptor(folded: Folded) -> bytes:
-    """The package's datapackage.json."""
-    return descriptor_bytes(descriptor(folded.stats, folded.version, {"sources": sources(folded.source_documents)}, folded.layout))
+def package_descriptor(folded: Folded, ids: Identifiers = Identifiers()) -> bytes:
+    """The package's datapackage.json (with the dataset's homepage, if ``ids`` has one)."""
+    extra = {"homepage": ids.homepage} if ids.homepage else {}
+    return descriptor_bytes(descriptor(folded.stats, folded.version, {**extra, "sources": sources(folded.source_documents)}, folded.layout))
 
 
-def package_hashes(folded: Folded) -> Hashes:
+def package_hashes(folded: Folded, ids: Identifiers = Identifiers()) -> Hashes:
     """Every file of the package, datapackage.json too."""
-    return {**folded.csv_hashes(), **hashes_of({DESCRIPTOR: package_descriptor(folded)})}
+    return {**folded.csv_hashes(), **hashes_of({DESCRIPTOR: package_descriptor(folded, ids)})}

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citation, views
+from .. import citation, licence, views
 from .. import metadata as dataset
+from ..metadata import Identifiers, identifiers
+from ..release import release_dois
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
 from .metadata import package_info, term_columns, view_foreign_labels
@@ -53,14 +55,15 @@ async def release_versions(db: Any) -> list[str]:
     return [r["version"] for r in (await db.execute("select version from releases order by release_order")).rows]
 
 
-async def dataset_citation(db: Any, version: str) -> str:
-    """The dataset's citation for the version being served (a release's date and digest, when it is one)."""
+async def dataset_citation(db: Any, version: str, ids: Identifiers, dois: dict[str, str]) -> str:
+    """The dataset's citation for the version being served (a release's date, digest and DOI, when it is one;
+    the dataset's identifiers as set in identifiers.toml)."""
     rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
     if rows:
-        v = citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
+        v = citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"], dois.get(version))
     else:
         v = citation.DatasetVersion(version, None)
-    return citation.dataset_text(v)
+    return citation.dataset_text(v, ids)
 
 
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
@@ -232,6 +235,7 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
 
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
     info = package_info(root)
+    ids = identifiers(root)
     versions = await release_versions(db)
     return {
         "title": dataset.TITLE,
@@ -240,8 +244,11 @@ async def home_context(db: Any, root: Path) -> dict[str, Any]:
         "description_zh": dataset.DESCRIPTION_ZH,
         "version": info["version"],
         "sources": info["sources"],
-        "license": dataset.LICENSE,
-        "citation": await dataset_citation(db, info["version"]),
+        "license": licence.DATA,
+        "licence_note": licence.SHORT,
+        "un_terms": licence.UN_TERMS,
+        "identifiers": ids,
+        "citation": await dataset_citation(db, info["version"], ids, release_dois(root)),
         "releases": versions,
         "downloads": downloads(root, versions),
         "browse": await browse(db),
