@@ -32,12 +32,13 @@ from .indexes import write_indexes
 from .log import LoggedEvent, iter_log
 from .metadata import Identifiers, identifiers
 from .package_hashes import fold_hashes, package_descriptor, package_hashes
-from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
+from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, PARQUET_DIR, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from .tables import TABLES, Layout, Row, current_layout, name_of
 from .tables import Event as EventRow
 from .views import write_duckdb_views, write_views
-from .writers.duckdb import DuckdbFile
+from .writers.duckdb import DuckdbFile, comment_tables
 from .writers.package import CsvFile
+from .writers.parquet import write_parquet
 from .writers.sqlite import SqliteProcess
 
 
@@ -137,7 +138,8 @@ def _build_current(root: Path) -> Built:
             if folded.head and isinstance(folded.head.event, ReleasePublished):
                 _check_head_release(root, folded.head.event, folded)
             # the indexes and the views (the search index grew with the fold)
-            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views,))
+            # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
+            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views, comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR)))
         except BaseException:
             outputs.close()
             raise
@@ -147,6 +149,9 @@ def _build_current(root: Path) -> Built:
             os.replace(pkg / relpath, root / relpath)
         for name in (SQLITE_NAME, DUCKDB_NAME):
             os.replace(tmp / name, out_dir / name)
+        if (out_dir / PARQUET_DIR).exists():
+            shutil.rmtree(out_dir / PARQUET_DIR)
+        os.replace(tmp / PARQUET_DIR, out_dir / PARQUET_DIR)
     return Built(folded.counts[name_of(EventRow)], folded.counts, folded.version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
 
 
