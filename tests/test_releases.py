@@ -152,12 +152,20 @@ def test_the_site_lists_the_releases_without_reading_the_whole_log(repo):
 
 
 def test_the_latest_release_is_the_committed_package(released):
-    """With a release at the head of the log, the repository's package is that release's package."""
+    """With a release at the head of the log, the repository's package is that release's package: the
+    same CSV bytes, described by the repository's Data Package v2 descriptor where the release's zip
+    keeps the v1 descriptor it was published with (the same tables, files and columns)."""
     latest = RELEASES[-1]["version"]
     files = zip_files(released / "build/releases" / latest / release_artefacts(latest)["zip"])
     for rel, data in files.items():
-        assert (ROOT / rel).read_bytes() == data, rel
-    assert json.loads((ROOT / "datapackage.json").read_text())["version"] == latest
+        if rel != "datapackage.json":
+            assert (ROOT / rel).read_bytes() == data, rel
+    ours, theirs = json.loads((ROOT / "datapackage.json").read_text()), json.loads(files["datapackage.json"])
+    assert ours["version"] == theirs["version"] == latest
+    assert theirs["profile"] == "tabular-data-package" and "$schema" in ours
+    def shape(p):
+        return [(r["name"], r["path"], r["hash"], r["bytes"], [f["name"] for f in r["schema"]["fields"]]) for r in p["resources"]]
+    assert shape(ours) == shape(theirs)
 
 
 def _rewrite_last_release(root: Path, mutate) -> None:

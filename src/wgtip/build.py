@@ -112,8 +112,9 @@ class Outputs:
                 self.duck.load(model, self.csv_path(name_of(model)))
         return folded
 
-    def write_descriptor(self, folded: Folded, ids: Identifiers = Identifiers()) -> Hashes:
-        """Write datapackage.json; return the hashes of every file of the package."""
+    def write_descriptor(self, folded: Folded, ids: Identifiers | None = None) -> Hashes:
+        """Write datapackage.json (v2 with ``ids`` for the current build; a release's own v1 without); return
+        the hashes of every file of the package."""
         (self.pkg / DESCRIPTOR).write_bytes(package_descriptor(folded, ids))
         return package_hashes(folded, ids)
 
