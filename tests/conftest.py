@@ -10,9 +10,10 @@ SOURCE = ROOT / "sources" / "000_e7880869daa9b576.txt"
 
 
 def copy_repo(target: Path) -> Path:
-    """A copy of what a build and verify read (log, sources, published schemas), without any outputs."""
+    """A copy of what a build and verify read (log, sources, published schemas, the dataset's identifiers), without any outputs."""
     for name in ("events", "sources", "schema"):
         shutil.copytree(ROOT / name, target / name)
+    shutil.copy2(ROOT / "identifiers.toml", target / "identifiers.toml")
     return target
 
 

@@ -30,13 +30,15 @@ from .events import ReleasePublished
 from .folded import Folded, Hashes, TableSink, fold_tables
 from .indexes import write_indexes
 from .log import LoggedEvent, iter_log
+from .metadata import Identifiers, identifiers
 from .package_hashes import fold_hashes, package_descriptor, package_hashes
-from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
+from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, PARQUET_DIR, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from .tables import TABLES, Layout, Row, current_layout, name_of
 from .tables import Event as EventRow
 from .views import write_duckdb_views, write_views
-from .writers.duckdb import DuckdbFile
+from .writers.duckdb import DuckdbFile, comment_tables
 from .writers.package import CsvFile
+from .writers.parquet import write_parquet
 from .writers.sqlite import SqliteProcess
 
 
@@ -110,10 +112,11 @@ class Outputs:
                 self.duck.load(model, self.csv_path(name_of(model)))
         return folded
 
-    def write_descriptor(self, folded: Folded) -> Hashes:
-        """Write datapackage.json; return the hashes of every file of the package."""
-        (self.pkg / DESCRIPTOR).write_bytes(package_descriptor(folded))
-        return package_hashes(folded)
+    def write_descriptor(self, folded: Folded, ids: Identifiers | None = None) -> Hashes:
+        """Write datapackage.json (v2 with ``ids`` for the current build; a release's own v1 without); return
+        the hashes of every file of the package."""
+        (self.pkg / DESCRIPTOR).write_bytes(package_descriptor(folded, ids))
+        return package_hashes(folded, ids)
 
     def finish(self, extras: tuple[Callable, ...], duckdb_extras: tuple[Callable, ...] = ()) -> None:
         self.db.finish(extras=extras)
@@ -132,11 +135,12 @@ def _build_current(root: Path) -> Built:
         outputs = Outputs(pkg, tmp / SQLITE_NAME, tmp / DUCKDB_NAME, indexes=(search.SearchIndex(),))
         try:
             folded = outputs.fold(iter_log(root), lambda head: current_layout())
-            outputs.write_descriptor(folded)
+            outputs.write_descriptor(folded, identifiers(root))
             if folded.head and isinstance(folded.head.event, ReleasePublished):
                 _check_head_release(root, folded.head.event, folded)
             # the indexes and the views (the search index grew with the fold)
-            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views,))
+            # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
+            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views, comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR)))
         except BaseException:
             outputs.close()
             raise
@@ -146,6 +150,9 @@ def _build_current(root: Path) -> Built:
             os.replace(pkg / relpath, root / relpath)
         for name in (SQLITE_NAME, DUCKDB_NAME):
             os.replace(tmp / name, out_dir / name)
+        if (out_dir / PARQUET_DIR).exists():
+            shutil.rmtree(out_dir / PARQUET_DIR)
+        os.replace(tmp / PARQUET_DIR, out_dir / PARQUET_DIR)
     return Built(folded.counts[name_of(EventRow)], folded.counts, folded.version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
 
 

@@ -1,18 +1,28 @@
-"""How to cite the dataset and one provision in it: plain text, BibTeX, CSL-JSON.
+"""How to cite the dataset and one provision in it: plain text, BibTeX, RIS, CSL-JSON.
 
-Pure functions of a provision's facts and a release's facts, used by the
-fold (the ``citation`` column) and by ``wgtip cite``. The column cannot name
-the release's content hash (a file cannot contain its own hash), so the
-``cite`` command adds it; otherwise both say the same.
+Pure functions of a provision's facts, a release's facts (``DatasetVersion``:
+version, date, content digest, DOI) and the dataset's identifiers
+(``metadata.Identifiers``), used by the fold (the ``citation`` column), by
+``wgtip cite`` and by the site.
+
+The ``citation`` column is part of a release's content, fixed by its hashes:
+it names the provision, its meeting and document, and the dataset version,
+and nothing that can change after the release (its content hash, which a file
+cannot contain about itself; its DOI, minted later; the dataset's addresses,
+a setting). The other formats add those: the digest, the DOI where one is
+recorded (else the DOI of all versions, else the address, with the day it was
+read), and otherwise say plainly that none is assigned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from . import metadata
+from .metadata import Identifiers, doi_url
 
 BODY = "Working Group on Trafficking in Persons (Conference of the Parties to the United Nations Convention against Transnational Organized Crime)"
 LANGUAGE_EN = {"zh": "Chinese", "en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic"}
@@ -35,6 +45,7 @@ class DatasetVersion:
     version: str
     published_on: dt.date | None  # None for a build that is not a release
     digest: str | None = None  # the release's content hash, when known
+    doi: str | None = None  # the release's own DOI, once recorded (``wgtip record-doi``)
 
 
 class ProvisionFacts(NamedTuple):
@@ -159,49 +170,137 @@ def _source_text(title: str, date: dt.date, complements: str | None, language: s
     return source + f", {LANGUAGE_EN.get(language, language)} version"
 
 
-def dataset_text(v: DatasetVersion) -> str:
-    text = f"{metadata.AUTHOR}. {metadata.TITLE} (dataset), {version_text(v)}"
-    if metadata.HOMEPAGE:
-        text += f". {metadata.HOMEPAGE}"
-    if v.digest:
-        text += f". Data sha256:{v.digest}"
-    return text + "."
+@dataclass(frozen=True)
+class Locator:
+    """Where a citation points: the version's DOI, else the DOI of all versions, else an address; or nothing yet."""
+
+    doi: str | None
+    concept: bool
+    """Whether ``doi`` is the DOI of all versions (the version has none of its own yet)."""
+    url: str | None
+
+    @property
+    def needs_access_date(self) -> bool:
+        """A citation that gives only an address needs the day it was read: what is there may change."""
+        return self.doi is None and self.url is not None
 
 
-def bibtex(v: DatasetVersion, f: ProvisionFacts | None = None) -> str:
-    key = f"wgtip_{v.version.replace('.', '_').replace('+', '_')}" + (f"_{f.provision_id.replace('-', '_')}" if f else "")
-    fields: list[tuple[str, str]] = [
-        ("author", "{" + metadata.AUTHOR + "}"),
-        ("title", "{" + (f"{metadata.TITLE}: {f.provision_id}" if f else metadata.TITLE) + "}"),
-        ("version", v.version),
-    ]
-    if metadata.HOMEPAGE:
-        fields.append(("url", metadata.HOMEPAGE))
+def locator_of(v: DatasetVersion, ids: Identifiers) -> Locator:
+    if v.doi:
+        return Locator(v.doi, False, ids.url)
+    if ids.concept_doi:
+        return Locator(ids.concept_doi, True, ids.url)
+    return Locator(None, False, ids.url)
+
+
+def where_text(v: DatasetVersion, ids: Identifiers, accessed: dt.date | None = None) -> str:
+    """The sentence of a citation that says where the dataset is: its DOI, or its address, or that none is assigned."""
+    loc = locator_of(v, ids)
+    if loc.doi and not loc.concept:
+        return f"{doi_url(loc.doi)}."
+    if loc.doi:
+        return f"{doi_url(loc.doi)} (the DOI of all versions; none is recorded yet for version {v.version})."
+    if loc.url:
+        seen = f" (accessed {accessed.isoformat()})" if accessed else ""
+        return f"{loc.url}{seen}. No DOI has been assigned yet."
+    return "No DOI or URL has been assigned yet."
+
+
+def digest_text(v: DatasetVersion) -> str:
+    """The release's content digest ("" for a build that is not a release: its version says so)."""
+    return f"Data sha256:{v.digest}." if v.digest else ""
+
+
+def dataset_text(v: DatasetVersion, ids: Identifiers, accessed: dt.date | None = None) -> str:
+    """The dataset, as plain text: author, title, version and date, where it is, its content digest."""
+    parts = [f"{metadata.AUTHOR}. {metadata.TITLE} (dataset), {version_text(v)}.", where_text(v, ids, accessed), digest_text(v)]
+    return " ".join(p for p in parts if p)
+
+
+def provision_citation(f: ProvisionFacts, v: DatasetVersion, ids: Identifiers, accessed: dt.date | None = None) -> str:
+    """One provision, as plain text: the ``citation`` column's text with the digest, then where the dataset is."""
+    return f"{provision_text(f, v, with_hash=True)} {where_text(v, ids, accessed)}"
+
+
+def _key(v: DatasetVersion, f: ProvisionFacts | None) -> str:
+    return f"wgtip_{v.version.replace('.', '_').replace('+', '_')}" + (f"_{f.provision_id.replace('-', '_')}" if f else "")
+
+
+def _title(f: ProvisionFacts | None) -> str:
+    return f"{metadata.TITLE}: {f.provision_id}" if f else metadata.TITLE
+
+
+def _note(v: DatasetVersion, ids: Identifiers, f: ProvisionFacts | None) -> str:
+    """What a citation's note says: the provision's own citation, or the digest; and, when the dataset has
+    no DOI or URL, that none is assigned."""
+    note = provision_text(f, v, with_hash=True) if f else digest_text(v) or version_text(v).capitalize() + "."
+    loc = locator_of(v, ids)
+    if loc.doi and loc.concept:
+        note += f" DOI of all versions; none is recorded yet for version {v.version}."
+    elif not loc.doi and not loc.url:
+        note += " No DOI or URL has been assigned yet."
+    elif not loc.doi:
+        note += " No DOI has been assigned yet."
+    return note
+
+
+def bibtex(v: DatasetVersion, ids: Identifiers, f: ProvisionFacts | None = None, accessed: dt.date | None = None) -> str:
+    """A biblatex ``@dataset`` entry. The author is in double braces: a group, which BibTeX must not split
+    into a first and a last name."""
+    loc = locator_of(v, ids)
+    fields: list[tuple[str, str]] = [("author", "{" + metadata.AUTHOR + "}"), ("title", _title(f)), ("version", v.version)]
     if v.published_on:
         fields += [("year", str(v.published_on.year)), ("date", v.published_on.isoformat())]
-    note = provision_text(f, v, with_hash=True) if f else (f"Data sha256:{v.digest}" if v.digest else "")
-    if note:
-        fields.append(("note", "{" + note + "}"))
-    body = ",\n".join(f"  {k} = {{{val}}}" if not val.startswith("{") else f"  {k} = {val}" for k, val in fields)
-    return f"@dataset{{{key},\n{body}\n}}\n"
+    if loc.doi:
+        fields.append(("doi", loc.doi))
+    if loc.url:
+        fields.append(("url", loc.url))
+        if loc.needs_access_date and accessed:
+            fields.append(("urldate", accessed.isoformat()))
+    fields.append(("note", _note(v, ids, f)))
+    body = ",\n".join(f"  {k} = {{{val}}}" for k, val in fields)
+    return f"@dataset{{{_key(v, f)},\n{body}\n}}\n"
 
 
-def csl_json(v: DatasetVersion, f: ProvisionFacts | None = None) -> list[dict[str, Any]]:
+def ris(v: DatasetVersion, ids: Identifiers, f: ProvisionFacts | None = None, accessed: dt.date | None = None) -> str:
+    """An RIS record (TY DATA). The version is in ET (edition), where reference managers look for it."""
+    loc = locator_of(v, ids)
+    tags: list[tuple[str, str]] = [("TY", "DATA"), ("AU", metadata.AUTHOR), ("TI", _title(f)), ("ET", v.version)]
+    if v.published_on:
+        tags += [("PY", str(v.published_on.year)), ("DA", v.published_on.strftime("%Y/%m/%d"))]
+    if loc.doi:
+        tags.append(("DO", loc.doi))
+    if loc.url:
+        tags.append(("UR", loc.url))
+        if loc.needs_access_date and accessed:
+            tags.append(("Y2", accessed.strftime("%Y/%m/%d")))
+    tags += [("N1", _note(v, ids, f)), ("ER", "")]
+    return "".join(f"{tag}  - {val}".rstrip() + "\n" if tag == "ER" else f"{tag}  - {val}\n" for tag, val in tags)
+
+
+def _date_parts(d: dt.date) -> dict[str, Any]:
+    return {"date-parts": [[d.year, d.month, d.day]]}
+
+
+def csl_json(v: DatasetVersion, ids: Identifiers, f: ProvisionFacts | None = None, accessed: dt.date | None = None) -> list[dict[str, Any]]:
+    """CSL-JSON (the CSL data schema's item list): one ``dataset`` item; the author a ``literal`` name (a group)."""
+    loc = locator_of(v, ids)
     item: dict[str, Any] = {
         "id": f"wgtip-{v.version}" + (f"-{f.provision_id}" if f else ""),
         "type": "dataset",
-        "title": f"{metadata.TITLE}: {f.provision_id}" if f else metadata.TITLE,
+        "title": _title(f),
         "author": [{"literal": metadata.AUTHOR}],
         "version": v.version,
     }
-    if metadata.HOMEPAGE:
-        item["URL"] = metadata.HOMEPAGE
     if v.published_on:
-        item["issued"] = {"date-parts": [[v.published_on.year, v.published_on.month, v.published_on.day]]}
-    if f:
-        item["note"] = provision_text(f, v, with_hash=True)
-    elif v.digest:
-        item["note"] = f"Data sha256:{v.digest}"
+        item["issued"] = _date_parts(v.published_on)
+    if loc.doi:
+        item["DOI"] = loc.doi
+    if loc.url:
+        item["URL"] = loc.url
+        if loc.needs_access_date and accessed:
+            item["accessed"] = _date_parts(accessed)
+    item["note"] = _note(v, ids, f)
     return [item]
 
 
@@ -209,3 +308,20 @@ def meeting_heading(meeting: int, start: dt.date, end: dt.date, venue: str) -> s
     """A meeting's heading in English, composed from its facts (not a translation of the printed heading):
     'First meeting, 14–15 April 2009, Vienna'."""
     return f"{ordinal(meeting).capitalize()} meeting, {dates(start, end)}, {VENUE_EN.get(venue, venue)}"
+
+
+FORMATS = ("text", "bibtex", "ris", "csl-json")
+"""The formats ``render`` writes."""
+
+
+def render(fmt: str, v: DatasetVersion, ids: Identifiers, f: ProvisionFacts | None = None, accessed: dt.date | None = None) -> str:
+    """The dataset (or the provision ``f``) in one of ``FORMATS``, as text ending in a newline."""
+    if fmt == "bibtex":
+        return bibtex(v, ids, f, accessed)
+    if fmt == "ris":
+        return ris(v, ids, f, accessed)
+    if fmt == "csl-json":
+        return json.dumps(csl_json(v, ids, f, accessed), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "text":
+        return (provision_citation(f, v, ids, accessed) if f else dataset_text(v, ids, accessed)) + "\n"
+    raise ValueError(f"unknown citation format {fmt!r} (formats: {', '.join(FORMATS)})")

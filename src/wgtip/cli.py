@@ -161,12 +161,29 @@ def diff(root: Path, old: str, new: str, fmt: str) -> None:
 @root_option
 @click.argument("provision_id", required=False)
 @click.option("--release", "version", metavar="VERSION", default=None, help="Cite this release (default: the latest).")
-@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "csl-json"]), default="text", show_default=True, help="Citation format.")
-def cite(root: Path, provision_id: str | None, version: str | None, fmt: str) -> None:
-    """How to cite the dataset, or one provision, in a release."""
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "ris", "csl-json"]), default="text", show_default=True, help="Citation format.")
+@click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day you read the data (YYYY-MM-DD), given where a citation names an address but no DOI (default: today).")
+def cite(root: Path, provision_id: str | None, version: str | None, fmt: str, accessed: dt.datetime | None) -> None:
+    """How to cite the dataset, or one provision, in a release: its version, content digest and DOI or address (or that none is assigned)."""
     from .cite import citation
 
-    click.echo(citation(root, provision_id, version, fmt), nl=False)
+    day = accessed.date() if accessed else dt.datetime.now(dt.timezone.utc).date()
+    click.echo(citation(root, provision_id, version, fmt, day), nl=False)
+
+
+@main.command("record-doi")
+@root_option
+@click.argument("version")
+@click.argument("doi")
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day the DOI was minted (YYYY-MM-DD).")
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
+def record_doi(root: Path, version: str, doi: str, on: dt.datetime, recorded_at: str) -> None:
+    """Append a ReleaseDoiRecorded event: the DOI minted for a published release (10.NNNN/suffix); its citations carry it from then on."""
+    from .dois import append_doi
+
+    path = append_doi(root, version, doi, on.date(), _moment(recorded_at))
+    click.echo(f"wrote {path.relative_to(root)}; now run: wgtip docs && wgtip build")
 
 
 @main.command()

@@ -350,6 +350,21 @@ class ReleasePublished(Envelope):
     data: ReleasePublishedData
 
 
+DOI = r"^10\.[0-9]{4,9}/\S+$"
+
+
+class ReleaseDoiRecordedData(Strict):
+    version: str = Field(pattern=SEMVER, description="The release the DOI was minted for (released before this event).")
+    doi: str = Field(pattern=DOI, description="The DOI, as registered (10.NNNN/suffix, without https://doi.org/).")
+
+
+class ReleaseDoiRecorded(Envelope):
+    """A DOI was minted for a release (after it was published, by an archive such as Zenodo): from now on its citations carry it."""
+
+    type: Literal["ReleaseDoiRecorded"]
+    data: ReleaseDoiRecordedData
+
+
 EVENT_TYPES: tuple[type[Envelope], ...] = (
     SourceDocumentRegistered,
     MeetingHeld,
@@ -359,6 +374,7 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     ProposalsEndorsed,
     TextCorrected,
     ReleasePublished,
+    ReleaseDoiRecorded,
     VocabularyDefined,
     ProvisionsAnnotated,
     AnnotationCorrected,

@@ -8,9 +8,11 @@ from typing import Callable, Iterable
 
 from .folded import Folded, Hashes, fold_tables
 from .log import LoggedEvent
+from .metadata import Identifiers
 from .paths import DESCRIPTOR
 from .tables import Layout
 from .writers.package import CsvDigest, descriptor, descriptor_bytes, sources
+from .writers.package_v2 import as_v2
 
 
 def hashes_of(files: dict[str, bytes]) -> Hashes:
@@ -22,11 +24,18 @@ def fold_hashes(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
     return fold_tables(events, layout_after, CsvDigest)
 
 
-def package_descriptor(folded: Folded) -> bytes:
-    """The package's datapackage.json."""
-    return descriptor_bytes(descriptor(folded.stats, folded.version, {"sources": sources(folded.source_documents)}, folded.layout))
+def package_descriptor(folded: Folded, ids: Identifiers | None = None) -> bytes:
+    """The package's datapackage.json: Data Package v2 for the current build (with the dataset's
+    homepage, if ``ids`` has one); for a published release (``ids`` None), the v1 descriptor it was
+    published with."""
+    desc = descriptor(folded.stats, folded.version, {"sources": sources(folded.source_documents)}, folded.layout)
+    if ids is None:
+        return descriptor_bytes(desc)
+    if ids.homepage:
+        desc = {**{k: v for k, v in desc.items() if k != "resources"}, "homepage": ids.homepage, "resources": desc["resources"]}
+    return descriptor_bytes(as_v2(desc, folded.dataset.published_on))
 
 
-def package_hashes(folded: Folded) -> Hashes:
-    """Every file of the package, datapackage.json too."""
-    return {**folded.csv_hashes(), **hashes_of({DESCRIPTOR: package_descriptor(folded)})}
+def package_hashes(folded: Folded, ids: Identifiers | None = None) -> Hashes:
+    """Every file of the package, datapackage.json too (see ``package_descriptor``)."""
+    return {**folded.csv_hashes(), **hashes_of({DESCRIPTOR: package_descriptor(folded, ids)})}

@@ -13,6 +13,8 @@ DUCKDB_NAME = "wgtip.duckdb"
 RELEASES_DIR = "releases"
 DATA_DIR = "data"
 DESCRIPTOR = "datapackage.json"
+PARQUET_DIR = "parquet"
+"""build/parquet/: every table as a Parquet file (the current build)."""
 
 
 def release_artefacts(version: str) -> dict[str, str]:

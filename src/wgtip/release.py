@@ -20,18 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import orjson
 
 from .errors import WgtipError
-from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
+from .events import Envelope, LogHead, Occurrence, ReleaseDoiRecorded, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
 from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
 from .package_hashes import fold_hashes
 from .paths import DATA_DIR
 from .tables import TABLES, Layout, current_layout, is_log_table, name_of
+
+
+E = TypeVar("E", bound=Envelope)
 
 
 class ReleaseError(WgtipError):
@@ -116,24 +119,37 @@ def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
 
 
 RELEASE_TYPE = b'"ReleasePublished"'
+DOI_TYPE = b'"ReleaseDoiRecorded"'
 
 
-def published_versions(root: Path) -> list[str]:
-    """The versions released in the log, in log order, without reading the whole log: only the
-    lines that name the event type are parsed (and checked as any line is). The build checks the
-    rest; listing a million-event log's releases takes seconds, not the log's fold."""
-    out = []
+def _events_named(root: Path, type_name: bytes, cls: type[E]) -> Iterator[E]:
+    """The events of one type, in log order, without reading the whole log: only the lines that
+    name the type are parsed (and checked as any line is). The build checks the rest; listing a
+    million-event log's releases takes seconds, not the log's fold."""
     for path in segment_files(root):
         raw = path.read_bytes()
-        if RELEASE_TYPE not in raw:
+        if type_name not in raw:
             continue
         rel = path.relative_to(root).as_posix()
         for lineno, line in enumerate(raw.split(b"\n"), 1):
-            if RELEASE_TYPE in line:
+            if type_name in line:
                 event = parse_line(line, rel, lineno)
-                if isinstance(event, ReleasePublished):
-                    out.append(event.data.version)
-    return out
+                if isinstance(event, cls):
+                    yield event
+
+
+def published_versions(root: Path) -> list[str]:
+    """The versions released in the log, in log order (see ``_events_named``)."""
+    return [e.data.version for e in _events_named(root, RELEASE_TYPE, ReleasePublished)]
+
+
+def release_dois(root: Path) -> dict[str, str]:
+    """The DOI recorded for each release that has one (``wgtip record-doi``), read as ``published_versions``
+    reads the releases: a DOI is recorded after its release, so a citation of the release looks past it."""
+    dois: dict[str, str] = {}
+    for e in _events_named(root, DOI_TYPE, ReleaseDoiRecorded):
+        dois.setdefault(e.data.version, e.data.doi)  # the fold refuses a second DOI for a release
+    return dois
 
 
 def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:

@@ -39,6 +39,7 @@ from .errors import WgtipError
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .folded import Folded, fold_checked
 from .log import LogError, LoggedEvent, iter_log
+from .metadata import identifiers
 from .package_hashes import fold_hashes, package_hashes
 from .paths import DESCRIPTOR
 from .release import ReleaseError, check, file_sha256, release_layout, until_release
@@ -163,7 +164,7 @@ def check_package(root: Path, folded: Folded) -> None:
         actual = "sha256:" + file_sha256(path)
         if actual != res.get("hash"):
             raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
-    fresh = package_hashes(folded)
+    fresh = package_hashes(folded, identifiers(root))
     for rel, (_, sha) in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
         if not (root / rel).is_file() or file_sha256(root / rel) != sha:
             raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")

@@ -68,9 +68,27 @@ def _release_published(state: State, e: ev.ReleasePublished) -> None:
     state.release_files.extend(dict(version=d.version, path=f.path, bytes=f.bytes, sha256=f.sha256) for f in d.files)
 
 
+def _release_doi_recorded(state: State, e: ev.ReleaseDoiRecorded) -> None:
+    d = e.data
+    release = next((r for r in state.releases if r["version"] == d.version), None)
+    if release is None:
+        released = ", ".join(r["version"] for r in state.releases) or "none"
+        raise FoldError(e.seq, "data.version", f"no release {d.version} before this event (releases: {released}): a DOI is recorded after its release")
+    if e.occurred.start < release["published_on"]:
+        raise FoldError(e.seq, "occurred.start", f"{e.occurred.start} is before release {d.version} was published ({release['published_on']})")
+    if d.version in state.dois:
+        doi, seq = state.dois[d.version]
+        raise FoldError(e.seq, "data.version", f"release {d.version} already has the DOI {doi} (event {seq}); a release has one DOI")
+    taken = next((v for v, (doi, _) in state.dois.items() if doi.lower() == d.doi.lower()), None)
+    if taken is not None:
+        raise FoldError(e.seq, "data.doi", f"{d.doi} is already the DOI of release {taken}")
+    state.dois[d.version] = (d.doi, e.seq)
+
+
 HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
     ev.TextCorrected: _text_corrected,
     ev.ReleasePublished: _release_published,
+    ev.ReleaseDoiRecorded: _release_doi_recorded,
 }
 
 
@@ -130,7 +148,10 @@ def _change_order(c: ChangeRecord) -> tuple[int, str, str, str]:
 
 
 def note_event(state: State, e: ev.Envelope) -> None:
-    state.events_since_release = 0 if isinstance(e, ev.ReleasePublished) else state.events_since_release + 1
+    if isinstance(e, ev.ReleasePublished):
+        state.events_since_release = 0
+    elif not isinstance(e, ev.ReleaseDoiRecorded):  # a DOI changes no data: the build is still the release
+        state.events_since_release += 1
 
 
 def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int, int]:

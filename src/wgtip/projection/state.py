@@ -180,6 +180,9 @@ class State:
     records would cost ~400 MB. Each is derived when the changes are written, from the provision
     (``event_seq``) and its text at the release (``history.added_provisions``)."""
     events_since_release: int = 0
+    """Events since the last release that may change the data (a DOI recorded for a release does not)."""
+    dois: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """version -> its DOI and the ReleaseDoiRecorded event that recorded it."""
     vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""
     annotations: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -205,7 +208,8 @@ class State:
         last = self.releases[-1]
         if self.events_since_release:
             return DatasetVersion(f"{last['version']}+unreleased.{self.events_since_release}", None)
-        return DatasetVersion(last["version"], last["published_on"], last["digest"] or None)
+        doi = self.dois.get(last["version"])
+        return DatasetVersion(last["version"], last["published_on"], last["digest"] or None, doi[0] if doi else None)
 
 
 def record_added(state: State, table: str, row_id: str, value: str | None) -> None:

@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from .. import citation
+from ..metadata import Identifiers
 from ..tables import Meeting, Provision, SourceDocument, columns
 
 HASH_DEFINITION = ("SHA-256 over the answer as JSON lines: the column names, then each row, each a JSON array "
@@ -80,12 +81,14 @@ def _typed(model: type, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def dataset_version(db: Any, version: str) -> citation.DatasetVersion:
+async def dataset_version(db: Any, version: str, dois: dict[str, str] | None = None) -> citation.DatasetVersion:
     """The version a database holds, as a citation names it: a release's date and digest (from the database's own
-    releases table), or a version that is not a release."""
+    releases table) and its DOI when one is recorded (``dois``: ``release.release_dois``), or a version that is not
+    a release."""
     rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
     if rows:
-        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"])
+        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"],
+                                       (dois or {}).get(version))
     return citation.DatasetVersion(version, None)
 
 
@@ -103,31 +106,28 @@ async def provision_facts(db: Any, provision_id: str) -> citation.ProvisionFacts
 
 
 FORMATS = {
-    "bib": ("BibTeX", "application/x-bibtex; charset=utf-8"),
-    "json": ("CSL-JSON", "application/vnd.citationstyles.csl+json; charset=utf-8"),
-    "txt": ("text", "text/plain; charset=utf-8"),
+    "bib": ("BibTeX", "application/x-bibtex; charset=utf-8", "bibtex"),
+    "ris": ("RIS", "application/x-research-info-systems; charset=utf-8", "ris"),
+    "json": ("CSL-JSON", "application/vnd.citationstyles.csl+json; charset=utf-8", "csl-json"),
+    "txt": ("text", "text/plain; charset=utf-8", "text"),
 }
-"""The citation downloads the site offers (extension -> name, media type), each written by ``wgtip.citation``."""
+"""The citation downloads the site offers (extension -> name, media type, ``citation.render``'s format)."""
 
 
-def text(version: citation.DatasetVersion, facts: citation.ProvisionFacts | None = None) -> str:
+def text(version: citation.DatasetVersion, ids: Identifiers, facts: citation.ProvisionFacts | None = None) -> str:
     """The citation as text, with the digest when the version is a release (as ``wgtip cite`` writes it)."""
-    return citation.provision_text(facts, version, with_hash=True) if facts else citation.dataset_text(version)
+    return citation.render("text", version, ids, facts).removesuffix("\n")
 
 
-def render(extension: str, version: citation.DatasetVersion, facts: citation.ProvisionFacts | None = None) -> str:
-    """The citation in one of ``FORMATS``."""
-    if extension == "bib":
-        return citation.bibtex(version, facts)
-    if extension == "json":
-        return json.dumps(citation.csl_json(version, facts), ensure_ascii=False, indent=2) + "\n"
-    if extension == "txt":
-        return text(version, facts) + "\n"
-    raise ValueError(f"no citation format {extension!r} (formats: {', '.join(FORMATS)})")
+def render(extension: str, version: citation.DatasetVersion, ids: Identifiers, facts: citation.ProvisionFacts | None = None) -> str:
+    """The citation in one of ``FORMATS``, as ``wgtip cite`` writes it."""
+    if extension not in FORMATS:
+        raise ValueError(f"no citation format {extension!r} (formats: {', '.join(FORMATS)})")
+    return citation.render(FORMATS[extension][2], version, ids, facts)
 
 
-def query_citation(database: str, version: citation.DatasetVersion, sql: str, params: dict[str, Any], rows: int, sha256: str,
-                   url: str) -> dict[str, Any]:
+def query_citation(database: str, version: citation.DatasetVersion, ids: Identifiers, sql: str, params: dict[str, Any], rows: int,
+                   sha256: str, url: str) -> dict[str, Any]:
     """"Cite this query": the SQL and its parameters, the database and the version it ran on (a release's date and
     digest), the number of rows and the hash of the whole answer, and the dataset's citation."""
     return {
@@ -142,5 +142,5 @@ def query_citation(database: str, version: citation.DatasetVersion, sql: str, pa
         "answer_sha256": sha256,
         "answer_sha256_definition": HASH_DEFINITION,
         "url": url,
-        "dataset_citation": text(version),
+        "dataset_citation": text(version, ids),
     }

@@ -13,7 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import licence
 from .. import metadata as dataset
+from ..metadata import identifiers
 from .. import search, views
 from ..annotation_kinds import KINDS
 from ..presentation import PRESENTATION, Presentation
@@ -146,8 +148,8 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None, 
     meta: dict[str, Any] = {
         "title": dataset.TITLE,
         "description": f"{dataset.DESCRIPTION} Version {info['version']}.",
-        "license": dataset.LICENSE["title"],
-        "license_url": dataset.LICENSE["path"],
+        "license": f"{licence.DATA['title']} (this project's additions); the United Nations' terms of use (its text)",
+        "license_url": licence.DATA["path"],
         "source": source,
         "databases": {
             DATABASE: {
@@ -159,8 +161,9 @@ def datasette_metadata(root: Path, plugin_config: dict[str, Any] | None = None, 
             **{name: release_metadata(version, present) for name, (version, present) in (releases or {}).items()},
         },
     }
-    if dataset.HOMEPAGE:
-        meta.update({"about": "wgtip", "about_url": dataset.HOMEPAGE})
+    ids = identifiers(root)
+    if ids.url:
+        meta.update({"about": "About the dataset", "about_url": ids.url})
     if plugin_config is not None:
         meta["plugins"] = {"wgtip": plugin_config}
     return meta

@@ -8,14 +8,17 @@ gives them, through wgtip.site.citing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import citation, search_query, views
+from .. import citation, licence, search_query, views
 from .. import metadata as dataset
+from ..metadata import Identifiers, identifiers
+from ..release import release_dois
 from ..search import SEARCH_TABLE
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
@@ -55,6 +58,26 @@ def locator(p: dict[str, Any]) -> str:
 
 async def release_versions(db: Any) -> list[str]:
     return [r["version"] for r in (await db.execute("select version from releases order by release_order")).rows]
+
+
+@functools.cache
+def _identifiers(root: str) -> Identifiers:
+    return identifiers(Path(root))
+
+
+@functools.cache
+def _dois(root: str) -> dict[str, str]:
+    return release_dois(Path(root))
+
+
+def dataset_identifiers(config: dict[str, Any]) -> Identifiers:
+    """The dataset's identifiers (identifiers.toml), read once: the site serves what was there when it started."""
+    return _identifiers(str(config["root"]))
+
+
+def recorded_dois(config: dict[str, Any]) -> dict[str, str]:
+    """The DOI recorded for each release (``wgtip record-doi``), read once from the log."""
+    return _dois(str(config["root"]))
 
 
 def served_version(config: dict[str, Any], database: str) -> str:
@@ -354,7 +377,7 @@ async def release_links(db: Any, root: Path) -> list[ReleaseLink]:
 async def database_context(db: Any, database: str, version: str, root: Path) -> dict[str, Any]:
     """What a database's page says besides Datasette's list of tables: which version of the data it holds (a
     release as published, or the current build), its citation with the release's digest, and its downloads."""
-    served = await citing.dataset_version(db, version)
+    served = await citing.dataset_version(db, version, _dois(str(root)))
     releases = await release_links(db, root)
     return {
         "database": database,
@@ -389,8 +412,11 @@ async def _home_context(db: Any, root: Path) -> dict[str, Any]:
         "description_zh": dataset.DESCRIPTION_ZH,
         "version": info["version"],
         "sources": info["sources"],
-        "license": dataset.LICENSE,
-        "citation": citing.text(await citing.dataset_version(db, info["version"])),
+        "license": licence.DATA,
+        "licence_note": licence.SHORT,
+        "un_terms": licence.UN_TERMS,
+        "identifiers": _identifiers(str(root)),
+        "citation": citing.text(await citing.dataset_version(db, info["version"], _dois(str(root))), _identifiers(str(root))),
         "releases": versions,
         "release_links": await release_links(db, root),
         "downloads": downloads(root, versions),
@@ -444,6 +470,6 @@ async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str,
     release = releases.get(version)
     return findable.dataset_jsonld(
         version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
-        sources=info["sources"], citation=citing.text(await citing.dataset_version(db, version)),
+        sources=info["sources"], citation=citing.text(await citing.dataset_version(db, version, _dois(str(root))), _identifiers(str(root))),
         published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
     )

@@ -172,8 +172,6 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
         "licenses": [metadata.LICENSE],
         "keywords": list(metadata.KEYWORDS),
     }
-    if metadata.HOMEPAGE:
-        desc["homepage"] = metadata.HOMEPAGE
     desc.update(extra or {})
     desc["resources"] = resources
     return desc

@@ -1,7 +1,7 @@
 """Datasette plugin (loaded only by `wgtip serve`): a citation on every page (``wgtip.site.citing``).
 
 - Every page of a database cites the version it holds (a release, with its date and digest; the current build),
-  with downloads of that citation: ``/-/cite/<database>.<bib|json|txt>``.
+  with downloads of that citation: ``/-/cite/<database>.<bib|ris|json|txt>``.
 - A provision's page cites the provision in that version (``/-/cite/<database>/<provision_id>.<…>``), as
   ``wgtip cite --release X <provision_id>`` does.
 - A query's page (canned or not) says "Cite this query": its SQL and parameters, the version and its digest, the
@@ -19,13 +19,22 @@ from datasette.utils.asgi import NotFound, Response
 from wgtip.site import citing, pages
 
 
+def _config(datasette):
+    return datasette.plugin_config("wgtip") or {}
+
+
 async def _version(datasette, database):
-    return await citing.dataset_version(datasette.get_database(database), pages.served_version(datasette.plugin_config("wgtip") or {}, database))
+    return await citing.dataset_version(datasette.get_database(database), pages.served_version(_config(datasette), database),
+                                        pages.recorded_dois(_config(datasette)))
+
+
+def _ids(datasette):
+    return pages.dataset_identifiers(_config(datasette))
 
 
 def _downloads(datasette, database, provision_id=None):
     base = datasette.urls.path(f"-/cite/{database}" + (f"/{provision_id}" if provision_id else ""))
-    return [{"name": name, "url": f"{base}.{ext}"} for ext, (name, _) in citing.FORMATS.items()]
+    return [{"name": name, "url": f"{base}.{ext}"} for ext, (name, _, _) in citing.FORMATS.items()]
 
 
 async def cite_file(request, datasette):
@@ -40,9 +49,9 @@ async def cite_file(request, datasette):
         if facts is None:
             raise NotFound(f"no provision {provision_id} in {database}")
     ext = request.url_vars["format"]
-    _, media = citing.FORMATS[ext]
+    _, media, _ = citing.FORMATS[ext]
     name = f"wgtip-{version.version}" + (f"-{facts.provision_id}" if facts else "")
-    return Response(citing.render(ext, version, facts), content_type=media,
+    return Response(citing.render(ext, version, _ids(datasette), facts), content_type=media,
                     headers={"content-disposition": f'attachment; filename="{name}.{ext}"'})
 
 
@@ -75,7 +84,7 @@ async def cite_query(datasette, request, database, name):
     path = datasette.urls.path(database + (f"/{name}" if name else ""))
     query_string = urlencode({**({} if name else {"sql": sql}), **params})
     url = datasette.absolute_url(request, path + (f"?{query_string}" if query_string else ""))
-    return citing.query_citation(database, await _version(datasette, database), sql, params, rows, sha256, url)
+    return citing.query_citation(database, await _version(datasette, database), _ids(datasette), sql, params, rows, sha256, url)
 
 
 async def cite_query_file(request, datasette):
@@ -92,7 +101,7 @@ async def cite_query_file(request, datasette):
 @hookimpl
 def register_routes():
     return [
-        (r"^/-/cite/(?P<database>[^/.]+)(/(?P<provision>[^/.]+))?\.(?P<format>bib|json|txt)$", cite_file),
+        (r"^/-/cite/(?P<database>[^/.]+)(/(?P<provision>[^/.]+))?\.(?P<format>bib|ris|json|txt)$", cite_file),
         (r"^/-/cite-query/(?P<database>[^/.]+)(/(?P<name>[^/.]+))?\.json$", cite_query_file),
     ]
 
@@ -104,14 +113,14 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if not database or database not in datasette.databases or view_name not in ("database", "table", "row"):
             return {}
         version = await _version(datasette, database)
-        found = {"wgtip_cite": {"text": citing.text(version), "version": version.version, "digest": version.digest,
+        found = {"wgtip_cite": {"text": citing.text(version, _ids(datasette)), "version": version.version, "digest": version.digest,
                                 "published_on": version.published_on.isoformat() if version.published_on else None,
                                 "downloads": _downloads(datasette, database)}}
         if view_name == "row" and table == "provisions" and request is not None:
             provision_id = tilde_decode(request.url_vars["pks"])
             facts = await citing.provision_facts(datasette.get_database(database), provision_id)
             if facts is not None:
-                found["wgtip_cite_provision"] = {"text": citing.text(version, facts), "downloads": _downloads(datasette, database, provision_id)}
+                found["wgtip_cite_provision"] = {"text": citing.text(version, _ids(datasette), facts), "downloads": _downloads(datasette, database, provision_id)}
         if template.startswith("query") and request is not None:
             name = request.url_vars.get("table")
             cited = await cite_query(datasette, request, database, tilde_decode(name) if name else None)

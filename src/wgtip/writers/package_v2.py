@@ -1,0 +1,66 @@
+"""The data package's descriptor as Data Package v2 (https://datapackage.org/standard/data-package/).
+
+Made from the descriptor ``package.descriptor`` writes (the one table definition), which stays,
+unchanged, the descriptor of the releases already published (Data Package v1): their bytes never
+change. v2 adds what a reader needs to open the package without guessing: ``$schema``, each
+resource's ``type: table`` and explicit CSV ``dialect``, the ``missingValues`` the CSV uses (the
+empty string), foreign keys' fields as arrays, ``contributors``, ``created`` (the release's date,
+never the clock) and real types for the columns that hold a timestamp or JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .. import metadata
+
+PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_SCHEMA = "https://datapackage.org/profiles/2.0/dataresource.json"
+TABLE_SCHEMA = "https://datapackage.org/profiles/2.0/tableschema.json"
+DIALECT_SCHEMA = "https://datapackage.org/profiles/2.0/tabledialect.json"
+
+DIALECT = {"$schema": DIALECT_SCHEMA, "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True}
+"""How the package's CSV files are written (writers/values.py): declared, so no reader sniffs it (the npm
+``datapackage`` reader sniffed ``"`` as the delimiter of provisions.csv)."""
+
+MISSING_VALUES = [""]
+"""A null is an empty field; no text of the source is empty."""
+
+TYPES = {("events", "recorded_at"): "datetime", ("events", "data"): "object"}
+"""Columns stored as text whose values have a type of their own in Table Schema: the recording time
+(ISO 8601, UTC) and the event's payload (a JSON object)."""
+
+
+def as_v2(desc: dict[str, Any], created: dt.date | None) -> dict[str, Any]:
+    """The v1 descriptor ``desc`` as Data Package v2, ``created`` on the release's date (none for a build that is not a release)."""
+    out: dict[str, Any] = {"$schema": PACKAGE_SCHEMA}
+    out.update({k: v for k, v in desc.items() if k not in ("profile", "resources")})
+    out["contributors"] = [{"title": metadata.AUTHOR, "roles": ["creator"]}]
+    if created is not None:
+        out["created"] = f"{created.isoformat()}T00:00:00Z"
+    out["resources"] = [_resource(r) for r in desc["resources"]]
+    return out
+
+
+def _resource(r: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"$schema": RESOURCE_SCHEMA, "type": "table"}
+    out.update({k: v for k, v in r.items() if k not in ("profile", "schema")})
+    out["dialect"] = DIALECT
+    out["schema"] = _schema(r["name"], r["schema"])
+    return out
+
+
+def _schema(table: str, s: dict[str, Any]) -> dict[str, Any]:
+    fields = [{**f, "type": TYPES.get((table, f["name"]), f["type"])} for f in s["fields"]]
+    out: dict[str, Any] = {"$schema": TABLE_SCHEMA, "fields": fields, "missingValues": MISSING_VALUES, "primaryKey": s["primaryKey"]}
+    if "foreignKeys" in s:
+        out["foreignKeys"] = [_foreign_key(fk) for fk in s["foreignKeys"]]
+    return out
+
+
+def _foreign_key(fk: dict[str, Any]) -> dict[str, Any]:
+    ref = {"fields": [fk["reference"]["fields"]]}
+    if fk["reference"]["resource"]:  # v2: a key to the table itself names no resource
+        ref = {"resource": fk["reference"]["resource"], **ref}
+    return {"fields": [fk["fields"]], "reference": ref}
