@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-def zh(description: str, long_text: bool = False) -> dict[str, Any]:
-    """A column's Chinese description, kept beside its English one in the column's Field; and
-    whether the column holds long text (prose, JSON), which the DuckDB writer stores with zstd."""
-    return {"json_schema_extra": {"description_zh": description, "long_text": long_text}}
+def zh(description: str, long_text: bool = False, wide: bool = False) -> dict[str, Any]:
+    """A column's Chinese description, kept beside its English one in the column's Field; whether
+    the column holds long text (prose, JSON), which the DuckDB writer stores with zstd; and whether
+    that text runs to whole paragraphs (definitions), which the site's table pages give a wider column."""
+    return {"json_schema_extra": {"description_zh": description, "long_text": long_text or wide, "wide": wide}}
 
 
 def annotator_field() -> Any:
@@ -250,7 +251,7 @@ class Vocabulary(SQLModel, table=True):
     vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.", schema_extra=zh("词表代码：addressee、addressee_role、strength、theme、reference_kind。"))
     title: str = Field(description="English title.", schema_extra=zh("英文标题。"))
     title_zh: str = Field(description="Chinese title.", schema_extra=zh("中文标题。"))
-    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。", long_text=True))
+    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。", wide=True))
     terms: int = Field(description="Number of terms.", schema_extra=zh("词条数。"))
     event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).", schema_extra=zh("定义该词表的 VocabularyDefined 事件（如重新定义，为最新者）。"))
 
@@ -268,7 +269,7 @@ class VocabularyTerm(SQLModel, table=True):
     position: int = Field(description="Order of the term in its vocabulary (1, 2, …).", schema_extra=zh("词条在词表中的顺序（1、2、……）。"))
     label: str = Field(description="English label.", schema_extra=zh("英文名称。"))
     label_zh: str = Field(description="Chinese label.", schema_extra=zh("中文名称。"))
-    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。", long_text=True))
+    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。", wide=True))
 
 
 class ProvisionAddressee(SQLModel, table=True):
@@ -426,6 +427,7 @@ class Column:
     primary_key: bool
     references: tuple[str, str] | None  # (table, column)
     long_text: bool = False
+    wide: bool = False  # long text of whole paragraphs (definitions)
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -457,7 +459,7 @@ def columns(model: type[SQLModel]) -> list[Column]:
         desc, desc_zh = field.description, extra.get("description_zh")  # type: ignore[union-attr]
         if not desc or not desc_zh:
             raise ValueError(f"{model.__name__}.{col.name} needs a description in English and in Chinese")
-        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text"))))  # type: ignore[union-attr]
+        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text")), bool(extra.get("wide"))))  # type: ignore[union-attr]
     return out
 
 

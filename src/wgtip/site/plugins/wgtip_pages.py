@@ -15,10 +15,11 @@ from markupsafe import Markup, escape
 
 from wgtip.site import pages
 from wgtip.search import highlighted
-from wgtip.site.metadata import DATABASE, long_text_columns
+from wgtip.site.metadata import DATABASE, long_text_columns, wide_text_columns
 from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()
+WIDE_TEXT = wide_text_columns()
 CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
 
 
@@ -29,7 +30,7 @@ def _root(datasette) -> Path:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
-        found = {"wgtip_long_text": LONG_TEXT}
+        found = {"wgtip_long_text": LONG_TEXT, "wgtip_wide_text": WIDE_TEXT}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
         if view_name == "table" and table:
