@@ -186,7 +186,8 @@ class Generator:
 
     def annotations(self, body: Body, when: tuple[dt.date, dt.date], events: list[dict]) -> list[dict]:
         """This meeting's adopted and referred provisions, annotated by the project's rules (one event per kind)."""
-        from wgtip.annotate import Corpus, Provision, rules
+        from wgtip.annotate import Corpus, Provision
+        from wgtip.annotate.ruleset import rules
 
         printed = [p for e in events if e["type"] in ("RecommendationsAdopted", "RecommendationsReferredToConference") for p in e["data"]["provisions"]]
         corrected = {e["data"]["provision_id"]: e["data"]["new_text"] for e in events if e["type"] == "TextCorrected"}

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from run import HERE, PY, heading, log_dir, machine, run_once
-from wgtip.build import BUILD_DIR, RELEASES_DIR
+from wgtip.paths import BUILD_DIR, RELEASES_DIR
 from wgtip.release import published_versions
 
 

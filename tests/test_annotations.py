@@ -13,7 +13,8 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, next_event
-from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references, rules
+from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references
+from wgtip.annotate.ruleset import rules
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
 from wgtip.events import Annotation

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, SOURCE
 from wgtip.anomalies import find_anomalies, unique_context
-from wgtip.build import fold_kept
+from wgtip.folded import fold_kept
 from wgtip.log import iter_log
 
 SOURCE_LINES = SOURCE.read_text(encoding="utf-8").split("\n")

@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from wgtip.build import RELEASES_DIR, release_artefacts
+from wgtip.paths import RELEASES_DIR, release_artefacts
 from wgtip.site.metadata import datasette_metadata
 from wgtip.site.queries import QUERIES
 from wgtip.tables import TABLES, name_of

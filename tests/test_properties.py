@@ -22,8 +22,8 @@ from wgtip.events import EVENT_ADAPTER
 from wgtip.fold import fold_versioned
 from wgtip.log import LogError, chain, line_hash, read_log
 from wgtip.tables import Event as EventTable
-from wgtip.tables import columns, name_of
-from wgtip.writers.package import current_layout, package_files
+from wgtip.tables import columns, current_layout, name_of
+from wgtip.writers.package import package_files
 
 DOC, SHA = "wgtip-test-doc", "ab" * 32
 TEXT = st.text(alphabet="缔约国应当加强合作打击贩运人口，。", min_size=1, max_size=12)

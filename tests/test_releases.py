@@ -16,8 +16,9 @@ import pytest
 
 from conftest import ROOT, SOURCE, copy_repo
 from helpers import append, append_raw, next_event
-from wgtip.build import build, release_artefacts
+from wgtip.build import build
 from wgtip.log import segment_files
+from wgtip.paths import release_artefacts
 
 RELEASES = [json.loads(l)["data"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
 LATEST_SEQ = [json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l][-1]

@@ -12,10 +12,11 @@ import unicodedata
 import pytest
 
 from conftest import ROOT
+from wgtip.presentation import PRESENTATION, Presentation
 from wgtip.views import ANNOTATED_VIEW, VIEWS
 from wgtip.search import SEARCH_TABLE
 from wgtip.site import metadata as site_metadata
-from wgtip.site.metadata import PRESENTATION, Presentation, datasette_metadata, table_metadata
+from wgtip.site.metadata import datasette_metadata, table_metadata
 from wgtip.site.pages import english_words, label_matches, locator
 from wgtip.site.safety import MAX_VALUE_BYTES, client_error, limit_connection
 from wgtip.tables import TABLES, Provision, columns, description_of, name_of

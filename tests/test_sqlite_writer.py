@@ -20,8 +20,8 @@ import pytest
 
 from conftest import ROOT
 from helpers import indexed_tokens, reference_index
-from wgtip.build import batched, fold_log
 from wgtip.fold import Folder
+from wgtip.folded import batched, fold_log
 from wgtip.log import iter_log
 from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SearchIndex, index_text, match_expression
 from wgtip.tables import TABLES, Meeting, Provision, SourceDocument, columns, name_of

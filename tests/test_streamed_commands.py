@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from helpers import append, append_raw, next_event
-from wgtip.build import fold_kept, fold_log, keep_all
+from wgtip.folded import fold_kept, fold_log, keep_all
 from wgtip.history import records
 from wgtip.log import iter_log
 from wgtip.release import published_versions

@@ -5,7 +5,7 @@ A change may only add event files. git is asked what changed, with
 change of file mode shows as a modification; anything but ``A`` is refused.
 The log as it will be after the change (the index for a commit, the head
 revision for CI) is then streamed through the same fold as the build
-(``build.fold_kept``, keeping no rows), so new events are checked for schema,
+(``folded.fold_kept``, keeping no rows), so new events are checked for schema,
 sequence, chain and references.
 
 Two places run this, so neither can be skipped alone: the pre-commit hook
@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import fold_kept
+from .folded import fold_kept
 from .log import EVENTS_DIR, LogError, iter_log
 
 STATUS_WORDS = {

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from . import citation as cit
-from .build import Records, fold_kept, keep_all
+from .folded import Records, fold_kept, keep_all
 from .history import DiffError
 from .log import iter_log
 from .release import published_versions, unknown_release, until_release

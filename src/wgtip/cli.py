@@ -197,7 +197,7 @@ def anomalies(root: Path, rule: str | None, fmt: str) -> None:
     from dataclasses import asdict
 
     from .anomalies import RULES, find_anomalies
-    from .build import fold_kept
+    from .folded import fold_kept
 
     if rule and rule not in RULES:
         fail(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import fold_kept, keep_all
 from .events import Occurrence, SourceLocator, TextCorrected, TextCorrectedData
+from .folded import fold_kept, keep_all
 from .log import iter_log, write_segments
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import metadata
-from .build import Records
+from .folded import Records
 from .history import released_changes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .build import Kept, Records, fold_kept, keep_all
+from .folded import Kept, Records, fold_kept, keep_all
 from .log import iter_log
 from .release import unknown_release
 from .tables import Row, by_name, columns

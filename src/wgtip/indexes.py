@@ -7,8 +7,8 @@ and the provisions table page 550 ms; at 10^6 such scans pass the site's time li
 SQLite file indexes
 
 - every foreign-key column (for those counts, and for anyone's joins), and
-- every column the site sorts or facets a table by (``site.metadata.PRESENTATION``),
-- what a canned query needs besides (``site.queries.QUERY_INDEXES``),
+- every column the site sorts or facets a table by (``presentation.PRESENTATION``),
+- what a canned query needs besides (``presentation.QUERY_INDEXES``),
 
 except a column that already leads its table's primary key. They are made once every row is in
 (one sort per index, cheaper than keeping them up to date while inserting) and after the search
@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from .site.metadata import PRESENTATION, Presentation
-from .site.queries import QUERY_INDEXES
+from .presentation import PRESENTATION, QUERY_INDEXES, Presentation
 from .tables import TABLES, columns, name_of, primary_key
 
 
 def indexed_columns() -> dict[str, list[tuple[str, ...]]]:
     """Table name -> the columns of each of its indexes, in the tables' and the columns' own order,
-    then the canned queries' own indexes (``site.queries.QUERY_INDEXES``). A column that leads one
+    then the canned queries' own indexes (``presentation.QUERY_INDEXES``). A column that leads one
     of those gets no index of its own: that index serves lookups by it too."""
     out: dict[str, list[tuple[str, ...]]] = {}
     for model in TABLES:

@@ -20,15 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import orjson
 
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
+from .folded import Hashes
 from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
-from .tables import TABLES, is_log_table, name_of
-from .writers.package import DATA_DIR, Layout, current_layout
+from .package_hashes import fold_hashes
+from .paths import DATA_DIR
+from .tables import TABLES, Layout, current_layout, is_log_table, name_of
 
 
 class ReleaseError(Exception):
@@ -43,15 +45,6 @@ def content_paths(layout: Layout) -> list[str]:
 def sha256sums(entries: list[tuple[str, str]]) -> bytes:
     """``sha256sum`` output for (sha256, path) pairs, sorted by path."""
     return "".join(f"{sha}  {path}\n" for sha, path in sorted(entries, key=lambda e: e[1])).encode()
-
-
-Hashes = dict[str, tuple[int, str]]
-"""A package file's path -> its size in bytes and its SHA-256: what a release's check needs, so that
-a package streamed to disk is checked without reading its files back."""
-
-
-def hashes_of(files: dict[str, bytes]) -> Hashes:
-    return {path: (len(data), hashlib.sha256(data).hexdigest()) for path, data in files.items()}
 
 
 def file_sha256(path: Path) -> str:
@@ -109,6 +102,16 @@ def missing_files(event: ReleasePublished, layout: Layout) -> None:
     missing = [f.path for f in event.data.files if Path(f.path).stem not in layout]
     if missing:
         raise ReleaseError(f"release {event.data.version}: this software no longer writes {', '.join(missing)}")
+
+
+def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
+    """The layout of the release the fold stopped at (``until_release`` stops there)."""
+    def layout_after(head: LoggedEvent | None) -> Layout:
+        assert head is not None and isinstance(head.event, ReleasePublished) and head.event.data.version == version
+        layout = layout_of(head.event)
+        missing_files(head.event, layout)
+        return layout
+    return layout_after
 
 
 RELEASE_TYPE = b'"ReleasePublished"'
@@ -170,8 +173,6 @@ def make_release(root: Path, version: str, published_on: dt.date, notes: str, re
     release at its end, hashing the package that makes (the draft's files and digest), and once
     to rebuild the release from the log with it appended, which must give what it records
     (else the new segment is removed). Memory holds the fold's state, never the log."""
-    from .build import fold_hashes, release_layout  # the build's fold; the build imports this module
-
     last: list[LoggedEvent] = []
     drafts: list[ReleasePublished] = []
 

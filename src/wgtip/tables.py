@@ -485,4 +485,12 @@ def by_name() -> dict[str, type[SQLModel]]:
     return {name_of(m): m for m in TABLES}
 
 
+Layout = dict[str, list[str]]
+"""Table name -> the columns to write, in order (a past release's layout; default: every table, every column)."""
+
+
+def current_layout() -> Layout:
+    return {name_of(m): [c.name for c in columns(m)] for m in TABLES}
+
+
 Row = tuple[Any, ...]

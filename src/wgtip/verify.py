@@ -12,7 +12,7 @@ In order, stopping at the first problem:
 4. every registered source document: its SHA-256 as registered;
 5. every release: rebuilt from the log up to its event, each data file's
    SHA-256 and the digest must be the ones the release recorded
-   (``build.fold_hashes``: the files are hashed as they are made, not written);
+   (``package_hashes.fold_hashes``: the files are hashed as they are made, not written);
 6. the committed data package: each file's SHA-256 as recorded in
    ``datapackage.json``, and as a fresh fold of the log makes it.
 
@@ -35,13 +35,15 @@ from typing import Iterator
 
 import orjson
 
-from .build import Folded, fold_checked, fold_hashes, release_layout
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
+from .folded import Folded, fold_checked
 from .log import LogError, LoggedEvent, iter_log
-from .release import ReleaseError, check, file_sha256, until_release
+from .package_hashes import fold_hashes, package_hashes
+from .paths import DESCRIPTOR
+from .release import ReleaseError, check, file_sha256, release_layout, until_release
 from .schema_validator import PublishedSchema
+from .tables import current_layout
 from .upcast import upcast
-from .writers.package import DESCRIPTOR, current_layout
 
 
 class VerifyError(Exception):
@@ -160,7 +162,7 @@ def check_package(root: Path, folded: Folded) -> None:
         actual = "sha256:" + file_sha256(path)
         if actual != res.get("hash"):
             raise VerifyError(f"{res['path']}: (file): SHA-256 {actual[7:19]}… differs from the hash recorded in {DESCRIPTOR} ({str(res.get('hash'))[7:19]}…)")
-    fresh = folded.package_hashes()
+    fresh = package_hashes(folded)
     for rel, (_, sha) in sorted(fresh.items(), key=lambda kv: kv[0] == DESCRIPTOR):
         if not (root / rel).is_file() or file_sha256(root / rel) != sha:
             raise VerifyError(f"{rel}: (file): differs from a fresh fold of the log (run: wgtip build)")

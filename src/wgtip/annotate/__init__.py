@@ -103,10 +103,3 @@ def corpus_from_tables(provisions: Iterable[dict[str, Any]], texts: Iterable[dic
         for p in rows
     )
     return Corpus(out, {m["meeting"]: m["start_date"] for m in meetings})
-
-
-def rules() -> tuple[Rule, ...]:
-    """Every annotation rule, in the order its events are written."""
-    from . import addressees, references, strength, themes, topics
-
-    return tuple(Rule(m.KIND, m.NAME, m.VERSION, m.annotate, m.BY_SECTION) for m in (addressees, strength, topics, themes, references))

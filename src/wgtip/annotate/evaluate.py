@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import Corpus, Result, corpus_from_tables, rules
+from . import Corpus, Result, corpus_from_tables
+from .ruleset import rules
 
 GOLD = Path("tests/gold/annotations.json")
 KINDS = ("addressee", "strength", "topic", "theme", "reference")
@@ -93,7 +94,7 @@ def load_gold(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def corpus_of(root: Path) -> Corpus:
-    from ..build import fold_log
+    from ..folded import fold_log
     from ..history import records
 
     _, tables, _ = fold_log(root)

@@ -22,10 +22,11 @@ from ..events import (
     SourceLocator,
     VocabularyDefined,
 )
-from ..build import fold_kept, keep_all
+from ..folded import fold_kept, keep_all
 from ..log import MAX_LINE_BYTES, LoggedEvent, encode_event
 from ..projection.annotations import values_digest
-from . import Corpus, Rule, corpus_from_tables, rules
+from . import Corpus, Rule, corpus_from_tables
+from .ruleset import rules
 from .vocabularies import RECORDED_AT, VOCABULARIES
 
 

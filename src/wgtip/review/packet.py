@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import fold_kept, keep_all
+from ..folded import fold_kept, keep_all
 from ..log import LogError, iter_log
 from ..release import ReleaseError, until_release
 from .guidelines import KINDS, guidelines

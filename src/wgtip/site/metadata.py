@@ -1,25 +1,22 @@
 """Datasette's metadata, generated: tables and columns from src/wgtip/tables.py, the dataset from
 src/wgtip/metadata.py, the version and sources from the built datapackage.json.
 
-Only presentation choices live here (which columns to facet on, the label
-column shown for a foreign key, the default sort); each names columns of the
-models and is checked against them, so a renamed column fails loudly.
+The presentation choices (which columns to facet on, the label column shown
+for a foreign key, the default sort) live in src/wgtip/presentation.py; each
+names columns of the models and is checked here against them, so a renamed
+column fails loudly.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import metadata as dataset
 from .. import search, views
-from ..tables import (
-    TABLES, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
-    ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
-    Column, columns, description_of, name_of, title_of,
-)
+from ..presentation import PRESENTATION, Presentation
+from ..tables import TABLES, Column, Provision, columns, description_of, name_of, title_of
 from .queries import canned_queries
 
 DATABASE = "wgtip"
@@ -27,35 +24,6 @@ DATABASE = "wgtip"
 ARRAY_FACET = "annotation_array"
 """The facet type of the annotated view's arrays (plugin wgtip_annotation_arrays): Datasette's array facet
 counts the same, but computes every provision's arrays to do so."""
-
-
-@dataclass(frozen=True)
-class Presentation:
-    label: str | None = None
-    sort: str | None = None
-    facets: tuple[str, ...] = ()
-    # (column, vocabulary) whose values are that vocabulary's codes, labelled in facets: those not already
-    # named by the annotated view's arrays (views.ARRAYS gives each array's table, column and vocabulary)
-    terms: tuple[tuple[str, str], ...] = ()
-
-
-PRESENTATION: dict[type, Presentation] = {
-    Provision: Presentation(label="label", sort="position", facets=("meeting", "level", "adoption")),
-    Meeting: Presentation(label="heading", sort="meeting"),
-    FootnoteRow: Presentation(label="marker"),
-    SourceDocument: Presentation(label="title"),
-    Event: Presentation(label="type", sort="seq", facets=("type",)),
-    Release: Presentation(label="version", sort="release_order"),
-    ReleaseFile: Presentation(facets=("version",)),
-    ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
-    Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
-    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("role", "addressee_role"),)),
-    ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
-    ProvisionTopic: Presentation(label="topic"),
-    ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
-    ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
-    VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
-}
 
 
 def long_text_columns() -> list[str]:

@@ -15,9 +15,8 @@ from typing import Any
 
 from .. import citation, views
 from .. import metadata as dataset
-from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
+from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
-from ..writers.package import DATA_DIR, DESCRIPTOR
 from .metadata import package_info, term_columns, view_foreign_labels
 
 

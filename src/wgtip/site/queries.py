@@ -74,14 +74,5 @@ order by p.{search.ORDER_COLUMN}""",
 }
 
 
-QUERY_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "provisions": (("meeting", "adoption"),),
-}
-"""Indexes of the SQLite file (``wgtip.indexes``) that the queries above need besides those of the
-foreign keys and facets. The timeline counts each meeting's provisions by adoption: through the
-index on meeting alone that read every provision's row, 1.6 s at 10^6 events (past the site's
-time limit); through (meeting, adoption) it reads the index only, 0.09 s."""
-
-
 def canned_queries() -> dict[str, dict[str, Any]]:
     return {name: dict(q) for name, q in QUERIES.items()}

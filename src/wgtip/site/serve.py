@@ -17,9 +17,10 @@ from typing import Any
 
 import duckdb
 
-from ..build import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, build, release_artefacts
+from ..build import build
 from ..indexes import STATISTICS_TABLE, index_names
 from ..log import segment_files
+from ..paths import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
 from ..tables import TABLES, name_of

@@ -14,19 +14,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import metadata
-from ..tables import TABLES, Row, SourceDocument, columns, description_of, name_of, primary_key, title_of
+from ..paths import DATA_DIR, DESCRIPTOR
+from ..tables import TABLES, Layout, Row, SourceDocument, columns, current_layout, description_of, name_of, primary_key, title_of
 from .values import csv_text
-
-DATA_DIR = "data"
-DESCRIPTOR = "datapackage.json"
-
-
-Layout = dict[str, list[str]]
-"""Table name -> the columns to write, in order (a past release's layout; default: every table, every column)."""
-
-
-def current_layout() -> Layout:
-    return {name_of(m): [c.name for c in columns(m)] for m in TABLES}
 
 
 def quote(value: Any) -> str:
@@ -188,11 +178,11 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
     return desc
 
 
-def sources(tables: dict[str, list[Row]]) -> list[dict[str, str]]:
-    """The package's sources: the registered source documents."""
+def sources(documents: Iterable[Row]) -> list[dict[str, str]]:
+    """The package's sources: the registered source documents (the rows of ``source_documents``)."""
     names = [c.name for c in columns(SourceDocument)]
     out = []
-    for row in tables[name_of(SourceDocument)]:
+    for row in documents:
         d = dict(zip(names, row))
         out.append({"title": f"{d['body']}: {d['title']} ({d['subtitle']}, {d['distributed_on']}, {d['language']})", "path": d["path"], "sha256": d["sha256"]})
     return out
@@ -202,7 +192,7 @@ def package_files(tables: dict[str, list[Row]], version: str, extra: dict[str, A
     """Every file of the package, by path relative to the package root."""
     layout = layout or current_layout()
     csvs = {name_of(m): csv_bytes(m, tables[name_of(m)], layout[name_of(m)]) for m in TABLES if name_of(m) in layout}
-    desc = descriptor(csvs, version, {"sources": sources(tables), **(extra or {})}, layout)
+    desc = descriptor(csvs, version, {"sources": sources(tables[name_of(SourceDocument)]), **(extra or {})}, layout)
     out = {f"{DATA_DIR}/{name}.csv": data for name, data in csvs.items()}
     out[DESCRIPTOR] = descriptor_bytes(desc)
     return out
