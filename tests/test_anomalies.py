@@ -144,8 +144,8 @@ def test_an_unknown_rule_is_refused_with_the_rules():
     assert result.stderr == "error: unknown rule 'nope' (rules: latin-word-in-chinese, doubled-particle, missing-final-punctuation, halfwidth-punctuation)\n"
 
 
-def test_the_readme_example_and_count_are_the_logs():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_documented_example_and_count_are_the_logs():
+    readme = (ROOT / "docs" / "releases.md").read_text(encoding="utf-8")
     halfwidth = [a for a in ANOMALIES if a.rule == "halfwidth-punctuation"]
     assert f"half-width\npunctuation ({len(halfwidth)} places" in readme
     pid, find, replace = re.search(r"wgtip correct (\S+) --find '([^']+)' --replace '([^']+)'", readme).groups()

@@ -15,6 +15,7 @@ from conftest import ROOT
 from helpers import append, append_raw, last_line, next_event
 from wgtip.events import EVENT_TYPES
 from wgtip.log import MAX_LINE_BYTES, MAX_SEGMENT_BYTES
+from wgtip.reference.bad_input import BY_CASE, CATALOGUE, PLACEHOLDERS, fill, placeholders
 
 LAST = last_line(ROOT)[0]
 NEXT = LAST + 1
@@ -436,101 +437,82 @@ def char_index(line: bytes, needle: str) -> int:
 
 KNOWN_TYPES = ", ".join(cls.__name__ for cls in EVENT_TYPES)  # every type, in the documented order
 HUGE = len(huge_line(ROOT))
-RELEASE_MISMATCH = release_mismatch()
 assert HUGE > MAX_LINE_BYTES
 NAN_AT = char_index(nan_line(ROOT), "NaN")
 SURROGATE_AT = char_index(surrogate_line(ROOT), "\\ud800")  # reported at the start of the escape
 EDITED_205 = committed_line(205).replace("维也纳".encode(), "日内瓦".encode(), 1)
-CASES = {
-    "invalid_json": (case_invalid_json, f"{FILE}:1: (line): not valid JSON: unexpected end of data: line 1 column 22 (char 21)"),
-    "invalid_utf8": (case_invalid_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 19 (0xb5); event files are UTF-8"),
-    "missing_field": (case_missing_field, f"{FILE}:1: data.venue: required field is missing"),
-    "wrong_type": (case_wrong_type, f"{FILE}:1: data.meeting: Input should be a valid integer (got 'eighth')"),
-    "out_of_sequence": (case_out_of_sequence, f"{FILE}:1: seq: sequence number {NEXT + 2} is out of sequence: expected {NEXT} (events {NEXT}..{NEXT + 1} are missing)"),
-    "repeated_seq": (case_repeated_seq, f"{FILE}:1: seq: sequence number {LAST} repeats {committed(LAST)[0]}"),
-    "unknown_meeting": (case_unknown_meeting, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (RecommendationsAdopted, seq {NEXT})"),
-    "unknown_parent": (case_unknown_parent, f"{FILE}:1: data.provisions.0.parent_id: provision 'wgtip-m8-p99' does not exist (RecommendationsAdopted, seq {NEXT})"),
-    "unknown_endorsed": (case_unknown_endorsed_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m3-p1-z' does not exist (ProposalsEndorsed, seq {NEXT})"),
-    "reused_id": (case_reused_provision_id, f"{FILE}:1: data.provisions.0.provision_id: provision 'wgtip-m8-p1' already exists (event 206); identifiers are never reused (RecommendationsAdopted, seq {NEXT})"),
-    "no_section": (case_no_section, f"{FILE}:1: source.section: an event that records provisions must name the section of the source they are printed in (RecommendationsAdopted, seq {NEXT})"),
-    "broken_chain": (case_broken_chain, f"{FILE}:1: prev: hash chain broken: the SHA-256 of event {LAST} ({committed(LAST)[0]}) is {sha12(committed_line(LAST))}…, this event records 000000000000… (was event {LAST} edited after this one was written?)"),
-    # bytes and encoding
-    "gbk_text": (case_gbk_text, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xb5); event files are UTF-8"),
-    "truncated_utf8": (case_truncated_utf8, f"{FILE}:1: (encoding): not valid UTF-8 at byte 522 (0xe7); event files are UTF-8"),
-    "bom": (case_bom, f"{FILE}:1: (file): starts with a UTF-8 byte-order mark; save without BOM"),
-    "nul": (case_nul, f"{FILE}:1: (line): control character U+0000 in the raw line"),
-    "escape_char": (case_escape_char, f"{FILE}:1: (line): control character U+001B in the raw line"),
-    "tab": (case_tab, f"{FILE}:1: (line): control character U+0009 in the raw line"),
-    "crlf": (case_crlf, f"{FILE}:1: (line): carriage return (\\r) found: event lines end with \\n only"),
-    "blank_line": (case_blank_line, f"{FILE}:2: (line): blank line: every line of a segment is one event"),
-    "no_final_newline": (case_no_final_newline, f"{FILE}:1: (file): last line does not end with a newline (\\n)"),
-    "empty_file": (case_empty_file, f"{FILE}: (file): empty file: a segment holds at least one event"),
-    "huge_line": (case_huge_line, f"{FILE}:1: (line): {HUGE} bytes is longer than the 1048576 bytes an event line may hold"),
-    "huge_segment": (case_huge_segment, f"{FILE}: (file): 67108865 bytes is larger than the 67108864 bytes a segment may hold; split it into several segments"),
-    # files
-    "not_jsonl": (case_not_jsonl, "events/0000/notes.txt: (file): not a segment: event files end in .jsonl"),
-    "symlink": (case_symlink, f"{FILE}: (file): is a symbolic link: segments are regular files"),
-    # JSON
-    "json_array": (case_json_array, f"{FILE}:1: (line): an event must be a JSON object, got list"),
-    "nan": (case_nan, f"{FILE}:1: (line): not valid JSON: NaN and Infinity are not JSON numbers (at character {NAN_AT + 1})"),
-    "lone_surrogate": (case_lone_surrogate, f"{FILE}:1: (line): not valid JSON: no low surrogate in string: line 1 column {SURROGATE_AT + 1} (char {SURROGATE_AT})"),
-    "duplicate_key": (case_duplicate_key, f"{FILE}:1: (line): duplicate key 'meeting' in one JSON object (readers disagree on which value counts)"),
-    "nested_duplicate_key_same_value": (case_nested_duplicate_key_same_value, f"{FILE}:1: (line): duplicate key 'paragraph' in one JSON object (readers disagree on which value counts)"),
-    # schema
-    "unknown_type": (case_unknown_type, f"{FILE}:1: type: unknown event type 'RecommendationsWithdrawn' (known: {KNOWN_TYPES})"),
-    "missing_type": (case_missing_type, f"{FILE}:1: type: required field is missing"),
-    "future_schema_version": (case_future_schema_version, f"{FILE}:1: schema_version: RecommendationsAdopted schema version 2 is newer than this software knows (1); upgrade wgtip"),
-    "extra_envelope_field": (case_extra_envelope_field, f"{FILE}:1: author: unknown field (not in the schema of this event type)"),
-    "extra_data_field": (case_extra_data_field, f"{FILE}:1: data.comment: unknown field (not in the schema of this event type)"),
-    "bool_for_integer": (case_bool_for_integer, f"{FILE}:1: data.paragraph: Input should be a valid integer (got True)"),
-    "string_number_for_integer": (case_string_number_for_integer, f"{FILE}:1: data.meeting: Input should be a valid integer (got '8')"),
-    "string_for_list": (case_string_for_list, f"{FILE}:1: data.provisions: Input should be a valid array (got 'wgtip-m8-p3')"),
-    "seq_zero": (case_seq_zero, f"{FILE}:1: seq: Input should be greater than or equal to 1 (got 0)"),
-    "impossible_date": (case_impossible_date, f"{FILE}:1: occurred.start: Input should be a valid date in the format YYYY-MM-DD, day value is outside expected range (got '2019-02-30')"),
-    "occurred_end_before_start": (case_occurred_end_before_start, f"{FILE}:1: occurred: end 2019-09-09 is before start 2019-09-11"),
-    "recorded_at_without_zone": (case_recorded_at_without_zone, f"{FILE}:1: recorded_at: Input should have timezone info (got '2026-11-28T00:00:00')"),
-    "bad_sha256": (case_bad_sha256, f"{FILE}:1: source.sha256: String should match pattern '^[0-9a-f]{{64}}$' (got '81F71297ED29495D3A78C48B66D648960C93D3D9FFDA96B5275DD0DC...)"),
-    "bad_provision_id": (case_bad_provision_id, f"{FILE}:1: data.provisions.0.provision_id: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$' (got 'wgtip_m8_p3')"),
-    # sequence and chain
-    "edited_past_event": (case_edited_past_event, f"{SEGMENT_8}:2: prev: hash chain broken: the SHA-256 of event 205 ({SEGMENT_8}:1) is {sha12(EDITED_205)}…, this event records {sha12(committed_line(205))}… (was event 205 edited after this one was written?)"),
-    "lines_swapped": (case_lines_swapped, f"{FILE}:2: seq: sequence number {NEXT} follows {NEXT + 1} on the line before: a segment holds consecutive events"),
-    "first_prev_not_null": (case_first_prev_not_null, "events/0000/000000001-source-registered.jsonl:1: prev: the first event must have prev null"),
-    # references (the fold)
-    "endorsement_by_meeting_not_held": (case_endorsement_by_meeting_not_held, f"{FILE}:1: data.meeting: meeting 9 has not been held (no MeetingHeld event before this one) (ProposalsEndorsed, seq {NEXT})"),
-    "endorsing_an_adopted_provision": (case_endorsing_an_adopted_provision, f"{FILE}:1: data.endorsed.0: provision 'wgtip-m8-p1' is not a pending proposal of meeting 3 (ProposalsEndorsed, seq {NEXT})"),
-    "meeting_ends_before_it_starts": (case_meeting_ends_before_it_starts, f"{FILE}:1: data.end_date: 2019-09-09 is before start_date 2019-09-11 (MeetingHeld, seq {NEXT})"),
-    "source_hash_mismatch": (case_source_hash_mismatch, f"{FILE}:1: source.sha256: does not match the registered SHA-256 of 'wgtip-background-2019-zh' (RecommendationsAdopted, seq {NEXT})"),
-    "correction_of_missing_provision": (case_correction_of_missing_provision, f"{FILE}:1: data.provision_id: provision 'wgtip-m8-p99' does not exist (TextCorrected, seq {NEXT})"),
-    "stale_correction": (case_stale_correction, f"{FILE}:1: data.old_text: does not match the current text of 'wgtip-m8-p1' (stale correction?) (TextCorrected, seq {NEXT})"),
-    # releases: the build checks a release at the head of the log; verify checks every release and says where it is
-    "release_with_wrong_hash": (case_release_with_wrong_hash, RELEASE_MISMATCH, f"{RELEASE_FILE}:1: data.files: {RELEASE_MISMATCH}"),
-    "release_naming_another_head": (case_release_naming_another_head, f"{RELEASE_FILE}:1: data.log_head: must name the event just before the release (seq {NEXT}, the hash in prev) (ReleasePublished, seq {NEXT + 1})"),
-    "unregistered_document": (case_unregistered_document, f"{FILE}:1: source.document: document 'wgtip-background-2020-zh' has not been registered (RecommendationsAdopted, seq {NEXT})"),
+
+# The values of the catalogue's placeholders in this copy of the log, computed here independently of the reader.
+VALUES = {
+    "FILE": FILE,
+    "N": str(NEXT), "N+1": str(NEXT + 1), "N+2": str(NEXT + 2),
+    "LAST": str(LAST), "LAST_AT": committed(LAST)[0], "LAST_SHA12": sha12(committed_line(LAST)),
+    "EDITED_SHA12": sha12(EDITED_205), "EVENT_205_SHA12": sha12(committed_line(205)),
+    "HUGE": str(HUGE), "NAN_AT": str(NAN_AT + 1),
+    "SURROGATE_COLUMN": str(SURROGATE_AT + 1), "SURROGATE_CHAR": str(SURROGATE_AT),
+    "KNOWN_TYPES": KNOWN_TYPES,
+    "RELEASE_FILE": RELEASE_FILE, "RELEASE_MISMATCH": release_mismatch(),
+}
+
+# How each case of the catalogue (src/wgtip/reference/bad_input.py) is made.
+MAKERS = {
+    "invalid_json": case_invalid_json, "invalid_utf8": case_invalid_utf8, "missing_field": case_missing_field,
+    "wrong_type": case_wrong_type, "out_of_sequence": case_out_of_sequence, "repeated_seq": case_repeated_seq,
+    "unknown_meeting": case_unknown_meeting, "unknown_parent": case_unknown_parent, "unknown_endorsed": case_unknown_endorsed_provision,
+    "reused_id": case_reused_provision_id, "no_section": case_no_section, "broken_chain": case_broken_chain,
+    "gbk_text": case_gbk_text, "truncated_utf8": case_truncated_utf8, "bom": case_bom, "nul": case_nul,
+    "escape_char": case_escape_char, "tab": case_tab, "crlf": case_crlf, "blank_line": case_blank_line,
+    "no_final_newline": case_no_final_newline, "empty_file": case_empty_file, "huge_line": case_huge_line,
+    "huge_segment": case_huge_segment, "not_jsonl": case_not_jsonl, "symlink": case_symlink,
+    "json_array": case_json_array, "nan": case_nan, "lone_surrogate": case_lone_surrogate,
+    "duplicate_key": case_duplicate_key, "nested_duplicate_key_same_value": case_nested_duplicate_key_same_value,
+    "unknown_type": case_unknown_type, "missing_type": case_missing_type, "future_schema_version": case_future_schema_version,
+    "extra_envelope_field": case_extra_envelope_field, "extra_data_field": case_extra_data_field,
+    "bool_for_integer": case_bool_for_integer, "string_number_for_integer": case_string_number_for_integer,
+    "string_for_list": case_string_for_list, "seq_zero": case_seq_zero, "impossible_date": case_impossible_date,
+    "occurred_end_before_start": case_occurred_end_before_start, "recorded_at_without_zone": case_recorded_at_without_zone,
+    "bad_sha256": case_bad_sha256, "bad_provision_id": case_bad_provision_id,
+    "edited_past_event": case_edited_past_event, "lines_swapped": case_lines_swapped, "first_prev_not_null": case_first_prev_not_null,
+    "endorsement_by_meeting_not_held": case_endorsement_by_meeting_not_held, "endorsing_an_adopted_provision": case_endorsing_an_adopted_provision,
+    "meeting_ends_before_it_starts": case_meeting_ends_before_it_starts, "source_hash_mismatch": case_source_hash_mismatch,
+    "correction_of_missing_provision": case_correction_of_missing_provision, "stale_correction": case_stale_correction,
+    "release_with_wrong_hash": case_release_with_wrong_hash, "release_naming_another_head": case_release_naming_another_head,
+    "unregistered_document": case_unregistered_document,
 }
 
 
+def expected(case: str, command: str = "build") -> str:
+    entry = BY_CASE[case]
+    template = entry.verify_message if command == "verify" and entry.verify_message else entry.message
+    return fill(template, VALUES)
+
+
+def test_every_case_of_the_catalogue_is_made_here_and_every_placeholder_has_a_value():
+    assert set(MAKERS) == set(BY_CASE)
+    used = set().union(*(placeholders(b.message) | placeholders(b.verify_message or "") for b in CATALOGUE))
+    assert used == set(VALUES) == set(PLACEHOLDERS)
+
+
 def test_the_catalogue_is_large_enough():
-    assert len(CASES) >= 30
+    assert len(CATALOGUE) >= 30
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", list(BY_CASE))
 def test_bad_input_stops_the_build_and_damages_nothing(built_repo, case):
     root, before = built_repo
-    make, expected = CASES[case][:2]
-    make(root)
+    MAKERS[case](root)
     code, stderr = run_in_process(root)
     assert code == 1
-    assert stderr == f"error: {expected}\n"
+    assert stderr == f"error: {expected(case)}\n"
     assert outputs(root) == before
     assert not [p for p in (root / "build").iterdir() if p.name.startswith(".tmp")], "temporary files are cleaned up"
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", list(BY_CASE))
 def test_verify_names_the_same_first_problem(built_repo, case):
     root, before = built_repo
-    make, expected = CASES[case][0], CASES[case][-1]
-    make(root)
-    assert run_in_process(root, "verify") == (1, f"error: {expected}\n")
+    MAKERS[case](root)
+    assert run_in_process(root, "verify") == (1, f"error: {expected(case, 'verify')}\n")
     assert outputs(root) == before
 
 
@@ -538,10 +520,9 @@ def test_verify_names_the_same_first_problem(built_repo, case):
 def test_from_the_command_line(built_repo, command):
     """One case as a user meets it: a new process, exit status 1, one line on stderr, nothing on stdout."""
     root, _ = built_repo
-    make, expected = CASES["gbk_text"][:2]
-    make(root)
+    MAKERS["gbk_text"](root)
     result = run_build(root, command)
-    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {expected}\n")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"error: {expected('gbk_text', command)}\n")
 
 
 def test_a_good_event_after_the_log_builds(built_repo):
@@ -554,8 +535,16 @@ def test_a_good_event_after_the_log_builds(built_repo):
     assert last_line(root)[0] == NEXT
 
 
-def test_the_readme_documents_every_case():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("## When the input is bad"):]
-    assert [case for case in CASES if f"`{case}`" not in table] == []
-    assert f"{HUGE} bytes is longer" in table and f"(at character {NAN_AT + 1})" in table
+def test_the_generated_page_shows_every_case_with_its_message():
+    """docs/bad-input.md, as `wgtip docs` writes it, lists every case, what is wrong and its message (placeholders as the page shows them)."""
+    from wgtip.reference.bad_input import page
+
+    text = page()
+    shown = {name: display for name, (display, _) in PLACEHOLDERS.items()}
+    for b in CATALOGUE:
+        assert f"| `{b.case}` | {b.wrong} | `{fill(b.message, shown)}` |" in text.replace("\\|", "|"), b.case
+        if b.verify_message:
+            assert fill(b.verify_message, shown) in text
+    for name, (display, meaning) in PLACEHOLDERS.items():
+        if display.startswith("<"):
+            assert f"| `{display}` | {meaning} |" in text

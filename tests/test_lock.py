@@ -95,9 +95,9 @@ def test_what_is_installed_is_what_the_lock_pins():
     assert wrong == [], "run ./dev setup"
 
 
-def test_the_lock_names_the_command_that_made_it_and_the_readme_the_same():
+def test_the_lock_names_the_command_that_made_it_and_the_docs_the_same():
     assert f"#    {COMMAND}" in LOCK
-    assert COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert COMMAND in " ".join((ROOT / "docs" / "trust.md").read_text(encoding="utf-8").split())
 
 
 def test_pre_commit_hooks_use_the_locked_versions():

@@ -25,8 +25,36 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def version_text(root: Path) -> str:
+    """``wgtip --version``: the package's version and the version of the data in ``root``, or why there is none."""
+    from importlib.metadata import version
+
+    package = f"wgtip {version('wgtip')}"
+    descriptor = root / "datapackage.json"
+    if descriptor.is_file():
+        try:
+            return f"{package}, data {json.loads(descriptor.read_bytes())['version']}"
+        except (ValueError, KeyError, TypeError):
+            return f"{package}, data unknown ({descriptor} has no version)"
+    if not (root / "events").is_dir():
+        return f"{package}, no data here ({root.resolve()} has neither datapackage.json nor events/)"
+    try:
+        released = [e.event.data.version for e in iter_log(root) if e.event.type == "ReleasePublished"]
+    except LogError as err:
+        return f"{package}, data not built, and the log does not read: {err}"
+    last = f"the log's last release is {released[-1]}" if released else "the log has no release yet"
+    return f"{package}, data not built ({last}; run ./dev wgtip build)"
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text(Path(".")))
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="wgtip")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the package's version and the version of the data in the current directory, and exit.")
 def main() -> None:
     """The event-sourced dataset of the recommendations of the UN Working Group on Trafficking in Persons."""
 
@@ -168,11 +196,12 @@ def cite(root: Path, provision_id: str | None, version: str | None, fmt: str) ->
 @root_option
 @click.option("--check", is_flag=True, help="Only check that the generated files match the log and the models; exit 1 if not.")
 def docs(root: Path, check: bool) -> None:
-    """Write CHANGELOG.md, CITATION.cff, .zenodo.json, docs/data-dictionary.md and docs/events.md, generated from the log and the models."""
+    """Write CHANGELOG.md, CITATION.cff, .zenodo.json and the reference pages under docs/, generated from the log and the code."""
     from .generated import generated_files
+    from .reference import reference_pages
 
     try:
-        files = generated_files(root)
+        files = {**generated_files(root), **reference_pages(root, main)}
     except LogError as err:
         fail(str(err))
     stale = [p for p, data in files.items() if not (root / p).is_file() or (root / p).read_bytes() != data]

@@ -3,6 +3,16 @@
 Matching works on a masked copy of the text in which everything inside 《…》
 and “…” is blanked (same length, so offsets stay true): titles such as
 《联合国打击跨国有组织犯罪公约》 name no addressee.
+
+Besides the bodies of the United Nations and the States, the names cover a
+State's bodies and office-holders (执法机构, 检察人员, 法官, 国家主管机关, 负责…的
+相关实体 …), the media, civil society (民间社会, 非政府组织, 工会, 学术), the
+private sector (私营部门, 企业, 雇主, 征聘机构), survivors and regional or
+international organizations. In 负责司法、执法、…、媒体、学术、商业…等利益攸关方 each
+sector is a name: a sector that names no body of its own is a government
+sector, whose stakeholders are national bodies. After a cue, the bodies
+joined by 和/与/、 are all asked, but not those after 与 that are followed by a
+word of working together (与私营部门发展伙伴关系, 与民间社会协商): partners.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Themes: keyword cues from the theme vocabulary, so that every provision has at least one.
 
-The keywords of each theme are in ``CUES`` (the README lists them). Order of
+The keywords of each theme are in ``CUES`` (docs/annotation-rules.md lists them). Order of
 the rules, named in the ``cue`` column: (1) ``keyword``: the provision's own
 words (the first match of each theme); (2) ``chapeau``: an item also
 carries its chapeau's own themes (it completes the chapeau's sentence); (3) ``items``: a chapeau with no theme of its own

@@ -21,7 +21,7 @@ DUCKDB_TYPES = {"integer": "BIGINT", "string": "VARCHAR", "date": "DATE", "boole
 LONG_TEXT = " USING COMPRESSION zstd"
 """For the columns of long text (``Column.long_text``): DuckDB's default (dictionary and FSST) made
 the file ~2.5 times bigger and was ~20% slower to write at 10^5 events; the other columns, short
-and repetitive, keep the default, which filters on them read faster (docs/benchmarks-history.md, sixth round)."""
+and repetitive, keep the default, which filters on them read faster (bench/results/history.md, sixth round)."""
 
 
 def ddl(model: Any) -> str:
