@@ -17,6 +17,7 @@ from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, referenc
 from wgtip.annotate.ruleset import rules
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
+from wgtip.annotation_kinds import KIND_NAMES, KINDS
 from wgtip.events import Annotation
 from wgtip.log import encode_event, read_log
 
@@ -245,7 +246,7 @@ def test_the_evaluator_counts_a_wrong_answer(scores):
 def test_the_evaluate_script_prints_precision_and_recall():
     out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
-    for kind in ev_mod.KINDS:
+    for kind in KIND_NAMES:
         assert any(line.startswith(kind) for line in out.stdout.splitlines()), out.stdout
 
 
@@ -288,6 +289,29 @@ def test_vocabularies_have_english_and_chinese_labels(db):
     assert {"prevention", "protection", "prosecution", "partnership", "consent", "non_punishment", "organ_removal"} <= codes
     used = {r[0] for r in db.execute("select theme from provision_themes")}
     assert used <= codes
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_each_kind_of_annotation_is_as_declared_in_the_built_database(db, kind):
+    """``annotation_kinds.KINDS`` against what the log builds: the kind's table has rows, its value column holds
+    codes of its vocabulary only (an addressee's role too, of the role vocabulary), and each row's key follows the
+    declared pattern."""
+    def codes(vocabulary):
+        return {r[0] for r in db.execute("select code from vocabulary_terms where vocabulary = ?", (vocabulary,))}
+
+    key = [r[1] for r in db.execute(f"pragma table_info({kind.table})") if r[5]]
+    role = ", role" if kind.role_vocabulary else ", null"
+    rows = db.execute(f"select {key[0]}, provision_id, {kind.column}{role} from {kind.table}").fetchall()
+    assert rows
+    if kind.vocabulary is not None:
+        assert codes(kind.vocabulary) and {r[2] for r in rows} <= codes(kind.vocabulary)
+    if kind.role_vocabulary is not None:
+        assert codes(kind.role_vocabulary) and {r[3] for r in rows} <= codes(kind.role_vocabulary)
+    for rid, pid, value, role_value in rows:
+        if kind.numbered:
+            assert rid.startswith(f"{pid}/") and rid.rsplit("/", 1)[1].isdigit(), rid
+        else:
+            assert rid == kind.row_id.format(provision_id=pid, value=value, role=role_value), rid
 
 
 def test_the_vocabularies_page_lists_every_term_of_the_definitions_with_both_labels():

@@ -34,3 +34,20 @@ def test_importer_refuses_to_write_over_a_log(tmp_path):
     result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(ROOT), "--recorded-at", "2026-01-01T00:00:00Z"], capture_output=True, text=True)
     assert result.returncode == 1
     assert "already holds events" in result.stderr
+
+
+def test_a_source_line_of_no_known_shape_is_one_error_naming_the_file_and_the_line(tmp_path):
+    """The importer's errors are the family click shows (``error: ...``, exit 1), not a traceback; nothing is written."""
+    from wgtip.importer import PARAGRAPH_RE, SECTION_RE, SOURCE_PATH
+
+    lines = (ROOT / SOURCE_PATH).read_text(encoding="utf-8").split("\n")
+    first_section = next(i for i, line in enumerate(lines) if SECTION_RE.match(line))
+    after = next(i for i in range(first_section, len(lines)) if PARAGRAPH_RE.match(lines[i])) + 1
+    lines.insert(after, "这一行不是条文")
+    (tmp_path / SOURCE_PATH).parent.mkdir(parents=True)
+    (tmp_path / SOURCE_PATH).write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(tmp_path), "--recorded-at", "2026-01-01T00:00:00Z", "--out", str(out)],
+                            capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (1, f"error: {SOURCE_PATH}:{after + 1}: unrecognised line '这一行不是条文'\n")
+    assert not out.exists()

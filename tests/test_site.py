@@ -24,7 +24,7 @@ import opencc
 import pytest
 
 from test_build import duckdb_rows, sqlite_rows
-from wgtip.tables import TABLES, Provision, columns, name_of
+from wgtip.tables import TABLES, Provision, columns, name_of, table_of
 from wgtip.tables import Event as EventRow
 
 pytestmark = pytest.mark.server
@@ -105,7 +105,7 @@ def test_every_table_and_column_is_described_as_in_the_models(server):
     tables = meta["databases"]["wgtip"]["tables"]
     for model in TABLES:
         t = tables[name_of(model)]
-        assert t["description"] == f"{(model.__doc__ or '').strip()} {model.__description_zh__}"
+        assert t["description"] == f"{(model.__doc__ or '').strip()} {table_of(model).info['description_zh']}"
         assert t["columns"] == {c.name: f"{c.description} {c.description_zh}" for c in columns(model)}
     assert meta["license_url"].startswith("https://creativecommons.org/licenses/by/4.0")
 

@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import WgtipError
 from .folded import fold_kept
 from .log import EVENTS_DIR, LogError, iter_log
 
@@ -38,8 +39,8 @@ NULL_REVISION = "0" * 40
 """What CI gets as the 'before' revision of a push that creates a branch."""
 
 
-class GitError(Exception):
-    pass
+class GitError(WgtipError):
+    """git could not answer what the check asks of it."""
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The command-line interface: thin wrappers over the library."""
+"""The command-line interface: thin wrappers over the library.
+
+A user's error is a ``WgtipError`` (``errors.py``), raised where it is found: click shows it as
+``error: <the line>`` and exits 1.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,17 +15,13 @@ import click
 
 from . import importer
 from .build import build as run_build
+from .errors import WgtipError
 from .log import LogError, iter_log, write_segments
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
     help="Repository to act on (default: the current directory).",
 )
-
-
-def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def version_text(root: Path) -> str:
@@ -64,12 +63,7 @@ def main() -> None:
 @click.option("--release", "release", metavar="VERSION", default=None, help="Rebuild this release from the log into build/releases/VERSION/ (zip, SQLite, DuckDB, SHA256SUMS), checked against its recorded hashes.")
 def build(root: Path, release: str | None) -> None:
     """Fold the event log into datapackage.json + data/*.csv, build/wgtip.sqlite and build/wgtip.duckdb."""
-    from .release import ReleaseError
-
-    try:
-        built = run_build(root, release=release)
-    except (LogError, ReleaseError) as err:
-        fail(str(err))
+    built = run_build(root, release=release)
     click.echo(f"folded {built.events} events into version {built.version}")
     for table, n in built.tables.items():
         click.echo(f"  {table:<24} {n:>7} rows")
@@ -84,11 +78,8 @@ def import_source(root: Path, recorded_at: str, out: Path | None) -> None:
     """Turn the source document into events (a tool: the committed events are the truth)."""
     moment = _moment(recorded_at)
     target = out or root
-    try:
-        if next(iter_log(target), None) is not None:
-            fail(f"{target / 'events'} already holds events; the importer only starts a new log (use --out)")
-    except LogError as err:
-        fail(str(err))
+    if next(iter_log(target), None) is not None:
+        raise WgtipError(f"{target / 'events'} already holds events; the importer only starts a new log (use --out)")
     events = importer.import_source(importer.read_source(root), moment)
     paths = write_segments(target, events)
     click.echo(f"wrote {len(events)} events in {len(paths)} segments under {target / 'events'}")
@@ -104,7 +95,7 @@ def schema(root: Path, check: bool) -> None:
     if check:
         problems = schemas.drift(root)
         if problems:
-            fail("schema files differ from the event models: " + ", ".join(problems) + " (run: wgtip schema)")
+            raise WgtipError("schema files differ from the event models: " + ", ".join(problems) + " (run: wgtip schema)")
         click.echo("schema files match the event models")
         return
     for p in schemas.write(root):
@@ -118,25 +109,21 @@ def schema(root: Path, check: bool) -> None:
 @click.option("--prepare-only", is_flag=True, help="Only build what the site serves (data, release artefacts) and write its metadata, then exit (for container images).")
 def serve(root: Path, port: int, host: str, prepare_only: bool) -> None:
     """Build if needed, then serve the SQLite database with Datasette (immutable, read-only) and this dataset's plugins."""
-    from .release import ReleaseError
-    from .site.serve import ServeError, prepare
+    from .site.serve import prepare
     from .site.serve import serve as run_serve
 
     if not (root / "events").is_dir():
-        fail(f"{root / 'events'} not found: run in the repository or name it with --root")
-    try:
-        if prepare_only:
-            click.echo(f"wrote {prepare(root.resolve())}")
-            return
-        run_serve(root, host=host, port=port)
-    except (LogError, ReleaseError, ServeError) as err:
-        fail(str(err))
+        raise WgtipError(f"{root / 'events'} not found: run in the repository or name it with --root")
+    if prepare_only:
+        click.echo(f"wrote {prepare(root.resolve())}")
+        return
+    run_serve(root, host=host, port=port)
 
 
 def _moment(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        fail(f"{text!r} needs a time zone (for example 2026-11-28T00:00:00Z)")
+        raise WgtipError(f"{text!r} needs a time zone (for example 2026-11-28T00:00:00Z)")
     return moment
 
 
@@ -148,12 +135,9 @@ def _moment(text: str) -> dt.datetime:
 @click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
 def release(root: Path, version: str, published_on: dt.datetime, notes: str, recorded_at: str) -> None:
     """Append a ReleasePublished event that fixes the data as it is now by its content hashes."""
-    from .release import ReleaseError, make_release
+    from .release import make_release
 
-    try:
-        path = make_release(root, version, published_on.date(), notes, _moment(recorded_at))
-    except (LogError, ReleaseError) as err:
-        fail(str(err))
+    path = make_release(root, version, published_on.date(), notes, _moment(recorded_at))
     click.echo(f"wrote {path.relative_to(root)}; now run: wgtip build && wgtip build --release {version}")
 
 
@@ -164,12 +148,9 @@ def release(root: Path, version: str, published_on: dt.datetime, notes: str, rec
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable text or JSON.")
 def diff(root: Path, old: str, new: str, fmt: str) -> None:
     """What changed between two releases (added, changed, removed rows, with old and new values)."""
-    from .history import DiffError, diff_releases, render_text
+    from .history import diff_releases, render_text
 
-    try:
-        changes = diff_releases(root, old, new)
-    except (LogError, DiffError) as err:
-        fail(str(err))
+    changes = diff_releases(root, old, new)
     if fmt == "json":
         click.echo(json.dumps(changes, ensure_ascii=False, indent=2))
     else:
@@ -183,13 +164,9 @@ def diff(root: Path, old: str, new: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "csl-json"]), default="text", show_default=True, help="Citation format.")
 def cite(root: Path, provision_id: str | None, version: str | None, fmt: str) -> None:
     """How to cite the dataset, or one provision, in a release."""
-    from .history import DiffError
     from .cite import citation
 
-    try:
-        click.echo(citation(root, provision_id, version, fmt), nl=False)
-    except (LogError, DiffError) as err:
-        fail(str(err))
+    click.echo(citation(root, provision_id, version, fmt), nl=False)
 
 
 @main.command()
@@ -200,14 +177,11 @@ def docs(root: Path, check: bool) -> None:
     from .generated import generated_files
     from .reference import reference_pages
 
-    try:
-        files = {**generated_files(root), **reference_pages(root, main)}
-    except LogError as err:
-        fail(str(err))
+    files = {**generated_files(root), **reference_pages(root, main)}
     stale = [p for p, data in files.items() if not (root / p).is_file() or (root / p).read_bytes() != data]
     if check:
         if stale:
-            fail("out of date: " + ", ".join(stale) + " (run: wgtip docs)")
+            raise WgtipError("out of date: " + ", ".join(stale) + " (run: wgtip docs)")
         click.echo("generated files match the log")
         return
     for p in stale:
@@ -229,12 +203,9 @@ def anomalies(root: Path, rule: str | None, fmt: str) -> None:
     from .folded import fold_kept
 
     if rule and rule not in RULES:
-        fail(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
-    try:
-        # only the provisions a rule flags are kept: a big log's texts would not fit in memory
-        kept = fold_kept(iter_log(root), {"provisions": lambda p: bool(find_anomalies([p]))})
-    except LogError as err:
-        fail(str(err))
+        raise WgtipError(f"unknown rule {rule!r} (rules: {', '.join(RULES)})")
+    # only the provisions a rule flags are kept: a big log's texts would not fit in memory
+    kept = fold_kept(iter_log(root), {"provisions": lambda p: bool(find_anomalies([p]))})
     found = [a for a in find_anomalies(kept.rows["provisions"]) if rule in (None, a.rule)]
     if fmt == "json":
         click.echo(json.dumps([asdict(a) for a in found], ensure_ascii=False, indent=2))
@@ -256,12 +227,9 @@ def anomalies(root: Path, rule: str | None, fmt: str) -> None:
 @click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
 def correct(root: Path, provision_id: str, old: str, new: str, reason: str, corrected_by: str, on: dt.datetime, recorded_at: str) -> None:
     """Append a TextCorrected event: one slip in one provision's current text."""
-    from .corrections import CorrectionError, append_correction
+    from .corrections import append_correction
 
-    try:
-        path = append_correction(root, provision_id, old, new, reason, corrected_by, on.date(), _moment(recorded_at))
-    except (LogError, CorrectionError) as err:
-        fail(str(err))
+    path = append_correction(root, provision_id, old, new, reason, corrected_by, on.date(), _moment(recorded_at))
     click.echo(f"wrote {path.relative_to(root)}")
 
 
@@ -272,10 +240,7 @@ def annotate(root: Path, recorded_at: str) -> None:
     """Run the annotation rules on the current texts and append what changed as events (vocabularies, ProvisionsAnnotated)."""
     from .annotate.record import annotation_stream
 
-    try:
-        new, last = annotation_stream(iter_log(root), _moment(recorded_at))
-    except LogError as err:
-        fail(str(err))
+    new, last = annotation_stream(iter_log(root), _moment(recorded_at))
     made = 0
 
     def counted() -> Iterator[tuple[str, Any]]:
@@ -298,16 +263,13 @@ def annotate(root: Path, recorded_at: str) -> None:
 @click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base: the revision whose log is checked.")
 def check_append_only(root: Path, base: str | None, head: str) -> None:
     """Refuse any change to events/ other than new files, and check the resulting log (the pre-commit hook and the CI gate)."""
-    from .appendonly import GitError, check
+    from .appendonly import check
 
-    try:
-        problems, n = check(root, base, head)
-    except GitError as err:
-        fail(str(err))
+    problems, n = check(root, base, head)
     if problems:
         for p in problems[:-1]:
             click.echo(f"error: {p}", err=True)
-        fail(problems[-1])
+        raise WgtipError(problems[-1])
     click.echo(f"append-only: events/ only gains new files; the resulting log of {n} events checks out")
 
 
@@ -315,12 +277,9 @@ def check_append_only(root: Path, base: str | None, head: str) -> None:
 @root_option
 def verify(root: Path) -> None:
     """Re-check the hash chain, every schema, every reference, every release and the committed data package; name the first problem."""
-    from .verify import VerifyError, verify as run_verify
+    from .verify import verify as run_verify
 
-    try:
-        result = run_verify(root)
-    except VerifyError as err:
-        fail(str(err))
+    result = run_verify(root)
     click.echo(f"verified {result.events} events, chain head {result.head}")
     click.echo(f"  {len(result.releases)} releases rebuilt as recorded: {', '.join(result.releases) or 'none'}")
     click.echo("  ok: " + ", ".join(result.checks))

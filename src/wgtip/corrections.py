@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .errors import WgtipError
 from .events import Occurrence, SourceLocator, TextCorrected, TextCorrectedData
 from .folded import fold_kept, keep_all
 from .log import iter_log, write_segments
 
 
-class CorrectionError(Exception):
+class CorrectionError(WgtipError):
     """A correction that cannot be made as asked."""
 
 

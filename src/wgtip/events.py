@@ -13,9 +13,11 @@ Events are named in the past tense: they record what happened.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from .annotation_kinds import KIND_NAMES
 
 HEX64 = r"^[0-9a-f]{64}$"
 PROVISION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -207,8 +209,11 @@ class TextCorrected(Envelope):
 # --- annotations and parallel texts ---------------------------------------------
 
 
-ANNOTATION_KINDS = ("addressee", "strength", "topic", "theme", "reference")
-AnnotationKind = Literal["addressee", "strength", "topic", "theme", "reference"]
+if TYPE_CHECKING:
+    AnnotationKind = str
+else:
+    AnnotationKind = Literal[KIND_NAMES]
+    """One of the declared kinds (``annotation_kinds.KINDS``), in their order: the schemas' enum."""
 CODE = r"^[a-z][a-z0-9_]*$"
 
 

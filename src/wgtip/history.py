@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .errors import WgtipError
 from .folded import Kept, Records, fold_kept, keep_all
 from .log import iter_log
 from .release import unknown_release
 from .tables import Row, by_name, columns
 
 
-class DiffError(Exception):
+class DiffError(WgtipError):
     """A release or provision that the log does not have."""
 
 

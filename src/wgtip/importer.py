@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import WgtipError
 from .events import (
     Envelope,
     Footnote,
@@ -62,7 +63,7 @@ LINK_RE = re.compile(r"\[(?P<text>[^\]]+)\]\(#\)")
 PROPOSERS = {"主席": "Chair"}
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(WgtipError):
     """The source document does not have the shape the importer expects."""
 
     def __init__(self, line: int, message: str):

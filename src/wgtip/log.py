@@ -26,6 +26,7 @@ from typing import Iterable, Iterator
 import orjson
 from pydantic import ValidationError
 
+from .errors import WgtipError
 from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, Envelope
 from .upcast import upcast
 
@@ -41,16 +42,20 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F))  # de
 EVENTS_DIR = "events"
 
 
-class LogError(Exception):
+class LogError(WgtipError):
     """A problem in the event log, located to a file, a line and a field."""
 
     def __init__(self, path: str, line: int | None, field: str, message: str):
-        self.path, self.line, self.field, self.message = path, line, field, message
-        super().__init__(str(self))
+        self.path, self.line, self.field = path, line, field
+        super().__init__(f"{self.where}: {field}: {message}")
+        self.message = message  # after click's own: the problem alone; ``str`` names where too
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}"
+        return f"{self.where}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,5 @@
 """How the site presents each table: the label column shown for a foreign key, the default sort,
-the facets, the columns that hold a vocabulary's codes; and the indexes the site's canned queries
-need besides. Settings, not code: the site's metadata (``site.metadata``) shows them and the
+the facets; and the indexes the site's canned queries need besides. Settings, not code: the site's metadata (``site.metadata``) shows them and the
 SQLite file's indexes (``indexes``) follow them, so they sit below both.
 """
 
@@ -19,9 +18,6 @@ class Presentation:
     label: str | None = None
     sort: str | None = None
     facets: tuple[str, ...] = ()
-    # (column, vocabulary) whose values are that vocabulary's codes, labelled in facets: those not already
-    # named by the annotated view's arrays (views.ARRAYS gives each array's table, column and vocabulary)
-    terms: tuple[tuple[str, str], ...] = ()
 
 
 PRESENTATION: dict[type, Presentation] = {
@@ -34,7 +30,7 @@ PRESENTATION: dict[type, Presentation] = {
     ReleaseFile: Presentation(facets=("version",)),
     ProvisionTextRevision: Presentation(label="text_id", facets=("revision", "from_release", "to_release")),
     Change: Presentation(sort="change_id", facets=("version", "table_name", "change", "field")),
-    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role"), terms=(("role", "addressee_role"),)),
+    ProvisionAddressee: Presentation(label="addressee", facets=("addressee", "role")),
     ProvisionStrength: Presentation(label="strength", facets=("strength", "cue")),
     ProvisionTopic: Presentation(label="topic"),
     ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),

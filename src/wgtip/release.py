@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 import orjson
 
+from .errors import WgtipError
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
@@ -33,7 +34,7 @@ from .paths import DATA_DIR
 from .tables import TABLES, Layout, current_layout, is_log_table, name_of
 
 
-class ReleaseError(Exception):
+class ReleaseError(WgtipError):
     """A release that cannot be made or rebuilt as recorded."""
 
 

@@ -2,8 +2,11 @@
 
 Every output (CSV + Table Schema in datapackage.json, DuckDB, SQLite and the
 Datasette metadata) is generated from these SQLModel classes: their columns,
-types, keys and descriptions live here and nowhere else. ``TABLES`` lists
-them in an order where every table comes after the tables it references.
+types, keys and descriptions live here and nowhere else. A table's titles,
+Chinese description, place among the tables and kind are in SQLAlchemy's
+``Table.info`` (``table_info``); a column's Chinese description in its Field.
+``TABLES`` lists them in their declared order, where every table comes after
+the tables it references.
 """
 
 from __future__ import annotations
@@ -23,6 +26,17 @@ def zh(description: str, long_text: bool = False, wide: bool = False) -> dict[st
     return {"json_schema_extra": {"description_zh": description, "long_text": long_text or wide, "wide": wide}}
 
 
+def table_info(order: int, title: str, title_zh: str, description_zh: str, log_table: bool = False,
+               empty_until_recorded: bool = False) -> dict[str, Any]:
+    """A table model's ``__table_args__``: what the outputs say of the table besides its columns, kept
+    in the table's ``info``. ``order``: its place among the tables (and the outputs': the order of
+    datapackage.json's resources and of the SQLite file's tables), after every table it references;
+    ``log_table``: it records the log and its releases (see ``is_log_table``); ``empty_until_recorded``:
+    it may be empty (no event of its kind yet). The English description is the class's docstring."""
+    return {"info": dict(order=order, title=title, title_zh=title_zh, description_zh=description_zh, log_table=log_table,
+                         empty_until_recorded=empty_until_recorded)}
+
+
 def annotator_field() -> Any:
     """The ``annotator`` column every annotation table ends with (a fresh Field per table)."""
     return Field(description="The rule (module and version) or the person that made the annotation.", schema_extra=zh("作出标注的规则（模块和版本）或人员。"))
@@ -37,9 +51,7 @@ class Event(SQLModel, table=True):
     """The event log itself, one row per event, so anyone can audit the data with SQL."""
 
     __tablename__ = "events"
-    __description_zh__ = "事件日志本身，每个事件一行，便于任何人用SQL核查数据。"
-    __title__ = "Events"
-    __title_zh__ = "事件日志"
+    __table_args__ = table_info(order=1, title="Events", title_zh="事件日志", description_zh="事件日志本身，每个事件一行，便于任何人用SQL核查数据。", log_table=True)
 
     seq: int = Field(primary_key=True, description="Position of the event in the log (1, 2, …).", schema_extra=zh("事件在日志中的序号（1、2、……）。"))
     type: str = Field(description="Event type, named in the past tense (MeetingHeld, RecommendationsAdopted, …).", schema_extra=zh("事件类型，以过去时命名（MeetingHeld、RecommendationsAdopted 等）。"))
@@ -62,9 +74,7 @@ class SourceDocument(SQLModel, table=True):
     """The documents the data was read from, with their SHA-256."""
 
     __tablename__ = "source_documents"
-    __description_zh__ = "数据所据的文件及其SHA-256。"
-    __title__ = "Source documents"
-    __title_zh__ = "来源文件"
+    __table_args__ = table_info(order=2, title="Source documents", title_zh="来源文件", description_zh="数据所据的文件及其SHA-256。")
 
     document: str = Field(primary_key=True, description="Identifier of the document in this dataset.", schema_extra=zh("该文件在本数据集中的标识符。"))
     path: str = Field(description="Path of the project's copy of the document, relative to the repository root.", schema_extra=zh("本项目所存文件副本的路径，相对于仓库根目录。"))
@@ -84,9 +94,7 @@ class Meeting(SQLModel, table=True):
     """One row per meeting of the Working Group."""
 
     __tablename__ = "meetings"
-    __description_zh__ = "工作组每次会议一行。"
-    __title__ = "Meetings"
-    __title_zh__ = "会议"
+    __table_args__ = table_info(order=3, title="Meetings", title_zh="会议", description_zh="工作组每次会议一行。")
 
     meeting: int = Field(primary_key=True, description="Ordinal of the meeting (1 = first meeting).", schema_extra=zh("会议序次（1 = 第一次会议）。"))
     heading: str = Field(description="Section heading of the meeting in the source, exactly as printed.", schema_extra=zh("来源文件中该会议的节标题，逐字照录。"))
@@ -106,9 +114,7 @@ class Provision(SQLModel, table=True):
     """One row per paragraph, item and sub-item of the recommendations, in document order."""
 
     __tablename__ = "provisions"
-    __description_zh__ = "建议的每一段、项和目各一行，按文件顺序排列。"
-    __title__ = "Provisions"
-    __title_zh__ = "建议条文"
+    __table_args__ = table_info(order=4, title="Provisions", title_zh="建议条文", description_zh="建议的每一段、项和目各一行，按文件顺序排列。")
 
     provision_id: str = Field(primary_key=True, description="Stable, URL-safe identifier (wgtip-m<meeting section>-p<paragraph>[-<item>[-<sub-item>]]); never reused.", schema_extra=zh("稳定、可用于网址的标识符（wgtip-m<会议节>-p<段>[-<项>[-<目>]]），永不重复使用。"))
     parent_id: Optional[str] = Field(default=None, foreign_key="provisions.provision_id", description="The chapeau this provision belongs to (the paragraph of an item, the item of a sub-item); empty for a paragraph.", schema_extra=zh("本条文所属的引导语（项属于其段，目属于其项）；段则为空。"))
@@ -144,9 +150,7 @@ class FootnoteRow(SQLModel, table=True):
     """Footnotes of the source, tied to the provision where their marker stands."""
 
     __tablename__ = "footnotes"
-    __description_zh__ = "来源文件的脚注，与其标记所在的条文相连。"
-    __title__ = "Footnotes"
-    __title_zh__ = "脚注"
+    __table_args__ = table_info(order=5, title="Footnotes", title_zh="脚注", description_zh="来源文件的脚注，与其标记所在的条文相连。")
 
     footnote_id: str = Field(primary_key=True, description="Identifier: the provision's identifier followed by -fn and the footnote number.", schema_extra=zh("标识符：条文标识符后加 -fn 和脚注编号。"))
     number: int = Field(description="Footnote number as printed.", schema_extra=zh("脚注编号，照原文。"))
@@ -163,10 +167,7 @@ class Release(SQLModel, table=True):
     """One row per release of the dataset (ReleasePublished events)."""
 
     __tablename__ = "releases"
-    __description_zh__ = "数据集的每个版本一行（ReleasePublished 事件）。"
-    __title__ = "Releases"
-    __title_zh__ = "版本"
-    __log_table__ = True
+    __table_args__ = table_info(order=6, title="Releases", title_zh="版本", description_zh="数据集的每个版本一行（ReleasePublished 事件）。", log_table=True)
 
     version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.", schema_extra=zh("语义化版本号：主版本 = 列、类型或含义的改变；次版本 = 新记录或标注；修订版本 = 更正。"))
     release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.", schema_extra=zh("首个版本为1，其后为2，……：按此列而非版本文字排序。"))
@@ -183,10 +184,7 @@ class ReleaseFile(SQLModel, table=True):
     """The content hash of each data file of each release."""
 
     __tablename__ = "release_files"
-    __description_zh__ = "每个版本每个数据文件的内容哈希。"
-    __title__ = "Release files"
-    __title_zh__ = "版本文件"
-    __log_table__ = True
+    __table_args__ = table_info(order=7, title="Release files", title_zh="版本文件", description_zh="每个版本每个数据文件的内容哈希。", log_table=True)
 
     version: str = Field(primary_key=True, foreign_key="releases.version", description="The release.", schema_extra=zh("版本。"))
     path: str = Field(primary_key=True, description="Path of the data file in the release's package.", schema_extra=zh("数据文件在该版本数据包中的路径。"))
@@ -198,9 +196,7 @@ class ProvisionTextRevision(SQLModel, table=True):
     """Every text each provision has had, with the events and releases in which it held."""
 
     __tablename__ = "provision_texts"
-    __description_zh__ = "每条条文有过的全部文字，及其有效的事件和版本范围。"
-    __title__ = "Provision text history"
-    __title_zh__ = "条文文本沿革"
+    __table_args__ = table_info(order=8, title="Provision text history", title_zh="条文文本沿革", description_zh="每条条文有过的全部文字，及其有效的事件和版本范围。")
 
     text_id: str = Field(primary_key=True, description="Identifier: the provision's identifier, -r and the revision number.", schema_extra=zh("标识符：条文标识符后加 -r 和修订号。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
@@ -218,9 +214,7 @@ class Change(SQLModel, table=True):
     """What each release added, changed or removed, with old and new values and the event that caused it."""
 
     __tablename__ = "changes"
-    __description_zh__ = "每个版本新增、修改或删除的内容，附旧值、新值及导致变更的事件。"
-    __title__ = "Changes per release"
-    __title_zh__ = "各版本变更"
+    __table_args__ = table_info(order=9, title="Changes per release", title_zh="各版本变更", description_zh="每个版本新增、修改或删除的内容，附旧值、新值及导致变更的事件。")
 
     change_id: int = Field(primary_key=True, description="Position of the change in the log's order (1, 2, …).", schema_extra=zh("变更在日志顺序中的位置（1、2、……）。"))
     version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release that published the change; empty for changes not yet released.", schema_extra=zh("发布该变更的版本；尚未发布的变更则为空。"))
@@ -244,9 +238,7 @@ class Vocabulary(SQLModel, table=True):
     """The controlled vocabularies of the annotations (VocabularyDefined events), with English and Chinese titles."""
 
     __tablename__ = "vocabularies"
-    __description_zh__ = "标注所用的受控词表（VocabularyDefined 事件），附英文和中文标题。"
-    __title__ = "Vocabularies"
-    __title_zh__ = "受控词表"
+    __table_args__ = table_info(order=10, title="Vocabularies", title_zh="受控词表", description_zh="标注所用的受控词表（VocabularyDefined 事件），附英文和中文标题。")
 
     vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.", schema_extra=zh("词表代码：addressee、addressee_role、strength、theme、reference_kind。"))
     title: str = Field(description="English title.", schema_extra=zh("英文标题。"))
@@ -260,9 +252,7 @@ class VocabularyTerm(SQLModel, table=True):
     """One row per term of each vocabulary, with English and Chinese labels."""
 
     __tablename__ = "vocabulary_terms"
-    __description_zh__ = "每个词表的每个词条一行，附英文和中文名称。"
-    __title__ = "Vocabulary terms"
-    __title_zh__ = "词表术语"
+    __table_args__ = table_info(order=11, title="Vocabulary terms", title_zh="词表术语", description_zh="每个词表的每个词条一行，附英文和中文名称。")
 
     vocabulary: str = Field(primary_key=True, foreign_key="vocabularies.vocabulary", description="The vocabulary.", schema_extra=zh("词表。"))
     code: str = Field(primary_key=True, description="Code of the term, as used in the annotation tables.", schema_extra=zh("词条代码，标注表中使用此代码。"))
@@ -276,9 +266,7 @@ class ProvisionAddressee(SQLModel, table=True):
     """Who each provision asks to act (or to be asked), with the words that say so."""
 
     __tablename__ = "provision_addressees"
-    __description_zh__ = "每条条文要求谁采取行动（或被要求请求他人），附表明这一点的词语。"
-    __title__ = "Addressees"
-    __title_zh__ = "建议对象"
+    __table_args__ = table_info(order=12, title="Addressees", title_zh="建议对象", description_zh="每条条文要求谁采取行动（或被要求请求他人），附表明这一点的词语。")
 
     addressee_id: str = Field(primary_key=True, description="Identifier: provision_id, the addressee code and the role, joined by '/'.", schema_extra=zh("标识符：provision_id、对象代码和角色，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
@@ -297,9 +285,7 @@ class ProvisionStrength(SQLModel, table=True):
     """The modal force of each provision's wording (should, should consider, may, …), with the cue and its span."""
 
     __tablename__ = "provision_strength"
-    __description_zh__ = "每条条文措辞的情态强度（应当、应当考虑、可、……），附标志词及其位置。"
-    __title__ = "Strength of wording"
-    __title_zh__ = "措辞强度"
+    __table_args__ = table_info(order=13, title="Strength of wording", title_zh="措辞强度", description_zh="每条条文措辞的情态强度（应当、应当考虑、可、……），附标志词及其位置。")
 
     strength_id: str = Field(primary_key=True, description="Identifier: provision_id and the strength code, joined by '/'.", schema_extra=zh("标识符：provision_id 和措辞强度代码，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
@@ -318,9 +304,7 @@ class ProvisionTopic(SQLModel, table=True):
     """The explicit topic phrase of a provision ('关于…，'), where its text (or its chapeau's) states one."""
 
     __tablename__ = "provision_topics"
-    __description_zh__ = "条文（或其引导语）明确陈述的主题短语（“关于……，”）。"
-    __title__ = "Topic phrases"
-    __title_zh__ = "主题短语"
+    __table_args__ = table_info(order=14, title="Topic phrases", title_zh="主题短语", description_zh="条文（或其引导语）明确陈述的主题短语（“关于……，”）。")
 
     provision_id: str = Field(primary_key=True, foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
     topic: str = Field(description="The topic phrase as printed, between 关于 and the following comma or colon.", schema_extra=zh("主题短语，照原文，位于“关于”与其后的逗号或冒号之间。", long_text=True))
@@ -337,9 +321,7 @@ class ProvisionTheme(SQLModel, table=True):
     """Themes of each provision from the theme vocabulary; every provision has at least one."""
 
     __tablename__ = "provision_themes"
-    __description_zh__ = "取自主题词表的每条条文的主题类别；每条条文至少有一个。"
-    __title__ = "Themes"
-    __title_zh__ = "专题"
+    __table_args__ = table_info(order=15, title="Themes", title_zh="专题", description_zh="取自主题词表的每条条文的主题类别；每条条文至少有一个。")
 
     theme_id: str = Field(primary_key=True, description="Identifier: provision_id and the theme code, joined by '/'.", schema_extra=zh("标识符：provision_id 和主题类别代码，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
@@ -358,9 +340,7 @@ class ProvisionReference(SQLModel, table=True):
     """Cross-references in the text: articles of the Protocol and the Convention, UN document symbols, decisions and resolutions, earlier recommendations, other titled documents."""
 
     __tablename__ = "provision_references"
-    __description_zh__ = "文字中的交叉引用：议定书和公约的条款、联合国文件文号、决定和决议、先前的建议。"
-    __title__ = "Cross-references"
-    __title_zh__ = "交叉引用"
+    __table_args__ = table_info(order=16, title="Cross-references", title_zh="交叉引用", description_zh="文字中的交叉引用：议定书和公约的条款、联合国文件文号、决定和决议、先前的建议。")
 
     reference_id: str = Field(primary_key=True, description="Identifier: provision_id, '/ref/' and the reference's number in the provision (1, 2, …).", schema_extra=zh("标识符：provision_id、“/ref/”及该引用在条文中的序号（1、2、……）。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision whose text makes the reference.", schema_extra=zh("作出引用的条文。"))
@@ -387,10 +367,7 @@ class ParallelText(SQLModel, table=True):
     """The text of a provision in another language version of the same paper (ParallelTextRecorded events; none recorded yet)."""
 
     __tablename__ = "provision_parallel_texts"
-    __description_zh__ = "同一背景文件另一语言版本中的条文文字（ParallelTextRecorded 事件；尚无记录）。"
-    __title__ = "Parallel texts (other language versions)"
-    __title_zh__ = "其他语文版本文本"
-    __empty_until_recorded__ = True  # no other language version has been recorded yet
+    __table_args__ = table_info(order=17, title="Parallel texts (other language versions)", title_zh="其他语文版本文本", description_zh="同一背景文件另一语言版本中的条文文字（ParallelTextRecorded 事件；尚无记录）。", empty_until_recorded=True)
 
     parallel_id: str = Field(primary_key=True, description="Identifier: provision_id and the language tag, joined by '/'.", schema_extra=zh("标识符：provision_id 和语言标记，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
@@ -402,17 +379,34 @@ class ParallelText(SQLModel, table=True):
     event_seq: int = Field(foreign_key="events.seq", description="The ParallelTextRecorded event.", schema_extra=zh("ParallelTextRecorded 事件。"))
 
 
-TABLES: tuple[type[SQLModel], ...] = (
-    Event, SourceDocument, Meeting, Provision, FootnoteRow, Release, ReleaseFile, ProvisionTextRevision, Change,
-    Vocabulary, VocabularyTerm, ProvisionAddressee, ProvisionStrength, ProvisionTopic, ProvisionTheme, ProvisionReference, ParallelText,
-)
+def table_of(model: type[SQLModel]) -> sa.Table:
+    return sa.inspect(model).local_table
+
+
+def _in_declared_order() -> tuple[type[SQLModel], ...]:
+    """Every table model, in the order ``table_info`` declares; refused if a table references a later one."""
+    models = sorted((m for m in SQLModel.__subclasses__() if m.model_config.get("table")), key=lambda m: table_of(m).info["order"])
+    order = {table_of(m).name: table_of(m).info["order"] for m in models}
+    for m in models:
+        for fk in table_of(m).foreign_keys:
+            if order[fk.column.table.name] > order[table_of(m).name]:
+                raise TypeError(f"{table_of(m).name} references {fk.column.table.name}, which is declared after it")
+    return tuple(models)
+
+
+TABLES = _in_declared_order()
 """Every table, each after the tables it references."""
 
 
 def is_log_table(model: type[SQLModel]) -> bool:
     """Tables that record the log and its releases: a release's content hash cannot cover them,
     since they contain the release event itself."""
-    return model is Event or bool(getattr(model, "__log_table__", False))
+    return bool(table_of(model).info["log_table"])
+
+
+def may_be_empty(model: type[SQLModel]) -> bool:
+    """Tables that stay empty until an event of their kind is recorded (another language version's texts)."""
+    return bool(table_of(model).info["empty_until_recorded"])
 
 
 @dataclass(frozen=True)
@@ -428,10 +422,6 @@ class Column:
     references: tuple[str, str] | None  # (table, column)
     long_text: bool = False
     wide: bool = False  # long text of whole paragraphs (definitions)
-
-
-def table_of(model: type[SQLModel]) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined,return-value]
 
 
 def _kind(col: sa.Column) -> str:
@@ -455,11 +445,11 @@ def columns(model: type[SQLModel]) -> list[Column]:
         fks = list(col.foreign_keys)
         ref = (fks[0].column.table.name, fks[0].column.name) if fks else None
         field = model.model_fields[col.name]
-        extra = field.json_schema_extra or {}
-        desc, desc_zh = field.description, extra.get("description_zh")  # type: ignore[union-attr]
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        desc, desc_zh = field.description, extra.get("description_zh")
         if not desc or not desc_zh:
             raise ValueError(f"{model.__name__}.{col.name} needs a description in English and in Chinese")
-        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text")), bool(extra.get("wide"))))  # type: ignore[union-attr]
+        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text")), bool(extra.get("wide"))))
     return out
 
 
@@ -473,12 +463,12 @@ def name_of(model: type[SQLModel]) -> str:
 
 def description_of(model: type[SQLModel], lang: str = "en") -> str:
     if lang == "zh":
-        return model.__description_zh__  # type: ignore[attr-defined]
+        return str(table_of(model).info["description_zh"])
     return (model.__doc__ or "").strip()
 
 
 def title_of(model: type[SQLModel], lang: str = "en") -> str:
-    return getattr(model, "__title_zh__" if lang == "zh" else "__title__")
+    return str(table_of(model).info["title_zh" if lang == "zh" else "title"])
 
 
 def by_name() -> dict[str, type[SQLModel]]:

@@ -35,6 +35,7 @@ from typing import Iterator
 
 import orjson
 
+from .errors import WgtipError
 from .events import BY_NAME, ReleasePublished, SourceDocumentRegistered, schema_path
 from .folded import Folded, fold_checked
 from .log import LogError, LoggedEvent, iter_log
@@ -46,7 +47,7 @@ from .tables import current_layout
 from .upcast import upcast
 
 
-class VerifyError(Exception):
+class VerifyError(WgtipError):
     """The first thing found wrong: one line, naming where."""
 
 

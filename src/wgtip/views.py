@@ -18,6 +18,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from .annotation_kinds import KINDS
+
 ANNOTATED_VIEW = "provisions_annotated"
 DESCRIPTION = (
     "Each provision with its annotations as JSON arrays (direct addressees, strength, themes, kinds of "
@@ -70,13 +72,11 @@ class ArrayColumn:
 PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", "level", "label", "position", "adoption", "standalone_text")
 """Columns of provisions the view shows (with their descriptions from the provisions table)."""
 
-ARRAYS = (
-    ArrayColumn("addressees", "provision_addressees", "addressee", "x.role = 'direct'",
-                "Codes of the provision's direct addressees (vocabulary addressee), as a JSON array.", "addressee"),
-    ArrayColumn("strength", "provision_strength", "strength", "", "Codes of the modal force of its wording (vocabulary strength), as a JSON array.", "strength"),
-    ArrayColumn("themes", "provision_themes", "theme", "", "Codes of its themes (vocabulary theme), as a JSON array.", "theme"),
-    ArrayColumn("reference_kinds", "provision_references", "kind", "", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array.", "reference_kind"),
+ARRAYS = tuple(
+    ArrayColumn(k.array.name, k.table, k.column, k.array.where, k.array.description, k.vocabulary)
+    for k in KINDS if k.array is not None and k.vocabulary is not None
 )
+"""The view's arrays: one for each kind of annotation that declares one (``annotation_kinds.KINDS``)."""
 
 
 def _view_sql(dialect: str) -> str:

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..annotation_kinds import KIND_NAMES
 from . import Corpus, Result, corpus_from_tables
 from .ruleset import rules
 
 GOLD = Path("tests/gold/annotations.json")
-KINDS = ("addressee", "strength", "topic", "theme", "reference")
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def evaluate(root: Path) -> tuple[list[Score], list[str], tuple[int, int]]:
     gold = load_gold(root)
     results = run_rules(corpus_of(root))
     scores, errors = [], []
-    for kind in KINDS:
+    for kind in KIND_NAMES:
         s, e = score(kind, gold, results[kind])
         scores.append(s)
         errors += e

@@ -101,7 +101,7 @@ _LINE_ROOM = MAX_LINE_BYTES - 256
 
 
 def _annotated(rule: Rule, part: list[ProvisionAnnotations], env: dict) -> ProvisionsAnnotated:
-    data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(part))  # type: ignore[arg-type]
+    data = ProvisionsAnnotatedData(kind=rule.kind, annotator=rule.name, annotator_version=rule.version, provisions=tuple(part))
     return ProvisionsAnnotated(type="ProvisionsAnnotated", data=data, **env)
 
 

@@ -17,22 +17,10 @@ from typing import Any, Callable, NamedTuple
 from pydantic import TypeAdapter
 
 from .. import events as ev
+from ..annotation_kinds import BY_NAME as KIND
+from ..annotation_kinds import KINDS, Kind
 from ..tables import Row, by_name, columns, primary_key
 from .state import FoldError, State, fresh, record_added, record_changed, record_removed
-
-TABLE_OF_KIND = {
-    "addressee": "provision_addressees",
-    "strength": "provision_strength",
-    "topic": "provision_topics",
-    "theme": "provision_themes",
-    "reference": "provision_references",
-}
-_MODEL_OF_TABLE = by_name()
-_COLUMNS = {kind: [c.name for c in columns(_MODEL_OF_TABLE[t])] for kind, t in TABLE_OF_KIND.items()}
-_ROW_OF = {kind: operator.itemgetter(*names) for kind, names in _COLUMNS.items()}
-_ID_AT = {kind: _COLUMNS[kind].index(primary_key(_MODEL_OF_TABLE[t])[0]) for kind, t in TABLE_OF_KIND.items()}
-VOCABULARY_OF_KIND = {"addressee": "addressee", "strength": "strength", "theme": "theme", "reference": "reference_kind"}
-ROLE_VOCABULARY = "addressee_role"
 
 
 def _summary(row: dict[str, Any]) -> str:
@@ -107,28 +95,62 @@ def _shared(text: str | None) -> str | None:
     return None if text is None else sys.intern(fresh(text))
 
 
-def _rows(kind: str, pid: str, revision: int, annotator: str, seq: int, values: tuple[ev.Annotation, ...]) -> dict[str, dict[str, Any]]:
-    common = dict(provision_id=pid, text_revision=revision, annotator=annotator, event_seq=seq)
-    span = lambda a: dict(evidence=_shared(a.evidence), span_start=a.start, span_end=a.end, inherited_from=_shared(a.inherited_from))  # noqa: E731
+def _referred(name: str, shared: bool) -> Callable[[ev.Annotation], Any]:
+    """A field of the annotation's reference target (``ReferenceTarget``); None without one."""
+    def get(a: ev.Annotation) -> Any:
+        value = None if a.reference is None else getattr(a.reference, name)
+        return _shared(value) if shared else value
+    return get
+
+
+_FILLED_BY_ANNOTATION: dict[str, Callable[[ev.Annotation], Any]] = {
+    "role": lambda a: _shared(a.role),
+    "cue": lambda a: _shared(a.cue),
+    "target": lambda a: _shared(a.target),
+    "evidence": lambda a: _shared(a.evidence),
+    "span_start": operator.attrgetter("start"),
+    "span_end": operator.attrgetter("end"),
+    "inherited_from": lambda a: _shared(a.inherited_from),
+    **{name: _referred(name, name in ("instrument", "symbol", "resolution")) for name in ev.ReferenceTarget.model_fields},
+}
+"""How the columns of an annotation table besides its key, its value and ``COMMON`` are read off the annotation."""
+COMMON = ("provision_id", "text_revision", "annotator", "event_seq")
+"""The columns every annotation table has, the same for all of an event's annotations of a provision."""
+
+_MODEL_OF_TABLE = by_name()
+_COLUMNS = {k.name: [c.name for c in columns(_MODEL_OF_TABLE[k.table])] for k in KINDS}
+_ROW_OF = {kind: operator.itemgetter(*names) for kind, names in _COLUMNS.items()}
+_KEY = {k.name: primary_key(_MODEL_OF_TABLE[k.table])[0] for k in KINDS}
+_ID_AT = {kind: _COLUMNS[kind].index(key) for kind, key in _KEY.items()}
+_RESOLVED = {kind for kind, names in _COLUMNS.items() if "resolved_provision_id" in names}
+"""The kinds whose rows name the provision a reference resolves to (which must exist)."""
+
+
+def _filled(kind: Kind) -> tuple[tuple[str, Callable[[ev.Annotation], Any]], ...]:
+    """The columns of the kind's table that are read off each annotation, and how; refused if the table
+    has a column that nothing fills."""
+    names = _COLUMNS[kind.name]
+    fill = tuple((c, _FILLED_BY_ANNOTATION[c]) for c in names if c in _FILLED_BY_ANNOTATION)
+    if {_KEY[kind.name], kind.column, *COMMON, *(c for c, _ in fill)} != set(names):
+        raise TypeError(f"{kind.table}: its columns are not those its annotations fill")
+    return fill
+
+
+_FILL = {k.name: _filled(k) for k in KINDS}
+
+
+def _rows(kind: Kind, pid: str, revision: int, annotator: str, seq: int, values: tuple[ev.Annotation, ...]) -> dict[str, dict[str, Any]]:
+    """The rows of a provision's annotations of one kind, by row id, as dicts of the table's columns."""
+    common = dict(zip(COMMON, (pid, revision, annotator, seq)))
+    key, fill = _KEY[kind.name], _FILL[kind.name]
     out: dict[str, dict[str, Any]] = {}
     for i, a in enumerate(values, 1):
-        value = _shared(a.value)
-        if kind == "addressee":
-            out[f"{pid}/{a.value}/{a.role}"] = dict(addressee_id=f"{pid}/{a.value}/{a.role}", addressee=value, role=_shared(a.role), **span(a), **common)
-        elif kind == "strength":
-            out[f"{pid}/{a.value}"] = dict(strength_id=f"{pid}/{a.value}", strength=value, cue=_shared(a.cue), **span(a), **common)
-        elif kind == "topic":
-            out[pid] = dict(topic=value, **span(a), **common)
-        elif kind == "theme":
-            out[f"{pid}/{a.value}"] = dict(theme_id=f"{pid}/{a.value}", theme=value, cue=_shared(a.cue), **span(a), **common)
-        else:
-            r = a.reference or ev.ReferenceTarget()
-            out[f"{pid}/ref/{i}"] = dict(
-                reference_id=f"{pid}/ref/{i}", kind=value, target=_shared(a.target), instrument=_shared(r.instrument), article=r.article,
-                paragraph=r.paragraph, subparagraph=r.subparagraph, symbol=_shared(r.symbol), report_meeting=r.report_meeting,
-                report_paragraph=r.report_paragraph, resolved_provision_id=r.resolved_provision_id, resolution=_shared(r.resolution),
-                evidence=_shared(a.evidence), span_start=a.start, span_end=a.end, **common,
-            )
+        rid = kind.row_id.format(provision_id=pid, value=a.value, role=a.role, number=i)
+        row = {column: get(a) for column, get in fill}
+        row.update(common)
+        row[kind.column] = _shared(a.value)
+        row[key] = rid
+        out[rid] = row
     return out
 
 
@@ -138,13 +160,13 @@ def _as_dicts(kind: str, rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
     return {row[at]: dict(zip(names, row)) for row in rows}
 
 
-def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotations) -> None:
+def _check(state: State, seq: int, where: str, kind: Kind, p: ev.ProvisionAnnotations) -> None:
     revisions = state.texts.get(p.provision_id)
     if revisions is None:
         raise FoldError(seq, f"{where}.provision_id", f"provision {p.provision_id!r} does not exist")
     if p.text_revision != len(revisions):
         raise FoldError(seq, f"{where}.text_revision", f"{p.provision_id} is at text revision {len(revisions)}; annotations are made on the current text")
-    vocabulary = VOCABULARY_OF_KIND.get(kind)
+    vocabulary = kind.vocabulary
     seen: set[str] = set()
     for j, a in enumerate(p.annotations):
         at = f"{where}.annotations.{j}"
@@ -153,11 +175,13 @@ def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotat
                 raise FoldError(seq, f"{at}.value", f"vocabulary {vocabulary!r} is not defined (no VocabularyDefined event before this one)")
             if a.value not in state.vocabularies[vocabulary]["codes"]:
                 raise FoldError(seq, f"{at}.value", f"{a.value!r} is not a term of vocabulary {vocabulary!r}")
-        if kind == "addressee" and (a.role is None or a.role not in state.vocabularies.get(ROLE_VOCABULARY, {}).get("codes", set())):
-            raise FoldError(seq, f"{at}.role", f"an addressee needs a role of vocabulary {ROLE_VOCABULARY!r}")
-        if kind == "reference" and not a.target:
-            raise FoldError(seq, f"{at}.target", "a reference needs a target")
-        key = f"{a.value}/{a.role}" if kind != "reference" else str(j)
+        roles = kind.role_vocabulary
+        if roles is not None and (a.role is None or a.role not in state.vocabularies.get(roles, {}).get("codes", set())):
+            raise FoldError(seq, f"{at}.role", f"an {kind.name} needs a role of vocabulary {roles!r}")
+        for needed in kind.needs:
+            if not getattr(a, needed):
+                raise FoldError(seq, f"{at}.{needed}", f"a {kind.name} needs a {needed}")
+        key = str(j) if kind.numbered else f"{a.value}/{a.role}"
         if key in seen:
             raise FoldError(seq, f"{at}.value", f"{a.value!r} is given twice for {p.provision_id}")
         seen.add(key)
@@ -168,17 +192,17 @@ def _check(state: State, seq: int, where: str, kind: str, p: ev.ProvisionAnnotat
             text = state.texts[holder][-1]["text"]
             if a.start is None or a.end is None or text[a.start : a.end] != a.evidence:
                 raise FoldError(seq, f"{at}.evidence", f"{a.evidence!r} does not stand at [{a.start}:{a.end}] of the current text of {holder}")
-        if kind == "reference" and a.reference and a.reference.resolved_provision_id and a.reference.resolved_provision_id not in state.provisions:
+        if kind.name in _RESOLVED and a.reference and a.reference.resolved_provision_id and a.reference.resolved_provision_id not in state.provisions:
             raise FoldError(seq, f"{at}.reference.resolved_provision_id", f"provision {a.reference.resolved_provision_id!r} does not exist")
 
 
 def _annotate(state: State, seq: int, where: str, kind: str, annotator: str, p: ev.ProvisionAnnotations) -> None:
-    _check(state, seq, where, kind, p)
+    _check(state, seq, where, KIND[kind], p)
     pid = state.provisions[p.provision_id].provision_id  # the fold's own str: one per provision, shared by every row
     key = (kind, pid)
     old = state.annotations.get(key)
-    new = _rows(kind, pid, p.text_revision, annotator, seq, p.annotations)
-    _replace_rows(state, TABLE_OF_KIND[kind], _as_dicts(kind, old.rows) if old else {}, new)
+    new = _rows(KIND[kind], pid, p.text_revision, annotator, seq, p.annotations)
+    _replace_rows(state, KIND[kind].table, _as_dicts(kind, old.rows) if old else {}, new)
     state.annotations[key] = AnnotationEntry(annotator, values_digest(p.annotations), p.text_revision, tuple(map(_ROW_OF[kind], new.values())))
 
 
@@ -230,11 +254,11 @@ def _parallel_text_recorded(state: State, e: ev.ParallelTextRecorded) -> None:
     state.parallel_texts[rid] = row
 
 
-HANDLERS: dict[str, Callable[[State, Any], None]] = {
-    "VocabularyDefined": _vocabulary_defined,
-    "ProvisionsAnnotated": _provisions_annotated,
-    "AnnotationCorrected": _annotation_corrected,
-    "ParallelTextRecorded": _parallel_text_recorded,
+HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
+    ev.VocabularyDefined: _vocabulary_defined,
+    ev.ProvisionsAnnotated: _provisions_annotated,
+    ev.AnnotationCorrected: _annotation_corrected,
+    ev.ParallelTextRecorded: _parallel_text_recorded,
 }
 
 
@@ -246,9 +270,9 @@ def finish(state: State) -> dict[str, list[Any]]:
     def position(pid: str) -> int:
         return at[pid]
 
-    out: dict[str, list[Any]] = {t: [] for t in TABLE_OF_KIND.values()}
+    out: dict[str, list[Any]] = {k.table: [] for k in KINDS}
     for kind, pid in sorted(state.annotations, key=lambda k: (position(k[1]), k[0])):
-        out[TABLE_OF_KIND[kind]].extend(state.annotations[kind, pid].rows)
+        out[KIND[kind].table].extend(state.annotations[kind, pid].rows)
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]

@@ -68,9 +68,9 @@ def _release_published(state: State, e: ev.ReleasePublished) -> None:
     state.release_files.extend(dict(version=d.version, path=f.path, bytes=f.bytes, sha256=f.sha256) for f in d.files)
 
 
-HANDLERS: dict[str, Callable[[State, Any], None]] = {
-    "TextCorrected": _text_corrected,
-    "ReleasePublished": _release_published,
+HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
+    ev.TextCorrected: _text_corrected,
+    ev.ReleasePublished: _release_published,
 }
 
 
@@ -130,7 +130,7 @@ def _change_order(c: ChangeRecord) -> tuple[int, str, str, str]:
 
 
 def note_event(state: State, e: ev.Envelope) -> None:
-    state.events_since_release = 0 if e.type == "ReleasePublished" else state.events_since_release + 1
+    state.events_since_release = 0 if isinstance(e, ev.ReleasePublished) else state.events_since_release + 1
 
 
 def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int, int]:

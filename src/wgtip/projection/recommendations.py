@@ -127,13 +127,13 @@ def _proposals_endorsed(state: State, e: ev.ProposalsEndorsed) -> None:
             p["parent_id"] = chapeau
 
 
-HANDLERS: dict[str, Callable[[State, Any], None]] = {
-    "SourceDocumentRegistered": _source_document_registered,
-    "MeetingHeld": _meeting_held,
-    "RecommendationsAdopted": _recommendations_adopted,
-    "RecommendationsReferredToConference": _recommendations_referred,
-    "RecommendationsProposed": _recommendations_proposed,
-    "ProposalsEndorsed": _proposals_endorsed,
+HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
+    ev.SourceDocumentRegistered: _source_document_registered,
+    ev.MeetingHeld: _meeting_held,
+    ev.RecommendationsAdopted: _recommendations_adopted,
+    ev.RecommendationsReferredToConference: _recommendations_referred,
+    ev.RecommendationsProposed: _recommendations_proposed,
+    ev.ProposalsEndorsed: _proposals_endorsed,
 }
 
 

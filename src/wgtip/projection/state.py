@@ -8,16 +8,21 @@ from dataclasses import dataclass, field, make_dataclass
 from typing import Any, Callable, Iterable
 
 from ..citation import DatasetVersion
+from ..errors import WgtipError
 from ..log import LogError, LoggedEvent
 from ..tables import Provision, columns
 
 
-class FoldError(Exception):
+class FoldError(WgtipError):
     """An event that cannot be applied to the state built from the events before it."""
 
     def __init__(self, seq: int, field: str, message: str):
-        self.seq, self.field, self.message = seq, field, message
+        self.seq, self.field = seq, field
         super().__init__(f"event {seq}: {field}: {message}")
+        self.message = message  # after click's own: the problem alone; ``str`` names where too
+
+    def __str__(self) -> str:
+        return f"event {self.seq}: {self.field}: {self.message}"
 
     def at(self, le: LoggedEvent) -> LogError:
         """This error, located to the file and line of the event that caused it."""

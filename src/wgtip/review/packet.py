@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import WgtipError
 from ..folded import fold_kept, keep_all
-from ..log import LogError, iter_log
-from ..release import ReleaseError, until_release
+from ..log import iter_log
+from ..release import until_release
 from .guidelines import KINDS, guidelines
 from .sample import DRAW_RULE, POPULATION_RULE, RELEASE, SEED_RULE, SIZE, draw, population, population_digest
 
@@ -220,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.validate:
             return _validate(args.root, args.validate)
         files = gold_files(args.root)
-    except (LogError, ReleaseError) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except WgtipError as err:  # a log that does not read, or has no release 1.1.0
+        err.show()
         return 1
     stale = [p for p, data in files.items() if not (args.root / p).is_file() or (args.root / p).read_bytes() != data]
     if args.check:

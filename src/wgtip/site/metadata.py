@@ -15,8 +15,9 @@ from typing import Any
 
 from .. import metadata as dataset
 from .. import search, views
+from ..annotation_kinds import KINDS
 from ..presentation import PRESENTATION, Presentation
-from ..tables import TABLES, Column, Provision, columns, description_of, name_of, title_of
+from ..tables import TABLES, Column, Provision, columns, description_of, name_of, table_of, title_of
 from .queries import canned_queries
 
 DATABASE = "wgtip"
@@ -57,11 +58,11 @@ def bilingual(c: Column) -> str:
 
 
 def term_columns(table: str) -> dict[str, str]:
-    """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary."""
+    """The columns of a table (or of the annotated view) whose values are a vocabulary's codes, and the vocabulary:
+    the annotation tables' (``annotation_kinds.KINDS``) and the view's arrays."""
     if table == views.ANNOTATED_VIEW:
         return {a.name: a.vocabulary for a in views.ARRAYS}
-    found = {a.column: a.vocabulary for a in views.ARRAYS if a.table == table}
-    return found | {column: vocabulary for model, p in PRESENTATION.items() if name_of(model) == table for column, vocabulary in p.terms}
+    return {column: vocabulary for k in KINDS if k.table == table for column, vocabulary in k.vocabulary_columns().items()}
 
 
 def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
@@ -71,7 +72,7 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
     labels = {name_of(m): p.label for m, p in PRESENTATION.items() if p.label}
     found = {}
     for column in views.PROVISION_COLUMNS:
-        for fk in Provision.__table__.c[column].foreign_keys:
+        for fk in table_of(Provision).c[column].foreign_keys:
             table, key = fk.target_fullname.split(".")
             if table in labels:
                 found[column] = (table, key, labels[table])
@@ -80,7 +81,7 @@ def view_foreign_labels() -> dict[str, tuple[str, str, str]]:
 
 def table_metadata(model: type) -> dict[str, Any]:
     p = PRESENTATION.get(model, Presentation())
-    _check(model, [p.label, p.sort, *p.facets, *(column for column, _ in p.terms)])
+    _check(model, [p.label, p.sort, *p.facets])
     out: dict[str, Any] = {
         "title": f"{title_of(model)} · {title_of(model, 'zh')}",
         "description": f"{description_of(model)} {description_of(model, 'zh')}",

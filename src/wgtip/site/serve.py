@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from ..build import build
+from ..errors import WgtipError
 from ..indexes import STATISTICS_TABLE, index_names
 from ..log import segment_files
 from ..paths import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
@@ -34,7 +35,7 @@ TEMPLATES_DIR = HERE / "templates"
 SITE_DIR = "site"
 
 
-class ServeError(Exception):
+class ServeError(WgtipError):
     """A reason the site cannot start, in one line."""
 
 
