@@ -326,7 +326,7 @@ class ProvisionTheme(SQLModel, table=True):
     theme_id: str = Field(primary_key=True, description="Identifier: provision_id and the theme code, joined by '/'.", schema_extra=zh("标识符：provision_id 和主题类别代码，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
     theme: str = Field(description="The theme (a code of vocabulary_terms where vocabulary = 'theme').", schema_extra=zh("主题类别（vocabulary_terms 中 vocabulary = 'theme' 的代码）。"))
-    cue: Optional[str] = Field(default=None, description="How the rule assigned it: keyword (its own words), chapeau (its chapeau's words), items (a chapeau's items' words) or fallback (no keyword anywhere: implementation).", schema_extra=zh("规则的判定依据：keyword（本身词语）、chapeau（引导语词语）、items（引导语所含各项的词语）或 fallback（无任何关键词）。"))
+    cue: Optional[str] = Field(default=None, description="How it was assigned: by the rule, keyword (its own words), chapeau (its chapeau's words), items (a chapeau's items' words) or fallback (no keyword anywhere: implementation); review (added by a reviewer, see review_reason).", schema_extra=zh("判定依据：规则的 keyword（本身词语）、chapeau（引导语词语）、items（引导语所含各项的词语）或 fallback（无任何关键词）；review（由审阅人添加，见 review_reason）。"))
     evidence: Optional[str] = Field(default=None, description="The words that matched, exactly as in the evidence text; empty for a theme taken from items or a fallback.", schema_extra=zh("所匹配的词语，逐字照录证据文字；取自各项或 fallback 时为空。"))
     span_start: Optional[int] = Field(default=None, description="Character offset of the evidence in the evidence text.", schema_extra=zh("证据在证据文字中的字符起始位置。"))
     span_end: Optional[int] = Field(default=None, description="Character offset just after the evidence.", schema_extra=zh("证据结束后的字符位置。"))
@@ -334,6 +334,27 @@ class ProvisionTheme(SQLModel, table=True):
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
     annotator: str = annotator_field()
     event_seq: int = annotation_event_field()
+    reviewed_by: Optional[str] = Field(default=None, description="The review (AnnotationsReviewed) that read the provision and kept or added this theme; empty where the provision's themes have not been reviewed. The themes a review removed are in annotation_reviews.", schema_extra=zh("阅读该条文并保留或添加此主题的审阅（AnnotationsReviewed）；条文主题未经审阅时为空。审阅删除的主题见 annotation_reviews。"))
+    review_reason: Optional[str] = Field(default=None, description="For a theme a reviewer added (cue review): why.", schema_extra=zh("审阅人添加的主题（cue 为 review）：添加理由。", long_text=True))
+
+
+class AnnotationReview(SQLModel, table=True):
+    """What reviews changed in the rules' annotations: each value a reviewer added or removed, with the reason; a reviewed value that is not here was confirmed."""
+
+    __tablename__ = "annotation_reviews"
+    __table_args__ = table_info(order=18, title="Annotation reviews", title_zh="标注审阅", description_zh="审阅对规则标注的改动：审阅人添加或删除的每个值及理由；经审阅而不在此表中的值即为确认。",
+                                empty_until_recorded=True)
+
+    review_id: str = Field(primary_key=True, description="Identifier: provision_id, the kind and the value, joined by '/'.", schema_extra=zh("标识符：provision_id、标注类型和值，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    kind: str = Field(description="The annotation kind reviewed (theme).", schema_extra=zh("所审阅的标注类型（theme）。"))
+    value: str = Field(description="The code added or removed (a code of vocabulary_terms of the kind's vocabulary).", schema_extra=zh("添加或删除的代码（该类型词表中 vocabulary_terms 的代码）。"))
+    decision: str = Field(description="added (the rule missed it) or removed (the rule gave it, and it does not apply).", schema_extra=zh("added（规则遗漏）或 removed（规则给出但不适用）。"))
+    reason: str = Field(description="Why, as the reviewer read the provision with its chapeau.", schema_extra=zh("审阅人结合引导语阅读条文后给出的理由。", long_text=True))
+    reviewed: str = Field(description="The rule and version whose annotations were reviewed.", schema_extra=zh("被审阅标注的规则及其版本。"))
+    text_revision: int = Field(description="Revision of the provision's text the reviewer read.", schema_extra=zh("审阅人所读的条文文字修订号。"))
+    annotator: str = Field(description="Who reviewed ('review' and the reviewer's code; the event describes the reviewer).", schema_extra=zh("审阅人（“review”加审阅人代码；事件中有对审阅人的说明）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The AnnotationsReviewed event that recorded the review.", schema_extra=zh("记录该审阅的 AnnotationsReviewed 事件。"))
 
 
 class ProvisionReference(SQLModel, table=True):

@@ -184,6 +184,8 @@ class State:
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""
     annotations: dict[tuple[str, str], Any] = field(default_factory=dict)
     """(kind, provision_id) -> the current annotations of that kind (``annotations.AnnotationEntry``)."""
+    reviews: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(kind, provision_id) -> the latest review of its annotations of that kind (``annotations.ReviewEntry``)."""
     parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
