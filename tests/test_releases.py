@@ -148,11 +148,14 @@ def test_the_committed_package_is_the_latest_release_and_the_changes_recorded_si
             continue
         key = resource["schema"]["primaryKey"]
         rows = lambda data: {"/".join(r[k] for k in key): r for r in csv_dicts(data)}  # noqa: E731
-        old, new = rows(files[resource["path"]]), rows((ROOT / resource["path"]).read_bytes())
+        # a table added since the release (annotation_reviews) has no rows in it
+        old = rows(files[resource["path"]]) if resource["path"] in files else {}
+        new = rows((ROOT / resource["path"]).read_bytes())
         mine = [c for c in pending if c["table_name"] == resource["name"]]
         assert old.keys() - new.keys() == {c["row_id"] for c in mine if c["change"] == "removed"}, resource["name"]
         assert new.keys() - old.keys() == {c["row_id"] for c in mine if c["change"] == "added"}, resource["name"]
-        changed = {(k, f) for k in old.keys() & new.keys() for f in new[k] if f not in {"citation", "event_seq"} and old[k][f] != new[k][f]}
+        # a column added since the release (provision_themes.reviewed_by) is empty in it
+        changed = {(k, f) for k in old.keys() & new.keys() for f in new[k] if f not in {"citation", "event_seq"} and old[k].get(f, "") != new[k][f]}
         assert changed == {(c["row_id"], c["field"]) for c in mine if c["change"] == "changed"}, resource["name"]
         checked |= {c["change_id"] for c in mine}
     assert checked == {c["change_id"] for c in pending}
