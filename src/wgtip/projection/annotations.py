@@ -43,8 +43,9 @@ def _replace_rows(state: State, table: str, old: dict[str, dict[str, Any]], new:
                 record_changed(state, table, rid, col, _text(old[rid].get(col)), _text(new[rid][col]))
 
 
-def _text(v: Any) -> str:
-    return "" if v is None else str(v)
+def _text(v: Any) -> str | None:
+    """A changed value as the changes table holds it: NULL for none (as its CSV reads back), not ''."""
+    return None if v is None else str(v)
 
 
 # --- vocabularies -----------------------------------------------------------------

@@ -218,7 +218,7 @@ def record_provision_added(state: State) -> None:
     state.provisions_added += 1
 
 
-def record_changed(state: State, table: str, row_id: str, column: str, old: str, new: str) -> None:
+def record_changed(state: State, table: str, row_id: str, column: str, old: str | None, new: str | None) -> None:
     if table == "provisions" and state.provisions[row_id].event_seq > state.released_seq():
         return  # added and changed before any release: the release adds it as it then reads (its text then)
     added = state.pending.get((table, row_id, None))
