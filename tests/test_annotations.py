@@ -14,11 +14,12 @@ import pytest
 from conftest import ROOT
 from helpers import append, next_event
 from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references
+from wgtip.annotate.ruleset import rules
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
 from wgtip.annotation_kinds import KIND_NAMES, KINDS
 from wgtip.events import Annotation
-from wgtip.log import chain, read_log
+from wgtip.log import encode_event, read_log
 
 ANNOTATION_TYPES = {"VocabularyDefined", "ProvisionsAnnotated"}
 
@@ -35,19 +36,88 @@ def _first_annotation_run(events):
     return start, end
 
 
-def test_the_rules_reproduce_the_committed_annotation_events():
-    events = read_log(ROOT)
-    start, end = _first_annotation_run(events)
-    produced, last = annotation_events(events[:start], events[start].event.recorded_at)
+def _reproduced(events, start: int, recorded_at, wanted) -> list[tuple[object, bytes]]:
+    """What ``wgtip annotate`` makes from the log before ``events[start]`` (at ``recorded_at``), keeping the events
+    ``wanted`` picks, each written as the committed line it should be (its seq and prev set to the committed ones
+    it is compared with: what ``annotate`` makes before it, other kinds or newer vocabularies, only moves it)."""
+    produced, last = annotation_events(events[:start], recorded_at)
     assert last == events[start - 1]
-    lines = chain([e for _, e in produced], events[start - 1].hash)
-    committed = events[start:end]
-    assert len(lines) == len(committed)
-    for (event, line), le in zip(lines, committed):
+    return [e for _, e in produced if wanted(e)]
+
+
+def _assert_lines(mine, committed) -> None:
+    assert len(mine) == len(committed)
+    for event, le in zip(mine, committed):
+        line = encode_event(event.model_copy(update={"seq": le.event.seq, "prev": le.event.prev}))
         raw = (ROOT / le.path).read_bytes().splitlines()[le.line - 1]
         assert line == raw, f"{le.path}:{le.line}"
-    slugs = [slug for slug, _ in produced]
-    assert [Path(le.path).name.split("-", 1)[1].removesuffix(".jsonl") for le in committed if le.line == 1] == list(dict.fromkeys(slugs))
+
+
+@pytest.mark.parametrize("rule", rules(), ids=lambda r: r.kind)
+def test_the_rules_reproduce_their_latest_committed_events(rule):
+    """The committed events are the truth: each rule, run on the log as it was before its latest events, makes them
+    byte for byte (a rule whose version changed made new events; its older ones stay as recorded)."""
+    events = read_log(ROOT)
+    of_kind = [i for i, le in enumerate(events) if le.event.type == "ProvisionsAnnotated" and le.event.data.kind == rule.kind]
+    latest = events[of_kind[-1]].event
+    assert (latest.data.annotator, latest.data.annotator_version) == (rule.name, rule.version), "the latest events are not of the current rule: run wgtip annotate"
+    run = [i for i in of_kind if events[i].event.recorded_at == latest.recorded_at]
+    assert run == list(range(run[0], run[-1] + 1))
+    mine = _reproduced(events, run[0], latest.recorded_at, lambda e: e.type == "ProvisionsAnnotated" and e.data.kind == rule.kind)
+    _assert_lines(mine, [events[i] for i in run])
+
+
+def test_the_vocabulary_events_are_made_from_the_definitions_file():
+    """The log's latest definition of each vocabulary is the one in vocabularies.json, recorded at the moment the
+    file gives (no clock), and annotate makes those events byte for byte from the file."""
+    from wgtip.annotate.vocabularies import RECORDED_AT, VOCABULARIES
+
+    events = read_log(ROOT)
+    latest = {le.event.data.vocabulary: i for i, le in enumerate(events) if le.event.type == "VocabularyDefined"}
+    assert set(latest) == {v.vocabulary for v in VOCABULARIES}
+    for v in VOCABULARIES:
+        e = events[latest[v.vocabulary]].event
+        assert e.data == v and e.recorded_at == RECORDED_AT[v.vocabulary], v.vocabulary
+    for moment in sorted(set(RECORDED_AT.values())):
+        recorded = sorted(latest[v] for v, at in RECORDED_AT.items() if at == moment)
+        mine = _reproduced(events, recorded[0], moment, lambda e: e.type == "VocabularyDefined" and e.recorded_at == moment)
+        _assert_lines(mine, [events[i] for i in recorded])
+
+
+def test_a_redefined_vocabulary_keeps_every_earlier_term_and_its_labels():
+    events = read_log(ROOT)
+    latest = {le.event.data.vocabulary: le.event.data for le in events if le.event.type == "VocabularyDefined"}
+    for le in events:
+        if le.event.type == "VocabularyDefined":
+            now = {t.code: t for t in latest[le.event.data.vocabulary].terms}
+            for t in le.event.data.terms:
+                assert t.code in now and (now[t.code].label, now[t.code].label_zh) == (t.label, t.label_zh), (le.event.seq, t.code)
+
+
+def test_the_vocabularies_examples_quote_the_texts_they_name():
+    """Every example in a definition, 「…」 followed by the provision it is from, stands in that provision's standalone
+    text (its chapeaux and its own words, from the published CSV), its parts around … in order."""
+    import csv
+    import re
+
+    from wgtip.annotate.vocabularies import VOCABULARIES
+
+    with open(ROOT / "data/provisions.csv", encoding="utf-8", newline="") as f:
+        texts = {r["provision_id"]: r["standalone_text"] for r in csv.DictReader(f)}
+    provision = re.compile(r"wgtip-m\d+-p\d+(?:-[a-z]+)?(?:-[ivx]+)?")
+    checked = 0
+    for v in VOCABULARIES:
+        for description in (v.description, *(t.description for t in v.terms)):
+            for quote in re.finditer(r"「(.*?)」", description):
+                pid = provision.search(description, quote.end())
+                assert pid and pid.group() in texts, (v.vocabulary, quote.group())
+                at = 0
+                for part in quote.group(1).split("…"):
+                    found = texts[pid.group()].find(part, at)
+                    assert found >= 0, (v.vocabulary, pid.group(), part)
+                    at = found + len(part)
+                checked += 1
+    assert checked > 100
 
 
 def test_annotate_on_an_up_to_date_log_appends_nothing(tmp_path):
@@ -84,7 +154,9 @@ TABLE_VALUES = {
     "addressee": "select provision_id, addressee, role from provision_addressees",
     "strength": "select provision_id, strength from provision_strength",
     "topic": "select provision_id, topic from provision_topics",
-    "theme": "select provision_id, theme from provision_themes",
+    # the rule's own themes, as published: the rows the rule made, and those a review removed (annotation_reviews)
+    "theme": "select provision_id, theme from provision_themes where annotator like 'rule %' "
+             "union select provision_id, value from annotation_reviews where kind = 'theme' and decision = 'removed'",
     "reference": "select provision_id, kind, target from provision_references",
 }
 FLOORS = {  # precision, recall: the near-mechanical kinds as addressees and strength; themes as the README measures them
@@ -301,7 +373,7 @@ def test_each_kind_of_annotation_is_as_declared_in_the_built_database(db, kind):
 
 
 def test_the_vocabularies_page_lists_every_term_of_the_definitions_with_both_labels():
-    """docs/vocabularies.md is generated from the log; the log must say what vocabularies.py defines."""
+    """docs/vocabularies.md is generated from the log; the log must say what vocabularies.json defines."""
     from wgtip.annotate.vocabularies import VOCABULARIES
 
     page = (ROOT / "docs" / "vocabularies.md").read_text(encoding="utf-8")
@@ -309,6 +381,68 @@ def test_the_vocabularies_page_lists_every_term_of_the_definitions_with_both_lab
         assert f"## `{v.vocabulary}` — {v.title} / {v.title_zh}" in page
         for t in v.terms:
             assert f"| `{t.code}` | {t.label} | {t.label_zh} |" in page, t.code
+
+
+# --- the rules of the second definitions (issue 37), on sentences built for them -------------------------
+
+
+def _annotated(*texts: str) -> dict[str, dict[str, set]]:
+    """Addressees (code, role) and strength of each text, read as one paragraph, or as a chapeau and its items
+    when the first text ends with a colon."""
+    from wgtip.annotate import addressees, strength
+
+    ids = [f"wgtip-m1-p1{'-' + chr(96 + i) if i else ''}" for i in range(len(texts))]
+    chapeau = texts[0].endswith("：") and len(texts) > 1
+    provisions = tuple(
+        Provision(pid, ids[0] if chapeau and i else None, text, 1, "d", "s", 1, 1, "item" if chapeau and i else "paragraph",
+                  tuple(ids[1:]) if chapeau and not i else ())
+        for i, (pid, text) in enumerate(zip(ids, texts))
+    )
+    corpus = Corpus(provisions, {})
+    a, s = addressees.annotate(corpus), strength.annotate(corpus)
+    return {pid: {"addressees": {(x.value, x.role) for x in a[pid]}, "strength": {x.value for x in s[pid]}} for pid in ids}
+
+
+@pytest.mark.parametrize("text, addressed, strengths", [
+    # should endeavour: efforts towards a result
+    ("缔约国应当努力确保为被害人提供赔偿基金。", {("states_parties", "direct")}, {"should_endeavour"}),
+    ("缔约国应当根据本国的条例，力求将民间团体纳入战略。", {("states_parties", "direct")}, {"should_endeavour"}),
+    # should assess / explore whether: should consider
+    ("秘书处应当评价是否可以开展更多工作。", {("secretariat", "direct")}, {"should_consider"}),
+    # 与 + a partner and a word of working together: not a second body asked
+    ("鼓励缔约国与私营部门和民间社会协商，采取措施。", {("states_parties", "direct")}, {"encouraged"}),
+    # 与 joining two bodies asked to do the same thing
+    ("鼓励缔约国与毒品和犯罪问题办公室向工作组通报情况。", {("states_parties", "direct"), ("unodc", "direct")}, {"encouraged"}),
+    # nobody named to ask: the body asked is direct
+    ("应请毒品和犯罪问题办公室评估各种因素。", {("unodc", "direct")}, {"requested"}),
+    ("应当鼓励联合国各实体彼此协调。", {("un_entities", "direct")}, {"encouraged"}),
+    # a named asker: the asker direct, the body asked indirect
+    ("缔约方会议应当请毒品和犯罪问题办公室评估各种因素。", {("conference", "direct"), ("unodc", "indirect")}, {"should"}),
+    ("各国应鼓励雇主直接雇用移民工人。", {("states", "direct"), ("private_sector", "indirect")}, {"should"}),
+    ("各国应考虑要求征聘机构和雇主提供合同。", {("states", "direct"), ("private_sector", "indirect")}, {"should_consider"}),
+    # every body named in 让 … 参与(其中)，包括 …; …，并应… keeps the subject of the clause it continues
+    ("缔约国应当让所有利益攸关方参与其中，包括执法机构和检察人员，并应设法让法官参与其中。",
+     {("states_parties", "direct"), ("national_bodies", "indirect")}, {"should", "should_endeavour"}),
+    ("各国应考虑让负责司法、媒体、学术和商业等广泛的利益攸关方以及民间社会和人口贩运活动的幸存者参与。",
+     {("states", "direct"), ("national_bodies", "indirect"), ("media", "indirect"), ("civil_society", "indirect"),
+      ("private_sector", "indirect"), ("survivors", "indirect")}, {"should_consider"}),
+    # a partner, a trainee or a body whose conduct is to be ensured is no addressee
+    ("缔约国应当与来源国包括与民间社会开展合作。", {("states_parties", "direct")}, {"should"}),
+    ("缔约国应当确保各国当局进一步关注这一问题。", {("states_parties", "direct")}, {"should"}),
+    # may: right after the addressee, or continuing a directive
+    ("各国应考虑进行培训，并可视可能考虑建立一个网络。", {("states", "direct")}, {"should_consider", "may"}),
+    ("这类支助可包括临时逗留的权利。", set(), {"none"}),
+])
+def test_the_directives_of_the_second_definitions(text, addressed, strengths):
+    got = _annotated(text)["wgtip-m1-p1"]
+    assert got == {"addressees": addressed, "strength": strengths}
+
+
+def test_an_item_reads_its_chapeaus_modal_with_its_own_verb():
+    got = _annotated("缔约国应：", "努力为被害人提供口译；", "探讨是否可开发一种工具；", "请毒品和犯罪问题办公室提供技术援助。")
+    assert got["wgtip-m1-p1-a"] == {"addressees": {("states_parties", "direct")}, "strength": {"should_endeavour"}}
+    assert got["wgtip-m1-p1-b"] == {"addressees": {("states_parties", "direct")}, "strength": {"should_consider"}}
+    assert got["wgtip-m1-p1-c"] == {"addressees": {("states_parties", "direct"), ("unodc", "indirect")}, "strength": {"should"}}
 
 
 def test_a_report_paragraph_is_resolved_to_the_provision_it_means(db):

@@ -204,7 +204,8 @@ def test_the_changelog_says_what_the_log_and_the_source_say():
     releases = [json.loads(lines[s]) for s in sorted(lines) if json.loads(lines[s])["type"] == "ReleasePublished"]
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == [f"## {r['data']['version']} — {r['data']['published_on']}" for r in reversed(releases)]
+    unreleased = max(lines) > releases[-1]["seq"]  # events recorded since the last release come first, unreleased
+    assert headings == ["## Unreleased"] * unreleased + [f"## {r['data']['version']} — {r['data']['published_on']}" for r in reversed(releases)]
     sections = dict(zip(headings, text.split("\n## ")[1:]))
     for r in releases:
         section = sections[f"## {r['data']['version']} — {r['data']['published_on']}"]

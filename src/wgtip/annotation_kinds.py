@@ -45,6 +45,9 @@ class Kind:
     arrays: tuple[ViewArray, ...] = ()
     """How the annotated view shows the kind, if it does: one array, or (an addressee's) one per role and one for any
     role, most specific first (a row's page links each value to the first of them whose ``where`` holds for it)."""
+    reviewed: bool = False
+    """Whether a reviewer may confirm, add to or remove from its annotations (``AnnotationsReviewed``): its rows are
+    one per value, and its table has the columns ``reviewed_by`` and ``review_reason``."""
 
     def vocabulary_columns(self) -> dict[str, str]:
         """The table's columns whose values are a vocabulary's codes, and the vocabulary (labelled in the site's facets)."""
@@ -73,7 +76,7 @@ KINDS: tuple[Kind, ...] = (
          arrays=(ViewArray("strength", "Codes of the modal force of its wording (vocabulary strength), as a JSON array."),)),
     Kind("topic", "provision_topics", "topic", "{provision_id}", None),
     Kind("theme", "provision_themes", "theme", "{provision_id}/{value}", "theme",
-         arrays=(ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array."),)),
+         arrays=(ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array."),), reviewed=True),
     Kind("reference", "provision_references", "kind", "{provision_id}/ref/{number}", "reference_kind", needs=("target",),
          arrays=(ViewArray("reference_kinds", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array."),)),
 )

@@ -33,7 +33,7 @@ from .log import LoggedEvent, iter_log
 from .metadata import Identifiers, identifiers
 from .package_hashes import fold_hashes, package_descriptor, package_hashes
 from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, PARQUET_DIR, RELEASES_DIR, SQLITE_NAME, release_artefacts
-from .tables import TABLES, Layout, Row, current_layout, name_of
+from .tables import TABLES, Layout, Row, columns, current_layout, name_of
 from .tables import Event as EventRow
 from .views import write_duckdb_views, write_views
 from .writers.duckdb import DuckdbFile, comment_tables
@@ -71,8 +71,10 @@ def build(root: Path, release: str | None = None) -> Built:
 class _SentTable:
     """A table written to its CSV file (by this process; the events' by the SQLite writer's) and sent to the SQLite writer."""
 
-    def __init__(self, db: SqliteProcess, model: Any, csv: CsvFile | None):
+    def __init__(self, db: SqliteProcess, model: Any, csv: CsvFile | None, fields: list[str] | None = None):
         self.db, self.model, self.csv = db, model, csv
+        if fields is not None and fields != [c.name for c in columns(model)]:
+            db.set_fields(model, fields)  # a past release's layout: its SQLite file has the columns its CSV has
 
     def write(self, rows: list[Row]) -> None:
         if self.csv:
@@ -100,7 +102,7 @@ class Outputs:
         return self.pkg / DATA_DIR / f"{name}.csv"
 
     def _sink(self, model: Any, fields: list[str]) -> TableSink:
-        return _SentTable(self.db, model, None if model is EventRow else CsvFile(model, self.csv_path(name_of(model)), fields))
+        return _SentTable(self.db, model, None if model is EventRow else CsvFile(model, self.csv_path(name_of(model)), fields), fields)
 
     def fold(self, events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout]) -> Folded:
         """``fold_tables`` into these outputs; then DuckDB loads the CSV files, in the background."""

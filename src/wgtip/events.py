@@ -303,6 +303,41 @@ class AnnotationCorrected(Envelope):
     data: AnnotationCorrectedData
 
 
+REVIEWER = r"^[a-z][a-z0-9_-]*$"
+
+
+class ReviewedValue(Strict):
+    value: str = Field(pattern=CODE, description="A code of the kind's vocabulary.")
+    reason: str = Field(min_length=1, description="Why the reviewer added or removed it, read in the provision's text and its chapeau.")
+
+
+class ReviewedProvision(Strict):
+    provision_id: str = Field(pattern=PROVISION_ID, description="The reviewed provision.")
+    text_revision: int = Field(ge=1, description="Revision of the provision's text that the reviewer read (see provision_texts).")
+    added: tuple[ReviewedValue, ...] = Field(default=(), description="Values the reviewed annotations lack, each with its reason.")
+    removed: tuple[ReviewedValue, ...] = Field(default=(), description="Values of the reviewed annotations that do not apply, each with its reason.")
+
+
+class ReviewBasis(Strict):
+    annotator: str = Field(min_length=1, description="The rule whose annotations were reviewed (ProvisionsAnnotatedData.annotator).")
+    annotator_version: str = Field(min_length=1, description="Its version.")
+
+
+class AnnotationsReviewedData(Strict):
+    kind: AnnotationKind = Field(description="The annotation kind reviewed (a kind whose rows are one per value: theme).")
+    annotator: str = Field(pattern=REVIEWER, description="Who reviewed (a stable code, named in the tables' annotator and reviewed_by columns).")
+    annotator_description: str = Field(min_length=1, description="Who or what the reviewer is and how it read the texts, said plainly (a person, a team, a model).")
+    basis: ReviewBasis = Field(description="The rule and version whose annotations were reviewed; every provision of the batch is annotated by it.")
+    provisions: tuple[ReviewedProvision, ...] = Field(min_length=1, description="Every provision reviewed, in document order, also those whose annotations were confirmed as they are (no value added or removed). Replaces an earlier review of the same kind of the same provision.")
+
+
+class AnnotationsReviewed(Envelope):
+    """A reviewer read the provisions and confirmed, added to or removed from a rule's annotations of one kind, with a reason for each change."""
+
+    type: Literal["AnnotationsReviewed"]
+    data: AnnotationsReviewedData
+
+
 class ParallelTextRecordedData(Strict):
     provision_id: str = Field(pattern=PROVISION_ID, description="The provision this text is a version of.")
     document: str = Field(pattern=PROVISION_ID, description="The registered source document (another language version of the same paper) the text is printed in.")
@@ -378,6 +413,7 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     VocabularyDefined,
     ProvisionsAnnotated,
     AnnotationCorrected,
+    AnnotationsReviewed,
     ParallelTextRecorded,
 )
 """Every event type, in the order they are documented."""

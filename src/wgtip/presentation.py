@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .tables import (
-    Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
+    AnnotationReview, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
     ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
 )
 
@@ -36,6 +36,7 @@ PRESENTATION: dict[type, Presentation] = {
     ProvisionTheme: Presentation(label="theme", facets=("theme", "cue")),
     ProvisionReference: Presentation(label="target", facets=("kind", "instrument", "article")),
     VocabularyTerm: Presentation(label="label", sort="position", facets=("vocabulary",)),
+    AnnotationReview: Presentation(label="value", facets=("decision", "value")),
 }
 
 

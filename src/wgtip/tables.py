@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-def zh(description: str, long_text: bool = False) -> dict[str, Any]:
-    """A column's Chinese description, kept beside its English one in the column's Field; and
-    whether the column holds long text (prose, JSON), which the DuckDB writer stores with zstd."""
-    return {"json_schema_extra": {"description_zh": description, "long_text": long_text}}
+def zh(description: str, long_text: bool = False, wide: bool = False) -> dict[str, Any]:
+    """A column's Chinese description, kept beside its English one in the column's Field; whether
+    the column holds long text (prose, JSON), which the DuckDB writer stores with zstd; and whether
+    that text runs to whole paragraphs (definitions), which the site's table pages give a wider column."""
+    return {"json_schema_extra": {"description_zh": description, "long_text": long_text or wide, "wide": wide}}
 
 
 def table_info(order: int, title: str, title_zh: str, description_zh: str, log_table: bool = False,
@@ -242,7 +243,7 @@ class Vocabulary(SQLModel, table=True):
     vocabulary: str = Field(primary_key=True, description="Code of the vocabulary: addressee, addressee_role, strength, theme, reference_kind.", schema_extra=zh("词表代码：addressee、addressee_role、strength、theme、reference_kind。"))
     title: str = Field(description="English title.", schema_extra=zh("英文标题。"))
     title_zh: str = Field(description="Chinese title.", schema_extra=zh("中文标题。"))
-    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。", long_text=True))
+    description: str = Field(description="What the vocabulary classifies (English).", schema_extra=zh("该词表所分类的对象（英文）。", wide=True))
     terms: int = Field(description="Number of terms.", schema_extra=zh("词条数。"))
     event_seq: int = Field(foreign_key="events.seq", description="The VocabularyDefined event that defined it (the latest, if redefined).", schema_extra=zh("定义该词表的 VocabularyDefined 事件（如重新定义，为最新者）。"))
 
@@ -258,7 +259,7 @@ class VocabularyTerm(SQLModel, table=True):
     position: int = Field(description="Order of the term in its vocabulary (1, 2, …).", schema_extra=zh("词条在词表中的顺序（1、2、……）。"))
     label: str = Field(description="English label.", schema_extra=zh("英文名称。"))
     label_zh: str = Field(description="Chinese label.", schema_extra=zh("中文名称。"))
-    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。", long_text=True))
+    description: str = Field(description="What the term means and when it applies (English).", schema_extra=zh("词条的含义及适用情形（英文）。", wide=True))
 
 
 class ProvisionAddressee(SQLModel, table=True):
@@ -333,6 +334,27 @@ class ProvisionTheme(SQLModel, table=True):
     text_revision: int = Field(description="Revision of the provision's text that was annotated.", schema_extra=zh("所标注的条文文字修订号。"))
     annotator: str = annotator_field()
     event_seq: int = annotation_event_field()
+    reviewed_by: Optional[str] = Field(default=None, description="The review (AnnotationsReviewed) that read the provision and kept or added this theme; empty where the provision's themes have not been reviewed. The themes a review removed are in annotation_reviews.", schema_extra=zh("阅读该条文并保留或添加此主题的审阅（AnnotationsReviewed）；条文主题未经审阅时为空。审阅删除的主题见 annotation_reviews。"))
+    review_reason: Optional[str] = Field(default=None, description="For a theme a reviewer added: why. Such a row's cue is 'review' (a value the cue column's description, fixed by the published releases, does not list).", schema_extra=zh("审阅人添加的主题（cue 为 review）：添加理由。", long_text=True))
+
+
+class AnnotationReview(SQLModel, table=True):
+    """What reviews changed in the rules' annotations: each value a reviewer added or removed, with the reason; a reviewed value that is not here was confirmed."""
+
+    __tablename__ = "annotation_reviews"
+    __table_args__ = table_info(order=18, title="Annotation reviews", title_zh="标注审阅", description_zh="审阅对规则标注的改动：审阅人添加或删除的每个值及理由；经审阅而不在此表中的值即为确认。",
+                                empty_until_recorded=True)
+
+    review_id: str = Field(primary_key=True, description="Identifier: provision_id, the kind and the value, joined by '/'.", schema_extra=zh("标识符：provision_id、标注类型和值，以“/”连接。"))
+    provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))
+    kind: str = Field(description="The annotation kind reviewed (theme).", schema_extra=zh("所审阅的标注类型（theme）。"))
+    value: str = Field(description="The code added or removed (a code of vocabulary_terms of the kind's vocabulary).", schema_extra=zh("添加或删除的代码（该类型词表中 vocabulary_terms 的代码）。"))
+    decision: str = Field(description="added (the rule missed it) or removed (the rule gave it, and it does not apply).", schema_extra=zh("added（规则遗漏）或 removed（规则给出但不适用）。"))
+    reason: str = Field(description="Why, as the reviewer read the provision with its chapeau.", schema_extra=zh("审阅人结合引导语阅读条文后给出的理由。", long_text=True))
+    reviewed: str = Field(description="The rule and version whose annotations were reviewed.", schema_extra=zh("被审阅标注的规则及其版本。"))
+    text_revision: int = Field(description="Revision of the provision's text the reviewer read.", schema_extra=zh("审阅人所读的条文文字修订号。"))
+    annotator: str = Field(description="Who reviewed ('review' and the reviewer's code; the event describes the reviewer).", schema_extra=zh("审阅人（“review”加审阅人代码；事件中有对审阅人的说明）。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The AnnotationsReviewed event that recorded the review.", schema_extra=zh("记录该审阅的 AnnotationsReviewed 事件。"))
 
 
 class ProvisionReference(SQLModel, table=True):
@@ -420,6 +442,7 @@ class Column:
     primary_key: bool
     references: tuple[str, str] | None  # (table, column)
     long_text: bool = False
+    wide: bool = False  # long text of whole paragraphs (definitions)
 
 
 def _kind(col: sa.Column) -> str:
@@ -447,7 +470,7 @@ def columns(model: type[SQLModel]) -> list[Column]:
         desc, desc_zh = field.description, extra.get("description_zh")
         if not desc or not desc_zh:
             raise ValueError(f"{model.__name__}.{col.name} needs a description in English and in Chinese")
-        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text"))))
+        out.append(Column(col.name, _kind(col), desc, str(desc_zh), bool(col.nullable) and not col.primary_key, bool(col.primary_key), ref, bool(extra.get("long_text")), bool(extra.get("wide"))))
     return out
 
 

@@ -1,7 +1,8 @@
 """Turning the rules' output into events: what ``wgtip annotate`` appends.
 
 Only what differs from the log's current state is written: a vocabulary
-whose definition changed, and, per annotation kind and per meeting section,
+whose definition changed (recorded at the moment ``vocabularies.json`` gives
+for it), and, per annotation kind and per meeting section,
 one ``ProvisionsAnnotated`` event for the provisions whose annotations (or
 annotated text revision, or rule version) changed. Run on a log that is up
 to date, it writes nothing.
@@ -26,7 +27,7 @@ from ..log import MAX_LINE_BYTES, LoggedEvent, encode_event
 from ..projection.annotations import values_digest
 from . import Corpus, Rule, corpus_from_tables
 from .ruleset import rules
-from .vocabularies import VOCABULARIES
+from .vocabularies import RECORDED_AT, VOCABULARIES
 
 
 READ = {
@@ -61,24 +62,24 @@ def annotation_stream(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -
 
 def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any],
           recorded_at: dt.datetime, seq: int) -> Iterator[tuple[str, Envelope]]:
-    day = recorded_at.astimezone(dt.timezone.utc).date()
-
-    def envelope_of(where: tuple[str, str] | None, at: int) -> dict:
+    def envelope_of(where: tuple[str, str] | None, at: int, moment: dt.datetime = recorded_at) -> dict:
         source = None
         if where is not None:
             d = documents[where[0]]
             source = SourceLocator(document=d["document"], language=d["language"], sha256=d["sha256"], section=where[1])
-        return dict(seq=at, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=recorded_at, source=source, prev=None)
+        day = moment.astimezone(dt.timezone.utc).date()
+        return dict(seq=at, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=moment, source=source, prev=None)
 
-    def envelope(where: tuple[str, str] | None) -> dict:
+    def envelope(where: tuple[str, str] | None, moment: dt.datetime = recorded_at) -> dict:
         nonlocal seq
         seq += 1
-        return envelope_of(where, seq)
+        return envelope_of(where, seq, moment)
 
     for v in VOCABULARIES:
         current = seen["vocabularies"].get(v.vocabulary)
         if current is None or _definition(current) != v:
-            yield "vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None))
+            # recorded when the definition was made (vocabularies.json), whenever it is appended
+            yield "vocabularies", VocabularyDefined(type="VocabularyDefined", data=v, **envelope(None, RECORDED_AT[v.vocabulary]))
     for rule in rules():
         annotator = f"rule {rule.name} v{rule.version}"
         for provisions, result in rule.parts(corpus):  # a section's annotations at a time, where the rule allows

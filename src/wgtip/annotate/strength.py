@@ -8,7 +8,7 @@ from .directives import directives
 
 KIND = "strength"
 NAME = "wgtip.annotate.strength"
-VERSION = "1"
+VERSION = "2"
 BY_SECTION = True  # it reads a provision's directives and its chapeau's
 
 

@@ -25,7 +25,7 @@ from .state import FoldError, State, fresh, record_added, record_changed, record
 
 def _summary(row: dict[str, Any]) -> str:
     """The value shown in the changes table for an added or removed annotation row."""
-    for key in ("addressee", "strength", "theme", "topic", "target", "label", "title"):
+    for key in ("addressee", "strength", "theme", "topic", "target", "label", "title", "value"):
         if key in row and row[key] is not None:
             return str(row[key])
     return ""
@@ -44,6 +44,8 @@ def _replace_rows(state: State, table: str, old: dict[str, dict[str, Any]], new:
 
 
 def _text(v: Any) -> str:
+    """A changed value as the changes table holds it: '' for none (the published releases hold it so; their
+    CSV spells '' and NULL alike)."""
     return "" if v is None else str(v)
 
 
@@ -116,6 +118,8 @@ _FILLED_BY_ANNOTATION: dict[str, Callable[[ev.Annotation], Any]] = {
 """How the columns of an annotation table besides its key, its value and ``COMMON`` are read off the annotation."""
 COMMON = ("provision_id", "text_revision", "annotator", "event_seq")
 """The columns every annotation table has, the same for all of an event's annotations of a provision."""
+REVIEW_COLUMNS = ("reviewed_by", "review_reason")
+"""The columns a reviewed kind's table has besides (``Kind.reviewed``), filled from the review (``_published``)."""
 
 _MODEL_OF_TABLE = by_name()
 _COLUMNS = {k.name: [c.name for c in columns(_MODEL_OF_TABLE[k.table])] for k in KINDS}
@@ -131,7 +135,7 @@ def _filled(kind: Kind) -> tuple[tuple[str, Callable[[ev.Annotation], Any]], ...
     has a column that nothing fills."""
     names = _COLUMNS[kind.name]
     fill = tuple((c, _FILLED_BY_ANNOTATION[c]) for c in names if c in _FILLED_BY_ANNOTATION)
-    if {_KEY[kind.name], kind.column, *COMMON, *(c for c, _ in fill)} != set(names):
+    if {_KEY[kind.name], kind.column, *COMMON, *(REVIEW_COLUMNS if kind.reviewed else ()), *(c for c, _ in fill)} != set(names):
         raise TypeError(f"{kind.table}: its columns are not those its annotations fill")
     return fill
 
@@ -148,6 +152,8 @@ def _rows(kind: Kind, pid: str, revision: int, annotator: str, seq: int, values:
         rid = kind.row_id.format(provision_id=pid, value=a.value, role=a.role, number=i)
         row = {column: get(a) for column, get in fill}
         row.update(common)
+        if kind.reviewed:
+            row.update(dict.fromkeys(REVIEW_COLUMNS))
         row[kind.column] = _shared(a.value)
         row[key] = rid
         out[rid] = row
@@ -202,7 +208,9 @@ def _annotate(state: State, seq: int, where: str, kind: str, annotator: str, p: 
     key = (kind, pid)
     old = state.annotations.get(key)
     new = _rows(KIND[kind], pid, p.text_revision, annotator, seq, p.annotations)
-    _replace_rows(state, KIND[kind].table, _as_dicts(kind, old.rows) if old else {}, new)
+    review = state.reviews.get(key)
+    before = _published(KIND[kind], pid, _as_dicts(kind, old.rows), review) if old else {}
+    _replace_rows(state, KIND[kind].table, before, _published(KIND[kind], pid, new, review))
     state.annotations[key] = AnnotationEntry(annotator, values_digest(p.annotations), p.text_revision, tuple(map(_ROW_OF[kind], new.values())))
 
 
@@ -233,6 +241,114 @@ def _annotation_corrected(state: State, e: ev.AnnotationCorrected) -> None:
     _annotate(state, e.seq, "data.provision", d.kind, f"person {d.corrected_by}", d.provision)
 
 
+# --- reviews ---------------------------------------------------------------------------------
+# A review is kept beside the rule's annotations, not folded into them: the published rows are the
+# rule's, less what the review removed, plus what it added (``_published``). A later rule run on the
+# provision replaces the rule's rows and the review still applies to them; a later review of the
+# provision replaces the earlier one. So neither silently undoes the other, and a reader sees both.
+
+
+class ReviewEntry(NamedTuple):
+    """What the fold keeps of a provision's latest review of one kind."""
+
+    annotator: str
+    """``review <code>``, as the tables name it."""
+    reviewed: str
+    """The rule and version it reviewed (``rule <name> v<version>``)."""
+    text_revision: int
+    seq: int
+    added: tuple[tuple[str, str], ...]
+    """(value, reason), in the event's order."""
+    removed: tuple[tuple[str, str], ...]
+
+
+def _published(kind: Kind, pid: str, rule_rows: dict[str, dict[str, Any]], review: ReviewEntry | None) -> dict[str, dict[str, Any]]:
+    """The rows the table publishes for a provision: the rule's, less what the review removed, plus what it added,
+    each kept or added row naming the review; the rule's rows as they are when there is none."""
+    if review is None:
+        return rule_rows
+    removed = {value for value, _ in review.removed}
+    out: dict[str, dict[str, Any]] = {}
+    for rid, row in rule_rows.items():
+        if row[kind.column] not in removed:
+            out[rid] = {**row, "reviewed_by": review.annotator}
+    for value, reason in review.added:
+        rid = kind.row_id.format(provision_id=pid, value=value)
+        if rid in out:  # a later rule version gives it too: the rule's row, with the review's reason
+            out[rid] = {**out[rid], "review_reason": reason}
+            continue
+        row = dict.fromkeys(_COLUMNS[kind.name])
+        row.update({_KEY[kind.name]: rid, kind.column: _shared(value), "provision_id": pid, "text_revision": review.text_revision,
+                    "annotator": review.annotator, "event_seq": review.seq, "reviewed_by": review.annotator, "review_reason": reason})
+        if "cue" in row:
+            row["cue"] = "review"
+        out[rid] = row
+    return out
+
+
+def _review_rows(kind: str, pid: str, review: ReviewEntry) -> dict[str, dict[str, Any]]:
+    """The rows of ``annotation_reviews`` for a provision's review: one per value added or removed."""
+    return {
+        f"{pid}/{kind}/{value}": dict(review_id=f"{pid}/{kind}/{value}", provision_id=pid, kind=kind, value=value, decision=decision,
+                                      reason=reason, reviewed=review.reviewed, text_revision=review.text_revision,
+                                      annotator=review.annotator, event_seq=review.seq)
+        for decision, values in (("added", review.added), ("removed", review.removed)) for value, reason in values
+    }
+
+
+def _check_review(state: State, seq: int, where: str, kind: Kind, reviewed: str, p: ev.ReviewedProvision) -> AnnotationEntry:
+    revisions = state.texts.get(p.provision_id)
+    if revisions is None:
+        raise FoldError(seq, f"{where}.provision_id", f"provision {p.provision_id!r} does not exist")
+    if p.text_revision != len(revisions):
+        raise FoldError(seq, f"{where}.text_revision", f"{p.provision_id} is at text revision {len(revisions)}; a review reads the current text")
+    entry = state.annotations.get((kind.name, p.provision_id))
+    if entry is None or entry.annotator != reviewed:
+        have = "none" if entry is None else f"those of {entry.annotator}"
+        raise FoldError(seq, f"{where}.provision_id", f"{p.provision_id}: the review is of the {kind.name} annotations of {reviewed}, and the log has {have}")
+    if entry.text_revision != p.text_revision:
+        raise FoldError(seq, f"{where}.text_revision", f"{p.provision_id}: the {kind.name} annotations reviewed were made on text revision {entry.text_revision}")
+    given = {row[_COLUMNS[kind.name].index(kind.column)] for row in entry.rows}
+    codes = state.vocabularies.get(kind.vocabulary or "", {}).get("codes", set())
+    seen: set[str] = set()
+    for field, values in (("added", p.added), ("removed", p.removed)):
+        for j, v in enumerate(values):
+            at = f"{where}.{field}.{j}.value"
+            if v.value not in codes:
+                raise FoldError(seq, at, f"{v.value!r} is not a term of vocabulary {kind.vocabulary!r}")
+            if v.value in seen:
+                raise FoldError(seq, at, f"{v.value!r} is reviewed twice for {p.provision_id}")
+            seen.add(v.value)
+            if (field == "added") == (v.value in given):
+                raise FoldError(seq, at, f"{p.provision_id}: {v.value!r} cannot be {field}: {reviewed} {'gives' if v.value in given else 'does not give'} it")
+    if not (given - {v.value for v in p.removed}) and not p.added:
+        raise FoldError(seq, f"{where}.removed", f"{p.provision_id}: the review would leave it without a {kind.name}")
+    return entry
+
+
+def _annotations_reviewed(state: State, e: ev.AnnotationsReviewed) -> None:
+    d = e.data
+    kind = KIND[d.kind]
+    if not kind.reviewed:
+        raise FoldError(e.seq, "data.kind", f"{d.kind} annotations cannot be reviewed (only {', '.join(k.name for k in KINDS if k.reviewed)})")
+    reviewed = f"rule {d.basis.annotator} v{d.basis.annotator_version}"
+    ids = [p.provision_id for p in d.provisions]
+    if len(set(ids)) != len(ids):
+        raise FoldError(e.seq, "data.provisions", "a provision is reviewed twice in one batch")
+    annotator = f"review {d.annotator}"
+    for i, p in enumerate(d.provisions):
+        entry = _check_review(state, e.seq, f"data.provisions.{i}", kind, reviewed, p)
+        pid = state.provisions[p.provision_id].provision_id
+        key = (d.kind, pid)
+        old = state.reviews.get(key)
+        new = ReviewEntry(annotator, reviewed, p.text_revision, e.seq,
+                          tuple((v.value, v.reason) for v in p.added), tuple((v.value, v.reason) for v in p.removed))
+        rule_rows = _as_dicts(d.kind, entry.rows)
+        _replace_rows(state, kind.table, _published(kind, pid, rule_rows, old), _published(kind, pid, rule_rows, new))
+        _replace_rows(state, "annotation_reviews", _review_rows(d.kind, pid, old) if old else {}, _review_rows(d.kind, pid, new))
+        state.reviews[key] = new
+
+
 # --- parallel texts -------------------------------------------------------------------------
 
 
@@ -258,6 +374,7 @@ HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
     ev.VocabularyDefined: _vocabulary_defined,
     ev.ProvisionsAnnotated: _provisions_annotated,
     ev.AnnotationCorrected: _annotation_corrected,
+    ev.AnnotationsReviewed: _annotations_reviewed,
     ev.ParallelTextRecorded: _parallel_text_recorded,
 }
 
@@ -272,7 +389,13 @@ def finish(state: State) -> dict[str, list[Any]]:
 
     out: dict[str, list[Any]] = {k.table: [] for k in KINDS}
     for kind, pid in sorted(state.annotations, key=lambda k: (position(k[1]), k[0])):
-        out[KIND[kind].table].extend(state.annotations[kind, pid].rows)
+        entry, review = state.annotations[kind, pid], state.reviews.get((kind, pid))
+        if review is None:
+            out[KIND[kind].table].extend(entry.rows)
+        else:
+            out[KIND[kind].table].extend(map(_ROW_OF[kind], _published(KIND[kind], pid, _as_dicts(kind, entry.rows), review).values()))
+    out["annotation_reviews"] = [row for kind, pid in sorted(state.reviews, key=lambda k: (position(k[1]), k[0]))
+                                 for row in _review_rows(kind, pid, state.reviews[kind, pid]).values()]
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]

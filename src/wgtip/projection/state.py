@@ -187,6 +187,8 @@ class State:
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""
     annotations: dict[tuple[str, str], Any] = field(default_factory=dict)
     """(kind, provision_id) -> the current annotations of that kind (``annotations.AnnotationEntry``)."""
+    reviews: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(kind, provision_id) -> the latest review of its annotations of that kind (``annotations.ReviewEntry``)."""
     parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -220,7 +222,7 @@ def record_provision_added(state: State) -> None:
     state.provisions_added += 1
 
 
-def record_changed(state: State, table: str, row_id: str, column: str, old: str, new: str) -> None:
+def record_changed(state: State, table: str, row_id: str, column: str, old: str | None, new: str | None) -> None:
     if table == "provisions" and state.provisions[row_id].event_seq > state.released_seq():
         return  # added and changed before any release: the release adds it as it then reads (its text then)
     added = state.pending.get((table, row_id, None))

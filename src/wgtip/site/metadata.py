@@ -36,6 +36,12 @@ def long_text_columns() -> list[str]:
     return sorted({c.name for model in TABLES for c in columns(model) if c.long_text})
 
 
+def wide_text_columns() -> list[str]:
+    """Names of the columns whose long text runs to whole paragraphs (``Column.wide``: the vocabularies'
+    definitions): at the width of other long texts, a definition stood 30 lines tall."""
+    return sorted({c.name for model in TABLES for c in columns(model) if c.wide})
+
+
 def package_info(root: Path) -> dict[str, Any]:
     """What the site shows of the built package: version and sources (datapackage.json is the record)."""
     desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ compare it by its table contents.
 
 from __future__ import annotations
 
+import csv
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -72,6 +73,12 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _header(csv_path: Path) -> list[str]:
+    """The column names of a CSV file the package writer wrote (plain names, no quoting needed)."""
+    with open(csv_path, encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
+
+
 class DuckdbFile:
     """A DuckDB file loaded table by table from finished CSV files, in ``TABLES`` order.
 
@@ -91,10 +98,14 @@ class DuckdbFile:
     def _load(self, model: Any, csv_path: Path) -> None:
         name = name_of(model)
         self.con.execute(ddl(model))
-        types = ", ".join(f"'{c.name}': '{DUCKDB_TYPES[c.kind]}'" for c in columns(model))
+        # a past release's CSV has the columns it recorded (release.layout_of): a column added since stays NULL
+        known = {c.name: c for c in columns(model)}
+        cols = [known[h] for h in _header(csv_path)]
+        types = ", ".join(f"'{c.name}': '{DUCKDB_TYPES[c.kind]}'" for c in cols)
         path = str(csv_path).replace("'", "''")
+        into = ", ".join(f'"{c.name}"' for c in cols)
         self.con.execute(
-            f"INSERT INTO \"{name}\" SELECT * FROM read_csv('{path}', header=true, auto_detect=false, "
+            f"INSERT INTO \"{name}\" ({into}) SELECT * FROM read_csv('{path}', header=true, auto_detect=false, "
             f"columns={{{types}}}, delim=',', quote='\"', escape='\"', nullstr='', new_line='\\n')"
         )
         try:

@@ -60,10 +60,19 @@ def entries_for(indexes: Iterable[Index], model: Any, rows: list[Row]) -> Entrie
     return {index.name: found for index in indexes if (found := index.entries(table, names, rows))}
 
 
-def ddl(model: Any) -> list[str]:
+def ddl(model: Any, fields: list[str] | None = None) -> list[str]:
+    """The statements creating a table, with only ``fields`` of its columns when given (a past release's
+    layout: a column added since is left out, as the release's file was written without it)."""
     table = table_of(model)
-    out = [str(CreateTable(table).compile(dialect=sqlite_dialect.dialect())).strip()]
-    out += [str(CreateIndex(ix).compile(dialect=sqlite_dialect.dialect())).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "")]
+    create = str(CreateTable(table).compile(dialect=sqlite_dialect.dialect())).strip()
+    dropped = {c.name for c in table.columns} - set(fields) if fields is not None else set()
+    if dropped:
+        head, body = create.split("(\n\t", 1)
+        parts = body.removesuffix("\n)").split(", \n\t")
+        create = head + "(\n\t" + ", \n\t".join(p for p in parts if p.split(" ", 1)[0] not in dropped) + "\n)"
+    out = [create]
+    out += [str(CreateIndex(ix).compile(dialect=sqlite_dialect.dialect())).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "")
+            if not {c.name for c in ix.columns} & dropped]
     return out
 
 
@@ -90,18 +99,29 @@ class SqliteFile:
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
         self.created: set[str] = set()
+        self.fields: dict[str, list[str]] = {}  # a table written with fewer columns than its model (``set_fields``)
         self.indexes = {i.name: i for i in indexes}
         for index in indexes:
             index.start(self.con)
 
+    def set_fields(self, table: str, fields: list[str]) -> None:
+        """Write ``table`` with these of its columns only, in this order (a past release's layout)."""
+        self.fields[table] = list(fields)
+
     def write(self, model: Any, rows: Iterable[Row], entries: Entries | None = None) -> None:
         name = name_of(model)
+        names = [c.name for c in columns(model)]
+        fields = self.fields.get(name, names)
         if name not in self.created:
-            for stmt in ddl(model):
+            for stmt in ddl(model, fields if fields != names else None):
                 self.con.execute(stmt)
             self.created.add(name)
         rows = rows if isinstance(rows, list) or not self.indexes else list(rows)
-        self.con.executemany(self._insert(name, [c.name for c in columns(model)]), rows)
+        if fields == names:
+            self.con.executemany(self._insert(name, names), rows)
+        else:
+            pick = [names.index(f) for f in fields]
+            self.con.executemany(self._insert(name, fields), ([r[i] for i in pick] for r in rows))
         if entries is None:
             entries = entries_for(self.indexes.values(), model, rows)
         for index, found in entries.items():
@@ -183,6 +203,10 @@ class SqliteProcess:
         rows = rows if isinstance(rows, list) else list(rows)
         entries = entries_for(self.indexes, model, rows) if self.queue.full() else None
         self._send(write_message(model, rows, entries))
+
+    def set_fields(self, model: Any, fields: list[str]) -> None:
+        """The SQLite table is written with these columns only (``SqliteFile.set_fields``)."""
+        self._send(("fields", str(name_of(model)), list(fields)))
 
     def close_csv(self, table: str) -> tuple[int, str]:
         self._send(("close_csv", table, None))
@@ -319,6 +343,9 @@ def serve(read_fd: int, write_fd: int) -> None:
                 back.send_bytes(pickle.dumps(("ok", value) if error is None else ("error", error)))
                 if kind == "finish":
                     return
+                continue
+            if kind == "fields":
+                db.set_fields(name, payload)
                 continue
             if error is None:  # after an error keep reading, so the parent never blocks on a full pipe
                 try:

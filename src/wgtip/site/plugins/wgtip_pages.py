@@ -17,10 +17,11 @@ from wgtip import metadata as dataset
 from wgtip.site import findable, pages
 from wgtip.site.ranges import RangedFileDownload
 from wgtip.search_query import highlighted
-from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns
+from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns, wide_text_columns
 from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()
+WIDE_TEXT = wide_text_columns()
 CONTENT_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8", ".zip": "application/zip"}
 
 
@@ -41,7 +42,7 @@ def served_version(datasette, database: str) -> str:
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     async def inner():
-        found = {"wgtip_long_text": LONG_TEXT, "wgtip_meta_description": findable.meta_description(dataset.DESCRIPTION)}
+        found = {"wgtip_long_text": LONG_TEXT, "wgtip_wide_text": WIDE_TEXT, "wgtip_meta_description": findable.meta_description(dataset.DESCRIPTION)}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
             if request is not None:
