@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..annotation_kinds import BY_NAME, KIND_NAMES
+from ..errors import WgtipError
 from . import Corpus, Result, corpus_from_tables
 from .ruleset import rules
 
@@ -112,7 +114,11 @@ def load_regression_gold(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def load_blind_gold(root: Path) -> dict[str, dict[str, Any]]:
-    return json.loads((root / BLIND_GOLD).read_text(encoding="utf-8"))["provisions"]
+    path = root / BLIND_GOLD
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["provisions"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as err:
+        raise WgtipError(f"{path}: not a readable gold set ({type(err).__name__}: {err}); it is made by python -m wgtip.review.adjudicate") from None
 
 
 def folded_records(root: Path) -> dict[str, list[dict[str, Any]]]:
@@ -272,17 +278,19 @@ def regression_report(root: Path, errors: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path("."))
     parser.add_argument("--errors", action="store_true", help="also list every disagreement with the gold")
     parser.add_argument("--regression", action="store_true", help=f"the rules' regression check against {REGRESSION_GOLD} instead of the blind gold set")
     args = parser.parse_args()
-    if args.regression:
-        print(regression_report(args.root, args.errors), end="")
-    else:
-        print(blind_report(evaluate(args.root), args.errors), end="")
+    try:
+        print(regression_report(args.root, args.errors) if args.regression else blind_report(evaluate(args.root), args.errors), end="")
+    except WgtipError as err:
+        err.show()
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
