@@ -126,17 +126,17 @@ def test_annotate_on_an_up_to_date_log_appends_nothing(tmp_path):
     assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)) == ([], read_log(ROOT)[-1])
 
 
-# --- quality against the hand-made gold -------------------------------------------------------
+# --- the rules' regression check against the hand-made file (tests/gold/annotations.json) --------
 
 
 @pytest.fixture(scope="module")
 def scores():
-    scores, errors, resolution = ev_mod.evaluate(ROOT)
+    scores, errors, resolution = ev_mod.regression(ROOT)
     return {s.kind: s for s in scores}, errors, resolution
 
 
 @pytest.mark.parametrize("kind", ["addressee", "strength"])
-def test_addressees_and_strength_reach_095_against_the_gold(scores, kind):
+def test_addressees_and_strength_reach_095_on_the_regression_file(scores, kind):
     s = scores[0][kind]
     assert s.precision >= 0.95 and s.recall >= 0.95, (s, [e for e in scores[1] if e.startswith(kind)])
 
@@ -200,7 +200,7 @@ def test_the_committed_references_resolve_to_the_gold_provisions(db, scores):
 
 
 def test_the_gold_covers_every_meeting_and_level_and_the_hard_cases():
-    gold = ev_mod.load_gold(ROOT)
+    gold = ev_mod.load_regression_gold(ROOT)
     assert len(gold) >= 60
     sections = {pid.split("-")[1] for pid in gold}
     assert sections == {"m1", "m2", "m4", "m5", "m6", "m7", "m8"}  # the third meeting adopted nothing of its own
@@ -292,7 +292,7 @@ def test_a_rule_runs_on_the_whole_corpus_when_an_item_lies_outside_its_chapeaus_
 
 
 def test_the_evaluator_counts_a_wrong_answer(scores):
-    gold = ev_mod.load_gold(ROOT)
+    gold = ev_mod.load_regression_gold(ROOT)
     corpus = ev_mod.corpus_of(ROOT)
     result = dict(ev_mod.run_rules(corpus)["addressee"])
     result["wgtip-m1-p5-a"] = (Annotation(value="secretariat", role="direct"),)
@@ -301,9 +301,10 @@ def test_the_evaluator_counts_a_wrong_answer(scores):
     assert any("wgtip-m1-p5-a" in e for e in errors)
 
 
-def test_the_evaluate_script_prints_precision_and_recall():
-    out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate"], capture_output=True, text=True, cwd=ROOT)
+def test_the_evaluate_script_prints_the_regression_check_of_every_kind():
+    out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate", "--regression"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
+    assert out.stdout.startswith("regression check of the rules: tests/gold/annotations.json")
     for kind in KIND_NAMES:
         assert any(line.startswith(kind) for line in out.stdout.splitlines()), out.stdout
 

@@ -4,8 +4,9 @@ themes) and what it refers to (references), each value with its evidence.
 
 The rules are tools; their output is recorded as ``ProvisionsAnnotated``
 events (``wgtip annotate``) and the committed events are the truth. A test
-proves the rules still reproduce them. Quality is measured against a
-hand-made gold file (``python -m wgtip.annotate.evaluate``).
+proves the rules still reproduce them. Quality is measured against the
+adjudicated blind gold set of ``review/gold/`` (``python -m wgtip.annotate.evaluate``);
+the hand-made file of tests/gold/ is only the rules' regression check (``--regression``).
 """
 
 from __future__ import annotations

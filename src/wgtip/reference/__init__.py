@@ -14,7 +14,7 @@ import click
 
 
 def reference_pages(root: Path, commands: click.Group) -> dict[str, bytes]:
-    from . import annotation_pages, bad_input, site
+    from . import annotation_pages, bad_input, quality, site
     from . import commands as commands_page
 
     pages = {
@@ -22,6 +22,7 @@ def reference_pages(root: Path, commands: click.Group) -> dict[str, bytes]:
         "docs/bad-input.md": bad_input.page(),
         "docs/vocabularies.md": annotation_pages.vocabularies_page(root),
         "docs/annotation-rules.md": annotation_pages.rules_page(),
+        "docs/annotation-quality.md": quality.page(root),
         "docs/site-reference.md": site.page(),
     }
     return {path: text.encode() for path, text in pages.items()}

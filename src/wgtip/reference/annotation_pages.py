@@ -63,8 +63,8 @@ def rules_page() -> str:
         "kind and meeting section, one `ProvisionsAnnotated` event for the provisions whose annotations changed; "
         "the committed events are the truth, and a test proves each rule reproduces its latest events byte for byte (a new version of a rule "
         "writes new events; the earlier ones stay as recorded). "
-        "The terms they choose from are in [vocabularies.md](vocabularies.md); how well they do against a hand-made "
-        "gold file is in [annotations.md](annotations.md#measured-quality).",
+        "The terms they choose from are in [vocabularies.md](vocabularies.md); how well they do against the blind "
+        "gold set is in [annotation-quality.md](annotation-quality.md).",
         "",
         "| kind | rule | version |",
         "|---|---|---|",
