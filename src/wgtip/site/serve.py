@@ -24,6 +24,7 @@ from ..log import segment_files
 from ..paths import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
+from ..swap import outputs_lock
 from ..tables import TABLES, name_of
 from ..views import STORED_SQL, VIEWS
 from .metadata import datasette_metadata
@@ -92,14 +93,19 @@ def unbuilt_releases(root: Path) -> list[str]:
 
 
 def prepare(root: Path) -> Path:
-    """Build what the site serves (the data, every release's artefacts) if needed; write its metadata."""
-    if needs_build(root):
-        print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
-        build(root)
-    for version in unbuilt_releases(root):
-        print(f"building the artefacts of release {version}", file=sys.stderr)
-        build(root, release=version)
-    return write_metadata(root)
+    """Build what the site serves (the data, every release's artefacts) if needed; write its metadata.
+    The checkout's lock is held throughout: a swap a killed build left committed is completed
+    before anything is judged built."""
+    segment_files(root)  # no log: refused before the lock's build/ is made
+    with outputs_lock(root):
+        pending = unbuilt_releases(root)  # reads the whole log: a bad one is refused before anything is said or built
+        if needs_build(root):
+            print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
+            build(root)
+        for version in pending:
+            print(f"building the artefacts of release {version}", file=sys.stderr)
+            build(root, release=version)
+        return write_metadata(root)
 
 
 ROOT_ENV = "WGTIP_ROOT"
@@ -123,8 +129,10 @@ def _setting(value: Any) -> str:
 
 
 def datasette_args(root: Path, metadata: Path, host: str, port: int) -> list[str]:
+    """Datasette's arguments, run from ``root``: the database is named by its path relative to it,
+    which Datasette shows (``/-/databases.json``); the server's own paths are shown nowhere."""
     args = [
-        "serve", "--immutable", str(root / BUILD_DIR / SQLITE_NAME),
+        "serve", "--immutable", f"{BUILD_DIR}/{SQLITE_NAME}",
         "--host", host, "--port", str(port),
         "--metadata", str(metadata),
         "--plugins-dir", str(PLUGINS_DIR),
@@ -141,4 +149,5 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     args = datasette_args(root, prepare(root), host, port)
     exe = Path(sys.executable).with_name("datasette")
     sys.stdout.flush()
+    os.chdir(root)
     os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})
