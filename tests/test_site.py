@@ -551,6 +551,7 @@ def test_the_server_shows_none_of_its_paths(server):
         for secret in secrets:
             assert secret not in text, (page, secret)
     assert [d["path"] for d in server.get("/-/databases.json").json()] == ["build/wgtip.sqlite"]
+    assert [server.get(page).status_code for page in ("/-/threads", "/-/threads.json")] == [404, 404]  # each task's stack, with its files
 
 
 @pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150),

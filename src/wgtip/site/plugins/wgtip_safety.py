@@ -6,7 +6,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.views.base import DatasetteError
 
-from wgtip.site.safety import client_error, limit_connection, with_security_headers
+from wgtip.site.safety import client_error, limit_connection, with_security_headers, without_debug_pages
 
 # Datasette 0.65's default error handler prints every exception it handles with rich, locals and all,
 # when rich can be imported (frictionless brings it). A path no route matches reaches that handler
@@ -28,7 +28,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return with_security_headers
+    return lambda app: with_security_headers(without_debug_pages(app))
 
 
 @hookimpl(trylast=True)
