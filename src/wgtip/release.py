@@ -28,7 +28,7 @@ from .errors import WgtipError
 from .events import LogHead, Occurrence, ReleasedFile, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
-from .log import LogError, LoggedEvent, iter_log, write_segments
+from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
 from .package_hashes import fold_hashes
 from .paths import DATA_DIR
 from .tables import TABLES, Layout, current_layout, is_log_table, name_of
@@ -115,11 +115,31 @@ def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
     return layout_after
 
 
+RELEASE_TYPE = b'"ReleasePublished"'
+ESCAPE = b"\\u"
+
+
 def published_versions(root: Path) -> list[str]:
-    """The versions released in the log, in log order, read through the log's one decoder
-    (``iter_log``): a command lists the releases the build sees, or refuses the log as the build
-    does. (A scan of the raw bytes for the type's name once missed an escaped one.)"""
-    return [le.event.data.version for le in iter_log(root) if isinstance(le.event, ReleasePublished)]
+    """The versions released in the log, in log order, without folding the log: only the lines
+    that could be a release are decoded, by the log's one decoder (``parse_line``), and checked as
+    any line is. A line is written one way only (compact, as wgtip writes it; ``parse_line``
+    refuses any other form), so a release's line holds the type's name as these bytes; the only
+    way to spell it otherwise is a ``\\u`` escape, and a line holding one is decoded too (and
+    refused: compact JSON escapes only control characters, which no field allows). So a command
+    lists the releases the build sees, or refuses the log as the build does; the rest is left to
+    the fold that needs it (a citation of a release reads the log up to it)."""
+    out = []
+    for path in segment_files(root):
+        raw = path.read_bytes()
+        if RELEASE_TYPE not in raw and ESCAPE not in raw:
+            continue
+        rel = path.relative_to(root).as_posix()
+        for lineno, line in enumerate(raw.split(b"\n"), 1):
+            if RELEASE_TYPE in line or ESCAPE in line:
+                event = parse_line(line, rel, lineno)
+                if isinstance(event, ReleasePublished):
+                    out.append(event.data.version)
+    return out
 
 
 def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
