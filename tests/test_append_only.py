@@ -158,9 +158,91 @@ def test_ci_gate_on_a_push_that_creates_a_branch_checks_the_log_only(hooked):
 
 def test_ci_gate_with_an_unknown_base_fails_clearly(hooked):
     result = check_cli(hooked, "--base", "no-such-revision")
+    assert (result.returncode, result.stderr) == (1, "error: no-such-revision: (revision): no such commit in this repository (fetch the history: CI checks out with fetch-depth 0)\n")
+
+
+# --- against what was published (issue 35) ---------------------------------------------
+
+LAST_RELEASE = "events/0000/000000254-release-1.1.0.jsonl"
+LAST_RELEASE_SEQ = 254
+
+
+@pytest.fixture()
+def published_repo(tmp_path) -> tuple[Path, str]:
+    """A git repository whose history is the log without its last release, then the release: the head published."""
+    root = copy_repo(tmp_path / "repo")
+    for path in sorted((root / "events").rglob("*.jsonl")):  # the log as it was when 1.1.0 was released: events since are cut
+        if int(path.name.split("-")[0]) > LAST_RELEASE_SEQ:
+            path.unlink()
+    release = (root / LAST_RELEASE).read_bytes()
+    (root / LAST_RELEASE).unlink()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.org")
+    git(root, "config", "user.name", "test")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "log")
+    (root / LAST_RELEASE).write_bytes(release)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "release 1.1.0")
+    return root, head(root)
+
+
+def released_again(root: Path) -> None:
+    """The attack: fork before the release, drop it, release again with the project's own fold, commit (a force-push)."""
+    import datetime as dt
+    import json
+
+    from wgtip.release import make_release
+
+    old = json.loads((root / LAST_RELEASE).read_bytes())
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    make_release(root, "1.1.0", dt.date.fromisoformat(old["data"]["published_on"]), "released again",
+                 dt.datetime.fromisoformat(old["recorded_at"].replace("Z", "+00:00")))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "release 1.1.0, again")
+
+
+def test_ci_gate_refuses_a_history_forked_before_the_published_head(published_repo):
+    """A three-dot diff from the merge base sees only an added segment; the published head is no longer an ancestor."""
+    root, published = published_repo
+    released_again(root)
+    assert git(root, "diff", "--name-status", f"{published}...HEAD").stdout == f"A\t{LAST_RELEASE}\n"  # why the old gate passed
+    result = check_cli(root, "--base", published)
+    assert (result.returncode, result.stderr) == (1, (
+        f"error: {published}: (history): is not an ancestor of HEAD: the history published at {published} was rewritten "
+        "(a force-push, a rebase or a reset), and events published there may be gone or changed\n"))
+
+
+def test_ci_gate_names_a_history_with_no_common_ancestor(published_repo):
+    root, published = published_repo
+    git(root, "checkout", "-q", "--orphan", "other")
+    git(root, "commit", "-q", "-m", "the same files, another history")
+    result = check_cli(root, "--base", published)
+    assert (result.returncode, result.stderr) == (1, (
+        f"error: {published}: (history): shares no history with HEAD: this is another repository's log, or a history rebuilt from nothing\n"))
+
+
+def test_ci_gate_checks_every_release_tag(published_repo):
+    root, published = published_repo
+    git(root, "tag", "v1.1.0", published)
+    git(root, "tag", "v1.0.0", "HEAD~1")
+    ok = check_cli(root, "--release-tags")
+    assert (ok.returncode, ok.stdout) == (0, f"append-only: events/ only gains new files; the resulting log of {LAST_RELEASE_SEQ} events checks out (and keeps every release tag: v1.0.0, v1.1.0)\n")
+    released_again(root)
+    result = check_cli(root, "--release-tags")
     assert result.returncode == 1
-    assert result.stderr.startswith("error: git diff no-such-revision...HEAD --name-status --no-renames -z -- events/ failed: fatal: ")
-    assert "\n" not in result.stderr.rstrip("\n")
+    assert result.stderr == ("error: v1.1.0: (history): is not an ancestor of HEAD: the history published at v1.1.0 was rewritten "
+                             "(a force-push, a rebase or a reset), and events published there may be gone or changed\n")
+
+
+def test_ci_gate_refuses_a_segment_changed_in_a_descendant(published_repo):
+    """B an ancestor, yet a segment of B changed later (committed with --no-verify): named, as a three-dot diff names it."""
+    root, published = published_repo
+    path = root / SEGMENT
+    path.write_bytes(path.read_bytes().replace("维也纳".encode(), "日内瓦".encode(), 1))
+    git(root, "commit", "-q", "-am", "edit")
+    result = check_cli(root, "--base", published)
+    assert result.stderr == f"error: {SEGMENT}: modified (its content or its file mode changed): committed event files are never changed; record a correction as a new event\n"
 
 
 def test_the_first_commit_of_a_log_is_checked(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from wgtip.events import EVENT_TYPES
 from wgtip.log import MAX_LINE_BYTES, MAX_SEGMENT_BYTES
 from wgtip.reference.bad_input import BY_CASE, CATALOGUE, PLACEHOLDERS, fill, placeholders
 
+CONTROL_OR_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 LAST = last_line(ROOT)[0]
 NEXT = LAST + 1
 NAME = f"{NEXT:09d}-test.jsonl"
@@ -82,13 +84,13 @@ def case_wrong_type(root):
 def case_out_of_sequence(root):
     ev = adoption(root)
     ev["seq"] = NEXT + 2
-    append(root, ev, NAME)
+    append(root, ev)  # named for its seq, as a segment is: the gap before it is what is wrong
 
 
 def case_repeated_seq(root):
     ev = adoption(root)
     ev["seq"] = LAST
-    append(root, ev, NAME)
+    append(root, ev)
 
 
 def case_unknown_meeting(root):
@@ -346,6 +348,168 @@ def case_stale_correction(root):
     append(root, correction(root, "wgtip-m8-p1", "这不是现在的文字"), NAME)
 
 
+# --- the log folder and its layout (issue 35) ---------------------------------------
+
+
+def case_events_missing(root):
+    shutil.rmtree(root / "events")
+
+
+def case_events_empty(root):
+    shutil.rmtree(root / "events")
+    (root / "events").mkdir()
+
+
+def case_events_is_a_file(root):
+    shutil.rmtree(root / "events")
+    (root / "events").write_text("not a log\n")
+
+
+def case_file_beside_the_blocks(root):
+    (root / "events/README.md").write_text("the log\n")
+
+
+def case_segment_at_root(root):
+    (root / "events" / NAME).write_bytes(valid_line(root) + b"\n")
+
+
+def case_wrong_block(root):
+    (root / "events/0042").mkdir()
+    (root / "events/0042" / NAME).write_bytes(valid_line(root) + b"\n")
+
+
+def case_block_name(root):
+    (root / "events/blocks").mkdir()
+
+
+def case_folder_in_block(root):
+    (root / "events/0000/old").mkdir()
+
+
+def case_segment_name(root):
+    append_raw(root, f"{NEXT}-test.jsonl", valid_line(root) + b"\n")
+
+
+def case_name_is_not_the_first_seq(root):
+    (root / "events/0009").mkdir()
+    (root / "events/0009/000999999-test.jsonl").write_bytes(valid_line(root) + b"\n")
+
+
+# --- escapes, one form, nesting (issue 35) -------------------------------------------
+
+
+def text_of(root, provision_id: str) -> str:
+    """A provision's current text, read from the built package (not through the log reader)."""
+    import csv
+
+    with open(root / "data/provisions.csv", encoding="utf-8", newline="") as fh:
+        return next(r["current_text"] for r in csv.DictReader(fh) if r["provision_id"] == provision_id)
+
+
+def correcting(root, provision_id: str, new_text: str, old_text: str | None = None, seq: int | None = None) -> dict:
+    old = old_text if old_text is not None else text_of(root, provision_id)
+    ev = next_event(root, "TextCorrected", {"provision_id": provision_id, "old_text": old, "new_text": new_text, "reason": "test", "corrected_by": "test"})
+    if seq is not None:
+        ev["seq"] = seq
+    return ev
+
+
+def compact(ev: dict) -> bytes:
+    return json.dumps(ev, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def case_not_compact(root):
+    append_raw(root, NAME, not_compact_line(root) + b"\n")
+
+
+def not_compact_line(root) -> bytes:
+    line = valid_line(root)
+    assert line.count(b',"provisions"') == 1
+    return line.replace(b',"provisions"', b', "provisions"')
+
+
+def escaped_type_line(root) -> bytes:
+    return valid_line(root).replace(b'"type":"RecommendationsAdopted"', b'"type":"Recommendations\\u0041dopted"')
+
+
+def case_escaped_type(root):
+    append_raw(root, NAME, escaped_type_line(root) + b"\n")
+
+
+def case_escaped_nul(root):
+    old = text_of(root, "wgtip-m8-p1")
+    append_raw(root, NAME, compact(correcting(root, "wgtip-m8-p1", old + "\x00")) + b"\n")  # json.dumps writes it \u0000
+
+
+def case_escaped_terminal_code(root):
+    old = text_of(root, "wgtip-m8-p1")
+    line = compact(correcting(root, "wgtip-m8-p1", old + "\x1b[2J"))
+    assert b"\\u001b[2J" in line
+    append_raw(root, NAME, line + b"\n")
+
+
+def case_control_in_key(root):
+    append(root, adoption(root, **{"note\n\x1b[2J": "x"}), NAME)
+
+
+def nested(root, depth: int) -> bytes:
+    line = valid_line(root)
+    assert line.count(b'"meeting":8') == 1
+    return line.replace(b'"meeting":8', b'"meeting":' + b"[" * depth + b"8" + b"]" * depth)
+
+
+def case_nested_300(root):
+    append_raw(root, NAME, nested(root, 300) + b"\n")
+
+
+def case_nested_1000(root):
+    append_raw(root, NAME, nested(root, 1000) + b"\n")
+
+
+def case_nested_2000(root):
+    append_raw(root, NAME, nested(root, 2000) + b"\n")
+
+
+def registration(root, path: str, sha256: str) -> dict:
+    first = json.loads(committed_line(1))
+    data = dict(first["data"], document="wgtip-etc", path=path, sha256=sha256)
+    return next_event(root, "SourceDocumentRegistered", data, source=None)
+
+
+def case_source_outside_the_repository(root):
+    real = hashlib.sha256(Path("/etc/hostname").read_bytes()).hexdigest()
+    append(root, registration(root, "../../../../etc/hostname", real), NAME)
+
+
+def case_source_at_an_absolute_path(root):
+    append(root, registration(root, "/etc/passwd", "0" * 64), NAME)
+
+
+# --- corrections a reader cannot see (issue 35) ---------------------------------------
+
+
+def case_correction_of_the_normal_form_only(root):
+    old = text_of(root, "wgtip-m1-p1")
+    added = correcting(root, "wgtip-m1-p1", old + "（Café）")
+    decomposed = correcting(root, "wgtip-m1-p1", old + "（Cafe\u0301）", old_text=old + "（Café）", seq=NEXT + 1)
+    decomposed["prev"] = hashlib.sha256(compact(added)).hexdigest()
+    append_raw(root, NAME, compact(added) + b"\n" + compact(decomposed) + b"\n")
+
+
+def case_correction_to_a_compatibility_twin(root):
+    old = text_of(root, "wgtip-m1-p1")
+    assert old.count("列") == 1
+    append(root, correcting(root, "wgtip-m1-p1", old.replace("列", "\uf99c")), NAME)
+
+
+def case_correction_adding_a_zero_width_space(root):
+    append(root, correcting(root, "wgtip-m1-p1", "\u200b" + text_of(root, "wgtip-m1-p1")), NAME)
+
+
+def case_correction_adding_a_bidi_control(root):
+    append(root, correcting(root, "wgtip-m1-p1", "\u202e" + text_of(root, "wgtip-m1-p1")), NAME)
+
+
 def next_minor() -> str:
     """The version after the latest release in the committed log (a new adoption needs a minor release)."""
     versions = [tuple(map(int, json.loads(line)["data"]["version"].split("."))) for p in (ROOT / "events").rglob("*.jsonl")
@@ -406,7 +570,8 @@ def release_mismatch() -> str:
 def case_lines_swapped(root):
     first = adoption(root)
     second = dict(first, seq=NEXT + 1)
-    append_raw(root, NAME, b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for e in (second, first)))
+    # named for its first line, as a segment is: the lines after it are what is out of order
+    append_raw(root, f"{NEXT + 1:09d}-test.jsonl", b"".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for e in (second, first)))
 
 
 def case_first_prev_not_null(root):
@@ -456,6 +621,10 @@ VALUES = {
     "SURROGATE_COLUMN": str(SURROGATE_AT + 1), "SURROGATE_CHAR": str(SURROGATE_AT),
     "KNOWN_TYPES": KNOWN_TYPES,
     "RELEASE_FILE": RELEASE_FILE, "RELEASE_MISMATCH": release_mismatch(),
+    "SEGMENT": NAME, "FILE_N+1": f"events/0000/{NEXT + 1:09d}-test.jsonl", "FILE_N+2": f"events/0000/{NEXT + 2:09d}-test.jsonl",
+    "FILE_LAST": f"events/0000/{LAST:09d}-test.jsonl",
+    "SPACE_AT": str(char_index(not_compact_line(ROOT), ' "provisions"') + 1),
+    "ESCAPE_AT": str(char_index(escaped_type_line(ROOT), "\\u0041") + 1),
 }
 
 # How each case of the catalogue (src/wgtip/reference/bad_input.py) is made.
@@ -482,6 +651,18 @@ MAKERS = {
     "correction_of_missing_provision": case_correction_of_missing_provision, "stale_correction": case_stale_correction,
     "release_with_wrong_hash": case_release_with_wrong_hash, "release_naming_another_head": case_release_naming_another_head,
     "unregistered_document": case_unregistered_document,
+    "events_missing": case_events_missing, "events_empty": case_events_empty, "events_is_a_file": case_events_is_a_file,
+    "file_beside_the_blocks": case_file_beside_the_blocks, "segment_at_root": case_segment_at_root, "wrong_block": case_wrong_block,
+    "block_name": case_block_name, "folder_in_block": case_folder_in_block, "segment_name": case_segment_name,
+    "name_is_not_the_first_seq": case_name_is_not_the_first_seq,
+    "not_compact": case_not_compact, "escaped_type": case_escaped_type, "escaped_nul": case_escaped_nul,
+    "escaped_terminal_code": case_escaped_terminal_code, "control_in_key": case_control_in_key,
+    "nested_300": case_nested_300, "nested_1000": case_nested_1000, "nested_2000": case_nested_2000,
+    "source_outside_the_repository": case_source_outside_the_repository, "source_at_an_absolute_path": case_source_at_an_absolute_path,
+    "correction_of_the_normal_form_only": case_correction_of_the_normal_form_only,
+    "correction_to_a_compatibility_twin": case_correction_to_a_compatibility_twin,
+    "correction_adding_a_zero_width_space": case_correction_adding_a_zero_width_space,
+    "correction_adding_a_bidi_control": case_correction_adding_a_bidi_control,
 }
 
 
@@ -508,6 +689,7 @@ def test_bad_input_stops_the_build_and_damages_nothing(built_repo, case):
     code, stderr = run_in_process(root)
     assert code == 1
     assert stderr == f"error: {expected(case)}\n"
+    assert not CONTROL_OR_INVISIBLE.search(stderr[:-1]), "the message shows no control or invisible character raw"
     assert outputs(root) == before
     assert not [p for p in (root / "build").iterdir() if p.name.startswith(".tmp")], "temporary files are cleaned up"
 

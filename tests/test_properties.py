@@ -9,7 +9,7 @@ another document, footnotes.
   of the fold (``generated_logs.expected_*``): every provision's columns and document order, the
   meetings' counts, footnotes, text revisions, changes, and the package's CSV spelling of them;
 - the fold is deterministic (same rows, same package bytes);
-- how the events are split into segment files, and what the files are called, does not matter: only the sequence;
+- how the events are split into segment files, and the slugs of their names, do not matter: only the sequence;
 - a random corruption of a valid log (a byte flipped, a line dropped, two lines swapped, a line duplicated)
   is always detected by read_log, except where nothing can detect it from the log alone (an edit or the loss
   of the very last event): there the head of the chain changes, which a release (and verify) records.
@@ -50,10 +50,11 @@ def envelope(seq: int, type_: str, day: dt.date, data: dict, paragraph: int | No
 
 
 def write_log(root: Path, lines: list[bytes], cuts: set[int], names: list[str]) -> None:
-    """The lines as segments split before each index in cuts, named by names (in any order)."""
+    """The lines as segments split before each index in cuts, slugged by names, in the documented
+    layout (events/<first seq // 100000>/<first seq>-<slug>.jsonl, which the reader enforces)."""
     bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
     for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        path = root / "events" / names[i % len(names)][:2] / f"{names[i % len(names)]}-{i}.jsonl"
+        path = root / "events" / f"{(a + 1) // 100_000:04d}" / f"{a + 1:09d}-{names[i % len(names)]}-{i}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"".join(line + b"\n" for line in lines[a:b]))
 

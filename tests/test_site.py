@@ -564,6 +564,26 @@ def test_published_metadata_does_not_reveal_server_paths(server):
     assert str(server.root) not in server.get("/-/plugins.json").text
 
 
+SERVER_PAGES = [
+    "/-/databases.json", "/-/plugins.json", "/-/versions.json", "/-/settings.json", "/-/metadata.json", "/-/threads.json",
+    "/-/actor.json", "/-/config.json", "/-/", "/", "/wgtip", "/wgtip.json", "/wgtip/provisions.json?_size=1",
+    "/wgtip.json?sql=select+nope", "/wgtip/no_such_table", "/no-such-page", "/-/static/app.css",
+]
+
+
+def test_the_server_shows_none_of_its_paths(server):
+    """Issue 35: /-/databases.json showed the database's absolute path; no page shows any path of the server's."""
+    import wgtip
+
+    secrets = {str(server.root.resolve()), str(server.root), sys.prefix, str(Path(next(iter(wgtip.__path__))).resolve()), str(Path.home())}
+    for page in SERVER_PAGES:
+        text = server.get(page).text
+        for secret in secrets:
+            assert secret not in text, (page, secret)
+    assert [d["path"] for d in server.get("/-/databases.json").json()] == ["build/wgtip.sqlite"]
+    assert [server.get(page).status_code for page in ("/-/threads", "/-/threads.json")] == [404, 404]  # each task's stack, with its files
+
+
 @pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150),
                                    " ".join(["兒", "國", "應", "當", "締約", "締約國"] * 100)])  # traditional: each word OR its simplified form
 def test_long_searches_answer_promptly(server, query):

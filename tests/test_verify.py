@@ -47,10 +47,14 @@ def test_the_committed_repository_verifies():
     n = json.loads(line)["seq"]
     events = sorted((json.loads(raw) for raw in committed_lines()), key=lambda e: e["seq"])
     versions = [e["data"]["version"] for e in events if e["type"] == "ReleasePublished"]
+    built = (ROOT / "build/wgtip.sqlite").exists()  # a developer's checkout may have built it; CI's has not
     assert result.stdout == (
         f"verified {n} events, chain head {hashlib.sha256(line).hexdigest()}\n"
         f"  {len(versions)} releases rebuilt as recorded: {', '.join(versions)}\n"
-        "  ok: hash chain and sequence, event models, published schemas, references, source documents, release hashes, data package\n"
+        "  ok: hash chain and sequence, event models, published schemas, references, source documents, release hashes, data package"
+        + (", build outputs\n" if built else "\n")
+        + "  not checked: release tags: allowed_signers lists no key yet\n"  # what could not be checked is said (issue 35)
+        + ("" if built else "  not checked: build/: not built here\n")
     )
 
 

@@ -2,7 +2,8 @@
 
 Nothing already built is touched until every output has been written: a bad
 event stops the build with one line naming the file, the line, the field and
-the problem, and the previous outputs stay as they were.
+the problem, and the previous outputs stay as they were. The new outputs are
+then swapped in as one unit, one build at a time per checkout (``swap``).
 
 ``build(root)`` builds the log as it is now into the repository (the
 committed data package) and build/. ``build(root, release="X")`` rebuilds
@@ -16,8 +17,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,11 @@ from .archive import write_zip
 from .events import ReleasePublished
 from .folded import Folded, Hashes, TableSink, fold_tables
 from .indexes import write_indexes
-from .log import LoggedEvent, iter_log
+from .log import LoggedEvent, iter_log, segment_files
 from .metadata import Identifiers, identifiers
 from .package_hashes import fold_hashes, package_descriptor, package_hashes
 from .paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, PARQUET_DIR, RELEASES_DIR, SQLITE_NAME, release_artefacts
+from .swap import outputs_lock, scratch, swap
 from .tables import TABLES, Layout, Row, columns, current_layout, name_of
 from .tables import Event as EventRow
 from .views import write_duckdb_views, write_views
@@ -59,6 +59,7 @@ def build(root: Path, release: str | None = None) -> Built:
     # The fold keeps millions of long-lived records that hold no reference cycles; the cyclic
     # collector would rescan them again and again (a quarter of the fold's CPU at 10^5 events).
     # Reference counting still frees everything the build lets go of.
+    segment_files(root)  # no log, or files outside its layout: refused before anything is written (the lock's build/ included)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -130,32 +131,43 @@ class Outputs:
 
 
 def _build_current(root: Path) -> Built:
+    """The log as it is now, into a scratch folder, then swapped in as one unit (``swap``), the
+    checkout's lock held throughout: a build that read an older log cannot overwrite a newer one."""
+    with outputs_lock(root), scratch(root / BUILD_DIR) as tmp:
+        folded = write_generation(root, tmp)
+        swap(root, generation_moves(tmp, folded))
     out_dir = root / BUILD_DIR
-    out_dir.mkdir(exist_ok=True)
-    with _scratch(out_dir) as tmp:
-        pkg = tmp / "package"
-        outputs = Outputs(pkg, tmp / SQLITE_NAME, tmp / DUCKDB_NAME, indexes=(search.SearchIndex(),))
-        try:
-            folded = outputs.fold(iter_log(root), lambda head: current_layout())
-            outputs.write_descriptor(folded, identifiers(root))
-            if folded.head and isinstance(folded.head.event, ReleasePublished):
-                _check_head_release(root, folded.head.event, folded)
-            # the indexes and the views (the search index grew with the fold)
-            # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
-            outputs.finish(extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views, comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR)))
-        except BaseException:
-            outputs.close()
-            raise
-        (root / DATA_DIR).mkdir(exist_ok=True)
-        # the descriptor last, so it never points at files that are not there yet
-        for relpath in [f"{DATA_DIR}/{name}.csv" for name in folded.stats] + [DESCRIPTOR]:
-            os.replace(pkg / relpath, root / relpath)
-        for name in (SQLITE_NAME, DUCKDB_NAME):
-            os.replace(tmp / name, out_dir / name)
-        if (out_dir / PARQUET_DIR).exists():
-            shutil.rmtree(out_dir / PARQUET_DIR)
-        os.replace(tmp / PARQUET_DIR, out_dir / PARQUET_DIR)
     return Built(folded.counts[name_of(EventRow)], folded.counts, folded.version, (root / DESCRIPTOR, out_dir / SQLITE_NAME, out_dir / DUCKDB_NAME))
+
+
+def write_generation(root: Path, tmp: Path) -> Folded:
+    """Every output of the log as it is now, written into ``tmp`` (``generation_moves`` says where
+    each goes): the package under ``tmp/package/``, the databases beside it. A bad event stops it
+    with its one line; nothing outside ``tmp`` is touched. ``wgtip verify`` compares ``build/``
+    with what this writes."""
+    outputs = Outputs(tmp / "package", tmp / SQLITE_NAME, tmp / DUCKDB_NAME, indexes=(search.SearchIndex(),))
+    try:
+        folded = outputs.fold(iter_log(root), lambda head: current_layout())
+        outputs.write_descriptor(folded, identifiers(root))
+        if folded.head and isinstance(folded.head.event, ReleasePublished):
+            _check_head_release(root, folded.head.event, folded)
+        # the indexes and the views (the search index grew with the fold)
+        # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
+        outputs.finish(extras=(write_indexes, write_views),
+                       duckdb_extras=(write_duckdb_views, comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR)))
+    except BaseException:
+        outputs.close()
+        raise
+    return folded
+
+
+def generation_moves(tmp: Path, folded: Folded) -> list[tuple[Path, str]]:
+    """Each file ``write_generation`` wrote, and where it goes (relative to the repository); the
+    descriptor after the CSV files it describes."""
+    package = [f"{DATA_DIR}/{name}.csv" for name in folded.stats] + [DESCRIPTOR]
+    parquet = [(f, f"{BUILD_DIR}/{PARQUET_DIR}/{f.name}") for f in sorted((tmp / PARQUET_DIR).glob("*.parquet"))]
+    return ([(tmp / "package" / rel, rel) for rel in package] + [(tmp / name, f"{BUILD_DIR}/{name}") for name in (SQLITE_NAME, DUCKDB_NAME)]
+            + parquet)
 
 
 def _check_head_release(root: Path, head: ReleasePublished, folded: Folded) -> None:
@@ -175,8 +187,15 @@ def _build_release(root: Path, version: str) -> Built:
     index or views: it is a download, not what the site serves."""
     names = release_artefacts(version)
     target = root / BUILD_DIR / RELEASES_DIR / version
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _scratch(target.parent) as tmp:
+    with outputs_lock(root):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folded = _write_release(root, version, names, target)
+    outputs = tuple(target / n for n in names.values())
+    return Built(folded.head.seq, folded.counts, version, outputs)
+
+
+def _write_release(root: Path, version: str, names: dict[str, str], target: Path) -> Folded:
+    with scratch(target.parent) as tmp:
         pkg, out = tmp / "package", tmp / "out"
         out.mkdir()
         outputs = Outputs(pkg, out / names["sqlite"], out / names["duckdb"])
@@ -196,21 +215,6 @@ def _build_release(root: Path, version: str) -> Built:
         sums = [(rel.file_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))
         if target.exists():
-            shutil.rmtree(target)
+            os.replace(target, tmp / "old")  # removed with the scratch folder
         os.replace(out, target)
-    outputs = tuple(target / n for n in names.values())
-    return Built(folded.head.seq, folded.counts, version, outputs)
-
-
-class _scratch:
-    """A temporary directory next to the outputs (same file system, so renames are atomic), always removed."""
-
-    def __init__(self, parent: Path):
-        self.parent = parent
-
-    def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.parent))
-        return self.path
-
-    def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+    return folded

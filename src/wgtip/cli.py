@@ -16,11 +16,31 @@ import click
 from . import importer
 from .build import build as run_build
 from .errors import WgtipError
-from .log import LogError, iter_log, write_segments
+from .log import EVENTS_DIR, LogError, has_log, iter_log, write_segments
+
+
+def find_root(start: Path) -> Path:
+    """The dataset's repository: ``start`` or the nearest folder above it that has ``events/`` (as
+    git finds ``.git``); ``start`` itself if none has, where the log reader then says there is no log."""
+    for folder in (start, *start.parents):
+        if (folder / EVENTS_DIR).exists() or (folder / EVENTS_DIR).is_symlink():
+            return folder
+    return start
+
+
+def _root(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    if value is None:
+        return find_root(Path.cwd())
+    if not value.exists():
+        raise WgtipError(f"--root {value}: no such folder")
+    if not value.is_dir():
+        raise WgtipError(f"--root {value}: is a file, not a folder")
+    return value
+
 
 root_option = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-    help="Repository to act on (default: the current directory).",
+    "--root", type=click.Path(path_type=Path), default=None, callback=_root, metavar="DIRECTORY",
+    help="Repository to act on (default: the current folder, or the nearest folder above it that has events/).",
 )
 
 
@@ -78,7 +98,7 @@ def import_source(root: Path, recorded_at: str, out: Path | None) -> None:
     """Turn the source document into events (a tool: the committed events are the truth)."""
     moment = _moment(recorded_at)
     target = out or root
-    if next(iter_log(target), None) is not None:
+    if has_log(target):
         raise WgtipError(f"{target / 'events'} already holds events; the importer only starts a new log (use --out)")
     events = importer.import_source(importer.read_source(root), moment)
     paths = write_segments(target, events)
@@ -276,27 +296,50 @@ def annotate(root: Path, recorded_at: str) -> None:
 
 @main.command("check-append-only")
 @root_option
-@click.option("--base", default=None, metavar="REV", help="Check the commits since REV (BASE...HEAD, as CI does) instead of the staged changes.")
-@click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base: the revision whose log is checked.")
-def check_append_only(root: Path, base: str | None, head: str) -> None:
-    """Refuse any change to events/ other than new files, and check the resulting log (the pre-commit hook and the CI gate)."""
+@click.option("--base", "bases", multiple=True, metavar="REV",
+              help="A published revision (repeatable): it must be an ancestor of --head, and every segment it holds must be in --head byte for byte (CI: the previous head of the branch, a pull request's target). Without --base and --release-tags: the staged changes (the pre-commit hook).")
+@click.option("--release-tags", is_flag=True, help="Also check against every release tag (vX.Y.Z) of the repository.")
+@click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base or --release-tags: the revision whose log is checked.")
+def check_append_only(root: Path, bases: tuple[str, ...], release_tags: bool, head: str) -> None:
+    """Refuse any change to events/ other than new files, and any history that drops what was published; check the resulting log (the pre-commit hook and the CI gate)."""
     from .appendonly import check
+    from .appendonly import release_tags as tags_of
 
-    problems, n = check(root, base, head)
+    tags = tuple(tags_of(root)) if release_tags else ()
+    problems, n = check(root, bases + tags, head, staged=not (bases or release_tags))
     if problems:
         for p in problems[:-1]:
             click.echo(f"error: {p}", err=True)
         raise WgtipError(problems[-1])
-    click.echo(f"append-only: events/ only gains new files; the resulting log of {n} events checks out")
+    kept = "" if not release_tags else f" (and keeps every release tag: {', '.join(tags)})" if tags else " (no release tag here)"
+    click.echo(f"append-only: events/ only gains new files; the resulting log of {n} events checks out{kept}")
 
 
 @main.command()
 @root_option
-def verify(root: Path) -> None:
-    """Re-check the hash chain, every schema, every reference, every release and the committed data package; name the first problem."""
+@click.option("--checkpoints", "checkpoints", multiple=True, metavar="FILE|URL",
+              help="Published checkpoints (a release's checkpoints.json, or its http(s) address; repeatable): the local log must hold every published chain head at its seq.")
+def verify(root: Path, checkpoints: tuple[str, ...]) -> None:
+    """Re-check the hash chain, every schema, every reference, every release, the committed data package and build/; name the first problem."""
     from .verify import verify as run_verify
 
-    result = run_verify(root)
+    result = run_verify(root, checkpoints)
     click.echo(f"verified {result.events} events, chain head {result.head}")
     click.echo(f"  {len(result.releases)} releases rebuilt as recorded: {', '.join(result.releases) or 'none'}")
     click.echo("  ok: " + ", ".join(result.checks))
+    for note in result.not_checked:
+        click.echo(f"  not checked: {note}")
+
+
+@main.command()
+@root_option
+@click.option("--release", "version", metavar="VERSION", default=None, help="Only the releases up to this one (what release VERSION publishes).")
+@click.option("--tag-message", "tag_version", metavar="VERSION", default=None, help="Print instead the message of release VERSION's signed tag (its checkpoint).")
+def checkpoints(root: Path, version: str | None, tag_version: str | None) -> None:
+    """Print the checkpoints of the log's releases (checkpoints.json): each release's chain head and digest, to publish outside the log."""
+    from . import checkpoints as cp
+
+    if tag_version:
+        click.echo(cp.tag_message(cp.log_checkpoints(root, until=tag_version)[-1]), nl=False)
+        return
+    click.echo(cp.file_bytes(cp.log_checkpoints(root, until=version)).decode(), nl=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .characters import invisible_change
 from .errors import WgtipError
 from .events import Occurrence, SourceLocator, TextCorrected, TextCorrectedData
 from .folded import fold_kept, keep_all
@@ -24,6 +25,9 @@ def append_correction(root: Path, provision_id: str, old: str, new: str, reason:
     current = p["current_text"]
     if current.count(old) != 1:
         raise CorrectionError(f"{old!r} occurs {current.count(old)} times in the current text of {provision_id}; it must occur exactly once")
+    hidden = invisible_change(current, current.replace(old, new))
+    if hidden:
+        raise CorrectionError(f"--replace: the correction {hidden}; a correction changes what a reader sees")
     doc = next(d for d in kept.rows["source_documents"] if d["document"] == p["source_document"])
     event = TextCorrected(
         seq=last.seq + 1, type="TextCorrected", schema_version=1, occurred=Occurrence(start=on, end=on), recorded_at=recorded_at,

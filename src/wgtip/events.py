@@ -13,9 +13,10 @@ Events are named in the past tense: they record what happened.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .annotation_kinds import KIND_NAMES
 
@@ -93,9 +94,23 @@ class Envelope(Strict):
 # --- payloads -----------------------------------------------------------------
 
 
+REPOSITORY_PATH = r"^[^/.\\\x00-\x1f][^/\\\x00-\x1f]*(/[^/.\\\x00-\x1f][^/\\\x00-\x1f]*)*$"
+"""A path inside the repository: relative, '/'-separated, no part empty or starting with '.' (so no '..')."""
+
+
 class SourceDocumentRegisteredData(Strict):
     document: str = Field(pattern=PROVISION_ID, description="Identifier given to the document in this dataset.")
-    path: str = Field(description="Path of the project's copy of the document, relative to the repository root.")
+    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH},
+                      description="Path of the project's copy of the document, relative to the repository root, inside it: '/'-separated, no part starting with '.' (so no '..'), not absolute.")
+
+    @field_validator("path")
+    @classmethod
+    def _inside_the_repository(cls, path: str) -> str:
+        # the model's own check (the published schema carries the same rule as a pattern), with a message that says why
+        if not re.fullmatch(REPOSITORY_PATH, path):
+            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
+        return path
+
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
     language: str = Field(description="Language of this version (BCP 47).")
     original_language: str = Field(description="Language the document was written in (BCP 47).")

@@ -10,12 +10,24 @@ committed, without the line end) in ``prev``: a hash chain that breaks if any
 past line is edited. Hashing committed bytes costs far less than
 canonicalising JSON, which matters at a million events.
 
+Nothing else lives under ``events/``: a file outside that layout (another
+name, a block folder that does not match the first seq, a segment at the
+root, a folder inside a block) is refused, and so is a log with no events at
+all (a build of nothing would empty the dataset).
+
+Every event is written one way only: compact JSON as ``orjson`` writes it (no
+spaces between tokens, characters as themselves, escapes only where JSON
+requires them), so the bytes the chain hashes are the bytes every reader
+decodes, and a byte scan (``"type":"ReleasePublished"``) sees what the decoder
+sees. No string, key or value, holds a control character, escaped or raw.
+
 Every problem is reported as one line naming the file, the line, the field
 and what is wrong (``LogError``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -26,8 +38,9 @@ from typing import Iterable, Iterator
 import orjson
 from pydantic import ValidationError
 
+from .characters import CONTROL, printable
 from .errors import WgtipError
-from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, Envelope
+from .events import BY_NAME, CURRENT_SCHEMA_VERSION, EVENT_ADAPTER, EVENT_TYPES, Envelope, json_schema
 from .upcast import upcast
 
 BLOCK = 100_000
@@ -37,16 +50,21 @@ under 20 KB; a line far beyond that is a mistake (a pasted document, a
 runaway generator), and refusing it keeps memory use bounded."""
 MAX_SEGMENT_BYTES = 64 << 20
 """Largest segment file accepted (64 MiB), checked before the file is read."""
-_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F))  # deleted by translate: leaves only control bytes
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F or b == 0xC2))  # deleted by translate: leaves only control bytes (and 0xC2, the lead byte of C1 controls)
 EVENTS_DIR = "events"
+BLOCK_NAME = re.compile(r"^[0-9]{4}$")
+SEGMENT_NAME = re.compile(r"^([0-9]{9})-[a-z0-9]+(?:[.-][a-z0-9]+)*\.jsonl$")
+"""A segment's name: its first event's seq in nine digits, then a slug (lower-case letters, digits, '-' and '.')."""
+LAYOUT = "events/<block>/<first seq>-<slug>.jsonl"
 
 
 class LogError(WgtipError):
     """A problem in the event log, located to a file, a line and a field."""
 
     def __init__(self, path: str, line: int | None, field: str, message: str):
-        self.path, self.line, self.field = path, line, field
+        # a file name or a field name comes from the input: shown escaped, never raw
+        self.path, self.line, self.field = printable(path), line, printable(field)
         super().__init__(f"{self.where}: {field}: {message}")
         self.message = message  # after click's own: the problem alone; ``str`` names where too
 
@@ -87,12 +105,49 @@ def encode_event(event: Envelope) -> bytes:
     return orjson.dumps(event.model_dump(mode="json", exclude_none=False))
 
 
-def segment_files(root: Path) -> list[Path]:
-    """Every segment file of the log, in path order (the sequence numbers, not the order, decide)."""
+def has_log(root: Path) -> bool:
+    """Whether ``root`` has an ``events/`` folder holding anything (a log to read, or to refuse)."""
     base = root / EVENTS_DIR
+    return base.is_dir() and not base.is_symlink() and any(base.iterdir())
+
+
+def segment_files(root: Path) -> list[Path]:
+    """Every segment file of the log, in path order (which is seq order: names are zero-padded).
+
+    Refuses a log that is not there (no ``events/``, a file in its place, an empty folder) and
+    anything under ``events/`` outside the layout ``events/<block>/<first seq>-<slug>.jsonl``, where
+    the block is the first seq // 100000 in four digits. The first seq a name claims is checked
+    against the segment's first event when it is read (``read_segment``)."""
+    base = root / EVENTS_DIR
+    if base.is_symlink() or (base.exists() and not base.is_dir()):
+        raise LogError(f"{EVENTS_DIR}", None, "(folder)", "is not a folder: the log is a folder of segment files")
     if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and p.name != ".gitkeep" and p.name != "README.md")
+        raise LogError(f"{EVENTS_DIR}/", None, "(folder)", "missing: this is not a dataset folder (run wgtip in the dataset's repository, or name it with --root)")
+    found: list[Path] = []
+    for block in sorted(base.iterdir()):
+        rel = f"{EVENTS_DIR}/{block.name}"
+        if block.is_symlink() or not block.is_dir():
+            if block.suffix == ".jsonl" and not block.is_symlink():
+                raise LogError(rel, None, "(file)", f"not in a block folder: a segment is {LAYOUT}, the block being its first seq // 100000 in four digits")
+            raise LogError(rel, None, "(file)", f"not a block folder: events/ holds only folders of segments ({LAYOUT})")
+        if not BLOCK_NAME.match(block.name):
+            raise LogError(rel + "/", None, "(folder)", f"not a block folder: blocks are named by four digits ({LAYOUT})")
+        for path in sorted(block.iterdir()):
+            seg = f"{rel}/{path.name}"
+            if path.is_dir() and not path.is_symlink():
+                raise LogError(seg + "/", None, "(folder)", f"a folder inside a block: a block holds only segment files ({LAYOUT})")
+            if path.suffix != ".jsonl":
+                raise LogError(seg, None, "(file)", "not a segment: event files end in .jsonl")
+            m = SEGMENT_NAME.match(path.name)
+            if not m:
+                raise LogError(seg, None, "(file)", "not a segment name: a segment is named <first seq, nine digits>-<slug>.jsonl, the slug in lower-case letters, digits, '-' and '.'")
+            first = int(m.group(1))
+            if first // BLOCK != int(block.name):
+                raise LogError(seg, None, "(file)", f"in block folder {block.name}, but a segment whose first seq is {first} belongs in {EVENTS_DIR}/{first // BLOCK:04d}/")
+            found.append(path)
+    if not found:
+        raise LogError(f"{EVENTS_DIR}/", None, "(folder)", "holds no events: a build of nothing would empty the dataset")
+    return found
 
 
 def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
@@ -130,21 +185,15 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
 
 
 def _check_duplicate_keys(raw: bytes, path: str, lineno: int) -> None:
-    """orjson and pydantic silently keep the last of two equal keys; other JSON
-    readers keep the first. An event must mean the same to every reader."""
-    try:
-        if orjson.dumps(orjson.loads(raw)) == raw:
-            # the committed form (encode_event) round-trips byte for byte, which a line with a
-            # repeated key cannot: twice as fast as the check below, for almost every line
-            return
-    except orjson.JSONDecodeError:
-        return  # not JSON at all: reported below with orjson's message
+    """orjson and pydantic silently keep the last of two equal keys; other JSON readers keep the
+    first. An event must mean the same to every reader. (Only for a line that is not compact:
+    a compact line round-trips through orjson, which a line with a repeated key cannot.)"""
     try:
         json.loads(raw, object_pairs_hook=_refuse_duplicates)
     except _DuplicateKey as dup:
         raise LogError(path, lineno, "(line)", f"duplicate key {dup.args[0]!r} in one JSON object (readers disagree on which value counts)") from None
     except ValueError:
-        pass  # not JSON at all: reported below with orjson's message
+        pass  # not JSON at all: reported with orjson's message
 
 
 def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -154,9 +203,101 @@ def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
     return f"not valid JSON: {exc}"
 
 
+def _depth_of(schema: dict, defs: dict) -> int:
+    """How deep a value of this JSON Schema nests (an object or array is one level more than its deepest member)."""
+    if "$ref" in schema:
+        return _depth_of(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+    if schema.get("type") == "object" or "properties" in schema:
+        return 1 + max((_depth_of(s, defs) for s in schema.get("properties", {}).values()), default=0)
+    if schema.get("type") == "array":
+        return 1 + max((_depth_of(s, defs) for s in [schema.get("items", {}), *schema.get("prefixItems", [])]), default=0)
+    return max((_depth_of(s, defs) for key in ("anyOf", "oneOf", "allOf") for s in schema.get(key, [])), default=0)
+
+
+@functools.cache
+def max_depth() -> int:
+    """The deepest nesting any event type's schema allows (computed from the models, on the slow path only)."""
+    return max(_depth_of(schema, schema.get("$defs", {})) for schema in map(json_schema, EVENT_TYPES))
+
+
+def _nesting(obj: object) -> int:
+    """How deep a decoded JSON value nests, without recursion (a hostile line may nest a thousand levels)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+    return deepest
+
+
+def _refuse_deep(obj: object, path: str, lineno: int) -> None:
+    depth = _nesting(obj)
+    if depth > max_depth():
+        raise LogError(path, lineno, "(line)", f"nested {depth} levels deep; no event type nests deeper than {max_depth()}")
+
+
+def _first_control(obj: object) -> tuple[str, str, bool] | None:
+    """The first string (a key or a value) holding a control character: (its field, the string, whether it is a key)."""
+    stack: list[tuple[object, str]] = [(obj, "")]
+    while stack:
+        value, where = stack.pop(0)
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                return where or "(line)", value, False
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                field = f"{where}.{key}" if where else key
+                if CONTROL.search(key):
+                    return field, key, True
+                stack.append((item, field))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}.{i}") for i, item in enumerate(value))
+    return None
+
+
+def _refuse_controls(obj: object, path: str, lineno: int) -> None:
+    """No string holds a control character, even written as a JSON escape (``\u0000``, ``\u001b``):
+    no field of the schema allows one, and a NUL or a terminal escape reaches the CSV, the
+    databases and the terminal. (Raw control bytes are refused before the line is parsed.)"""
+    found = _first_control(obj)
+    if found:
+        field, text, is_key = found
+        ch = text[CONTROL.search(text).start()]
+        what = "a field name" if is_key else "the string"
+        raise LogError(path, lineno, field, f"{what} holds the control character U+{ord(ch):04X} (written as a JSON escape); no field allows control characters")
+
+
+def _not_compact(raw: bytes, compact: bytes) -> str:
+    """Where a line differs from its compact form, in characters, with a few characters of each."""
+    text, want = raw.decode("utf-8"), compact.decode("utf-8")
+    at = next((i for i, (a, b) in enumerate(zip(text, want)) if a != b), min(len(text), len(want)))
+    return (f"not written as compact JSON at character {at + 1} ({text[at:at + 10]!r} where compact JSON has {want[at:at + 10]!r}): "
+            "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip")
+
+
 def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
-    """Parse and validate one event line; raise LogError naming the field."""
-    _check_duplicate_keys(raw, path, lineno)
+    """Parse and validate one event line; raise LogError naming the field.
+
+    The one decoder of the log: every command reads events through it (``read_segment``)."""
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc) or "recursion" in str(exc).lower():
+            raise LogError(path, lineno, "(line)", f"nested more than 1024 levels deep; no event type nests deeper than {max_depth()}") from None
+        raise LogError(path, lineno, "(line)", _json_error(raw, exc)) from None
+    try:
+        compact = orjson.dumps(obj)
+    except TypeError:  # orjson writes at most 255 levels
+        compact = None
+    if compact != raw:
+        _refuse_deep(obj, path, lineno)  # before json.loads, which would overflow Python's stack
+        _check_duplicate_keys(raw, path, lineno)
+        raise LogError(path, lineno, "(line)", _not_compact(raw, compact))  # type: ignore[arg-type]
+    if b"\\" in raw:  # only an escape can hide a control character: raw ones are refused before
+        _refuse_controls(obj, path, lineno)
     try:
         # strict: JSON true is not the integer 1 and "8" is not the meeting 8 (dates are ISO strings in JSON all the same)
         event = EVENT_ADAPTER.validate_json(raw, strict=True)
@@ -165,12 +306,9 @@ def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
         # an older (or newer) schema version: upcast or refuse, on the slow path
     except ValidationError:
         pass  # diagnose below, on the slow path
-    try:
-        obj = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise LogError(path, lineno, "(line)", _json_error(raw, exc)) from None
     if not isinstance(obj, dict):
         raise LogError(path, lineno, "(line)", f"an event must be a JSON object, got {type(obj).__name__}")
+    _refuse_deep(obj, path, lineno)
     etype = obj.get("type")
     if "type" not in obj:
         raise LogError(path, lineno, "type", "required field is missing")
@@ -221,12 +359,15 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
             raise LogError(rel, lineno, "(line)", "carriage return (\\r) found: event lines end with \\n only")
         raise LogError(rel, lineno, "(line)", f"control character U+{ord(ch):04X} in the raw line")
     previous: int | None = None
+    named = int(path.name[:9])  # segment_files checked the name
     for lineno, line in enumerate(raw[:-1].split(b"\n"), 1):
         if not line.strip():
             raise LogError(rel, lineno, "(line)", "blank line: every line of a segment is one event")
         if len(line) > MAX_LINE_BYTES:
             raise LogError(rel, lineno, "(line)", f"{len(line)} bytes is longer than the {MAX_LINE_BYTES} bytes an event line may hold")
         event = parse_line(line, rel, lineno)
+        if previous is None and event.seq != named:
+            raise LogError(rel, lineno, "seq", f"the segment's name says its first event is seq {named}, but it is seq {event.seq}: a segment is named by its first event's seq")
         # a segment is a run of consecutive events: lines swapped or moved inside a file are caught here
         if previous is not None and event.seq != previous + 1:
             raise LogError(rel, lineno, "seq", f"sequence number {event.seq} follows {previous} on the line before: a segment holds consecutive events")
@@ -243,8 +384,6 @@ def read_log(root: Path) -> list[LoggedEvent]:
     events: list[LoggedEvent] = []
     for path in segment_files(root):
         rel = path.relative_to(root).as_posix()
-        if path.suffix != ".jsonl":
-            raise LogError(rel, None, "(file)", "not a segment: event files end in .jsonl")
         events.extend(read_segment(path, rel))
     return check_sequence(events)
 
@@ -264,8 +403,6 @@ def iter_log(root: Path) -> Iterator[LoggedEvent]:
     expected = 1
     for path in segment_files(root):
         rel = path.relative_to(root).as_posix()
-        if path.suffix != ".jsonl":
-            raise LogError(rel, None, "(file)", "not a segment: event files end in .jsonl")
         for le in read_segment(path, rel):
             if le.seq != expected or le.event.prev != (prev.hash if prev else None):
                 yield from read_log(root)[expected - 1:]
@@ -325,6 +462,8 @@ def write_segments(root: Path, slugged: Iterable[tuple[str, Envelope]], prev: st
     try:
         for slug, ev in slugged:
             [(ev, line)] = chain([ev], prev)
+            # what every reader refuses is never written (a control character in a text, a nesting too deep)
+            parse_line(line, segment_path(ev.seq, slug), 1)
             prev = line_hash(line)
             if run and (slug != slug_of_run or size + len(line) + 1 > MAX_SEGMENT_BYTES):
                 flush()

@@ -120,19 +120,24 @@ def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
 
 RELEASE_TYPE = b'"ReleasePublished"'
 DOI_TYPE = b'"ReleaseDoiRecorded"'
+ESCAPE = b"\\u"
 
 
 def _events_named(root: Path, type_name: bytes, cls: type[E]) -> Iterator[E]:
-    """The events of one type, in log order, without reading the whole log: only the lines that
-    name the type are parsed (and checked as any line is). The build checks the rest; listing a
-    million-event log's releases takes seconds, not the log's fold."""
+    """The events of one type, in log order, without folding the log: only the lines that could be one
+    are decoded, by the log's one decoder (``parse_line``), and checked as any line is. A line is written
+    one way only (compact, as wgtip writes it; ``parse_line`` refuses any other form), so such a line
+    holds the type's name as these bytes; the only way to spell it otherwise is a ``\\u`` escape, and a
+    line holding one is decoded too (and refused: compact JSON escapes only control characters, which
+    no field allows). So a command sees the releases the build sees, or refuses the log as the build
+    does; the rest is left to the fold that needs it (a citation of a release reads the log up to it)."""
     for path in segment_files(root):
         raw = path.read_bytes()
-        if type_name not in raw:
+        if type_name not in raw and ESCAPE not in raw:
             continue
         rel = path.relative_to(root).as_posix()
         for lineno, line in enumerate(raw.split(b"\n"), 1):
-            if type_name in line:
+            if type_name in line or ESCAPE in line:
                 event = parse_line(line, rel, lineno)
                 if isinstance(event, cls):
                     yield event

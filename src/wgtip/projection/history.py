@@ -14,6 +14,7 @@ import itertools
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import events as ev
+from ..characters import invisible_change
 from .state import ChangeRecord, FoldError, State, TextRevision, record_changed
 
 
@@ -32,6 +33,9 @@ def _text_corrected(state: State, e: ev.TextCorrected) -> None:
         raise FoldError(e.seq, "data.old_text", f"does not match the current text of {d.provision_id!r} (stale correction?)")
     if d.new_text == current:
         raise FoldError(e.seq, "data.new_text", "is the same as the current text: nothing to correct")
+    hidden = invisible_change(current, d.new_text)
+    if hidden:
+        raise FoldError(e.seq, "data.new_text", f"{hidden}: a correction changes what a reader sees")
     revisions[-1]["valid_to_seq"] = e.seq
     revisions.append(TextRevision(text=d.new_text, valid_from_seq=e.seq, valid_to_seq=None, reason=d.reason, corrected_by=d.corrected_by))
     record_changed(state, "provisions", d.provision_id, "current_text", current, d.new_text)

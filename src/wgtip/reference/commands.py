@@ -41,7 +41,8 @@ def page(group: click.Group, root: Path) -> str:
         "Run every command from the repository as `./dev wgtip COMMAND …`: `./dev` creates `.venv` from the hashed "
         "`requirements.lock` when it is missing or out of date, then runs the `wgtip` it installed "
         "(after `./dev setup`, `.venv/bin/wgtip` is the same program). "
-        "A command acts on the repository in the current directory, or on the one named with `--root`; "
+        "A command acts on the repository in the current directory (or the nearest one above it that has `events/`, "
+        "as git finds `.git`), or on the one named with `--root`; "
         "a user error prints one line starting with `error: ` and exits with status 1.",
         "",
     ]

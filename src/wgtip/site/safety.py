@@ -258,3 +258,21 @@ def with_security_headers(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send_with_headers)
 
     return wrapped
+
+
+HIDDEN_PAGES = frozenset({"/-/threads", "/-/threads.json"})
+"""Datasette's debugging pages that show the server's own file paths (each task's stack, with the file of
+every frame): a public site answers them 404, as it would a page that does not exist."""
+
+
+def without_debug_pages(app: ASGIApp) -> ASGIApp:
+    """Wrap an ASGI app so the pages of ``HIDDEN_PAGES`` are answered 404 and never reach Datasette."""
+
+    async def wrapped(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and scope.get("path", "").rstrip("/") in HIDDEN_PAGES:
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            await send({"type": "http.response.body", "body": b"Not found\n"})
+            return
+        await app(scope, receive, send)
+
+    return wrapped

@@ -24,6 +24,7 @@ from ..log import segment_files
 from ..paths import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..release import published_versions
 from ..search import SEARCH_TABLE, numbered_by_position
+from ..swap import outputs_lock
 from ..tables import TABLES, name_of
 from ..views import STORED_SQL, VIEWS
 from .databases import SITE_DIR, prepare_copies, release_copies, served, tables_of
@@ -93,15 +94,19 @@ def unbuilt_releases(root: Path) -> list[str]:
 
 def prepare(root: Path) -> Path:
     """Build what the site serves (the data, every release's artefacts and their site copies) if needed; write its
-    metadata."""
-    if needs_build(root):
-        print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
-        build(root)
-    for version in unbuilt_releases(root):
-        print(f"building the artefacts of release {version}", file=sys.stderr)
-        build(root, release=version)
-    prepare_copies(root, published_versions(root))
-    return write_metadata(root)
+    metadata. The checkout's lock is held throughout: a swap a killed build left committed is completed
+    before anything is judged built."""
+    segment_files(root)  # no log: refused before the lock's build/ is made
+    with outputs_lock(root):
+        pending = unbuilt_releases(root)  # reads the whole log: a bad one is refused before anything is said or built
+        if needs_build(root):
+            print(f"building {root / BUILD_DIR} from the log", file=sys.stderr)
+            build(root)
+        for version in pending:
+            print(f"building the artefacts of release {version}", file=sys.stderr)
+            build(root, release=version)
+        prepare_copies(root, published_versions(root))
+        return write_metadata(root)
 
 
 ROOT_ENV = "WGTIP_ROOT"
@@ -128,9 +133,11 @@ def _setting(value: Any) -> str:
 
 
 def datasette_args(root: Path, host: str, port: int) -> list[str]:
+    """Datasette's arguments, run from ``root``: each database is named by its path relative to it,
+    which Datasette shows (``/-/databases.json``); the server's own paths are shown nowhere."""
     args = ["serve"]
     for path in served(root, published_versions(root)).values():  # the current build first: the default database
-        args += ["--immutable", str(path)]
+        args += ["--immutable", Path(path).resolve().relative_to(root.resolve()).as_posix()]
     args += [
         "--host", host, "--port", str(port),
         # no --metadata: the plugin wgtip_metadata gives Datasette build/site/metadata.json (see there why)
@@ -149,4 +156,5 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     args = datasette_args(root, host, port)
     exe = Path(sys.executable).with_name("datasette")
     sys.stdout.flush()
+    os.chdir(root)
     os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})

@@ -10,7 +10,9 @@ from datasette.plugins import pm
 from datasette.views.base import DatasetteError
 
 from wgtip.site.metadata import DATABASE
-from wgtip.site.safety import INTERRUPTED, client_error, interrupted_message, limit_connection, limits_text, with_security_headers
+from wgtip.site.safety import (
+    INTERRUPTED, client_error, interrupted_message, limit_connection, limits_text, with_security_headers, without_debug_pages,
+)
 
 # Datasette 0.65's default error handler prints every exception it handles with rich, locals and all,
 # when rich can be imported (frictionless brings it). A path no route matches reaches that handler
@@ -32,7 +34,7 @@ def prepare_connection(conn):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return with_security_headers
+    return lambda app: with_security_headers(without_debug_pages(app))
 
 
 async def _query_of(datasette, request):
