@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from generated_logs import STRUCTURES, expected_footnotes, expected_provisions, seeded_log, structure
 from wgtip.cli import main
-from wgtip.search import SEARCH_TABLE, match_expression
+from wgtip.search import SEARCH_TABLE
+from wgtip.search_query import match_expression
 
 LOG = seeded_log(10, 30)
 PROVISIONS = expected_provisions(LOG)
@@ -100,7 +101,7 @@ def test_search_finds_in_the_current_texts_and_nowhere_else(generated):
     for word in sorted(words):
         want = sorted(p["provision_id"] for p in PROVISIONS.values() if word in p["current_text"])
         got = sorted(r[0] for r in con.execute(
-            f"select provision_id from provisions where position in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match ?)", (match_expression(word),)))
+            f"select provision_id from provisions where position in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match ?)", (match_expression(f'"{word}"'),)))  # a phrase: exactly these characters
         assert got == want, f"search for {word!r}"
         only_printed += any(word in p["text"] and word not in p["current_text"] for p in PROVISIONS.values())
     assert only_printed, "some word stands only in a printed text a correction changed"
