@@ -6,7 +6,7 @@ What a build cannot beat by much. One DuckDB connection reads the segment glob
 once (``read_ndjson_objects``: each line's text, hashed with SHA-256 and parsed
 with the envelope's fields spelled out), parses each event type's payload with
 its fields spelled out, and writes, with one ``COPY`` per table, every CSV file
-the build writes under ``data/``: the same 17 file names, each with the same
+the build writes under ``data/``: the same 18 file names, each with the same
 header line (the same columns in the same order) and, for the logs
 ``bench/generate.py`` writes, the same number of rows. ``tests/test_bench.py``
 checks this against a build of a 10^3-event log: every file's name, header and
@@ -290,7 +290,8 @@ def queries(version: str) -> dict[str, str]:
         "provision_topics": f"SELECT provision_id, a.value AS topic, {span}, a.inherited_from AS inherited_from, {tail} "
                             f"FROM {ann.format(kind=sql_text('topic'))} QUALIFY row_number() OVER (PARTITION BY provision_id ORDER BY i DESC) = 1 ORDER BY position",
         "provision_themes": f"SELECT provision_id || '/' || a.value AS theme_id, provision_id, a.value AS theme, a.cue AS cue, {span}, "
-                            f"a.inherited_from AS inherited_from, {tail} FROM {ann.format(kind=sql_text('theme'))} ORDER BY position, i",
+                            f"a.inherited_from AS inherited_from, {tail}, NULL::VARCHAR AS reviewed_by, NULL::VARCHAR AS review_reason "
+                            f"FROM {ann.format(kind=sql_text('theme'))} ORDER BY position, i",
         "provision_references": "SELECT provision_id || '/ref/' || i AS reference_id, provision_id, a.value AS kind, a.target AS target, a.reference.instrument AS instrument, "
                                 "a.reference.article AS article, a.reference.paragraph AS paragraph, a.reference.subparagraph AS subparagraph, a.reference.symbol AS symbol, "
                                 "a.reference.report_meeting AS report_meeting, a.reference.report_paragraph AS report_paragraph, "
@@ -298,6 +299,10 @@ def queries(version: str) -> dict[str, str]:
                                 f"{span}, {tail} FROM {ann.format(kind=sql_text('reference'))} ORDER BY position, i",
         "provision_parallel_texts": "SELECT x.provision_id || '/' || x.language AS parallel_id, x.provision_id, x.language, x.document, x.label, x.text, x.line AS source_line, "
                                     "x.seq AS event_seq FROM par x JOIN pv USING (provision_id) ORDER BY pv.position, x.language",
+        # the generated logs record no review (AnnotationsReviewed): the table is written empty, with its header
+        "annotation_reviews": "SELECT NULL::VARCHAR AS review_id, NULL::VARCHAR AS provision_id, NULL::VARCHAR AS kind, NULL::VARCHAR AS value, "
+                              "NULL::VARCHAR AS decision, NULL::VARCHAR AS reason, NULL::VARCHAR AS reviewed, NULL::BIGINT AS text_revision, "
+                              "NULL::VARCHAR AS annotator, NULL::BIGINT AS event_seq WHERE false",
     }
 
 
