@@ -98,6 +98,8 @@ def dataset_jsonld(
     citation: str,
     published_on: str | None = None,
     digest: str | None = None,
+    homepage: str | None = None,
+    doi_url: str | None = None,
 ) -> dict[str, Any]:
     """A schema.org Dataset for one version of the dataset (the properties Google's Dataset documentation
     requires and recommends, where this dataset has them: tests/test_site_open.py lists which and why not)."""
@@ -129,8 +131,9 @@ def dataset_jsonld(
         out["datePublished"] = published_on
     if digest:
         out["identifier"] = {"@type": "PropertyValue", "propertyID": "wgtip release digest", "value": digest}
-    if dataset.HOMEPAGE:
-        out["sameAs"] = dataset.HOMEPAGE
+    same = [u for u in (doi_url, homepage) if u]  # identifiers.toml and the recorded DOIs: none while none is assigned
+    if same:
+        out["sameAs"] = same if len(same) > 1 else same[0]
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import citation, licence, search_query, views
 from .. import metadata as dataset
-from ..metadata import Identifiers, identifiers
+from ..metadata import Identifiers, doi_url, identifiers
 from ..release import release_dois
 from ..search import SEARCH_TABLE
 from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
@@ -472,4 +472,5 @@ async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str,
         version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
         sources=info["sources"], citation=citing.text(await citing.dataset_version(db, version, _dois(str(root))), _identifiers(str(root))),
         published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
+        homepage=_identifiers(str(root)).homepage, doi_url=doi_url(_dois(str(root))[version]) if version in _dois(str(root)) else None,
     )
