@@ -43,10 +43,10 @@ def _replace_rows(state: State, table: str, old: dict[str, dict[str, Any]], new:
                 record_changed(state, table, rid, col, _text(old[rid].get(col)), _text(new[rid][col]))
 
 
-def _text(v: Any) -> str:
-    """A changed value as the changes table holds it: '' for none (the published releases hold it so; their
-    CSV spells '' and NULL alike)."""
-    return "" if v is None else str(v)
+def _text(v: Any) -> str | None:
+    """A changed value as the changes table holds it: NULL for none (as its CSV reads back), not ''. (No change
+    row of the published releases comes from an annotation value that was none: their bytes are unchanged.)"""
+    return None if v is None else str(v)
 
 
 # --- vocabularies -----------------------------------------------------------------
