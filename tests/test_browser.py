@@ -283,8 +283,8 @@ def test_a_change_is_marked_explained_and_linked(browser, server):
     event beside it, the changed row one click away."""
     from selenium.webdriver.common.by import By
 
-    changed = [c for c in _csv(server.root, "changes") if c["change"] == "changed"]
-    browser.get(f"{server.url}/wgtip/changes?change=changed")
+    changed = [c for c in _csv(server.root, "changes") if c["change"] == "changed" and c["table_name"] == "provisions"]
+    browser.get(f"{server.url}/wgtip/changes?change=changed&table_name=provisions")
     browser.save_screenshot(str(SCREENSHOTS / "changes.png"))
     deleted = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-old_value del")]
     inserted = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "td.col-new_value ins")]
@@ -426,7 +426,8 @@ def test_a_reader_reaches_any_role_addressees_complete_downloads_and_explained_a
     assert "addressees_any (array) any role" in facet
     click_link(browser, "protection", '[data-column="themes"]')
     browser.save_screenshot(str(SCREENSHOTS / "issue34-unodc-any-role-protection.png"))
-    assert sorted(shown_ids(browser)) == sorted(unodc & themes) == ["wgtip-m2-p16", "wgtip-m2-p56"]
+    assert sorted(shown_ids(browser)) == sorted(unodc & themes)
+    assert {"wgtip-m2-p16", "wgtip-m2-p56"} <= unodc & themes  # the issue's examples: the Conference asked to have UNODC compile victim-protection practice
     assert not direct & themes
     no_console_errors(browser)
 
