@@ -64,7 +64,7 @@ def numbered_like_the_last(root: Path) -> str:
     day = (max(m["end_date"] for m in LOG.meetings.values()) + dt.timedelta(days=30)).isoformat()
     meeting["data"].update(meeting=len(LOG.meetings) + 1, start_date=day, end_date=day)
     meeting.update(seq=last["seq"], prev=hashlib.sha256(LINES[-1]).hexdigest(), occurred={"start": day, "end": day})
-    extra = segment_path(len(LINES) + 1, "extra")
+    extra = segment_path(last["seq"], "extra")  # named by the seq it holds, as the layout requires: only the repeat is wrong
     (root / extra).write_bytes(json.dumps(meeting, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
     return f"{extra}:1: seq: sequence number {last['seq']} repeats {first}:{len(LINES)}"
 
