@@ -580,7 +580,8 @@ def test_the_server_shows_none_of_its_paths(server):
         text = server.get(page).text
         for secret in secrets:
             assert secret not in text, (page, secret)
-    assert [d["path"] for d in server.get("/-/databases.json").json()] == ["build/wgtip.sqlite"]
+    paths = [d["path"] for d in server.get("/-/databases.json").json()]
+    assert paths[0] == "build/wgtip.sqlite" and all(p.startswith("build/") for p in paths), paths  # relative: the current build, then each release's copy
     assert [server.get(page).status_code for page in ("/-/threads", "/-/threads.json")] == [404, 404]  # each task's stack, with its files
 
 
@@ -727,7 +728,14 @@ def test_facets_on_a_vocabularys_codes_show_its_labels(server, path, column, voc
 def test_the_annotated_views_meeting_facet_shows_each_meetings_heading(server):
     """The view has no foreign key to meetings, so beside each meeting's number its heading from meetings.csv, as
     the provisions table's facet shows it; the counts are the provisions of each meeting, from provisions.csv."""
-    headings = {m["meeting"]: m["heading"] for m in read_csv(server.root, "meetings")}
+    import datetime as dt
+
+    from wgtip.citation import meeting_heading
+
+    # the printed heading, then (issue 34) the English one composed from the meeting's facts
+    headings = {m["meeting"]: m["heading"] + " · " + meeting_heading(int(m["meeting"]), dt.date.fromisoformat(m["start_date"]),
+                                                                      dt.date.fromisoformat(m["end_date"]), m["venue"])
+                for m in read_csv(server.root, "meetings")}
     counts = Counter(p["meeting"] for p in provisions(server.root))
     text = page(server, "/wgtip/provisions_annotated")
     facet = text[text.index('data-column="meeting"'):]

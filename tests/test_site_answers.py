@@ -71,7 +71,7 @@ def test_the_issues_example_is_answered_in_any_role_and_every_role_is_said(serve
         got = server.get("/wgtip/provisions_annotated.json", params={f"{array}__arraycontains": "unodc", "themes__arraycontains": "protection",
                                                                      "_shape": "array", "_size": "max"}).json()
         assert {r["provision_id"] for r in got} == want, array
-    assert held(server.root, "addressee", "unodc") & protection == {"wgtip-m2-p16", "wgtip-m2-p56"}
+    assert {"wgtip-m2-p16", "wgtip-m2-p56"} <= held(server.root, "addressee", "unodc") & protection  # the issue's examples
     assert not held(server.root, "addressee", "unodc", "direct") & protection
     # every facet of an addressee array says which role it counts
     page = server.get("/wgtip/provisions_annotated", params={"_facet_size": "max"}).text
@@ -352,6 +352,12 @@ def test_every_page_of_a_database_cites_the_version_it_holds(server, path):
     database = path.split("/")[1].split("?")[0]
     version = next((v for v in releases(server.root) if database_of(v) == database), None)
     page = html.unescape(server.get(path).text)
+    built = json.loads((server.root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    if version is None and "+unreleased." in built:
+        # the current build is not a release (events were recorded since): it is cited as its version, with no digest
+        cited = re.search(r'<code class="wgtip-citation wgtip-dataset-citation">([^<]*)</code>', page)
+        assert cited and f"version {built} (not a release" in cited.group(1) and "sha256" not in cited.group(1), path
+        return
     want = cite(server.root, "--release", version).strip() if version else cite(server.root).strip()
     assert f'<code class="wgtip-citation wgtip-dataset-citation">{want}</code>' in page, path
 

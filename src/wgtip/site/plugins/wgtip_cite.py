@@ -112,6 +112,8 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         # Datasette 0.65 renders a query page (query.html) from its database view, or its table view for a canned query
         if not database or database not in datasette.databases or view_name not in ("database", "table", "row"):
             return {}
+        if "root" not in _config(datasette):  # a Datasette that wgtip serve did not configure: nothing to cite
+            return {}
         version = await _version(datasette, database)
         found = {"wgtip_cite": {"text": citing.text(version, _ids(datasette)), "version": version.version, "digest": version.digest,
                                 "published_on": version.published_on.isoformat() if version.published_on else None,
