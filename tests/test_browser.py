@@ -407,6 +407,8 @@ def test_a_reader_reaches_any_role_addressees_complete_downloads_and_explained_a
     holds them all; the third meeting's empty answer says why and links its proposals; reversed releases are an error."""
     import httpx
     from selenium.webdriver.common.by import By
+
+    browser.get_log("browser")  # the console of the pages earlier tests opened (their own refusals) is not this test's
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
