@@ -100,6 +100,9 @@ def test_the_command_scores_every_scored_kind_of_both_sources_on_the_blind_gold(
 
 
 def test_a_missing_gold_set_is_a_one_line_error(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "events", tmp_path / "events")  # a dataset (its log), without the gold set
     out = subprocess.run([sys.executable, "-m", "wgtip.annotate.evaluate", "--root", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 1 and out.stdout == ""
     assert out.stderr.startswith(f"error: {tmp_path / ev.BLIND_GOLD}: not a readable gold set (FileNotFoundError") and len(out.stderr.splitlines()) == 1, out.stderr
