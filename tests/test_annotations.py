@@ -166,7 +166,7 @@ FLOORS = {  # precision, recall: the near-mechanical kinds as addressees and str
 
 def counted(db, kind: str) -> tuple[int, int, int]:
     """True positives, predicted and gold values of a kind over the gold's provisions, micro-averaged."""
-    gold = ev_mod.load_gold(ROOT)
+    gold = ev_mod.load_regression_gold(ROOT)
     annotated: dict[str, set] = {}
     for pid, *value in db.execute(TABLE_VALUES[kind]):
         annotated.setdefault(pid, set()).add(tuple(value) if len(value) > 1 else value[0])
@@ -191,7 +191,7 @@ def test_the_committed_annotations_score_against_the_gold(db, scores, kind):
 
 
 def test_the_committed_references_resolve_to_the_gold_provisions(db, scores):
-    gold = ev_mod.load_gold(ROOT)
+    gold = ev_mod.load_regression_gold(ROOT)
     wanted = [(pid, kind, target, resolved) for pid, g in gold.items() for kind, target, resolved in g["references"] if resolved is not None]
     resolved = {(pid, kind, target): rid for pid, kind, target, rid in db.execute("select provision_id, kind, target, resolved_provision_id from provision_references")}
     right = sum(resolved.get((pid, kind, target)) == rid for pid, kind, target, rid in wanted)
