@@ -211,15 +211,16 @@ def test_a_recorded_doi_reaches_that_releases_citations_and_nothing_it_published
     root = tmp_path / "repo"
     shutil.copytree(identified, root, ignore=shutil.ignore_patterns("build"))
     provisions = (root / "data/provisions.csv").read_bytes()
+    built_version = json.loads((root / "datapackage.json").read_text())["version"]
     version = LATEST["version"]
     result = wgtip("record-doi", version, VERSION_DOI, "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert wgtip("docs", "--root", str(root)).returncode == 0 and wgtip("build", "--root", str(root)).returncode == 0
     # the release's content, citation column included, is as it was: a DOI is a later fact
     assert (root / "data/provisions.csv").read_bytes() == provisions
-    assert json.loads((root / "datapackage.json").read_text())["version"] == version  # a DOI changes no data
-    assert f"https://doi.org/{VERSION_DOI}." in wgtip("cite", "--root", str(root)).stdout
-    bib = wgtip("cite", "wgtip-m1-p5-a", "--format", "bibtex", "--root", str(root)).stdout
+    assert json.loads((root / "datapackage.json").read_text())["version"] == built_version  # a DOI changes no data
+    assert f"https://doi.org/{VERSION_DOI}." in wgtip("cite", "--release", version, "--root", str(root)).stdout
+    bib = wgtip("cite", "wgtip-m1-p5-a", "--release", version, "--format", "bibtex", "--root", str(root)).stdout
     assert f"doi = {{{VERSION_DOI}}}" in bib
     earlier = RELEASES[0]["version"]
     assert VERSION_DOI not in wgtip("cite", "--release", earlier, "--root", str(root)).stdout
