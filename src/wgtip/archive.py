@@ -14,11 +14,11 @@ EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
 LEVEL = 9
 
 
-def write_zip(files: dict[str, Path], target: Path, folder: str) -> None:
-    """Zip ``files`` (path inside the package -> file on disk) into ``target``, under ``folder/``."""
+def write_zip(files: dict[str, Path], target: Path, folder: str = "") -> None:
+    """Zip ``files`` (path inside the package -> file on disk) into ``target``, under ``folder/`` if one is given."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as zf:
         for rel in sorted(files):
-            info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=EPOCH)
+            info = zipfile.ZipInfo(f"{folder}/{rel}" if folder else rel, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info._compresslevel = LEVEL  # what ZipFile.writestr sets; ZipFile.open(info) takes the level from the info
             info.external_attr = 0o644 << 16

@@ -16,6 +16,7 @@ outputs (``Outputs``): memory holds the fold's state, never the log.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import release as rel
-from . import search
+from . import release_package, search
 from .archive import write_zip
 from .events import ReleasePublished
 from .folded import Folded, Hashes, TableSink, fold_tables
@@ -184,17 +185,18 @@ def _build_release(root: Path, version: str) -> Built:
     """Rebuild release ``version`` from the log up to it (the log after it is not read) into
     build/releases/VERSION/, streamed as the current build is, and checked against the hashes it
     recorded before anything is kept. Its SQLite file has the indexes, not the site's search
-    index or views: it is a download, not what the site serves."""
-    names = release_artefacts(version)
+    index or views: it is a download, not what the site serves. Its artefacts are those of the
+    release format it was published in (``events.RELEASE_FORMATS``)."""
     target = root / BUILD_DIR / RELEASES_DIR / version
     with outputs_lock(root):
         target.parent.mkdir(parents=True, exist_ok=True)
-        folded = _write_release(root, version, names, target)
+        folded, names = _write_release(root, version, target)
     outputs = tuple(target / n for n in names.values())
     return Built(folded.head.seq, folded.counts, version, outputs)
 
 
-def _write_release(root: Path, version: str, names: dict[str, str], target: Path) -> Folded:
+def _write_release(root: Path, version: str, target: Path) -> tuple[Folded, dict[str, str]]:
+    names = release_artefacts(version)  # the databases' names are those of every format
     with scratch(target.parent) as tmp:
         pkg, out = tmp / "package", tmp / "out"
         out.mkdir()
@@ -203,18 +205,38 @@ def _write_release(root: Path, version: str, names: dict[str, str], target: Path
             folded = outputs.fold(rel.until_release(iter_log(root), version), rel.release_layout(version))
             hashes = outputs.write_descriptor(folded)
             rel.check(folded.head.event, hashes, folded.layout)
-            files = {path: pkg / path for path in hashes}
+            names = release_artefacts(version, folded.release_format)
+            if folded.release_format == 1:
+                files, folder, duckdb_extras = {path: pkg / path for path in hashes}, f"wgtip-recommendations-{version}", ()
+            else:
+                files, folder = _standalone_package(root, version, folded, pkg, hashes), ""
+                duckdb_extras = (comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR))
             # zlib and SHA-256 work outside the GIL: the zip is made while the databases finish
             with ThreadPoolExecutor(max_workers=1) as pool:
-                zipped = pool.submit(write_zip, files, out / names["zip"], f"wgtip-recommendations-{version}")
-                outputs.finish(extras=(write_indexes,))
+                zipped = pool.submit(write_zip, files, out / names["zip"], folder)
+                outputs.finish(extras=(write_indexes,), duckdb_extras=duckdb_extras)
                 zipped.result()
         except BaseException:
             outputs.close()
             raise
+        if "parquet" in names:
+            write_zip({p.name: p for p in sorted((tmp / PARQUET_DIR).glob("*.parquet"))}, out / names["parquet"])
+            (out / names["checkpoints"]).write_bytes((pkg / names["checkpoints"]).read_bytes())
         sums = [(rel.file_sha256(out / n), n) for key, n in names.items() if key != "sums"]
         (out / names["sums"]).write_bytes(rel.sha256sums(sums))
         if target.exists():
             os.replace(target, tmp / "old")  # removed with the scratch folder
         os.replace(out, target)
-    return folded
+    return folded, names
+
+
+def _standalone_package(root: Path, version: str, folded: Folded, pkg: Path, hashes: Hashes) -> dict[str, Path]:
+    """Release format 2: the package's files and, beside them in ``pkg``, what makes the zip a
+    standalone package (``release_package``) and its SHA256SUMS; every file, by path in the zip."""
+    extras = release_package.package_files(root, version, folded)
+    for path, data in extras.items():
+        (pkg / path).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / path).write_bytes(data)
+    shas = {path: sha for path, (_, sha) in hashes.items()} | {path: hashlib.sha256(data).hexdigest() for path, data in extras.items()}
+    (pkg / release_package.SUMS).write_bytes(release_package.sums_file(shas))
+    return {path: pkg / path for path in [*shas, release_package.SUMS]}

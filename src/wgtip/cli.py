@@ -206,6 +206,20 @@ def record_doi(root: Path, version: str, doi: str, on: dt.datetime, recorded_at:
     click.echo(f"wrote {path.relative_to(root)}; now run: wgtip docs && wgtip build")
 
 
+@main.command("adopt-release-format")
+@root_option
+@click.argument("release_format", metavar="FORMAT", type=int)
+@click.option("--notes", required=True, help="What the new format changes for a reader of the releases.")
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day the format was adopted (YYYY-MM-DD).")
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
+def adopt_release_format(root: Path, release_format: int, notes: str, on: dt.datetime, recorded_at: str) -> None:
+    """Append a ReleaseFormatAdopted event: the releases published after it are laid out in FORMAT (docs/releases.md); those before keep theirs."""
+    from .release_formats import adopt
+
+    path = adopt(root, release_format, notes, on.date(), _moment(recorded_at))
+    click.echo(f"wrote {path.relative_to(root)}; the next release (wgtip release) is published in format {release_format}")
+
+
 @main.command()
 @root_option
 @click.option("--check", is_flag=True, help="Only check that the generated files match the log and the models; exit 1 if not.")

@@ -13,11 +13,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .appending import append_event
 from .errors import WgtipError
 from .events import DOI, SEMVER, Occurrence, ReleaseDoiRecorded, ReleaseDoiRecordedData
-from .fold import FoldError
-from .folded import fold_kept
-from .log import LogError, LoggedEvent, iter_log, write_segments
+from .log import LoggedEvent
 
 
 class DoiError(WgtipError):
@@ -28,33 +27,21 @@ def append_doi(root: Path, version: str, doi: str, on: dt.date, recorded_at: dt.
     """Append the event recording ``doi`` for release ``version``, minted on ``on``; refused (nothing
     written) if the log with it would not fold."""
     doi = doi.strip().removeprefix("https://doi.org/").removeprefix("doi:")
-    last = fold_kept(iter_log(root), {}).head
-    if last is None:
-        raise DoiError("the log is empty: there is no release to record a DOI for")
     if not re.match(DOI, doi):
         raise DoiError(f"DOI: {doi!r} is not a DOI (10.NNNN/suffix, for example 10.5281/zenodo.1234567)")
     if not re.match(SEMVER, version):
         raise DoiError(f"VERSION: {version!r} is not a release's version (X.Y.Z)")
-    event = ReleaseDoiRecorded(
-        seq=last.seq + 1, type="ReleaseDoiRecorded", schema_version=1, occurred=Occurrence(start=on, end=on),
-        recorded_at=recorded_at, source=None, prev=last.hash, data=ReleaseDoiRecordedData(version=version, doi=doi),
-    )
-    _check_folds(root, last, event)
-    [path] = write_segments(root, [(f"doi-{version}", event)], prev=last.hash)
-    return path
+
+    def event(last: LoggedEvent) -> ReleaseDoiRecorded:
+        return ReleaseDoiRecorded(
+            seq=last.seq + 1, type="ReleaseDoiRecorded", schema_version=1, occurred=Occurrence(start=on, end=on),
+            recorded_at=recorded_at, source=None, prev=last.hash, data=ReleaseDoiRecordedData(version=version, doi=doi),
+        )
+
+    return append_event(root, f"doi-{version}", event, refused)
 
 
-def _check_folds(root: Path, last: LoggedEvent, event: ReleaseDoiRecorded) -> None:
-    """The log with the event at its end must fold (the version released, no DOI for it yet)."""
-    draft = LoggedEvent(event, "0" * 64, "(new event)", 0, event.data.model_dump_json())
-
-    def with_draft():
-        yield from iter_log(root)
-        yield draft
-
-    try:
-        fold_kept(with_draft(), {})
-    except LogError as err:
-        if isinstance(err.__cause__, FoldError):
-            raise DoiError(f"cannot record the DOI: {err.__cause__.field}: {err.__cause__.message}") from None
-        raise
+def refused(problem: str) -> DoiError:
+    if problem == "the log is empty":
+        return DoiError("the log is empty: there is no release to record a DOI for")
+    return DoiError(f"cannot record the DOI: {problem}")

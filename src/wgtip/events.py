@@ -400,6 +400,29 @@ class ReleasePublished(Envelope):
     data: ReleasePublishedData
 
 
+RELEASE_FORMATS: dict[int, str] = {
+    1: "The release's zip holds its data package in a folder (datapackage.json as Data Package v1, and data/); "
+       "beside the zip, the SQLite and DuckDB files and SHA256SUMS. The releases 1.0.0 to 1.1.0 were published so.",
+    2: "The release's zip is a standalone data package: datapackage.json (Data Package v2) at its root, data/, the source "
+       "document its sources name, README.md, LICENSE, LICENSE-DATA.md, CITATION.cff, the release's CHANGELOG.md entry, "
+       "checkpoints.json and SHA256SUMS of every file in it; beside the zip, the SQLite and DuckDB files (with column "
+       "comments), every table as Parquet (a zip of .parquet files), checkpoints.json and SHA256SUMS.",
+}
+"""What each release format publishes (the build writes it; docs/releases.md describes it)."""
+
+
+class ReleaseFormatAdoptedData(Strict):
+    format: int = Field(ge=2, description="The format of every release published after this event, until another is adopted (see docs/releases.md). Format 1 is that of the releases before any such event.")
+    notes: str = Field(min_length=1, description="What the new format changes for a reader of the releases.")
+
+
+class ReleaseFormatAdopted(Envelope):
+    """The releases published from now on are laid out in a new format. The data are not changed, and releases already published keep the format they were published in."""
+
+    type: Literal["ReleaseFormatAdopted"]
+    data: ReleaseFormatAdoptedData
+
+
 DOI = r"^10\.[0-9]{4,9}/\S+$"
 
 
@@ -425,6 +448,7 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     TextCorrected,
     ReleasePublished,
     ReleaseDoiRecorded,
+    ReleaseFormatAdopted,
     VocabularyDefined,
     ProvisionsAnnotated,
     AnnotationCorrected,

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from .citation import DatasetVersion
+from .events import ReleasePublished
 from .fold import Folder, FoldError, State, fold_versioned
 from .log import LogError, LoggedEvent, read_log
 from .paths import DATA_DIR
-from .tables import TABLES, Layout, Row, SourceDocument, current_layout, name_of
+from .tables import TABLES, Layout, Row, SourceDocument, VocabularyTerm, current_layout, name_of
 from .tables import Event as EventRow
 
 BATCH = 5_000  # rows per write: big enough for executemany and the csv module, small in memory (a batch of events is ~5 MB of text)
@@ -70,6 +71,10 @@ class Folded:
     source_documents: list[Row]
     head: LoggedEvent | None
     layout: Layout
+    release_format: int = 1
+    """The release format this package is laid out in (``events.RELEASE_FORMATS``)."""
+    vocabulary_terms: list[Row] = field(default_factory=list)
+    """The rows of ``vocabulary_terms``: the categories of the coded columns in the descriptor."""
 
     @property
     def version(self) -> str:
@@ -114,9 +119,19 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
             layout = layout_after(head[0] if head else None)
             if on_state is not None:
                 on_state(folder.state)
+            release_format = _format_at(folder.state, head[0] if head else None)
             tables, dataset_version = folder.finish()
             documents = tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
-    return Folded(stats, counts, dataset_version, documents, head[0] if head else None, layout)
+            terms = tables[name_of(VocabularyTerm)] = list(tables[name_of(VocabularyTerm)])  # the descriptor's categories
+    return Folded(stats, counts, dataset_version, documents, head[0] if head else None, layout, release_format, terms)
+
+
+def _format_at(state: State, head: LoggedEvent | None) -> int:
+    """The release format of the package folded: the format a release at the head was published in,
+    else the format the next release will have."""
+    if head is not None and isinstance(head.event, ReleasePublished):
+        return state.release_formats[head.event.data.version]
+    return state.release_format
 
 
 T = TypeVar("T")

@@ -26,14 +26,15 @@ def fold_hashes(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
 
 def package_descriptor(folded: Folded, ids: Identifiers | None = None) -> bytes:
     """The package's datapackage.json: Data Package v2 for the current build (with the dataset's
-    homepage, if ``ids`` has one); for a published release (``ids`` None), the v1 descriptor it was
-    published with."""
+    homepage, if ``ids`` has one); for a release (``ids`` None), the descriptor of its release format:
+    v1 for format 1 (the releases up to 1.1.0 were published so), else v2 without the settings'
+    addresses, which may change after it."""
     desc = descriptor(folded.stats, folded.version, {"sources": sources(folded.source_documents)}, folded.layout)
-    if ids is None:
+    if ids is None and folded.release_format == 1:
         return descriptor_bytes(desc)
-    if ids.homepage:
+    if ids is not None and ids.homepage:
         desc = {**{k: v for k, v in desc.items() if k != "resources"}, "homepage": ids.homepage, "resources": desc["resources"]}
-    return descriptor_bytes(as_v2(desc, folded.dataset.published_on))
+    return descriptor_bytes(as_v2(desc, folded.dataset.published_on, folded.vocabulary_terms))
 
 
 def package_hashes(folded: Folded, ids: Identifiers | None = None) -> Hashes:

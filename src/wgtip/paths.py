@@ -17,11 +17,15 @@ PARQUET_DIR = "parquet"
 """build/parquet/: every table as a Parquet file (the current build)."""
 
 
-def release_artefacts(version: str) -> dict[str, str]:
-    """File names of a release's downloadable artefacts."""
-    return {
+def release_artefacts(version: str, release_format: int = 1) -> dict[str, str]:
+    """File names of a release's downloadable artefacts, in its release format (``events.RELEASE_FORMATS``)."""
+    names = {
         "zip": f"wgtip-recommendations-{version}.zip",
         "sqlite": f"wgtip-{version}.sqlite",
         "duckdb": f"wgtip-{version}.duckdb",
-        "sums": "SHA256SUMS",
     }
+    if release_format >= 2:
+        names["parquet"] = f"wgtip-{version}-parquet.zip"
+        names["checkpoints"] = "checkpoints.json"
+    names["sums"] = "SHA256SUMS"
+    return names

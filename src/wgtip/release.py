@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 import orjson
 
 from .errors import WgtipError
-from .events import Envelope, LogHead, Occurrence, ReleaseDoiRecorded, ReleasedFile, ReleasePublished, ReleasePublishedData
+from .events import Envelope, LogHead, Occurrence, ReleaseDoiRecorded, ReleasedFile, ReleaseFormatAdopted, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
 from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
@@ -123,7 +123,7 @@ DOI_TYPE = b'"ReleaseDoiRecorded"'
 ESCAPE = b"\\u"
 
 
-def _events_named(root: Path, type_name: bytes, cls: type[E]) -> Iterator[E]:
+def _events_named(root: Path, type_name: bytes | tuple[bytes, ...], cls: type[E] | tuple[type, ...]) -> Iterator[E]:
     """The events of one type, in log order, without folding the log: only the lines that could be one
     are decoded, by the log's one decoder (``parse_line``), and checked as any line is. A line is written
     one way only (compact, as wgtip writes it; ``parse_line`` refuses any other form), so such a line
@@ -131,13 +131,14 @@ def _events_named(root: Path, type_name: bytes, cls: type[E]) -> Iterator[E]:
     line holding one is decoded too (and refused: compact JSON escapes only control characters, which
     no field allows). So a command sees the releases the build sees, or refuses the log as the build
     does; the rest is left to the fold that needs it (a citation of a release reads the log up to it)."""
+    names = type_name if isinstance(type_name, tuple) else (type_name,)
     for path in segment_files(root):
         raw = path.read_bytes()
-        if type_name not in raw and ESCAPE not in raw:
+        if not any(n in raw for n in names) and ESCAPE not in raw:
             continue
         rel = path.relative_to(root).as_posix()
         for lineno, line in enumerate(raw.split(b"\n"), 1):
-            if type_name in line or ESCAPE in line:
+            if any(n in line for n in names) or ESCAPE in line:
                 event = parse_line(line, rel, lineno)
                 if isinstance(event, cls):
                     yield event
@@ -146,6 +147,21 @@ def _events_named(root: Path, type_name: bytes, cls: type[E]) -> Iterator[E]:
 def published_versions(root: Path) -> list[str]:
     """The versions released in the log, in log order (see ``_events_named``)."""
     return [e.data.version for e in _events_named(root, RELEASE_TYPE, ReleasePublished)]
+
+
+FORMAT_TYPE = b'"ReleaseFormatAdopted"'
+
+
+def release_formats(root: Path) -> dict[str, int]:
+    """The release format each release was published in (``events.RELEASE_FORMATS``), read as
+    ``published_versions`` reads the releases."""
+    formats, current = {}, 1
+    for e in _events_named(root, (RELEASE_TYPE, FORMAT_TYPE), (ReleasePublished, ReleaseFormatAdopted)):
+        if isinstance(e, ReleaseFormatAdopted):
+            current = e.data.format
+        else:
+            formats[e.data.version] = current
+    return formats
 
 
 def release_dois(root: Path) -> dict[str, str]:

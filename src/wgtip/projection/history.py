@@ -70,6 +70,7 @@ def _release_published(state: State, e: ev.ReleasePublished) -> None:
         log_head_sha256=d.log_head.sha256, digest=d.digest, event_seq=e.seq,
     ))
     state.release_files.extend(dict(version=d.version, path=f.path, bytes=f.bytes, sha256=f.sha256) for f in d.files)
+    state.release_formats[d.version] = state.release_format
 
 
 def _release_doi_recorded(state: State, e: ev.ReleaseDoiRecorded) -> None:
@@ -89,10 +90,20 @@ def _release_doi_recorded(state: State, e: ev.ReleaseDoiRecorded) -> None:
     state.dois[d.version] = (d.doi, e.seq)
 
 
+def _release_format_adopted(state: State, e: ev.ReleaseFormatAdopted) -> None:
+    fmt = e.data.format
+    if fmt not in ev.RELEASE_FORMATS:
+        raise FoldError(e.seq, "data.format", f"release format {fmt} is newer than this software knows ({max(ev.RELEASE_FORMATS)}); upgrade wgtip")
+    if fmt <= state.release_format:
+        raise FoldError(e.seq, "data.format", f"format {fmt} is not newer than the format in use ({state.release_format}): a release format is never taken back")
+    state.release_format = fmt
+
+
 HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
     ev.TextCorrected: _text_corrected,
     ev.ReleasePublished: _release_published,
     ev.ReleaseDoiRecorded: _release_doi_recorded,
+    ev.ReleaseFormatAdopted: _release_format_adopted,
 }
 
 
@@ -154,7 +165,7 @@ def _change_order(c: ChangeRecord) -> tuple[int, str, str, str]:
 def note_event(state: State, e: ev.Envelope) -> None:
     if isinstance(e, ev.ReleasePublished):
         state.events_since_release = 0
-    elif not isinstance(e, ev.ReleaseDoiRecorded):  # a DOI changes no data: the build is still the release
+    elif not isinstance(e, (ev.ReleaseDoiRecorded, ev.ReleaseFormatAdopted)):  # neither changes the data: the build is still the release
         state.events_since_release += 1
 
 

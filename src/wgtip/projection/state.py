@@ -182,6 +182,10 @@ class State:
     events_since_release: int = 0
     """Events since the last release that may change the data (a DOI recorded for a release does not)."""
     dois: dict[str, tuple[str, int]] = field(default_factory=dict)
+    release_format: int = 1
+    """The format of the next release (the last ReleaseFormatAdopted event's; 1 before any)."""
+    release_formats: dict[str, int] = field(default_factory=dict)
+    """version -> the format it was published in."""
     """version -> its DOI and the ReleaseDoiRecorded event that recorded it."""
     vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)
     """vocabulary code -> its definition (the latest VocabularyDefined event)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import citation, licence, search_query, views
 from .. import metadata as dataset
+from ..events import RELEASE_FORMATS
 from ..metadata import Identifiers, doi_url, identifiers
 from ..release import release_dois
 from ..search import SEARCH_TABLE
@@ -43,9 +44,11 @@ def downloads(root: Path, releases: list[str] = ()) -> list[Download]:
         Download(DESCRIPTOR, root / DESCRIPTOR, "Frictionless data package descriptor (sizes and SHA-256 of every CSV)"),
     ]
     out += [Download(f"{DATA_DIR}/{name_of(m)}.csv", root / DATA_DIR / f"{name_of(m)}.csv", f"CSV of table {name_of(m)}") for m in TABLES]
-    what = {"zip": "zipped data package", "sqlite": "SQLite database", "duckdb": "DuckDB database", "sums": "SHA-256 checksums of the other files"}
+    what = {"zip": "zipped data package", "sqlite": "SQLite database", "duckdb": "DuckDB database", "parquet": "every table as Parquet (zipped)",
+            "checkpoints": "checkpoints of the log's releases (wgtip verify --checkpoints)", "sums": "SHA-256 checksums of the other files"}
     for version in reversed(list(releases)):
-        for key, file in release_artefacts(version).items():
+        # the artefacts of the latest release format; a release published in an earlier one has fewer (only existing files are listed)
+        for key, file in release_artefacts(version, max(RELEASE_FORMATS)).items():
             rel = f"{RELEASES_DIR}/{version}/{file}"
             out.append(Download(rel, root / BUILD_DIR / rel, f"release {version}: {what[key]}"))
     return [d for d in out if d.path.is_file()]

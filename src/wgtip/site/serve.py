@@ -22,7 +22,7 @@ from ..errors import WgtipError
 from ..indexes import STATISTICS_TABLE, index_names
 from ..log import segment_files
 from ..paths import BUILD_DIR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
-from ..release import published_versions
+from ..release import published_versions, release_formats
 from ..search import SEARCH_TABLE, numbered_by_position
 from ..swap import outputs_lock
 from ..tables import TABLES, name_of
@@ -88,8 +88,8 @@ def _duckdb_has_views(path: Path) -> bool:
 
 
 def unbuilt_releases(root: Path) -> list[str]:
-    """Releases in the log whose downloadable artefacts (zip, SQLite, DuckDB, SHA256SUMS) are not built yet."""
-    return [v for v in published_versions(root) if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v).values())]
+    """Releases in the log whose downloadable artefacts (those of the release's format) are not built yet."""
+    return [v for v, fmt in release_formats(root).items() if not all((root / BUILD_DIR / RELEASES_DIR / v / f).is_file() for f in release_artefacts(v, fmt).values())]
 
 
 def prepare(root: Path) -> Path:

@@ -5,7 +5,8 @@ unchanged, the descriptor of the releases already published (Data Package v1): t
 change. v2 adds what a reader needs to open the package without guessing: ``$schema``, each
 resource's ``type: table`` and explicit CSV ``dialect``, the ``missingValues`` the CSV uses (the
 empty string), foreign keys' fields as arrays, ``contributors``, ``created`` (the release's date,
-never the clock) and real types for the columns that hold a timestamp or JSON.
+never the clock), real types for the columns that hold a timestamp or JSON, and the ``categories``
+of every coded column (with an ``enum`` constraint, which frictionless checks).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime as dt
 from typing import Any
 
 from .. import metadata
+from ..codes import FIXED, vocabulary_columns
+from ..tables import Row, VocabularyTerm, columns
 
 PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_SCHEMA = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -32,27 +35,54 @@ TYPES = {("events", "recorded_at"): "datetime", ("events", "data"): "object"}
 (ISO 8601, UTC) and the event's payload (a JSON object)."""
 
 
-def as_v2(desc: dict[str, Any], created: dt.date | None) -> dict[str, Any]:
-    """The v1 descriptor ``desc`` as Data Package v2, ``created`` on the release's date (none for a build that is not a release)."""
+def as_v2(desc: dict[str, Any], created: dt.date | None, terms: list[Row] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    """The v1 descriptor ``desc`` as Data Package v2, ``created`` on the release's date (none for a build that is not a release),
+    the coded columns' ``categories`` from ``codes.FIXED`` and the vocabularies' ``terms`` (rows of vocabulary_terms)."""
     out: dict[str, Any] = {"$schema": PACKAGE_SCHEMA}
     out.update({k: v for k, v in desc.items() if k not in ("profile", "resources")})
     out["contributors"] = [{"title": metadata.AUTHOR, "roles": ["creator"]}]
     if created is not None:
         out["created"] = f"{created.isoformat()}T00:00:00Z"
-    out["resources"] = [_resource(r) for r in desc["resources"]]
+    cats = categories(terms)
+    out["resources"] = [_resource(r, cats) for r in desc["resources"]]
     return out
 
 
-def _resource(r: dict[str, Any]) -> dict[str, Any]:
+def categories(terms: list[Row]) -> dict[tuple[str, str], list[dict[str, str]]]:
+    """(table, column) -> the column's categories (``{value, label}``): the fixed codes, and each
+    vocabulary's terms in their order."""
+    names = [c.name for c in columns(VocabularyTerm)]
+    by_vocabulary: dict[str, list[dict[str, Any]]] = {}
+    for row in terms:
+        t = dict(zip(names, row))
+        by_vocabulary.setdefault(t["vocabulary"], []).append(t)
+    out = {key: [{"value": code, "label": label} for code, label in codes.items()] for key, codes in FIXED.items()}
+    for key, vocabulary in vocabulary_columns().items():
+        ordered = sorted(by_vocabulary.get(vocabulary, []), key=lambda t: t["position"])
+        out[key] = [{"value": t["code"], "label": t["label"]} for t in ordered]
+    return out
+
+
+def _resource(r: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
     out: dict[str, Any] = {"$schema": RESOURCE_SCHEMA, "type": "table"}
     out.update({k: v for k, v in r.items() if k not in ("profile", "schema")})
     out["dialect"] = DIALECT
-    out["schema"] = _schema(r["name"], r["schema"])
+    out["schema"] = _schema(r["name"], r["schema"], cats)
     return out
 
 
-def _schema(table: str, s: dict[str, Any]) -> dict[str, Any]:
-    fields = [{**f, "type": TYPES.get((table, f["name"]), f["type"])} for f in s["fields"]]
+def _field(table: str, f: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
+    out = {**f, "type": TYPES.get((table, f["name"]), f["type"])}
+    listed = cats.get((table, f["name"]))
+    if listed:
+        # categories label the codes; frictionless does not check them, so the enum constraint does
+        out["categories"] = listed
+        out["constraints"] = {**out.get("constraints", {}), "enum": [c["value"] for c in listed]}
+    return out
+
+
+def _schema(table: str, s: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
+    fields = [_field(table, f, cats) for f in s["fields"]]
     out: dict[str, Any] = {"$schema": TABLE_SCHEMA, "fields": fields, "missingValues": MISSING_VALUES, "primaryKey": s["primaryKey"]}
     if "foreignKeys" in s:
         out["foreignKeys"] = [_foreign_key(fk) for fk in s["foreignKeys"]]
