@@ -32,6 +32,8 @@ CSL_SCHEMA = json.loads((ROOT / "tests/schemas/csl-data.json").read_text(encodin
 CFFCONVERT = ROOT / ".venv/tools/cffconvert/bin/cffconvert"
 RELEASES = [json.loads(l)["data"] for p in sorted((ROOT / "events").rglob("*.jsonl")) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
 LATEST = RELEASES[-1]
+DOI_DATE = LATEST["published_on"]
+"""A day a DOI of the latest release may be minted: not before it was published."""
 
 SET = Identifiers(homepage="https://wgtip.example.org/", repository="https://git.example.org/wgtip/wgtip",
                   datasette="https://data.wgtip.example.org/", concept_doi="10.5281/zenodo.1000")
@@ -213,7 +215,7 @@ def test_a_recorded_doi_reaches_that_releases_citations_and_nothing_it_published
     provisions = (root / "data/provisions.csv").read_bytes()
     built_version = json.loads((root / "datapackage.json").read_text())["version"]
     version = LATEST["version"]
-    result = wgtip("record-doi", version, VERSION_DOI, "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(root))
+    result = wgtip("record-doi", version, VERSION_DOI, "--date", DOI_DATE, "--recorded-at", f"{DOI_DATE}T23:00:00Z", "--root", str(root))
     assert result.returncode == 0, result.stderr
     assert wgtip("docs", "--root", str(root)).returncode == 0 and wgtip("build", "--root", str(root)).returncode == 0
     # the release's content, citation column included, is as it was: a DOI is a later fact
@@ -237,15 +239,15 @@ def test_a_recorded_doi_reaches_that_releases_citations_and_nothing_it_published
 ])
 def test_a_doi_that_cannot_be_recorded_is_refused_and_nothing_is_written(repo, args, message):
     before = sorted(p.name for p in (repo / "events").rglob("*.jsonl"))
-    date = [] if "--date" in args else ["--date", "2026-12-01"]
-    result = wgtip("record-doi", *args, *date, "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    date = [] if "--date" in args else ["--date", DOI_DATE]
+    result = wgtip("record-doi", *args, *date, "--recorded-at", f"{DOI_DATE}T23:00:00Z", "--root", str(repo))
     assert result.returncode == 1 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert sorted(p.name for p in (repo / "events").rglob("*.jsonl")) == before
 
 
 def test_a_release_has_one_doi(repo):
     version = LATEST["version"]
-    record = ["--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo)]
+    record = ["--date", DOI_DATE, "--recorded-at", f"{DOI_DATE}T23:00:00Z", "--root", str(repo)]
     assert wgtip("record-doi", version, VERSION_DOI, *record).returncode == 0
     second = wgtip("record-doi", version, "10.5281/zenodo.2002", *record)
     assert second.returncode == 1 and f"release {version} already has the DOI {VERSION_DOI}" in second.stderr

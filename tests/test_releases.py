@@ -19,8 +19,13 @@ from helpers import append, append_raw, next_event
 from wgtip.build import build
 from wgtip.log import segment_files
 from wgtip.paths import release_artefacts
+from wgtip.release import release_formats
 
 RELEASES = [json.loads(l)["data"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
+FORMATS = release_formats(ROOT)
+"""The release format of each release, as the log says (``ReleaseFormatAdopted``)."""
+LATEST_DATE = RELEASES[-1]["published_on"]
+"""A date a new release may have: not before the latest's."""
 LATEST_SEQ = [json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l][-1]
 HEAD_SEQ = max(json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines())
 """The log's last event: the latest release, or an event recorded since (then the committed package is 'unreleased')."""
@@ -33,8 +38,12 @@ def wgtip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def zip_files(path: Path) -> dict[str, bytes]:
+    """A release zip's files by path in its package: under the zip's one folder (release format 1), or at its root (format 2)."""
     with zipfile.ZipFile(path) as zf:
-        return {name.split("/", 1)[1]: zf.read(name) for name in zf.namelist()}
+        names = zf.namelist()
+        top = names[0].split("/", 1)[0] + "/"
+        folder = top if all(n.startswith(top) for n in names) else ""
+        return {name[len(folder):]: zf.read(name) for name in names}
 
 
 def csv_dicts(data: bytes) -> list[dict[str, str]]:
@@ -78,11 +87,13 @@ def test_every_release_holds_the_source_with_the_corrections_made_before_it(rele
     assert sum(current[n] != x.text for n, x in lines.items()) == (0 if version == "1.0.0" else 4)
 
 
-# The bytes each release's `wgtip build --release X` made before the new release layout (issue 33):
-# built at main dce32d9 (sha256sum of build/releases/X/*). Published bytes never change, so a
+# The bytes each release's `wgtip build --release X` made when it was published (sha256sum of
+# build/releases/X/*: 1.0.0 to 1.1.0 as built at main dce32d9, before release format 2; 1.2.0 as
+# built at its publication, in format 2). Published bytes never change, so a
 # change of the code must leave these as they are. A DuckDB file is never byte-identical (it
 # stores a random database id: docs in ../shared/NOTES.md), so neither is SHA256SUMS, which lists
-# it; the DuckDB file is compared by its tables instead.
+# it; the DuckDB file is compared by its tables instead (and a format-2 release's Parquet files, which
+# DuckDB writes, by their rows: tests/test_release_format.py).
 PUBLISHED = {
     "1.0.0": {"zip": "1e4965dbe8dc06e613c6f87bc3c66fb9403c066740796b93b98106507bac096e",
               "sqlite": "2adb511ffcdf5a4c92f8a031dde34c95febc30e439c5492d5e7a03ff1346f11c"},
@@ -90,6 +101,10 @@ PUBLISHED = {
               "sqlite": "60716f2548692caa39b58e9ced8459cad8c318b0900d13c28d3ef9756282e2d0"},
     "1.1.0": {"zip": "9323558ee9a566b77ee1765464fadc2208be6b19af695008b91fc62d264a7fe6",
               "sqlite": "efc2696b1ec6e2e8bee6e2704ba2d0bd338655123ae568e6a7b87e8d9cc1c42c"},
+    # the first release in format 2, as built when it was published
+    "1.2.0": {"zip": "4852b52e04572c36c2cbbba176a2914c8a5a1a94e5b0228285998d86514f1e10",
+              "sqlite": "b7f4ea5e991af0bc8489265eee8a76600d099bcfb94abf12ce5fa55e4b77387b",
+              "checkpoints": "614f40de3b5dce22e3b6ec0aa1c8aebc7f092557074c4175bb70f5e3b61a14b3"},
 }
 
 
@@ -98,8 +113,8 @@ def test_published_releases_rebuild_to_the_bytes_they_were_published_with(releas
     import duckdb
 
     folder = released / "build/releases" / version
-    names = release_artefacts(version)
-    for kind in ("zip", "sqlite"):
+    names = release_artefacts(version, 2)
+    for kind in PUBLISHED[version]:
         assert hashlib.sha256((folder / names[kind]).read_bytes()).hexdigest() == PUBLISHED[version][kind], kind
     lite = sqlite3.connect(folder / names["sqlite"])
     duck = duckdb.connect(str(folder / names["duckdb"]), read_only=True)
@@ -116,7 +131,8 @@ def test_published_releases_rebuild_to_the_bytes_they_were_published_with(releas
 def test_sha256sums_verifies_with_sha256sum(released):
     for r in RELEASES:
         result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=released / "build/releases" / r["version"], capture_output=True, text=True)
-        assert result.returncode == 0 and result.stdout.count(": OK") == 3, result.stdout + result.stderr
+        listed = len(release_artefacts(r["version"], FORMATS[r["version"]])) - 1  # every artefact but SHA256SUMS itself
+        assert result.returncode == 0 and result.stdout.count(": OK") == listed, result.stdout + result.stderr
 
 
 def test_the_zip_is_byte_identical_across_builds(released, tmp_path):
@@ -135,11 +151,11 @@ def test_the_streamed_zip_is_the_zip_of_the_package_in_memory(released, tmp_path
     ZipFile.writestr (how it was made before it was streamed), it has the same bytes."""
     version = RELEASES[-1]["version"]
     built = released / "build/releases" / version / release_artefacts(version)["zip"]
-    folder = f"wgtip-recommendations-{version}"
+    folder = f"wgtip-recommendations-{version}/" if FORMATS[version] == 1 else ""  # format 2: the package at the zip's root
     expected = tmp_path / "expected.zip"
     with zipfile.ZipFile(expected, "w") as zf:
         for rel, data in sorted(zip_files(built).items()):
-            info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{folder}{rel}", date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr, info.create_system = 0o644 << 16, 3
             zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     assert {f["path"] for f in RELEASES[-1]["files"]} | {"datapackage.json", "data/events.csv"} <= set(zip_files(built))
@@ -190,7 +206,8 @@ def test_the_committed_package_is_the_latest_release_and_the_changes_recorded_si
     package = json.loads((ROOT / "datapackage.json").read_text())
     if HEAD_SEQ == LATEST_SEQ:
         for rel, data in files.items():
-            if rel != "datapackage.json":  # the release keeps the v1 descriptor it was published with
+            if rel.startswith(("data/", "sources/")) or (rel == "datapackage.json" and FORMATS[latest] >= 2):
+                # a format-1 release keeps the v1 descriptor it was published with; its README, CITATION.cff… are its own
                 assert (ROOT / rel).read_bytes() == data, rel
         assert package["version"] == latest
         return
@@ -335,7 +352,7 @@ def test_the_citation_column_matches_cite_without_the_hash(released):
 ])
 def test_release_rules(repo, version, data, message):
     up_to_latest_release(repo)
-    result = wgtip("release", version, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    result = wgtip("release", version, "--date", LATEST_DATE, "--notes", "x", "--recorded-at", f"{LATEST_DATE}T23:00:00Z", "--root", str(repo))
     assert result.returncode == 1 and message in result.stderr, result.stderr
 
 
@@ -344,10 +361,10 @@ def test_a_patch_release_cannot_add_records(repo):
     ev = next_event(repo, "RecommendationsAdopted", {"meeting": 8, "paragraph": 3, "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "缔约国应：", "line": 10}]})
     ev["source"] = dict(ev["source"], section="八", paragraph="3", line=10)
     append(repo, ev)
-    result = wgtip("release", NEXT_PATCH, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    result = wgtip("release", NEXT_PATCH, "--date", LATEST_DATE, "--notes", "x", "--recorded-at", f"{LATEST_DATE}T23:00:00Z", "--root", str(repo))
     assert result.returncode == 1, result.stderr
     assert result.stderr == f"error: cannot release {NEXT_PATCH}: data.version: release {NEXT_PATCH} adds 1 record: that needs a minor version (new records), not a patch\n"
-    result = wgtip("release", NEXT_MINOR, "--date", "2026-12-01", "--notes", "x", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo))
+    result = wgtip("release", NEXT_MINOR, "--date", LATEST_DATE, "--notes", "x", "--recorded-at", f"{LATEST_DATE}T23:00:00Z", "--root", str(repo))
     assert result.returncode == 0, result.stderr
     assert wgtip("build", "--release", NEXT_MINOR, "--root", str(repo)).returncode == 0
     assert wgtip("build", "--root", str(repo)).returncode == 0
