@@ -87,7 +87,8 @@ def test_an_edit_of_the_last_event_is_caught_by_the_package_not_the_chain(copy):
     path = next(p for p in (copy / "events").rglob("*.jsonl") if line in p.read_bytes())
     ev = json.loads(line)
     # a free-text field of the last event
-    key = {"ReleasePublished": "notes", "MeetingHeld": "heading", "ProvisionsAnnotated": "annotator", "VocabularyDefined": "description", "AnnotationsReviewed": "annotator_description"}[ev["type"]]
+    key = {"ReleasePublished": "notes", "MeetingHeld": "heading", "ProvisionsAnnotated": "annotator", "VocabularyDefined": "description", "AnnotationsReviewed": "annotator_description",
+           "AnnotationQualityMeasured": "gold_description"}[ev["type"]]
     old = json.dumps(ev["data"][key], ensure_ascii=False).encode()
     edited = line.replace(old, json.dumps(ev["data"][key] + "（已改）", ensure_ascii=False).encode(), 1)
     assert edited != line

@@ -220,6 +220,18 @@ def adopt_release_format(root: Path, release_format: int, notes: str, on: dt.dat
     click.echo(f"wrote {path.relative_to(root)}; the next release (wgtip release) is published in format {release_format}")
 
 
+@main.command("record-quality")
+@root_option
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day of the measurement (YYYY-MM-DD).")
+@click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
+def record_quality(root: Path, on: dt.datetime, recorded_at: str) -> None:
+    """Measure the annotations against the blind gold set (review/gold/adjudicated.json) and append an AnnotationQualityMeasured event: each kind's counts, precision and recall, and the gold file's SHA-256, which the data package, the data dictionary and the site then state."""
+    from .annotate.measured import append_quality
+
+    path = append_quality(root, on.date(), _moment(recorded_at))
+    click.echo(f"wrote {path.relative_to(root)}; now run: wgtip docs && wgtip build")
+
+
 @main.command()
 @root_option
 @click.option("--check", is_flag=True, help="Only check that the generated files match the log and the models; exit 1 if not.")

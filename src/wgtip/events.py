@@ -353,6 +353,61 @@ class AnnotationsReviewed(Envelope):
     data: AnnotationsReviewedData
 
 
+QUALITY_SOURCE = r"^(rules|published)$"
+
+
+class MeasuredScore(Strict):
+    """One kind's annotations of one source, scored against the gold: the counts precision and recall follow from."""
+
+    kind: AnnotationKind = Field(description="The annotation kind scored.")
+    source: str = Field(pattern=QUALITY_SOURCE, description="Which annotations: rules (the keyword rules' own output) or published (what the annotation tables hold: the rules' rows and every review or correction the log records).")
+    made_by: str = Field(min_length=1, description="How the scored annotations of the gold's provisions were made: the annotators (rules and versions, reviewers) whose rows they are.")
+    true_positives: int = Field(ge=0, description="Values given that the gold also gives (an addressee counted as a (code, role) pair), summed over the gold's provisions.")
+    predicted: int = Field(ge=0, description="Values given, summed over the gold's provisions; precision = true_positives / predicted (1 when none is given).")
+    expected: int = Field(ge=0, description="Values the gold gives, summed over its provisions; recall = true_positives / expected (1 when the gold gives none).")
+
+    @model_validator(mode="after")
+    def _counts_consistent(self) -> "MeasuredScore":
+        if self.true_positives > min(self.predicted, self.expected):
+            raise ValueError(f"true_positives {self.true_positives} exceeds predicted {self.predicted} or expected {self.expected}")
+        return self
+
+
+class GoldFile(Strict):
+    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH}, description="Path of a file of the gold set, relative to the repository root.")
+    sha256: str = Field(pattern=HEX64, description="SHA-256 of the file as measured against.")
+
+    @field_validator("path")
+    @classmethod
+    def _inside_the_repository(cls, path: str) -> str:
+        if not re.fullmatch(REPOSITORY_PATH, path):
+            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
+        return path
+
+
+class AnnotationQualityMeasuredData(Strict):
+    gold: tuple[GoldFile, ...] = Field(min_length=1, description="The gold set's files the measurement read, with their SHA-256: the first is the gold itself.")
+    gold_description: str = Field(min_length=1, description="What the gold set is and how it was made (sample, annotators, adjudication), said plainly.")
+    gold_provisions: int = Field(ge=1, description="Number of provisions the gold set annotates (the sample scored).")
+    evaluation: str = Field(min_length=1, description="How the scores were counted (the evaluation's rule), said plainly.")
+    evaluator: str = Field(min_length=1, description="The program that counted them, and its version (changes whenever its counting may change).")
+    scores: tuple[MeasuredScore, ...] = Field(min_length=1, description="Every kind and source measured; a later measurement of a kind replaces this one's scores of that kind.")
+
+    @model_validator(mode="after")
+    def _one_score_each(self) -> "AnnotationQualityMeasuredData":
+        seen = [(s.kind, s.source) for s in self.scores]
+        if len(set(seen)) != len(seen):
+            raise ValueError("a kind and source is scored twice")
+        return self
+
+
+class AnnotationQualityMeasured(Envelope):
+    """The annotations' precision and recall were measured against a gold set: the counts, the gold files' hashes and the rule of the count."""
+
+    type: Literal["AnnotationQualityMeasured"]
+    data: AnnotationQualityMeasuredData
+
+
 class ParallelTextRecordedData(Strict):
     provision_id: str = Field(pattern=PROVISION_ID, description="The provision this text is a version of.")
     document: str = Field(pattern=PROVISION_ID, description="The registered source document (another language version of the same paper) the text is printed in.")
@@ -453,6 +508,7 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
     ProvisionsAnnotated,
     AnnotationCorrected,
     AnnotationsReviewed,
+    AnnotationQualityMeasured,
     ParallelTextRecorded,
 )
 """Every event type, in the order they are documented."""

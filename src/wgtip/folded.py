@@ -20,7 +20,7 @@ from .events import ReleasePublished
 from .fold import Folder, FoldError, State, fold_versioned
 from .log import LogError, LoggedEvent, read_log
 from .paths import DATA_DIR
-from .tables import TABLES, Layout, Row, SourceDocument, VocabularyTerm, current_layout, name_of
+from .tables import TABLES, AnnotationQuality, Layout, Row, SourceDocument, VocabularyTerm, columns, current_layout, name_of
 from .tables import Event as EventRow
 
 BATCH = 5_000  # rows per write: big enough for executemany and the csv module, small in memory (a batch of events is ~5 MB of text)
@@ -75,6 +75,8 @@ class Folded:
     """The release format this package is laid out in (``events.RELEASE_FORMATS``)."""
     vocabulary_terms: list[Row] = field(default_factory=list)
     """The rows of ``vocabulary_terms``: the categories of the coded columns in the descriptor."""
+    quality: tuple[dict[str, Any], ...] = ()
+    """The rows of ``annotation_quality`` (a few), by column name: what the v2 descriptor says of the annotations' quality."""
 
     @property
     def version(self) -> str:
@@ -123,7 +125,9 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
             tables, dataset_version = folder.finish()
             documents = tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
             terms = tables[name_of(VocabularyTerm)] = list(tables[name_of(VocabularyTerm)])  # the descriptor's categories
-    return Folded(stats, counts, dataset_version, documents, head[0] if head else None, layout, release_format, terms)
+            quality_rows = tables[name_of(AnnotationQuality)] = list(tables[name_of(AnnotationQuality)])  # likewise
+    quality = tuple(dict(zip((c.name for c in columns(AnnotationQuality)), r)) for r in quality_rows)
+    return Folded(stats, counts, dataset_version, documents, head[0] if head else None, layout, release_format, terms, quality)
 
 
 def _format_at(state: State, head: LoggedEvent | None) -> int:

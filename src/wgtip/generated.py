@@ -83,16 +83,26 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def data_dictionary() -> str:
-    """Every table and column, from the one definition in tables.py."""
-    from .tables import TABLES, columns, description_of, is_log_table, name_of, primary_key, title_of
+def data_dictionary(quality: list[dict[str, Any]] | None = None) -> str:
+    """Every table and column, from the one definition in tables.py; with ``quality`` (the log's annotation_quality
+    rows), each measured annotation table says how its annotations were made and how good they measured, and the
+    measurements are listed."""
+    from .quality_statements import figures, table_statements
+    from .tables import TABLES, AnnotationQuality, columns, description_of, is_log_table, name_of, primary_key, title_of
 
-    out = ["# Data dictionary", "", "Generated from `src/wgtip/tables.py` by `wgtip docs`; do not edit.", ""]
+    notes = table_statements(quality or [])
+    out = ["# Data dictionary", "", "Generated from `src/wgtip/tables.py` and the log's latest AnnotationQualityMeasured events by `wgtip docs`; do not edit.", ""]
     for model in TABLES:
         name = name_of(model)
         kind = "log table (not covered by a release's content hash)" if is_log_table(model) else "content table"
-        out += [f"## `{name}` — {title_of(model)} / {title_of(model, 'zh')}", "", description_of(model), "", description_of(model, "zh"), "",
-                f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "",
+        out += [f"## `{name}` — {title_of(model)} / {title_of(model, 'zh')}", "", description_of(model), "", description_of(model, "zh"), ""]
+        if name in notes:
+            out += [f"**How good these annotations are.** {notes[name]}", ""]
+        if model is AnnotationQuality and quality:
+            out += ["As recorded in the log now:", "", "| kind | source | made by | precision | recall | gold provisions | measured on |", "|---|---|---|---:|---:|---:|---|"]
+            out += [f"| {r['kind']} | {r['source']} | {_cell(r['made_by'])} | {r['precision']} | {r['recall']} | {r['gold_provisions']} | {r['measured_on']} |" for r in quality]
+            out += ["", *(f"- {r['kind']}, {r['source']}: {figures(r)}." for r in quality), ""]
+        out += [f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "",
                 "| column | type | required | references | description | 说明 |", "|---|---|---|---|---|---|"]
         for c in columns(model):
             ref = f"`{c.references[0]}.{c.references[1]}`" if c.references else ""
@@ -121,7 +131,7 @@ def event_reference() -> str:
 
 
 def generated_files(root: Path) -> dict[str, bytes]:
-    history = released_changes(root)
+    history = released_changes(root, also=("annotation_quality",))
     rows = history.rows
     ids, dois = identifiers(root), release_dois(root)
     files = {
@@ -129,7 +139,7 @@ def generated_files(root: Path) -> dict[str, bytes]:
         "CITATION.cff": citation_cff(rows, ids, dois).encode(),
         ".zenodo.json": zenodo_json(rows, ids).encode(),
         "LICENSE-DATA.md": licence.data_licence_text().encode(),
-        "docs/data-dictionary.md": data_dictionary().encode(),
+        "docs/data-dictionary.md": data_dictionary(rows["annotation_quality"]).encode(),
         "docs/events.md": event_reference().encode(),
     }
     if (root / "pyproject.toml").is_file():  # a copy of the log alone has none to keep

@@ -21,10 +21,10 @@ def records(tables: dict[str, list[Row]], table: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in tables[table]]
 
 
-def released_changes(root: Path) -> Kept:
+def released_changes(root: Path, also: tuple[str, ...] = ()) -> Kept:
     """The releases and the changes they published (those since the last release only counted),
-    the log streamed."""
-    return fold_kept(iter_log(root), {"releases": keep_all, "changes": lambda c: c["version"] is not None})
+    the log streamed; and every row of the tables ``also`` names."""
+    return fold_kept(iter_log(root), {"releases": keep_all, "changes": lambda c: c["version"] is not None, **{t: keep_all for t in also}})
 
 
 def diff_records(rows: Records, old: str, new: str) -> list[dict[str, Any]]:

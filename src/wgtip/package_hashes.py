@@ -34,7 +34,7 @@ def package_descriptor(folded: Folded, ids: Identifiers | None = None) -> bytes:
         return descriptor_bytes(desc)
     if ids is not None and ids.homepage:
         desc = {**{k: v for k, v in desc.items() if k != "resources"}, "homepage": ids.homepage, "resources": desc["resources"]}
-    return descriptor_bytes(as_v2(desc, folded.dataset.published_on, folded.vocabulary_terms))
+    return descriptor_bytes(as_v2(desc, folded.dataset.published_on, folded.vocabulary_terms, folded.quality))
 
 
 def package_hashes(folded: Folded, ids: Identifiers | None = None) -> Hashes:

@@ -357,6 +357,33 @@ class AnnotationReview(SQLModel, table=True):
     event_seq: int = Field(foreign_key="events.seq", description="The AnnotationsReviewed event that recorded the review.", schema_extra=zh("记录该审阅的 AnnotationsReviewed 事件。"))
 
 
+class AnnotationQuality(SQLModel, table=True):
+    """How good the annotations are: for each kind and source, its latest measured precision and recall against a blind gold set (AnnotationQualityMeasured events), with the counts, the gold's size and hash, and how the annotations were made."""
+
+    __tablename__ = "annotation_quality"
+    __table_args__ = table_info(order=19, title="Annotation quality", title_zh="标注质量",
+                                description_zh="标注的质量：每种标注类型和来源最近一次对照盲标金标准测得的精确率和召回率（AnnotationQualityMeasured 事件），附计数、金标准的规模和哈希，以及标注的产生方式。",
+                                empty_until_recorded=True)
+
+    quality_id: str = Field(primary_key=True, description="Identifier: the kind and the source, joined by '/'.", schema_extra=zh("标识符：标注类型和来源，以“/”连接。"))
+    kind: str = Field(description="The annotation kind measured (addressee, strength, theme, …).", schema_extra=zh("所测的标注类型（addressee、strength、theme 等）。"))
+    source: str = Field(description="Which annotations: rules (the keyword rules' own output) or published (what the annotation tables hold, reviews and corrections included: what the facets count).", schema_extra=zh("哪一种标注：rules（关键词规则本身的输出）或 published（标注表所载，含审阅和更正：即分面所计）。"))
+    made_by: str = Field(description="How the measured annotations were made: the rules (and versions) and reviewers whose rows they are.", schema_extra=zh("所测标注的产生方式：作出这些标注的规则（及版本）和审阅人。", long_text=True))
+    precision: str = Field(description="Share of the values given that the gold also gives: true_positives / predicted, as a decimal with three places (1.000 when none is given).", schema_extra=zh("所给值中金标准也给出的比例：true_positives / predicted，保留三位小数（未给任何值时为 1.000）。"))
+    recall: str = Field(description="Share of the gold's values that are given: true_positives / expected, as a decimal with three places (1.000 when the gold gives none).", schema_extra=zh("金标准的值中被给出的比例：true_positives / expected，保留三位小数（金标准未给任何值时为 1.000）。"))
+    true_positives: int = Field(description="Values given that the gold also gives, summed over the gold's provisions (an addressee as a (code, role) pair).", schema_extra=zh("所给值中金标准也给出的个数，按金标准条文合计（对象按（代码，角色）计）。"))
+    predicted: int = Field(description="Values given, summed over the gold's provisions.", schema_extra=zh("所给值的个数，按金标准条文合计。"))
+    expected: int = Field(description="Values the gold gives, summed over its provisions.", schema_extra=zh("金标准给出的值的个数，按其条文合计。"))
+    gold_provisions: int = Field(description="Number of provisions in the gold set (the sample measured).", schema_extra=zh("金标准中的条文数（所测样本）。"))
+    gold_description: str = Field(description="What the gold set is and how it was made.", schema_extra=zh("金标准是什么、如何制作（英文）。", long_text=True))
+    gold_file: str = Field(description="The gold set's file, relative to the repository root.", schema_extra=zh("金标准文件，相对于仓库根目录。"))
+    gold_sha256: str = Field(description="SHA-256 of the gold set's file as measured against.", schema_extra=zh("测量时金标准文件的SHA-256。"))
+    measured_on: dt.date = Field(description="The day of the measurement.", schema_extra=zh("测量日期。"))
+    evaluation: str = Field(description="How the scores were counted.", schema_extra=zh("计分方法（英文）。", long_text=True))
+    evaluator: str = Field(description="The program that counted them, and its version.", schema_extra=zh("计分程序及其版本。"))
+    event_seq: int = Field(foreign_key="events.seq", description="The AnnotationQualityMeasured event that recorded the measurement.", schema_extra=zh("记录该测量的 AnnotationQualityMeasured 事件。"))
+
+
 class ProvisionReference(SQLModel, table=True):
     """Cross-references in the text: articles of the Protocol and the Convention, UN document symbols, decisions and resolutions, earlier recommendations, other titled documents."""
 

@@ -25,6 +25,8 @@ from .state import FoldError, State, fresh, record_added, record_changed, record
 
 def _summary(row: dict[str, Any]) -> str:
     """The value shown in the changes table for an added or removed annotation row."""
+    if "precision" in row:  # a measurement of the annotations' quality (annotation_quality)
+        return f"precision {row['precision']}, recall {row['recall']}"
     for key in ("addressee", "strength", "theme", "topic", "target", "label", "title", "value"):
         if key in row and row[key] is not None:
             return str(row[key])
@@ -370,11 +372,38 @@ def _parallel_text_recorded(state: State, e: ev.ParallelTextRecorded) -> None:
     state.parallel_texts[rid] = row
 
 
+def ratio(part: int, whole: int) -> str:
+    """A precision or recall as the annotation_quality table holds it: three decimal places, 1.000 with nothing to count."""
+    return f"{part / whole:.3f}" if whole else "1.000"
+
+
+def _annotation_quality_measured(state: State, e: ev.AnnotationQualityMeasured) -> None:
+    d = e.data
+    gold = d.gold[0]
+    kinds = {s.kind for s in d.scores}
+    old = {rid: row for rid, row in state.quality.items() if row["kind"] in kinds}
+    new = {
+        f"{s.kind}/{s.source}": dict(
+            quality_id=f"{s.kind}/{s.source}", kind=s.kind, source=s.source, made_by=s.made_by,
+            precision=ratio(s.true_positives, s.predicted), recall=ratio(s.true_positives, s.expected),
+            true_positives=s.true_positives, predicted=s.predicted, expected=s.expected, gold_provisions=d.gold_provisions,
+            gold_description=d.gold_description, gold_file=gold.path, gold_sha256=gold.sha256, measured_on=e.occurred.start,
+            evaluation=d.evaluation, evaluator=d.evaluator, event_seq=e.seq,
+        )
+        for s in d.scores
+    }
+    _replace_rows(state, "annotation_quality", old, new)
+    for rid in old:
+        del state.quality[rid]
+    state.quality.update(new)
+
+
 HANDLERS: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
     ev.VocabularyDefined: _vocabulary_defined,
     ev.ProvisionsAnnotated: _provisions_annotated,
     ev.AnnotationCorrected: _annotation_corrected,
     ev.AnnotationsReviewed: _annotations_reviewed,
+    ev.AnnotationQualityMeasured: _annotation_quality_measured,
     ev.ParallelTextRecorded: _parallel_text_recorded,
 }
 
@@ -400,4 +429,6 @@ def finish(state: State) -> dict[str, list[Any]]:
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]
     out["provision_parallel_texts"] = sorted(state.parallel_texts.values(), key=lambda r: (position(r["provision_id"]), r["language"]))
+    order = {k.name: i for i, k in enumerate(KINDS)}
+    out["annotation_quality"] = sorted(state.quality.values(), key=lambda r: (order[r["kind"]], r["source"]))
     return out

@@ -194,6 +194,8 @@ class State:
     reviews: dict[tuple[str, str], Any] = field(default_factory=dict)
     """(kind, provision_id) -> the latest review of its annotations of that kind (``annotations.ReviewEntry``)."""
     parallel_texts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """quality_id (kind/source) -> the latest measurement of that kind's annotations (``annotation_quality``)."""
 
     def __post_init__(self) -> None:
         self.texts = TextRevisions(self.provisions)

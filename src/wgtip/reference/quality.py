@@ -41,6 +41,13 @@ def page(root: Path) -> str:
         "(`python -m wgtip.review.agreement`) and the evaluation (`python -m wgtip.annotate.evaluate`); do not edit. "
         "How the annotations are made is in [annotations.md](annotations.md).",
         "",
+        "What the dataset itself states of its annotations' quality (the data package's descriptions, the data dictionary, the "
+        "site's home page and facets, the table `annotation_quality`) is not this page but the log's latest "
+        "`AnnotationQualityMeasured` event of each kind: the counts below, the gold file's SHA-256 and the rule of the count as "
+        "they were when `wgtip record-quality` recorded them, so that a release says what was measured then. Whenever the "
+        "gold, the annotations or the evaluation change, record a new measurement; a test (tests/test_quality_recorded.py) "
+        "fails while the recorded one differs from what the evaluation gives.",
+        "",
         "## Method",
         "",
         f"- **Sample.** {sample['size']} of the {sample['population']['size']} provisions of release {sample['population']['release']} "

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import citation, licence, search_query, views
+from .. import quality_statements as quality
+from ..annotation_kinds import KINDS
 from .. import metadata as dataset
 from ..events import RELEASE_FORMATS
 from ..metadata import Identifiers, doi_url, identifiers
@@ -357,6 +359,41 @@ async def facet_labels(db: Any, table: str) -> dict[str, dict[str, str]]:
     return _labels_cache[key]
 
 
+QUALITY_TABLE = "annotation_quality"
+_quality_cache: dict[str, list[dict[str, Any]]] = {}
+
+
+async def quality_rows(db: Any) -> list[dict[str, Any]]:
+    """The rows of annotation_quality (the log's latest measurement of each kind), read once; none in a database
+    without the table (a release published before it): that release stated no measurement."""
+    if db.path not in _quality_cache:
+        rows: list[dict[str, Any]] = []
+        if QUALITY_TABLE in await table_names(db):
+            rows = [dict(r) for r in (await db.execute(f"select * from {QUALITY_TABLE}")).rows]
+        _quality_cache[db.path] = rows
+    return _quality_cache[db.path]
+
+
+async def quality_summary(db: Any) -> list[dict[str, Any]]:
+    """Each measured kind, in the kinds' order, for the home page: its name, its published figures and the statement
+    (``quality_statements.kind_statement``) of how its annotations were made and how good they measured."""
+    kinds = quality.by_kind(await quality_rows(db))
+    return [dict(kind=k.name, title=quality.PLURAL.get(k.name, k.name).capitalize(), statement=quality.kind_statement(k.name, kinds[k.name]),
+                 published=kinds[k.name].get("published"), rules=kinds[k.name].get("rules"))
+            for k in KINDS if k.name in kinds]
+
+
+async def facet_quality(db: Any, table: str) -> dict[str, str]:
+    """For each facet of ``table`` that counts a measured kind's annotations (the annotated view's arrays, an
+    annotation table's value column), the line the site shows under its name: how the annotations were made and
+    their measured precision and recall (of the published annotations: what the facet counts)."""
+    kinds = quality.by_kind(await quality_rows(db))
+    measured = {kind: sources["published"] for kind, sources in kinds.items() if "published" in sources}
+    if table == views.ANNOTATED_VIEW:
+        return {a.name: quality.facet_note(measured[a.kind]) for a in views.ARRAYS if a.kind in measured}
+    return {k.column: quality.facet_note(measured[k.name]) for k in KINDS if k.table == table and k.name in measured}
+
+
 @dataclass(frozen=True)
 class ReleaseLink:
     """A release as the site lists it: its version, date and digest, its database and its downloads."""
@@ -424,6 +461,7 @@ async def _home_context(db: Any, root: Path) -> dict[str, Any]:
         "release_links": await release_links(db, root),
         "downloads": downloads(root, versions),
         "browse": await browse(db),
+        "quality": await quality_summary(db),
     }
 
 

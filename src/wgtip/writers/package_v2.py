@@ -12,10 +12,12 @@ of every coded column (with an ``enum`` constraint, which frictionless checks).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from .. import metadata
+from ..annotation_kinds import KINDS
 from ..codes import FIXED, vocabulary_columns
+from ..quality_statements import package_statement, table_statements
 from ..tables import Row, VocabularyTerm, columns
 
 PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -35,20 +37,31 @@ TYPES = {("events", "recorded_at"): "datetime", ("events", "data"): "object"}
 (ISO 8601, UTC) and the event's payload (a JSON object)."""
 
 
-def as_v2(desc: dict[str, Any], created: dt.date | None, terms: list[Row] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+VALUE_COLUMNS = {k.table: k.column for k in KINDS}
+"""Each annotation table's value column: the column whose description states the kind's measured quality."""
+
+
+def as_v2(desc: dict[str, Any], created: dt.date | None, terms: Iterable[Row] = (), quality: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The v1 descriptor ``desc`` as Data Package v2, ``created`` on the release's date (none for a build that is not a release),
-    the coded columns' ``categories`` from ``codes.FIXED`` and the vocabularies' ``terms`` (rows of vocabulary_terms)."""
+    the coded columns' ``categories`` from ``codes.FIXED`` and the vocabularies' ``terms`` (rows of vocabulary_terms).
+    ``quality``: the rows of annotation_quality (the log's latest measurement of each kind), which the package's description
+    and each measured annotation table's description and value column state (v2 only: the v1 descriptors of the published
+    releases never change)."""
+    quality = list(quality)
+    notes = table_statements(quality)
     out: dict[str, Any] = {"$schema": PACKAGE_SCHEMA}
     out.update({k: v for k, v in desc.items() if k not in ("profile", "resources")})
+    if summary := package_statement(quality):
+        out["description"] = f"{out['description']} {summary}"
     out["contributors"] = [{"title": metadata.AUTHOR, "roles": ["creator"]}]
     if created is not None:
         out["created"] = f"{created.isoformat()}T00:00:00Z"
     cats = categories(terms)
-    out["resources"] = [_resource(r, cats) for r in desc["resources"]]
+    out["resources"] = [_resource(r, cats, notes.get(r["name"])) for r in desc["resources"]]
     return out
 
 
-def categories(terms: list[Row]) -> dict[tuple[str, str], list[dict[str, str]]]:
+def categories(terms: Iterable[Row]) -> dict[tuple[str, str], list[dict[str, str]]]:
     """(table, column) -> the column's categories (``{value, label}``): the fixed codes, and each
     vocabulary's terms in their order."""
     names = [c.name for c in columns(VocabularyTerm)]
@@ -63,16 +76,20 @@ def categories(terms: list[Row]) -> dict[tuple[str, str], list[dict[str, str]]]:
     return out
 
 
-def _resource(r: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
+def _resource(r: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]], note: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"$schema": RESOURCE_SCHEMA, "type": "table"}
     out.update({k: v for k, v in r.items() if k not in ("profile", "schema")})
+    if note:
+        out["description"] = f"{out['description']} {note}"
     out["dialect"] = DIALECT
-    out["schema"] = _schema(r["name"], r["schema"], cats)
+    out["schema"] = _schema(r["name"], r["schema"], cats, note)
     return out
 
 
-def _field(table: str, f: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
+def _field(table: str, f: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]], note: str | None) -> dict[str, Any]:
     out = {**f, "type": TYPES.get((table, f["name"]), f["type"])}
+    if note and f["name"] == VALUE_COLUMNS.get(table):
+        out["description"] = f"{f['description']} {note}"
     listed = cats.get((table, f["name"]))
     if listed:
         # categories label the codes; frictionless does not check them, so the enum constraint does
@@ -81,8 +98,8 @@ def _field(table: str, f: dict[str, Any], cats: dict[tuple[str, str], list[dict[
     return out
 
 
-def _schema(table: str, s: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]]) -> dict[str, Any]:
-    fields = [_field(table, f, cats) for f in s["fields"]]
+def _schema(table: str, s: dict[str, Any], cats: dict[tuple[str, str], list[dict[str, str]]], note: str | None = None) -> dict[str, Any]:
+    fields = [_field(table, f, cats, note) for f in s["fields"]]
     out: dict[str, Any] = {"$schema": TABLE_SCHEMA, "fields": fields, "missingValues": MISSING_VALUES, "primaryKey": s["primaryKey"]}
     if "foreignKeys" in s:
         out["foreignKeys"] = [_foreign_key(fk) for fk in s["foreignKeys"]]

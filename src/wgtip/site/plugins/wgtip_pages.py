@@ -56,6 +56,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
             found["wgtip_facet_qualifiers"] = facet_qualifiers(table)
+            found["wgtip_facet_quality"] = await pages.facet_quality(datasette.get_database(database), table)
             if request is not None and request.args.get("_search"):
                 found["wgtip_highlight"] = highlighted(request.args["_search"])
                 found["wgtip_search_hint"] = await pages.search_hint(datasette.get_database(database), request.args["_search"])
