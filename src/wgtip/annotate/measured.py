@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from ..annotation_kinds import BY_NAME
+from ..appending import append_event
 from ..errors import WgtipError
 from ..events import (AnnotationQualityMeasured, AnnotationQualityMeasuredData, GoldFile, MeasuredScore, Occurrence)
-from ..fold import FoldError
-from ..folded import fold_kept
-from ..log import LogError, LoggedEvent, iter_log, write_segments
+from ..log import LoggedEvent
 from . import evaluate as ev
 from .ruleset import rules
 
@@ -68,25 +67,17 @@ def measured_data(root: Path) -> AnnotationQualityMeasuredData:
 
 def append_quality(root: Path, on: dt.date, recorded_at: dt.datetime) -> Path:
     """Measure and append the event, measured on ``on``; refused (nothing written) if the log with it would not fold."""
-    last = fold_kept(iter_log(root), {}).head
-    if last is None:
-        raise QualityError("the log is empty: there are no annotations to measure")
     data = measured_data(root)
-    event = AnnotationQualityMeasured(
-        seq=last.seq + 1, type="AnnotationQualityMeasured", schema_version=1, occurred=Occurrence(start=on, end=on),
-        recorded_at=recorded_at, source=None, prev=last.hash, data=data,
-    )
-    draft = LoggedEvent(event, "0" * 64, "(new event)", 0, event.data.model_dump_json())
 
-    def with_draft() -> Iterator[LoggedEvent]:
-        yield from iter_log(root)
-        yield draft
+    def event(last: LoggedEvent) -> AnnotationQualityMeasured:
+        return AnnotationQualityMeasured(
+            seq=last.seq + 1, type="AnnotationQualityMeasured", schema_version=1, occurred=Occurrence(start=on, end=on),
+            recorded_at=recorded_at, source=None, prev=last.hash, data=data,
+        )
 
-    try:
-        fold_kept(with_draft(), {})
-    except LogError as err:
-        if isinstance(err.__cause__, FoldError):
-            raise QualityError(f"cannot record the measurement: {err.__cause__.field}: {err.__cause__.message}") from None
-        raise
-    [path] = write_segments(root, [("quality", event)], prev=last.hash)
-    return path
+    def refused(problem: str) -> QualityError:
+        if problem == "the log is empty":
+            return QualityError("the log is empty: there are no annotations to measure")
+        return QualityError(f"cannot record the measurement: {problem}")
+
+    return append_event(root, "quality", event, refused)
