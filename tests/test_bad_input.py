@@ -518,6 +518,12 @@ def next_minor() -> str:
     return f"{major}.{minor + 1}.0"
 
 
+def latest_release_date() -> str:
+    """The day of the latest release in the committed log: a new release may not be dated before it."""
+    return max((json.loads(line)["data"]["published_on"] for p in (ROOT / "events").rglob("*.jsonl")
+                for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line), default="2026-01-01")
+
+
 VERSION = next_minor()
 RELEASE_FILE = f"events/0000/{NEXT + 1:09d}-release-{VERSION}.jsonl"
 
@@ -535,7 +541,8 @@ def released(root) -> tuple[bytes, bytes]:
     from wgtip.release import make_release
 
     append(root, adoption(root), NAME)
-    path = make_release(root, VERSION, dt.date(2026, 12, 1), "test", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    day = dt.date.fromisoformat(latest_release_date())
+    path = make_release(root, VERSION, day, "test", dt.datetime(day.year, day.month, day.day, 23, tzinfo=dt.timezone.utc))
     assert path.relative_to(root).as_posix() == RELEASE_FILE
     line = path.read_bytes().rstrip(b"\n")
     recorded = next(f["sha256"] for f in json.loads(line)["data"]["files"] if f["path"] == TAMPERED)

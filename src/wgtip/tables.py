@@ -172,7 +172,7 @@ class Release(SQLModel, table=True):
     version: str = Field(primary_key=True, description="Semantic version: major = a change of columns, types or meaning; minor = new records or annotations; patch = corrections.", schema_extra=zh("语义化版本号：主版本 = 列、类型或含义的改变；次版本 = 新记录或标注；修订版本 = 更正。"))
     release_order: int = Field(description="1 for the first release, 2 for the next, …: sort releases by this, not by the version text.", schema_extra=zh("首个版本为1，其后为2，……：按此列而非版本文字排序。"))
     published_on: dt.date = Field(description="Release date.", schema_extra=zh("发布日期。"))
-    notes: str = Field(description="Release notes.", schema_extra=zh("版本说明。", long_text=True))
+    notes: str = Field(description="Release notes.", schema_extra=zh("版本说明。", wide=True))
     previous_version: Optional[str] = Field(default=None, foreign_key="releases.version", description="The release before this one.", schema_extra=zh("前一版本。"))
     log_head_seq: int = Field(description="Sequence number of the last event the release contains.", schema_extra=zh("该版本所含最后一个事件的序号。"))
     log_head_sha256: str = Field(description="SHA-256 of that event's committed line: the head of the hash chain at the release.", schema_extra=zh("该事件提交行的SHA-256：发布时哈希链的链头。"))
