@@ -303,6 +303,12 @@ def queries(version: str) -> dict[str, str]:
         "annotation_reviews": "SELECT NULL::VARCHAR AS review_id, NULL::VARCHAR AS provision_id, NULL::VARCHAR AS kind, NULL::VARCHAR AS value, "
                               "NULL::VARCHAR AS decision, NULL::VARCHAR AS reason, NULL::VARCHAR AS reviewed, NULL::BIGINT AS text_revision, "
                               "NULL::VARCHAR AS annotator, NULL::BIGINT AS event_seq WHERE false",
+        # nor any measurement of the annotations' quality (AnnotationQualityMeasured): written empty too
+        "annotation_quality": "SELECT NULL::VARCHAR AS quality_id, NULL::VARCHAR AS kind, NULL::VARCHAR AS source, NULL::VARCHAR AS made_by, "
+                              "NULL::VARCHAR AS precision, NULL::VARCHAR AS recall, NULL::BIGINT AS true_positives, NULL::BIGINT AS predicted, "
+                              "NULL::BIGINT AS expected, NULL::BIGINT AS gold_provisions, NULL::VARCHAR AS gold_description, NULL::VARCHAR AS gold_file, "
+                              "NULL::VARCHAR AS gold_sha256, NULL::DATE AS measured_on, NULL::VARCHAR AS evaluation, NULL::VARCHAR AS evaluator, "
+                              "NULL::BIGINT AS event_seq WHERE false",
     }
 
 
