@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .swap import outputs_lock, scratch, swap
 from .tables import TABLES, Layout, Row, columns, current_layout, name_of
 from .tables import Event as EventRow
 from .views import write_duckdb_views, write_views
+from .writers.described import from_descriptor
 from .writers.duckdb import DuckdbFile, comment_tables
 from .writers.package import CsvFile
 from .writers.parquet import write_parquet
@@ -154,8 +156,9 @@ def write_generation(root: Path, tmp: Path) -> Folded:
             _check_head_release(root, folded.head.event, folded)
         # the indexes and the views (the search index grew with the fold)
         # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
+        described = from_descriptor(json.loads((tmp / "package" / DESCRIPTOR).read_bytes()))
         outputs.finish(extras=(write_indexes, write_views),
-                       duckdb_extras=(write_duckdb_views, comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR)))
+                       duckdb_extras=(write_duckdb_views, lambda con: comment_tables(con, described), lambda con: write_parquet(con, tmp / PARQUET_DIR, described)))
     except BaseException:
         outputs.close()
         raise
@@ -210,7 +213,8 @@ def _write_release(root: Path, version: str, target: Path) -> tuple[Folded, dict
                 files, folder, duckdb_extras = {path: pkg / path for path in hashes}, f"wgtip-recommendations-{version}", ()
             else:
                 files, folder = _standalone_package(root, version, folded, pkg, hashes), ""
-                duckdb_extras = (comment_tables, lambda con: write_parquet(con, tmp / PARQUET_DIR))
+                described = from_descriptor(json.loads((pkg / DESCRIPTOR).read_bytes()))
+                duckdb_extras = (lambda con: comment_tables(con, described), lambda con: write_parquet(con, tmp / PARQUET_DIR, described))
             # zlib and SHA-256 work outside the GIL: the zip is made while the databases finish
             with ThreadPoolExecutor(max_workers=1) as pool:
                 zipped = pool.submit(write_zip, files, out / names["zip"], folder)

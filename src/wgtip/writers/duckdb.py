@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 import duckdb
 
-from ..tables import TABLES, columns, description_of, name_of, primary_key
+from ..tables import TABLES, columns, name_of, primary_key
+from .described import Described, from_model
 
 DUCKDB_TYPES = {"integer": "BIGINT", "string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN"}
 LONG_TEXT = " USING COMPRESSION zstd"
@@ -56,17 +57,21 @@ no 1.x release reads (checked with 1.2.2, 1.4.4 and 1.5.6), while most analysts'
 1.2 is the first to read zstd-compressed text (``LONG_TEXT``). Same load time and size at 10^5."""
 
 
-def comment_tables(con: Any) -> None:
-    """``COMMENT ON`` every table and column in the database, from the descriptions of the one table
-    definition, so the file describes itself (``duckdb_tables()``, ``duckdb_columns()``)."""
+def comment_tables(con: Any, described: Described | None = None) -> None:
+    """``COMMENT ON`` every table and column in the database, from the descriptions the package's
+    descriptor gives them (``described``; else the one table definition's), so the file describes
+    itself (``duckdb_tables()``, ``duckdb_columns()``)."""
+    described = described or from_model()
     have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     for model in TABLES:
         name = name_of(model)
-        if name not in have:
+        if name not in have or name not in described:
             continue
-        con.execute(f'COMMENT ON TABLE "{name}" IS {_literal(description_of(model))}')
+        table, cols = described[name]
+        con.execute(f'COMMENT ON TABLE "{name}" IS {_literal(table)}')
         for c in columns(model):
-            con.execute(f'COMMENT ON COLUMN "{name}"."{c.name}" IS {_literal(c.description)}')
+            if c.name in cols:
+                con.execute(f'COMMENT ON COLUMN "{name}"."{c.name}" IS {_literal(cols[c.name])}')
 
 
 def _literal(text: str) -> str:

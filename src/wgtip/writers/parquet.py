@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..tables import TABLES, columns, description_of, name_of, primary_key
+from ..tables import TABLES, columns, name_of, primary_key
+from .described import Described, from_model
 
 TABLE_KEY = "wgtip:table"
 COLUMNS_KEY = "wgtip:columns"
@@ -23,14 +24,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def parquet_metadata(model: Any) -> dict[str, str]:
-    """The key-value metadata of a table's Parquet file."""
-    described = {c.name: c.description for c in columns(model)}
-    return {TABLE_KEY: description_of(model), COLUMNS_KEY: json.dumps(described, ensure_ascii=False, sort_keys=False)}
+def parquet_metadata(model: Any, described: Described | None = None) -> dict[str, str]:
+    """The key-value metadata of a table's Parquet file: the descriptions the package's descriptor
+    gives (``described``; else the one table definition's)."""
+    table, cols = (described or from_model())[name_of(model)]
+    ordered = {c.name: cols[c.name] for c in columns(model) if c.name in cols}
+    return {TABLE_KEY: table, COLUMNS_KEY: json.dumps(ordered, ensure_ascii=False, sort_keys=False)}
 
 
-def write_parquet(con: Any, folder: Path) -> list[Path]:
+def write_parquet(con: Any, folder: Path, described: Described | None = None) -> list[Path]:
     """Write ``folder/TABLE.parquet`` for every table in the database, rows in primary-key order."""
+    described = described or from_model()
     folder.mkdir(parents=True, exist_ok=True)
     have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     written = []
@@ -39,7 +43,7 @@ def write_parquet(con: Any, folder: Path) -> list[Path]:
         if name not in have:
             continue
         path = folder / f"{name}.parquet"
-        kv = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in parquet_metadata(model).items())
+        kv = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in parquet_metadata(model, described).items())
         order = ", ".join(f'"{k}"' for k in primary_key(model))
         con.execute(
             f'COPY (SELECT * FROM "{name}" ORDER BY {order}) TO {_literal(str(path))} '
