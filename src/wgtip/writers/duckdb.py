@@ -68,13 +68,14 @@ def comment_tables(con: Any, described: Described | None = None) -> None:
         if name not in have or name not in described:
             continue
         table, cols = described[name]
-        con.execute(f'COMMENT ON TABLE "{name}" IS {_literal(table)}')
+        con.execute(f'COMMENT ON TABLE "{name}" IS {sql_literal(table)}')
         for c in columns(model):
             if c.name in cols:
-                con.execute(f'COMMENT ON COLUMN "{name}"."{c.name}" IS {_literal(cols[c.name])}')
+                con.execute(f'COMMENT ON COLUMN "{name}"."{c.name}" IS {sql_literal(cols[c.name])}')
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A SQL string literal of ``text`` (quotes doubled)."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -15,13 +15,10 @@ from typing import Any
 
 from ..tables import TABLES, columns, name_of, primary_key
 from .described import Described, from_model
+from .duckdb import sql_literal
 
 TABLE_KEY = "wgtip:table"
 COLUMNS_KEY = "wgtip:columns"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def parquet_metadata(model: Any, described: Described | None = None) -> dict[str, str]:
@@ -43,10 +40,10 @@ def write_parquet(con: Any, folder: Path, described: Described | None = None) ->
         if name not in have:
             continue
         path = folder / f"{name}.parquet"
-        kv = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in parquet_metadata(model, described).items())
+        kv = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(model, described).items())
         order = ", ".join(f'"{k}"' for k in primary_key(model))
         con.execute(
-            f'COPY (SELECT * FROM "{name}" ORDER BY {order}) TO {_literal(str(path))} '
+            f'COPY (SELECT * FROM "{name}" ORDER BY {order}) TO {sql_literal(str(path))} '
             f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
         )
         written.append(path)
