@@ -180,3 +180,43 @@ def test_a_release_whose_recorded_file_this_software_no_longer_writes_is_refused
     with pytest.raises(ReleaseError) as err:
         missing_files(event, {name: cols for name, cols in layout.items() if name not in gone})
     assert str(err.value) == f"release {VERSION}: this software no longer writes {', '.join(f['path'] for f in FILES if Path(f['path']).stem in gone)}"
+
+
+def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
+    """``make_release`` on a copy of the log: its event follows the log's last line (seq, prev, head),
+    records each content file's bytes, SHA-256 and header as the build then writes them (hashed here
+    with hashlib, the header read with csv), and their digest; the log tables (which hold the release
+    itself) are not recorded. The build accepts the release it made."""
+    import datetime as dt
+
+    from conftest import copy_repo
+    from helpers import last_line
+    from wgtip.build import build
+    from wgtip.release import make_release
+
+    root = copy_repo(tmp_path / "repo")
+    seq, line = last_line(root)
+    head = hashlib.sha256(line).hexdigest()  # the chain hashes a line's committed bytes
+    published, at = dt.date(2026, 12, 3), dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.timezone.utc)
+    path = make_release(root, "9.0.0", published, "notes of the test", at)
+    [raw] = path.read_bytes().splitlines()
+    event = json.loads(raw)
+    assert (event["seq"], event["prev"], event["type"]) == (seq + 1, head, "ReleasePublished")
+    assert (event["recorded_at"], event["occurred"]) == ("2026-12-03T09:30:00Z", {"start": "2026-12-03", "end": "2026-12-03"})
+    data = event["data"]
+    assert (data["version"], data["published_on"], data["notes"], data["log_head"]) == ("9.0.0", "2026-12-03", "notes of the test", {"seq": seq, "sha256": head})
+    build(root)
+    written = sorted((root / "data").glob("*.csv"))  # the package, as the build writes it (data/ beside the log)
+    holding = {"events", "releases", "release_files"}  # the log, and the releases with their files: each holds this release
+    assert {p.stem for p in written} >= holding
+    expected = []
+    for p in written:
+        if p.stem in holding:
+            continue
+        content = p.read_bytes()
+        with open(p, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f))
+        expected.append({"path": f"data/{p.name}", "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(), "fields": header})
+    assert data["files"] == expected
+    assert data["digest"] == digest(expected)
+    assert VERSIONS + ["9.0.0"] == published_versions(root)
