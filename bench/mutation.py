@@ -12,7 +12,7 @@ packages live in .venv/tools/mutmut (tests/tools/mutmut.lock), made on the first
 
 Each run writes bench/results/mutation-NAME.json (every mutant's status, the survivors with their
 diffs, the time the run took); bench/results/mutation.md gathers them: the kill ratio per module and
-the survivors. Not part of the test suite: docs/mutation.md says how to read and extend it.
+the survivors. Not part of the test suite: docs/benchmarks.md (Mutation testing) says how to run and read it.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def report() -> None:
     for name in MODULES:
         path = RESULTS / f"mutation-{name}.json"
         if not path.exists():
-            rows.append(f"| {name} | {', '.join(MODULES[name][0])} | not run | | | | |")
+            rows.append(f"| {name} | {', '.join(f.removeprefix('src/wgtip/') for f in MODULES[name][0])} | not run | | | | | |")
             continue
         r = json.loads(path.read_text(encoding="utf-8"))
         ratio = r["killed"] / r["mutants"] if r["mutants"] else 0
@@ -160,14 +160,19 @@ def report() -> None:
             f"{r['mutants']} | {r['killed']} | {ratio:.1%} | {r['counts'].get('no tests', 0)} | {r['seconds'] // 60} min {r['seconds'] % 60} s |"
         )
         lines = [f"### {name}: {len(r['survivors'])} not caught", ""]
+        untested = Counter(key.rsplit("__mutmut_", 1)[0] for key, s in r["survivors"].items() if s["status"] == "no tests")
+        if untested:
+            lines.append("No selected test reaches: " + ", ".join(f"`{fn}` ({n})" for fn, n in sorted(untested.items())) + ".")
+            lines.append("")
         for key, s in r["survivors"].items():
-            change = " / ".join(d.strip() for d in s["diff"])[:300]
-            lines.append(f"- `{key}` ({s['status']}): `{change}`")
+            if s["status"] != "no tests":
+                change = " / ".join(d.strip() for d in s["diff"])[:300]
+                lines.append(f"- `{key}` ({s['status']}): `{change}`")
         sections.append("\n".join(lines))
     text = [
         "# Mutation testing of the core modules",
         "",
-        "Written by `python bench/mutation.py --report` from the mutation-NAME.json files beside it (see docs/mutation.md).",
+        "Written by `python bench/mutation.py --report` from the mutation-NAME.json files beside it (see docs/benchmarks.md, Mutation testing).",
         "Killed counts a timeout as caught; survived and no tests (no selected test reaches the mutated function) are not caught.",
         "",
         "| module | files | tests | mutants | killed | ratio | no tests | time |",
