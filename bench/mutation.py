@@ -40,7 +40,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "search": (["src/wgtip/search.py"], ["tests/test_search.py"]),
     "fold": (
         ["src/wgtip/fold.py", "src/wgtip/folded.py"],
-        ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py"],
+        ["tests/test_folded.py", "tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py"],
     ),
     "log": (["src/wgtip/log.py"], ["tests/test_log.py", "tests/test_upcast.py", "tests/test_schema.py"]),
     "projection": (
