@@ -174,3 +174,25 @@ def test_a_problem_of_the_log_read_after_a_fold_problem_is_named_first(whole):
     with pytest.raises(LogError) as err:
         fold_checked(log(), fold_reading_all)
     assert err.value is log_problem
+
+
+def test_the_dataset_version_is_the_last_release_or_says_how_many_events_follow_it(whole):
+    """Read from the log's JSON: the fold up to a release is that release (its version, date and
+    digest); the whole log is the last release with the count of the events after it (a DOI recorded
+    for a release changes no data, so it is not counted)."""
+    import datetime as dt
+    import json
+
+    from wgtip.release import until_release
+
+    events, _, version = whole
+    lines = [json.loads(line) for p in sorted((ROOT / "events").rglob("*.jsonl")) for line in p.read_bytes().split(b"\n") if line]
+    releases = [e for e in lines if e["type"] == "ReleasePublished"]
+    assert len(releases) >= 3
+    for release in releases:
+        data = release["data"]
+        _, at_release = fold_versioned(list(until_release(iter(events), data["version"])))
+        assert (at_release.version, at_release.published_on, at_release.digest) == (data["version"], dt.date.fromisoformat(data["published_on"]), data["digest"])
+    after = [e for e in lines if e["seq"] > releases[-1]["seq"] and e["type"] != "ReleaseDoiRecorded"]
+    last = releases[-1]["data"]["version"]
+    assert version.version == (f"{last}+unreleased.{len(after)}" if after else last)
