@@ -59,6 +59,19 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
 EQUIVALENT: dict[str, str] = {
     "wgtip.search.x__is_token_char__mutmut_6": '`cat[0]` is one character, and no Unicode category begins with "X": `in "XXLNXX"` is `in "LN"`',
     "wgtip.search.x_runs__mutmut_3": "the full pattern (`_RUN`) finds the same runs in every text; the plain one is only faster where no private-use character occurs (tests/test_search.py checks they agree)",
+    "wgtip.fold.x__lazy_rows__mutmut_8": "a `Record` is read by key as by attribute (it reads like a dict): the same values, only slower",
+    "wgtip.folded.x_fold_checked__mutmut_2": "only whether `log_errors` is empty is read, and `[None]` is not empty",
+    "wgtip.folded.x_fold_checked__mutmut_7": "the rest of the log is read all the same (into a deque that keeps it): only the memory differs",
+    "wgtip.folded.x_fold_checked__mutmut_9": "the rest of the log is read all the same (into a deque that keeps it): only the memory differs",
+    "wgtip.folded.x_fold_checked__mutmut_10": "the rest of the log is read all the same (a deque keeping its last event): only the memory differs",
+    "wgtip.folded.x_fold_tables__mutmut_3": "the events table is first in `TABLES`, and `tables` is set once it is written, before any other table reads it",
+    "wgtip.folded.x_fold_tables__mutmut_19": "a left-out table's rows are read into a deque that keeps all of them: read all the same, only the memory differs",
+    "wgtip.folded.x_fold_tables__mutmut_21": "a left-out table's rows are read into a deque that keeps all of them: read all the same, only the memory differs",
+    "wgtip.folded.x_fold_tables__mutmut_22": "a left-out table's rows are read into a deque that keeps the last of them: read all the same, only the memory differs",
+    "wgtip.folded.xǁ_KeptTableǁclose__mutmut_1": "`fold_kept` passes no table's size or hash on (`Kept` has none)",
+    "wgtip.folded.xǁ_KeptTableǁclose__mutmut_2": "`fold_kept` passes no table's size or hash on (`Kept` has none)",
+    "wgtip.folded.x_fold_kept__mutmut_16": "`rows.get(name)` is None only for a table `keep` does not name, whose sink has no filter and so never adds to it",
+    "wgtip.folded.x_fold_kept__mutmut_18": "`rows.get(name)` is None only for a table `keep` does not name, whose sink has no filter and so never adds to it",
 }
 
 # mutmut's exit codes (mutmut/stats.py): what each mutant's test run ended with
