@@ -37,6 +37,7 @@ LOCK = ROOT / "tests" / "tools" / "mutmut.lock"
 # the module and for their speed: every test that reaches a mutated function runs once per mutant.
 MODULES: dict[str, tuple[list[str], list[str]]] = {
     "release": (["src/wgtip/release.py"], ["tests/test_release_check.py"]),
+    "appendonly": (["src/wgtip/appendonly.py"], ["tests/test_appendonly_check.py"]),
     "search": (["src/wgtip/search.py"], ["tests/test_search.py"]),
     "fold": (
         ["src/wgtip/fold.py", "src/wgtip/folded.py"],
@@ -52,6 +53,13 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_sqlite_writer.py", "tests/test_csv_encoding.py"],
     ),
     "search_query": (["src/wgtip/search_query.py"], ["tests/test_search_query.py"]),
+}
+
+# Core modules this run does not measure, and why.
+NOT_MEASURED: dict[str, str] = {
+    "writers/package.py, writers/package_v2.py, writers/duckdb.py, writers/parquet.py": "not run yet: the descriptor and the DuckDB and "
+                     "Parquet files are checked by the build's tests (tests/test_build.py, tests/test_parquet.py), minutes per mutant",
+    "projection/annotations.py": "not run yet: its tests (tests/test_annotations.py) run the rules over every provision",
 }
 
 # Survivors no test can kill: the mutant behaves as the code does (or differs only in speed). Each
@@ -210,6 +218,10 @@ def report() -> None:
         "| module | files | tests | mutants | killed | killed ratio | equivalent | killed or equivalent | no tests | time |",
         "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "## Not measured",
+        "",
+        *(f"- {name}: {why}." for name, why in NOT_MEASURED.items()),
         "",
         "## Survivors",
         "",
