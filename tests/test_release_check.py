@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from wgtip.events import ReleasePublished
-from wgtip.log import iter_log
+from wgtip.log import LogError, iter_log
 from wgtip.release import ReleaseError, check, digest_of, file_sha256, layout_of, missing_files, published_versions, release_dois, until_release
 
 HEX = "0123456789abcdef"
@@ -220,3 +220,51 @@ def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
     assert data["files"] == expected
     assert data["digest"] == digest(expected)
     assert VERSIONS + ["9.0.0"] == published_versions(root)
+
+
+def test_the_dois_recorded_for_releases_are_read_from_their_events(tmp_path):
+    from conftest import copy_repo
+    from helpers import append, next_event
+
+    root = copy_repo(tmp_path / "repo")
+    for version, doi in ((VERSIONS[0], "10.5281/zenodo.111"), (VERSIONS[-1], "10.5281/zenodo.333")):
+        append(root, next_event(root, "ReleaseDoiRecorded", {"version": version, "doi": doi}))
+    assert release_dois(root) == {VERSIONS[0]: "10.5281/zenodo.111", VERSIONS[-1]: "10.5281/zenodo.333"}
+    assert published_versions(root) == VERSIONS
+
+
+def test_reading_the_releases_refuses_an_escaped_line_as_the_log_reader_does(tmp_path):
+    """published_versions decodes only the lines that could hold a release, and those holding a \\u
+    escape (which could spell one), by the log's one decoder: such a line, refused, is named by file
+    and line as the reader names it (the catalogue's escaped_type case: the escape spells another type)."""
+    case = "escaped_type"
+    import test_bad_input as bad
+    from conftest import copy_repo
+
+    root = copy_repo(tmp_path / "repo")
+    bad.MAKERS[case](root)
+    with pytest.raises(LogError) as err:
+        published_versions(root)
+    assert str(err.value) == bad.expected(case)
+
+
+def test_a_log_without_the_release_says_it_has_none():
+    with pytest.raises(ReleaseError) as err:
+        list(until_release(iter([]), "1.0.0"))
+    assert str(err.value) == "no release 1.0.0 in the log (releases: none)"
+
+
+def test_releasing_a_version_the_log_already_has_is_refused_in_the_fold_s_words(tmp_path):
+    import datetime as dt
+
+    from conftest import copy_repo
+    from wgtip.release import make_release
+
+    root = copy_repo(tmp_path / "repo")
+    before = sorted(p.name for p in (root / "events").rglob("*.jsonl"))
+    with pytest.raises(ReleaseError) as err:
+        make_release(root, VERSIONS[-1], dt.date(2026, 12, 3), "again", dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc))
+    # the draft's field and the fold's reason, after the version asked for
+    prefix = f"cannot release {VERSIONS[-1]}: data.version: "
+    assert str(err.value).startswith(prefix) and VERSIONS[-1] in str(err.value).removeprefix(prefix)
+    assert sorted(p.name for p in (root / "events").rglob("*.jsonl")) == before
