@@ -196,3 +196,23 @@ def test_the_dataset_version_is_the_last_release_or_says_how_many_events_follow_
     after = [e for e in lines if e["seq"] > releases[-1]["seq"] and e["type"] != "ReleaseDoiRecorded"]
     last = releases[-1]["data"]["version"]
     assert version.version == (f"{last}+unreleased.{len(after)}" if after else last)
+
+
+def test_folding_no_event_writes_empty_tables_and_names_no_last_event():
+    heads, sinks = [], {}
+    got = fold_tables(iter([]), lambda head: heads.append(head) or current_layout(), lambda model, cols: Sink(name_of(model), cols, sinks))
+    assert heads == [None] and got.head is None
+    assert set(got.counts.values()) == {0} and list(got.counts) == [name_of(m) for m in TABLES]
+
+
+@pytest.mark.parametrize("dropped", [name_of(m) for m in TABLES][1:])
+def test_leaving_any_table_out_changes_no_other(whole, dropped):
+    """Each table a release's layout leaves out is folded all the same (its rows read and dropped):
+    every other table is what the whole fold makes."""
+    events, tables, _ = whole
+    release = {name: cols for name, cols in current_layout().items() if name != dropped}
+    sinks = {}
+    fold_tables(iter(events), lambda head: release, lambda model, cols: Sink(name_of(model), cols, sinks))
+    assert dropped not in sinks
+    for name, sink in sinks.items():
+        assert [r for b in sink.batches for r in b] == [tuple(r) for r in tables[name]], name

@@ -162,3 +162,28 @@ def test_a_run_is_split_where_its_segment_would_pass_the_size_limit_and_nothing_
     with pytest.raises(FileExistsError):
         write_segments(tmp_path, [("two", events[0].event), ("one", events[firsts[1] - 1].event)])  # a new file, then one that exists
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
+
+
+def test_the_depth_a_schema_allows_is_counted_through_refs_arrays_and_unions():
+    """_depth_of on schemas whose depth is counted here by hand: an object or array is one level more
+    than its deepest member, a $ref is the schema it names, a union its deepest branch."""
+    from wgtip.log import _depth_of
+
+    defs = {"Leaf": {"type": "string"}, "Box": {"type": "object", "properties": {"inner": {"$ref": "#/$defs/Leaf"}}}}
+    assert _depth_of({"type": "string"}, defs) == 0
+    assert _depth_of({"$ref": "#/$defs/Box"}, defs) == 1
+    assert _depth_of({"type": "object", "properties": {"a": {"type": "array", "items": {"$ref": "#/$defs/Box"}}, "b": {"type": "integer"}}}, defs) == 3
+    assert _depth_of({"properties": {"a": {"type": "string"}}}, defs) == 1  # an object by its properties alone
+    assert _depth_of({"type": "array", "prefixItems": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}, defs) == 2
+    assert _depth_of({"anyOf": [{"type": "null"}, {"$ref": "#/$defs/Box"}]}, defs) == 1
+    assert _depth_of({"oneOf": [{"type": "array", "items": {"$ref": "#/$defs/Box"}}]}, defs) == 2
+    assert _depth_of({"allOf": [{"type": "array"}]}, defs) == 1
+    assert _depth_of({"type": "object"}, defs) == 1 and _depth_of({"type": "array"}, defs) == 1
+
+
+def test_the_deepest_nesting_of_the_event_types_is_the_one_the_catalogue_documents():
+    """max_depth is cached once computed: its computation is called afresh here (``__wrapped__``). The
+    catalogue (docs/bad-input.md) documents 7, the depth of the deepest event the schemas allow."""
+    from wgtip.log import max_depth
+
+    assert max_depth.__wrapped__() == 7
