@@ -187,3 +187,20 @@ def test_the_deepest_nesting_of_the_event_types_is_the_one_the_catalogue_documen
     from wgtip.log import max_depth
 
     assert max_depth.__wrapped__() == 7
+
+
+def test_a_folder_has_a_log_when_its_events_folder_holds_anything(tmp_path):
+    from wgtip.log import has_log
+
+    assert not has_log(tmp_path)  # no events/
+    (tmp_path / "events").write_text("")
+    assert not has_log(tmp_path)  # a file in its place
+    (tmp_path / "events").unlink()
+    (tmp_path / "events").mkdir()
+    assert not has_log(tmp_path)  # empty
+    (tmp_path / "events" / "anything").write_text("")
+    assert has_log(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "events").symlink_to(tmp_path / "events")
+    assert not has_log(other)  # a link to a log is not one
