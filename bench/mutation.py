@@ -178,6 +178,26 @@ def run(name: str) -> dict:
     return result
 
 
+def again(name: str) -> dict:
+    """The survivors of a module's last run (bar the equivalent ones) run again, in its copy, with the
+    tests of the working tree as they are now (tests added since the run): the rest keep their results."""
+    target, mutmut = WORK / name, venv()
+    before = json.loads((RESULTS / f"mutation-{name}.json").read_text(encoding="utf-8"))
+    for where in (target / "tests", target / "mutants" / "tests"):
+        shutil.rmtree(where)
+        shutil.copytree(ROOT / "tests", where, ignore=shutil.ignore_patterns("__pycache__"))
+    keys = [key for key in before["survivors"] if key not in EQUIVALENT]
+    started = time.monotonic()
+    with open(target / "mutmut-again.log", "wb") as out:
+        subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1", *keys], cwd=target, stdout=out, stderr=subprocess.STDOUT, check=True)
+    result = collect(name, target, mutmut)
+    result["seconds"] = before["seconds"]
+    result["again_seconds"] = round(time.monotonic() - started)
+    result["again"] = len(keys)
+    (RESULTS / f"mutation-{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return result
+
+
 def collect(name: str, target: Path, mutmut: Path) -> dict:
     sources, tests = MODULES[name]
     statuses: dict[str, str] = {}
@@ -225,7 +245,8 @@ def report() -> None:
         caught = (r["killed"] + len(equivalent)) / r["mutants"] if r["mutants"] else 0
         rows.append(
             f"| {name} | {', '.join(f.removeprefix('src/wgtip/') for f in r['files'])} | {', '.join(t.removeprefix('tests/') for t in r['tests'])} | "
-            f"{r['mutants']} | {r['killed']} | {ratio:.1%} | {len(equivalent)} | {caught:.1%} | {r['counts'].get('no tests', 0)} | {r['seconds'] // 60} min {r['seconds'] % 60} s |"
+            f"{r['mutants']} | {r['killed']} | {ratio:.1%} | {len(equivalent)} | {caught:.1%} | {r['counts'].get('no tests', 0)} | {r['seconds'] // 60} min {r['seconds'] % 60} s"
+            + (f" (then its {r['again']} survivors again with later tests: {r['again_seconds']} s)" if "again" in r else "") + " |"
         )
         lines = [f"### {name}: {len(r['survivors']) - len(equivalent)} not caught, {len(equivalent)} equivalent", ""]
         untested = Counter(key.rsplit("__mutmut_", 1)[0] for key, s in r["survivors"].items() if s["status"] == "no tests")
@@ -267,12 +288,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help=f"the modules to mutate, of {', '.join(MODULES)} (all when none)")
     parser.add_argument("--report", action="store_true", help="only write bench/results/mutation.md from the runs made")
+    parser.add_argument("--again", action="store_true", help="run again only the survivors of the modules' last runs, with the tests as they are now")
     parser.add_argument("--collect", action="store_true", help="read the results of runs already made in bench/work/mutation (after an interrupted collection)")
     args = parser.parse_args()
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown modules: {', '.join(unknown)}")
-    if args.collect:
+    if args.again:
+        for name in args.modules:
+            r = again(name)
+            print(f"{name}: {r['killed']}/{r['mutants']} killed", flush=True)
+    elif args.collect:
         for name in args.modules:
             target = WORK / name
             result = collect(name, target, venv())
