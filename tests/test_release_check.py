@@ -268,3 +268,19 @@ def test_releasing_a_version_the_log_already_has_is_refused_in_the_fold_s_words(
     prefix = f"cannot release {VERSIONS[-1]}: data.version: "
     assert str(err.value).startswith(prefix) and VERSIONS[-1] in str(err.value).removeprefix(prefix)
     assert sorted(p.name for p in (root / "events").rglob("*.jsonl")) == before
+
+
+def test_a_fold_problem_in_the_log_itself_is_named_where_it_is_not_blamed_on_the_release(tmp_path):
+    import datetime as dt
+
+    import test_bad_input as bad
+    from conftest import copy_repo
+    from wgtip.release import make_release
+
+    root = copy_repo(tmp_path / "repo")
+    bad.MAKERS["unknown_meeting"](root)
+    before = sorted(p.name for p in (root / "events").rglob("*.jsonl"))
+    with pytest.raises(LogError) as err:
+        make_release(root, "9.0.0", dt.date(2026, 12, 3), "notes", dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc))
+    assert str(err.value) == bad.expected("unknown_meeting")
+    assert sorted(p.name for p in (root / "events").rglob("*.jsonl")) == before
