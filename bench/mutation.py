@@ -50,7 +50,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "writers": (
         ["src/wgtip/writers/sqlite.py", "src/wgtip/writers/values.py"],
-        ["tests/test_sqlite_writer.py", "tests/test_csv_encoding.py"],
+        ["tests/test_sqlite_ddl.py", "tests/test_sqlite_writer.py", "tests/test_csv_encoding.py"],
     ),
     "search_query": (["src/wgtip/search_query.py"], ["tests/test_search_query.py"]),
 }
@@ -246,7 +246,8 @@ def report() -> None:
         rows.append(
             f"| {name} | {', '.join(f.removeprefix('src/wgtip/') for f in r['files'])} | {', '.join(t.removeprefix('tests/') for t in r['tests'])} | "
             f"{r['mutants']} | {r['killed']} | {ratio:.1%} | {len(equivalent)} | {caught:.1%} | {r['counts'].get('no tests', 0)} | {r['seconds'] // 60} min {r['seconds'] % 60} s"
-            + (f" (then its {r['again']} survivors again with later tests: {r['again_seconds']} s)" if "again" in r else "") + " |"
+            + (f" (then its {r['again']} survivors again with later tests: {r['again_seconds']} s)" if "again" in r else "")
+            + (f"; stopped early: {r['counts']['not checked']} mutants not checked" if r["counts"].get("not checked") else "") + " |"
         )
         lines = [f"### {name}: {len(r['survivors']) - len(equivalent)} not caught, {len(equivalent)} equivalent", ""]
         untested = Counter(key.rsplit("__mutmut_", 1)[0] for key, s in r["survivors"].items() if s["status"] == "no tests")
