@@ -50,7 +50,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "writers": (
         ["src/wgtip/writers/sqlite.py", "src/wgtip/writers/values.py"],
-        ["tests/test_sqlite_ddl.py", "tests/test_sqlite_writer.py", "tests/test_csv_encoding.py"],
+        ["tests/test_sqlite_ddl.py", "tests/test_sqlite_file.py", "tests/test_sqlite_writer.py", "tests/test_csv_encoding.py"],
     ),
     "search_query": (["src/wgtip/search_query.py"], ["tests/test_search_query.py"]),
 }
