@@ -43,7 +43,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["src/wgtip/fold.py", "src/wgtip/folded.py"],
         ["tests/test_folded.py", "tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py"],
     ),
-    "log": (["src/wgtip/log.py"], ["tests/test_log.py", "tests/test_log_bad_input.py", "tests/test_upcast.py", "tests/test_schema.py"]),
+    "log": (["src/wgtip/log.py"], ["tests/test_log.py", "tests/test_log_bad_input.py"]),
     "projection": (
         ["src/wgtip/projection/state.py", "src/wgtip/projection/recommendations.py", "src/wgtip/projection/history.py"],
         ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py"],
