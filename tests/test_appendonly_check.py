@@ -6,6 +6,7 @@ from git and the files here, not from the check."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -127,3 +128,23 @@ def test_release_tags_are_the_vX_Y_Z_tags_in_version_order(repo):
     for tag in ("v1.10.0", "v1.2.0", "v1.0.0", "v01.0.0", "v1.0", "release-1.0.0", "v2.0.0-rc1"):
         git(repo, "tag", tag)
     assert release_tags(repo) == ["v1.0.0", "v1.2.0", "v1.10.0"]
+
+
+def test_changes_outside_the_log_are_not_the_check_s_business(repo):
+    """Only events/ is checked: a file outside it changed, deleted or added, staged or in a later
+    commit, is no problem (git is asked about events/ only)."""
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "identifiers.toml").write_text((repo / "identifiers.toml").read_text() + "\n# changed\n")
+    shutil.rmtree(repo / "schema")
+    (repo / "new.txt").write_text("new")
+    git(repo, "add", "-A")
+    assert check(repo) == ([], lines_in_log(repo))
+    git(repo, "commit", "-q", "-m", "outside the log")
+    assert check(repo, (base,), staged=False) == ([], lines_in_log(repo))
+
+
+def test_a_status_git_has_no_word_for_is_named_as_git_gives_it():
+    from wgtip.appendonly import Change
+
+    assert Change("Z9", "events/x.jsonl").problem() == f"events/x.jsonl: has git status Z9: {RULE}"
+    assert Change("R100", "events/x.jsonl").problem() == f"events/x.jsonl: renamed: {RULE}"
