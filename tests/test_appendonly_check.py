@@ -148,3 +148,23 @@ def test_a_status_git_has_no_word_for_is_named_as_git_gives_it():
 
     assert Change("Z9", "events/x.jsonl").problem() == f"events/x.jsonl: has git status Z9: {RULE}"
     assert Change("R100", "events/x.jsonl").problem() == f"events/x.jsonl: renamed: {RULE}"
+
+
+def test_a_file_name_that_is_not_utf8_is_named_not_crashed_on(repo):
+    """git reports paths as bytes: a name that is not UTF-8 (which the layout refuses) is still named,
+    staged or published, rather than stopping the check with a decoding error."""
+    base_dir = os.fsencode(repo / "events" / "0000")
+    bad = os.path.join(base_dir, b"\xff-x.jsonl")
+    with open(bad, "wb") as fh:
+        fh.write(b"{}\n")
+    git(repo, "add", "-A")
+    problems, count = check(repo)
+    assert count == 0 and len(problems) == 1 and "events/0000/" in problems[0]
+    git(repo, "commit", "-q", "-m", "a bad name", "--no-verify")
+    base = git(repo, "rev-parse", "HEAD")
+    os.unlink(bad)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "gone", "--no-verify")
+    problems, count = check(repo, (base,), staged=False)
+    assert count == 0 and len(problems) == 1
+    assert problems[0].startswith("events/0000/") and problems[0].endswith(f"-x.jsonl: deleted (a rename shows as a deletion plus an addition): {RULE}")
