@@ -197,6 +197,12 @@ def configure(target: Path, sources: list[str], tests: list[str]) -> None:
     (target / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def isolated() -> dict[str, str]:
+    """The environment of a mutation run: git must not find this repository above the copy (a mutant
+    that drops ``-C root`` from a git command would otherwise read or write this checkout)."""
+    return {**os.environ, "GIT_CEILING_DIRECTORIES": str(WORK)}
+
+
 def run(name: str) -> dict:
     sources, tests = MODULES[name]
     mutmut = venv()
@@ -205,7 +211,7 @@ def run(name: str) -> dict:
     configure(target, sources, tests)
     started = time.monotonic()
     with open(target / "mutmut-run.log", "wb") as out:
-        proc = subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1"], cwd=target, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1"], cwd=target, stdout=out, stderr=subprocess.STDOUT, env=isolated())
     seconds = round(time.monotonic() - started)
     if proc.returncode != 0:
         sys.exit(f"mutmut failed on {name} (exit {proc.returncode}): see {target / 'mutmut-run.log'}")
@@ -226,7 +232,7 @@ def again(name: str) -> dict:
     keys = [key for key in before["survivors"] if key not in EQUIVALENT]
     started = time.monotonic()
     with open(target / "mutmut-again.log", "wb") as out:
-        subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1", *keys], cwd=target, stdout=out, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1", *keys], cwd=target, stdout=out, stderr=subprocess.STDOUT, check=True, env=isolated())
     result = collect(name, target, mutmut)
     result["seconds"] = before["seconds"]
     result["again_seconds"] = round(time.monotonic() - started)
