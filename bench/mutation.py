@@ -65,6 +65,10 @@ NOT_MEASURED: dict[str, str] = {
     "projection/annotations.py": "not run yet: its tests (tests/test_annotations.py) run the rules over every provision",
 }
 
+# Functions that run only in a process of their own (see NOT_MEASURED): not run again by --again, where
+# their mutants would only wait for a timeout one by one.
+OUT_OF_PROCESS = ("wgtip.writers.sqlite.xǁSqliteProcessǁ", "wgtip.writers.sqlite.x_serve__", "wgtip.writers.sqlite.x_decode__")
+
 # Survivors no test can kill: the mutant behaves as the code does (or differs only in speed). Each
 # is named by mutmut's key and explained; the report counts them apart from the killed.
 EQUIVALENT: dict[str, str] = {
@@ -229,7 +233,7 @@ def again(name: str) -> dict:
     for where in (target / "tests", target / "mutants" / "tests"):
         shutil.rmtree(where)
         shutil.copytree(ROOT / "tests", where, ignore=shutil.ignore_patterns("__pycache__"))
-    keys = [key for key in before["survivors"] if key not in EQUIVALENT]
+    keys = [key for key in before["survivors"] if key not in EQUIVALENT and not key.startswith(OUT_OF_PROCESS)]
     started = time.monotonic()
     with open(target / "mutmut-again.log", "wb") as out:
         subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", "1", *keys], cwd=target, stdout=out, stderr=subprocess.STDOUT, check=True, env=isolated())
