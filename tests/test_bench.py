@@ -134,3 +134,32 @@ def test_pages_times_every_table_view_canned_query_and_home_page_example(release
     assert any(p["kind"] == "row" and p["path"].startswith("/wgtip/provisions/") for p in pages)
     assert all(p["status"] == 200 and p["median_ms"] > 0 for p in pages)
     assert "one request at a time" in (out / "pages-t.md").read_text()
+
+
+def test_the_mutation_report_counts_each_module_s_mutants_as_its_results_say(tmp_path, monkeypatch):
+    """bench/mutation.py's report (no mutation run: that takes minutes per module, see docs/benchmarks.md):
+    from a module's results, its ratio is killed / mutants, equivalent survivors are counted apart,
+    untested functions are grouped, and a module without results says it was not run."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mutation_bench", BENCH / "mutation.py")
+    mutation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mutation)
+    monkeypatch.setattr(mutation, "RESULTS", tmp_path)
+    name = next(iter(mutation.MODULES))
+    equivalent = next(iter(mutation.EQUIVALENT))
+    survivors = {equivalent: {"status": "survived", "diff": ["-    a", "+    b"]},
+                 "wgtip.x.x_f__mutmut_1": {"status": "survived", "diff": ["-    x = 1", "+    x = 2"]},
+                 "wgtip.x.x_g__mutmut_1": {"status": "no tests", "diff": []}, "wgtip.x.x_g__mutmut_2": {"status": "no tests", "diff": []}}
+    result = {"module": name, "files": mutation.MODULES[name][0], "tests": mutation.MODULES[name][1], "mutants": 40, "killed": 36,
+              "counts": {"killed": 36, "survived": 2, "no tests": 2}, "survivors": survivors, "seconds": 125}
+    (tmp_path / f"mutation-{name}.json").write_text(json.dumps(result))
+    mutation.report()
+    text = (tmp_path / "mutation.md").read_text()
+    row = next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+    assert row.endswith("| 40 | 36 | 90.0% | 1 | 92.5% | 2 | 2 min 5 s |")
+    assert f"### {name}: 3 not caught, 1 equivalent" in text
+    assert "`wgtip.x.x_g` (2)" in text and "`wgtip.x.x_f__mutmut_1` (survived): `-    x = 1 / +    x = 2`" in text
+    assert f"`{equivalent}` (equivalent): {mutation.EQUIVALENT[equivalent]}" in text
+    for other in list(mutation.MODULES)[1:]:
+        assert any(line.startswith(f"| {other} |") and "not run" in line for line in text.splitlines())

@@ -106,3 +106,101 @@ def test_the_commands_name_the_repeat_not_sqlite(tmp_path, command):
     result = CliRunner().invoke(main, [command, "--root", str(tmp_path)])
     assert result.exception is None or isinstance(result.exception, SystemExit), f"{command} stopped on {result.exception!r}, not on the log's check"
     assert (result.exit_code, result.stderr) == (1, f"error: {want}\n")
+
+
+def committed_segments() -> dict[str, bytes]:
+    root = Path(__file__).resolve().parents[1]
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "events").rglob("*.jsonl"))}
+
+
+def test_writing_the_committed_events_again_gives_the_committed_segments_byte_for_byte(tmp_path):
+    """write_segments chains the events (each ``prev`` the SHA-256 of the line before, computed here with
+    hashlib) and writes one segment per run of a slug: the committed log, read and written again under
+    its own slugs, is the committed files, byte for byte."""
+    from wgtip.log import write_segments
+
+    root = Path(__file__).resolve().parents[1]
+    segments = committed_segments()
+    slugged = []
+    for rel, data in segments.items():
+        slug = rel.rsplit("/", 1)[1].split("-", 1)[1].removesuffix(".jsonl")
+        for line in data.splitlines():
+            slugged.append((slug, line))
+    events = read_log(root)
+    assert [json.loads(line)["seq"] for _, line in slugged] == [le.seq for le in events]
+    lines = [line for _, line in slugged]
+    for i, line in enumerate(lines[1:], 1):
+        assert json.loads(line)["prev"] == hashlib.sha256(lines[i - 1]).hexdigest()
+    written = write_segments(tmp_path, [(slug, le.event.model_copy(update={"prev": "0" * 64})) for (slug, _), le in zip(slugged, events)])
+    assert {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in written} == segments
+    # appended after a given head: the first event's prev is that head
+    more = write_segments(tmp_path / "more", [("again", events[-1].event.model_copy(update={"seq": events[-1].seq + 1}))], prev="ab" * 32)
+    assert json.loads(more[0].read_bytes())["prev"] == "ab" * 32
+
+
+def test_a_run_is_split_where_its_segment_would_pass_the_size_limit_and_nothing_is_overwritten(tmp_path, monkeypatch):
+    from wgtip import log
+    from wgtip.log import write_segments
+
+    events = read_log(Path(__file__).resolve().parents[1])[:20]
+    sizes = [len(le.event.model_dump_json()) for le in events]
+    limit = 3 * max(sizes) + 3 * 200  # a few events per segment
+    monkeypatch.setattr(log, "MAX_SEGMENT_BYTES", limit)
+    written = write_segments(tmp_path, [("one", le.event) for le in events])
+    assert len(written) > 1
+    contents = [p.read_bytes() for p in written]
+    assert all(len(c) <= limit for c in contents)
+    # each split starts where the one before would have passed the limit, and the runs hold every event in order
+    for c, nxt in zip(contents, contents[1:]):
+        assert len(c) + len(nxt.split(b"\n", 1)[0]) + 1 > limit
+    lines = [line for c in contents for line in c.splitlines()]
+    assert [json.loads(line)["seq"] for line in lines] == [le.seq for le in events]
+    firsts = [json.loads(c.splitlines()[0])["seq"] for c in contents]
+    assert [p.name for p in written] == [f"{seq:09d}-one.jsonl" for seq in firsts]
+    # a second write over the first refuses to overwrite, and leaves no file of its own behind
+    before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    with pytest.raises(FileExistsError):
+        write_segments(tmp_path, [("two", events[0].event), ("one", events[firsts[1] - 1].event)])  # a new file, then one that exists
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
+
+
+def test_the_depth_a_schema_allows_is_counted_through_refs_arrays_and_unions():
+    """_depth_of on schemas whose depth is counted here by hand: an object or array is one level more
+    than its deepest member, a $ref is the schema it names, a union its deepest branch."""
+    from wgtip.log import _depth_of
+
+    defs = {"Leaf": {"type": "string"}, "Box": {"type": "object", "properties": {"inner": {"$ref": "#/$defs/Leaf"}}}}
+    assert _depth_of({"type": "string"}, defs) == 0
+    assert _depth_of({"$ref": "#/$defs/Box"}, defs) == 1
+    assert _depth_of({"type": "object", "properties": {"a": {"type": "array", "items": {"$ref": "#/$defs/Box"}}, "b": {"type": "integer"}}}, defs) == 3
+    assert _depth_of({"properties": {"a": {"type": "string"}}}, defs) == 1  # an object by its properties alone
+    assert _depth_of({"type": "array", "prefixItems": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}, defs) == 2
+    assert _depth_of({"anyOf": [{"type": "null"}, {"$ref": "#/$defs/Box"}]}, defs) == 1
+    assert _depth_of({"oneOf": [{"type": "array", "items": {"$ref": "#/$defs/Box"}}]}, defs) == 2
+    assert _depth_of({"allOf": [{"type": "array"}]}, defs) == 1
+    assert _depth_of({"type": "object"}, defs) == 1 and _depth_of({"type": "array"}, defs) == 1
+
+
+def test_the_deepest_nesting_of_the_event_types_is_the_one_the_catalogue_documents():
+    """max_depth is cached once computed: its computation is called afresh here (``__wrapped__``). The
+    catalogue (docs/bad-input.md) documents 7, the depth of the deepest event the schemas allow."""
+    from wgtip.log import max_depth
+
+    assert max_depth.__wrapped__() == 7
+
+
+def test_a_folder_has_a_log_when_its_events_folder_holds_anything(tmp_path):
+    from wgtip.log import has_log
+
+    assert not has_log(tmp_path)  # no events/
+    (tmp_path / "events").write_text("")
+    assert not has_log(tmp_path)  # a file in its place
+    (tmp_path / "events").unlink()
+    (tmp_path / "events").mkdir()
+    assert not has_log(tmp_path)  # empty
+    (tmp_path / "events" / "anything").write_text("")
+    assert has_log(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "events").symlink_to(tmp_path / "events")
+    assert not has_log(other)  # a link to a log is not one

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import indexed_tokens, reference_index
-from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text, numbered_by_position
+from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SEARCHED_TABLE, SearchIndex, index_text, numbered_by_position
 from wgtip.search_query import match_expression, matches, parse
 from wgtip.tables import TABLES, name_of
 
@@ -214,3 +214,52 @@ def test_runs_take_the_fast_path_only_where_it_finds_the_same_characters():
 
     for text in ("国家应当，加强合作（第5段）。", "a_b c\ue000d；\U000f0001x", "", "。，", "Ⅳ类²³ ８9"):
         assert runs(text) == reference(text), text
+
+
+def test_a_run_of_one_character_is_indexed_as_that_character_alone():
+    """Per run, its bigrams then its last character: a one-character run has no bigram, only itself."""
+    assert index_text("童") == "童"
+    assert index_text("童，儿童。罚") == "童 儿童 童 罚"
+
+
+ROWS = [("p-c", 3, "防止校园欺凌"), ("p-a", 1, "儿童"), ("p-b", 2, "加强教师专业培训，提高儿童早期教育质量。"), ("p-d", 4, "童")]
+COLUMNS = ["provision_id", ORDER_COLUMN, SEARCHED_COLUMN]
+
+
+def search_index(batches: list[list[tuple]]) -> sqlite3.Connection:
+    """The SQLite writer's use of SearchIndex, in this process: start, the provisions' rows added in batches
+    (each committed, so each makes a segment of the index), finish."""
+    con = sqlite3.connect(":memory:")
+    index = SearchIndex()
+    index.start(con)
+    writing = dict(con.execute(f'SELECT k, v FROM "{SEARCH_TABLE}_config" WHERE k IN (\'automerge\', \'crisismerge\')'))
+    assert writing == {"automerge": 0, "crisismerge": 64}  # no merging while the rows are written
+    for batch in batches:
+        assert index.entries("meetings", COLUMNS, batch) == []  # only the provisions are indexed
+        index.add(con, index.entries(SEARCHED_TABLE, COLUMNS, batch))
+        con.commit()  # each batch's segment written
+    index.finish(con)
+    con.commit()
+    return con
+
+
+def test_the_search_index_holds_each_provision_s_text_at_its_position_merged_whatever_the_batches():
+    con = search_index([ROWS])
+    one_by_one = search_index([[row] for row in ROWS])
+    texts = {position: text for _, position, text in ROWS}
+    # the tokens FTS5 indexes for each provision's text in index form, at its position as rowid
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({k: index_text(t) for k, t in texts.items()})
+    assert fts_hits(con, "儿童") == {k for k, t in texts.items() if "儿童" in t}
+    # published with FTS5's documented defaults (sqlite.org/fts5.html: automerge 4, crisismerge 16)
+    assert dict(con.execute(f'SELECT k, v FROM "{SEARCH_TABLE}_config" WHERE k IN (\'automerge\', \'crisismerge\')')) == {"automerge": 4, "crisismerge": 16}
+    # merged into one segment at the end, however many the batches made: FTS5 keys a segment's pages
+    # segid << 37 (fts5Int.h: FTS5_SEGMENT_ROWID); ids 1 and 10 are the averages and the structure
+    segments = {rowid >> 37 for (rowid,) in one_by_one.execute(f'SELECT id FROM "{SEARCH_TABLE}_data" WHERE id > 10')}
+    assert len(segments) == 1
+    assert indexed_tokens(one_by_one, SEARCH_TABLE) == indexed_tokens(con, SEARCH_TABLE)
+
+
+def test_a_provision_s_rowid_is_its_position_parameter():
+    assert SearchIndex().rowid_for(SEARCHED_TABLE, COLUMNS) == f"?{COLUMNS.index(ORDER_COLUMN) + 1}" == "?2"
+    assert SearchIndex().rowid_for(SEARCHED_TABLE, [ORDER_COLUMN, "x"]) == "?1"
+    assert SearchIndex().rowid_for("meetings", COLUMNS) is None
