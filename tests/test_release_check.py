@@ -136,6 +136,8 @@ def test_a_release_is_rebuilt_with_its_recorded_columns_and_the_tables_that_hold
 
 EVENTS = [json.loads(line) for p in sorted((ROOT / "events").rglob("*.jsonl")) for line in p.read_bytes().split(b"\n") if line]
 VERSIONS = [e["data"]["version"] for e in EVENTS if e["type"] == "ReleasePublished"]
+LATEST_DAY = max(e["data"]["published_on"] for e in EVENTS if e["type"] == "ReleasePublished")
+"""The latest release's day (ISO): a new release may not be dated before it."""
 
 
 def test_the_digest_is_the_sha256sum_of_the_content_files_the_log_tables_left_out():
@@ -197,14 +199,15 @@ def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
     root = copy_repo(tmp_path / "repo")
     seq, line = last_line(root)
     head = hashlib.sha256(line).hexdigest()  # the chain hashes a line's committed bytes
-    published, at = dt.date(2026, 12, 3), dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.timezone.utc)
+    published = dt.date.fromisoformat(LATEST_DAY)
+    at = dt.datetime(published.year, published.month, published.day, 9, 30, tzinfo=dt.timezone.utc)
     path = make_release(root, "9.0.0", published, "notes of the test", at)
     [raw] = path.read_bytes().splitlines()
     event = json.loads(raw)
     assert (event["seq"], event["prev"], event["type"]) == (seq + 1, head, "ReleasePublished")
-    assert (event["recorded_at"], event["occurred"]) == ("2026-12-03T09:30:00Z", {"start": "2026-12-03", "end": "2026-12-03"})
+    assert (event["recorded_at"], event["occurred"]) == (f"{LATEST_DAY}T09:30:00Z", {"start": LATEST_DAY, "end": LATEST_DAY})
     data = event["data"]
-    assert (data["version"], data["published_on"], data["notes"], data["log_head"]) == ("9.0.0", "2026-12-03", "notes of the test", {"seq": seq, "sha256": head})
+    assert (data["version"], data["published_on"], data["notes"], data["log_head"]) == ("9.0.0", LATEST_DAY, "notes of the test", {"seq": seq, "sha256": head})
     build(root)
     written = sorted((root / "data").glob("*.csv"))  # the package, as the build writes it (data/ beside the log)
     holding = {"events", "releases", "release_files"}  # the log, and the releases with their files: each holds this release
@@ -263,7 +266,7 @@ def test_releasing_a_version_the_log_already_has_is_refused_in_the_fold_s_words(
     root = copy_repo(tmp_path / "repo")
     before = sorted(p.name for p in (root / "events").rglob("*.jsonl"))
     with pytest.raises(ReleaseError) as err:
-        make_release(root, VERSIONS[-1], dt.date(2026, 12, 3), "again", dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc))
+        make_release(root, VERSIONS[-1], dt.date.fromisoformat(LATEST_DAY), "again", dt.datetime.fromisoformat(f"{LATEST_DAY}T23:00:00+00:00"))
     # the draft's field and the fold's reason, after the version asked for
     prefix = f"cannot release {VERSIONS[-1]}: data.version: "
     assert str(err.value).startswith(prefix) and VERSIONS[-1] in str(err.value).removeprefix(prefix)
@@ -281,6 +284,6 @@ def test_a_fold_problem_in_the_log_itself_is_named_where_it_is_not_blamed_on_the
     bad.MAKERS["unknown_meeting"](root)
     before = sorted(p.name for p in (root / "events").rglob("*.jsonl"))
     with pytest.raises(LogError) as err:
-        make_release(root, "9.0.0", dt.date(2026, 12, 3), "notes", dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc))
+        make_release(root, "9.0.0", dt.date.fromisoformat(LATEST_DAY), "notes", dt.datetime.fromisoformat(f"{LATEST_DAY}T23:00:00+00:00"))
     assert str(err.value) == bad.expected("unknown_meeting")
     assert sorted(p.name for p in (root / "events").rglob("*.jsonl")) == before
