@@ -8,7 +8,8 @@ then swapped in as one unit, one build at a time per checkout (``swap``).
 ``build(root)`` builds the log as it is now into the repository (the
 committed data package) and build/. ``build(root, release="X")`` rebuilds
 release X from the log up to it (the rest is not read) into build/releases/X/
-with its artefacts (zip, SQLite, DuckDB, SHA256SUMS), and fails if its data
+with the artefacts of its release format (zip, SQLite, DuckDB, SHA256SUMS; from
+format 2 also the Parquet files and checkpoints.json), and fails if its data
 differs from what the release recorded. Both stream the log through the same
 outputs (``Outputs``): memory holds the fold's state, never the log.
 """
