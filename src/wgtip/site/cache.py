@@ -6,7 +6,8 @@ An ASGI wrapper keeps the complete answer (status, headers, body) to ``GET /`` p
 page's JSON-LD and alternate link carry absolute URLs), for at most ``MAX_KEPT`` hosts (a client chooses the
 Host header: the cache cannot grow without bound). It keeps nothing a reader could be told apart by: a
 request with credentials (an ``Authorization`` header or Datasette's ``ds_actor`` cookie) is passed through,
-and so is any answer that is not a 200 or that sets a cookie.
+and so is any answer that is not a 200 or that sets a cookie. Nothing is kept while a release is being built
+(wgtip.site.running): the page lists the releases and their files.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _cacheable(messages: list[Message]) -> bool:
             and not messages[-1].get("more_body", False))
 
 
-def keep_home_page(app: App) -> App:
+def keep_home_page(app: App, settled: Callable[[], bool] = lambda: True) -> App:
+    """``app`` keeping its home page; ``settled()`` says whether the page can still change (then it is not kept)."""
     kept: OrderedDict[tuple[str, str, str], list[Message]] = OrderedDict()
 
     async def wrapped(scope, receive, send):
@@ -56,13 +58,14 @@ def keep_home_page(app: App) -> App:
                 await send(message)
             return
         messages: list[Message] = []
+        final = settled()  # asked before the page is made: a release served while it is made may not be in it
 
         async def recording_send(message):
             messages.append(dict(message))
             await send(message)
 
         await app(scope, receive, recording_send)
-        if messages and _cacheable(messages):
+        if final and messages and _cacheable(messages):
             kept[key] = messages
             while len(kept) > MAX_KEPT:
                 kept.popitem(last=False)

@@ -3,9 +3,10 @@ what it never keeps)."""
 
 from datasette import hookimpl
 
+from wgtip.site import running
 from wgtip.site.cache import keep_home_page
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return keep_home_page
+    return lambda app: keep_home_page(app, running.settled)
