@@ -203,13 +203,16 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     args = datasette_args(root, host, port, waiting)
     if waiting:
         _say(f"starting Datasette at http://{host}:{port}/; release{'s' if len(waiting) > 1 else ''} {', '.join(waiting)} "
-             "will be built in the background and each served as soon as it is ready")
+             f"will be built in the background and {'each ' if len(waiting) > 1 else ''}served as soon as it is ready")
     else:
         _say(f"starting Datasette at http://{host}:{port}/")
-    exe = Path(sys.executable).with_name("datasette")
-    sys.stdout.flush()
     os.chdir(root)
-    os.execve(str(exe), [str(exe), *args], {**os.environ, ROOT_ENV: str(root)})
+    os.environ[ROOT_ENV] = str(root)
+    # Datasette runs in this process, as its own command would: what the plugins import (the table models,
+    # SQLAlchemy, jieba) is already imported, which a new process took seconds to import again
+    from datasette.cli import cli
+
+    cli.main(args=args, prog_name="datasette")
 
 
 def _build_releases_for_server(root: Path) -> None:
