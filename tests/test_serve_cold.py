@@ -165,3 +165,60 @@ def test_a_warm_server_serves_every_release_from_the_start(released, tmp_path):
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+
+
+def test_a_release_that_cannot_be_built_is_said_not_served_and_the_rest_of_the_site_answers(tmp_path):
+    """build/releases is a file, so no release's artefacts can be written: the server still serves the current
+    build; every release is listed as not served, its pages say it could not be built (503, not a 404), and the
+    server's log says why."""
+    root = copy_repo(tmp_path / "repo")
+    (root / "build").mkdir()
+    (root / "build/releases").write_text("not a folder\n")
+    versions = [e.data.version for e in releases(read_log(root))]
+    log = open(root / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(free_port())],
+                            stdout=log, stderr=subprocess.STDOUT)
+    srv = Server(root, int(proc.args[-1]), proc)
+    try:
+        deadline = time.monotonic() + 300
+        while "not served:" not in (root / "serve.log").read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, (root / "serve.log").read_text()
+            time.sleep(0.2)
+        said = (root / "serve.log").read_text()
+        assert "wgtip serve: error: " in said and "build/releases" in said
+        home = srv.get("/")
+        assert home.status_code == 200 and home.text.count('class="wgtip-unserved">not served<') == len(versions)
+        page = srv.get(f"/{release_database(versions[-1])}/provisions")
+        assert page.status_code == 503 and f"Release {versions[-1]} could not be built" in page.text
+        assert srv.get("/wgtip/provisions.json?_size=1").json()["rows"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+def test_which_paths_ask_for_a_release_not_served():
+    from wgtip.site import running
+
+    saved = dict(running.PENDING), dict(running.FAILED)
+    running.PENDING.clear()
+    running.FAILED.clear()
+    running.PENDING.update({"wgtip-1-2-0": "1.2.0"})
+    running.FAILED.update({"wgtip-1-0-0": "1.0.0"})
+    try:
+        for path in ("/wgtip-1-2-0", "/wgtip-1-2-0.json", "/wgtip-1-2-0.db", "/wgtip-1-2-0/provisions", "/wgtip-1-2-0/provisions/wgtip-m1-p1.json",
+                     "/-/downloads/releases/1.2.0/wgtip-1.2.0.sqlite"):
+            assert running.waiting_for(path) == ("1.2.0", "pending"), path
+        assert running.waiting_for("/wgtip-1-0-0/releases") == ("1.0.0", "failed")
+        assert running.waiting_for("/-/downloads/releases/1.0.0/SHA256SUMS") == ("1.0.0", "failed")
+        for path in ("/", "/wgtip", "/wgtip/provisions", "/wgtip-1-1-0", "/wgtip-1-2-00", "/-/downloads/releases/1.1.0/x.zip",
+                     "/-/downloads/data/provisions.csv", "/x/wgtip-1-2-0"):
+            assert running.waiting_for(path) is None, path
+        assert not running.settled()
+        running.PENDING.clear()
+        assert running.settled()  # a failed release is not waited for: what depends on the files is final
+    finally:
+        running.PENDING.clear()
+        running.FAILED.clear()
+        running.PENDING.update(saved[0])
+        running.FAILED.update(saved[1])

@@ -37,6 +37,7 @@ FAILED: dict[str, str] = {}
 """Database name -> version of each release the child process stopped before serving."""
 
 _started = False
+_stopping = False
 _task: asyncio.Task | None = None
 _child: asyncio.subprocess.Process | None = None
 _metadata: dict[str, dict[str, Any]] = {}
@@ -114,6 +115,8 @@ def start(datasette: Any) -> None:
 
 async def stop() -> None:
     """End the child process (the server is shutting down)."""
+    global _stopping
+    _stopping = True
     if _child is not None and _child.returncode is None:
         _child.terminate()
         await _child.wait()
@@ -135,6 +138,8 @@ async def _build(datasette: Any, root: Path, order: list[str]) -> None:
             raise RuntimeError(f"the process building them exited with code {code}")
         _say(f"every release is served ({time.monotonic() - began:.1f} s after the server started)")
     except Exception as err:  # the releases left are not served: their pages say so, rather than being built forever
+        if _stopping:  # ended by stop(): not a failure
+            return
         FAILED.update(PENDING)
         _say(f"error: release{'s' if len(PENDING) > 1 else ''} {', '.join(PENDING.values())} not served: {err}")
         PENDING.clear()

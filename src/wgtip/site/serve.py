@@ -228,7 +228,7 @@ def _build_releases_for_server(root: Path) -> None:
         prepare_releases(root, ready)
     except BrokenPipeError:  # the server stopped reading
         raise SystemExit(0) from None
-    except WgtipError as err:
+    except (WgtipError, OSError) as err:  # the server says which releases are not served; this says why
         _say(f"error: {err}")
         raise SystemExit(1) from None
 
