@@ -73,6 +73,7 @@ def one_run(ref: str, env: dict[str, str], timeout: float) -> dict:
         commit = subprocess.run(["git", "-C", str(clone), "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        load = os.getloadavg()[0]
         start = time.monotonic()
         proc = subprocess.Popen(["./dev", "serve", "--port", str(port)], cwd=clone, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -110,7 +111,7 @@ def one_run(ref: str, env: dict[str, str], timeout: float) -> dict:
         for t, version in served:
             marks[f"release {version} served"] = t
         marks["every release served"] = all_served
-        return {"ref": ref, "commit": commit, "seconds": marks, "stderr": [f"{t:7.2f} {line}" for t, line in lines if not line.startswith("INFO:")]}
+        return {"ref": ref, "commit": commit, "load_average_1min_at_start": round(load, 2), "seconds": marks, "stderr": [f"{t:7.2f} {line}" for t, line in lines if not line.startswith("INFO:")]}
 
 
 def main() -> None:
@@ -158,6 +159,10 @@ def main() -> None:
     names = list(dict.fromkeys(k for r in refs for k in medians[r]))
     for name in names:
         md.append(f"| {name} | " + " | ".join(f"{medians[r][name]:.1f}" if name in medians[r] else "" for r in refs) + " |")
+    md.append("\nEach run (1-minute load average at its start; first page; every release served):\n")
+    for r in runs:
+        md.append(f"- {r['ref']}: load {r['load_average_1min_at_start']:.2f}; {r['seconds']['first page (home 200)']} s; {r['seconds']['every release served']} s")
+    md.append("\nThe old wording has no line for the set-up's end: there \"set-up done\" is the first line after it (the build's start).")
     md.append("\nWhat the last round's `./dev serve` wrote to stderr (Datasette's request lines left out), seconds from its start:\n")
     for ref in refs:
         last = [r for r in runs if r["ref"] == ref][-1]
