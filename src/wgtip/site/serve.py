@@ -145,6 +145,7 @@ def prepare_releases(root: Path, ready: Callable[[ReleaseCopy], None] = lambda c
 def prepare(root: Path) -> Path:
     """Build everything the site serves (the data, every release's artefacts and their site copies) if needed;
     write its metadata."""
+    segment_files(root)  # no log: refused before the lock's build/ is made
     with outputs_lock(root):  # held throughout, as each step takes it again (it is reentrant)
         prepare_current(root)
         prepare_releases(root)
