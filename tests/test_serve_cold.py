@@ -222,3 +222,38 @@ def test_which_paths_ask_for_a_release_not_served():
         running.FAILED.clear()
         running.PENDING.update(saved[0])
         running.FAILED.update(saved[1])
+
+
+def test_the_home_page_is_not_kept_while_a_release_is_being_built():
+    """wgtip.site.cache.keep_home_page around a fake app that counts what reaches it: while ``settled()`` is False
+    every `GET /` reaches it (the page lists releases still being built); once True, the next is kept."""
+    import asyncio
+
+    from wgtip.site.cache import keep_home_page
+
+    reached = []
+    state = {"settled": False}
+
+    async def app(scope, receive, send):
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": f"page {len(reached)}".encode()})
+
+    wrapped = keep_home_page(app, lambda: state["settled"])
+
+    def get():
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "scheme": "http", "path": "/", "query_string": b"", "headers": [(b"host", b"a.example")]}
+        asyncio.run(wrapped(scope, receive, send))
+        return b"".join(m.get("body", b"") for m in sent[1:])
+
+    assert [get(), get()] == [b"page 1", b"page 2"] and len(reached) == 2
+    state["settled"] = True
+    assert [get(), get(), get()] == [b"page 3", b"page 3", b"page 3"] and len(reached) == 3

@@ -44,7 +44,7 @@ def _cacheable(messages: list[Message]) -> bool:
 
 
 def keep_home_page(app: App, settled: Callable[[], bool] = lambda: True) -> App:
-    """``app`` keeping its home page; ``settled()`` says whether the page can still change (then it is not kept)."""
+    """``app`` keeping its home page once ``settled()``: while it is False, the page may still change and nothing is kept."""
     kept: OrderedDict[tuple[str, str, str], list[Message]] = OrderedDict()
 
     async def wrapped(scope, receive, send):
