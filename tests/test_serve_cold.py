@@ -60,6 +60,19 @@ def release_builder(server: subprocess.Popen, timeout: float = 120) -> int:
     raise RuntimeError("the server started no process to build the releases")
 
 
+def answer_when_listening(server: Server, path: str, timeout: float = 60):
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return server.get(path)
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.proc.poll() is not None:
+                raise
+            time.sleep(0.1)
+
+
 @pytest.fixture()
 def cold(tmp_path):
     root = copy_repo(tmp_path / "repo")
@@ -81,7 +94,7 @@ def test_a_cold_server_answers_before_the_releases_are_built_and_serves_each_whe
     builder = release_builder(cold.proc)
     os.kill(builder, signal.SIGSTOP)
     try:
-        home = cold.get("/")
+        home = answer_when_listening(cold, "/")  # the child is started as the server starts, before it listens
         assert home.status_code == 200
         for version in versions:
             # listed, with what is true of it now, and linked to its address (not a dead link)
@@ -186,7 +199,7 @@ def test_a_release_that_cannot_be_built_is_said_not_served_and_the_rest_of_the_s
             time.sleep(0.2)
         said = (root / "serve.log").read_text()
         assert "wgtip serve: error: " in said and "build/releases" in said
-        home = srv.get("/")
+        home = answer_when_listening(srv, "/")
         assert home.status_code == 200 and home.text.count('class="wgtip-unserved">not served<') == len(versions)
         page = srv.get(f"/{release_database(versions[-1])}/provisions")
         assert page.status_code == 503 and f"Release {versions[-1]} could not be built" in page.text
