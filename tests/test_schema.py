@@ -47,3 +47,26 @@ def test_published_schema_rejects_what_the_model_rejects():
     event = json.loads(line)
     event["data"]["surprise"] = 1
     assert not jsonschema.Draft202012Validator(doc).is_valid(event)
+
+
+def test_repository_paths_are_judged_alike_by_the_models_and_their_published_schemas():
+    # every model with a repository path checks it in code and publishes it as a pattern: both must agree
+    from pydantic import ValidationError
+
+    from wgtip.events import GoldFile, SourceDocumentRegisteredData
+
+    registered = json.loads(next(l for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"SourceDocumentRegistered"' in l))["data"]
+    models = {GoldFile: {"sha256": "0" * 64}, SourceDocumentRegisteredData: registered}
+    paths = {"sources/a.pdf": True, "review/gold/x.csv": True, "a": True, "../etc/passwd": False, "/etc/passwd": False, "a/../b": False,
+             ".git/config": False, "a//b": False, "a/": False, "a\\b": False, "a/.hidden": False, "a\nb": False, "": False}
+    for model, fields in models.items():
+        pattern = model.model_json_schema()["properties"]["path"]["pattern"]
+        for path, inside in paths.items():
+            try:
+                model.model_validate({**fields, "path": path})
+                accepted = True
+            except ValidationError as err:
+                assert "is not a path inside the repository" in str(err), (model.__name__, path, err)
+                accepted = False
+            assert accepted is inside, (model.__name__, path)
+            assert jsonschema.Draft202012Validator({"type": "string", "pattern": pattern}).is_valid(path) is inside, (model.__name__, path)

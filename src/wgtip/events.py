@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from .annotation_kinds import KIND_NAMES
 
@@ -98,18 +98,21 @@ REPOSITORY_PATH = r"^[^/.\\\x00-\x1f][^/\\\x00-\x1f]*(/[^/.\\\x00-\x1f][^/\\\x00
 """A path inside the repository: relative, '/'-separated, no part empty or starting with '.' (so no '..')."""
 
 
+def _inside_the_repository(path: str) -> str:
+    # the model's own check (the published schema carries the same rule as a pattern), with a message that says why
+    if not re.fullmatch(REPOSITORY_PATH, path):
+        raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
+    return path
+
+
+RepositoryPath = Annotated[str, AfterValidator(_inside_the_repository)]
+"""A path inside the repository, relative to its root (as the schema's pattern REPOSITORY_PATH says)."""
+
+
 class SourceDocumentRegisteredData(Strict):
     document: str = Field(pattern=PROVISION_ID, description="Identifier given to the document in this dataset.")
-    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH},
-                      description="Path of the project's copy of the document, relative to the repository root, inside it: '/'-separated, no part starting with '.' (so no '..'), not absolute.")
-
-    @field_validator("path")
-    @classmethod
-    def _inside_the_repository(cls, path: str) -> str:
-        # the model's own check (the published schema carries the same rule as a pattern), with a message that says why
-        if not re.fullmatch(REPOSITORY_PATH, path):
-            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
-        return path
+    path: RepositoryPath = Field(json_schema_extra={"pattern": REPOSITORY_PATH},
+                                description="Path of the project's copy of the document, relative to the repository root, inside it: '/'-separated, no part starting with '.' (so no '..'), not absolute.")
 
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
     language: str = Field(description="Language of this version (BCP 47).")
@@ -374,15 +377,8 @@ class MeasuredScore(Strict):
 
 
 class GoldFile(Strict):
-    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH}, description="Path of a file of the gold set, relative to the repository root.")
+    path: RepositoryPath = Field(json_schema_extra={"pattern": REPOSITORY_PATH}, description="Path of a file of the gold set, relative to the repository root.")
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file as measured against.")
-
-    @field_validator("path")
-    @classmethod
-    def _inside_the_repository(cls, path: str) -> str:
-        if not re.fullmatch(REPOSITORY_PATH, path):
-            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
-        return path
 
 
 class AnnotationQualityMeasuredData(Strict):
