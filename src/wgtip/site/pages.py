@@ -85,10 +85,16 @@ def recorded_dois(config: dict[str, Any]) -> dict[str, str]:
     return _dois(str(config["root"]))
 
 
+@functools.cache
+def _built_version(root: str) -> str:
+    # read once: the server serves the build it started with, immutable
+    return package_info(Path(root))["version"]
+
+
 def served_version(config: dict[str, Any], database: str) -> str:
     """The version of the data a database holds (``config``: the plugins' configuration): a release's, or the
     current build's (the built package's)."""
-    return config.get("releases", {}).get(database) or package_info(Path(config["root"]))["version"]
+    return config.get("releases", {}).get(database) or _built_version(str(config["root"]))
 
 
 _headings_cache: dict[str, dict[str, str]] = {}

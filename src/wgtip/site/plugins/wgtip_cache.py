@@ -1,11 +1,21 @@
-"""Datasette plugin (loaded only by `wgtip serve`): the home page kept once made (wgtip.site.cache says why and
-what it never keeps)."""
+"""Datasette plugin (loaded only by `wgtip serve`): pages kept once made (wgtip.site.cache says why and what it
+never keeps)."""
 
 from datasette import hookimpl
+from datasette.database import Database
 
-from wgtip.site.cache import keep_home_page
+from wgtip.site.cache import KeptPages, keep_pages, noting_failures
+
+KEPT = KeptPages()
+"""This server's kept pages: cleared by whatever changes what the site serves."""
+
+Database.execute_fn = noting_failures(Database.execute_fn)  # type: ignore[method-assign]
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return keep_home_page
+    def immutable() -> bool:
+        # Datasette's own _internal database is mutable but never shown to an anonymous reader
+        return not any(db.is_mutable for name, db in datasette.databases.items() if name != "_internal")
+
+    return lambda app: keep_pages(app, KEPT, immutable)
