@@ -3,8 +3,8 @@ log: refused, with nothing written, unless the log with the event at its end fol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import WgtipError
 from .events import Envelope

@@ -14,7 +14,8 @@ only dispatches and assembles the tables.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from . import events as ev
 from .citation import DatasetVersion

@@ -31,9 +31,9 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import orjson
 from pydantic import ValidationError
@@ -273,7 +273,7 @@ def _refuse_controls(obj: object, path: str, lineno: int) -> None:
 def _not_compact(raw: bytes, compact: bytes) -> str:
     """Where a line differs from its compact form, in characters, with a few characters of each."""
     text, want = raw.decode("utf-8"), compact.decode("utf-8")
-    at = next((i for i, (a, b) in enumerate(zip(text, want)) if a != b), min(len(text), len(want)))
+    at = next((i for i, (a, b) in enumerate(zip(text, want, strict=False)) if a != b), min(len(text), len(want)))
     return (f"not written as compact JSON at character {at + 1} ({text[at:at + 10]!r} where compact JSON has {want[at:at + 10]!r}): "
             "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip")
 
@@ -423,7 +423,13 @@ def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
         if ev.event.prev != want:
             if prev is None:
                 raise LogError(ev.path, ev.line, "prev", "the first event must have prev null")
-            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after this one was written?)")
+            raise LogError(
+                ev.path,
+                ev.line,
+                "prev",
+                f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after "
+                f"this one was written?)",
+            )
         prev = ev
     return ordered
 

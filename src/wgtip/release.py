@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 import orjson
 
 from .errors import WgtipError
-from .events import Envelope, LogHead, Occurrence, ReleaseDoiRecorded, ReleasedFile, ReleaseFormatAdopted, ReleasePublished, ReleasePublishedData
+from .events import Envelope, LogHead, Occurrence, ReleasedFile, ReleaseDoiRecorded, ReleaseFormatAdopted, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
 from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
 from .package_hashes import fold_hashes
 from .paths import DATA_DIR
 from .tables import TABLES, Layout, current_layout, is_log_table, name_of
-
 
 E = TypeVar("E", bound=Envelope)
 

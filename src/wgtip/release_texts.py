@@ -6,7 +6,8 @@ package (``release_package``) are both made from here.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import licence, metadata
 from .metadata import Identifiers

@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .. import events as ev
 from ..characters import invisible_change
@@ -114,8 +114,9 @@ def all_changes(state: State) -> Iterator[ChangeRecord]:
     added, stored = _Lookahead(added_provisions(state)), _Lookahead(iter(state.changes))
     for release in state.releases:
         version, last_seq = release["version"], release["event_seq"]
-        kept = stored.take_while(lambda c: c.version == version)
-        derived = (_published(c, version, state.texts.at(c.row_id, last_seq)) for c in added.take_while(lambda c: c.event_seq <= last_seq))
+        # both are used up by the merge below, within this iteration, so the lambdas see this release's values
+        kept = stored.take_while(lambda c: c.version == version)  # noqa: B023
+        derived = (_published(c, version, state.texts.at(c.row_id, last_seq)) for c in added.take_while(lambda c: c.event_seq <= last_seq))  # noqa: B023
         yield from heapq.merge(kept, derived, key=_change_order)
     yield from heapq.merge(sorted(state.pending.values(), key=_change_order), added.take_while(lambda c: True), key=_change_order)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, make_dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..citation import DatasetVersion
 from ..errors import WgtipError
@@ -255,7 +256,7 @@ def record_removed(state: State, table: str, row_id: str, value: str | None) -> 
 
 @functools.lru_cache(maxsize=4096)  # a log has few distinct recording times; strftime per event is not free
 def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def event_row(le: LoggedEvent) -> dict[str, Any]:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import citation, licence, search_query, views
+from .. import metadata as dataset
 from .. import quality_statements as quality
 from ..annotation_kinds import KINDS
-from .. import metadata as dataset
 from ..events import RELEASE_FORMATS
 from ..metadata import Identifiers, doi_url, identifiers
+from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..release import release_dois
 from ..search import SEARCH_TABLE
-from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
 from . import citing, findable
 from .databases import CURRENT, release_database
@@ -107,7 +107,7 @@ async def meeting_headings_en(db: Any) -> dict[str, str]:
 CONTEXT_CACHE_SIZE = 1024
 """Provision pages whose context is kept (the file is served immutable): at most this many, the least recently
 shown dropped first. A page's context is a few kilobytes."""
-_context_cache: "OrderedDict[tuple[str, str], dict[str, Any] | None]" = OrderedDict()
+_context_cache: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
 
 
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
@@ -252,7 +252,7 @@ async def browse(db: Any) -> list[AnnotationGroup]:
         except QueryInterrupted:
             continue
         rows = [dict(t, provisions=counts[0].get(t["code"], 0), qualified=len(arrays) > 1,
-                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts) if t["code"] in c])
+                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts, strict=True) if t["code"] in c])
                 for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
         if group := await _group(db, arrays[0], rows):
             out.append(group)
@@ -261,7 +261,7 @@ async def browse(db: Any) -> list[AnnotationGroup]:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_NOT_SEARCHED = frozenset("a an and are as at by for from in into is of on or the to with".split()) | {"human", "persons", "trafficking"}
+_NOT_SEARCHED = frozenset(["a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with"]) | {"human", "persons", "trafficking"}
 """Words of a query left out when matching labels: function words, and what every recommendation is about."""
 
 

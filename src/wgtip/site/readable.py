@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from markupsafe import Markup, escape
 

@@ -22,9 +22,10 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -291,7 +292,7 @@ def write_message(model: Any, rows: Iterable[Row], entries: Entries | None = Non
     return ("write", str(name_of(model)), (dates_as_text(model)(rows), entries))  # str: a table name is a str subclass, which marshal refuses
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def dates_as_text(model: Any) -> Callable[[Iterable[Row]], list[Row]]:
     """A table's rows with each date spelled as ISO text, as the SQLite adapter would store it, so
     that ``encode`` can marshal them: one expression per table, made from its columns' kinds."""
