@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -89,6 +89,11 @@ class Envelope(Strict):
     recorded_at: AwareDatetime = Field(description="When it was recorded in the log: a fixed value written in the event, never a build's clock.")
     source: SourceLocator | None = Field(default=None, description="Where in the source document the facts are printed; null for events of the dataset's own life (releases).")
     prev: str | None = Field(pattern=HEX64, description="SHA-256 of the previous event's line as committed (null for the first event): the hash chain.")
+
+    if TYPE_CHECKING:
+        # every event type declares its payload, a model of its own, as ``data``: code that reads any event's
+        # (a logged event is an Envelope to the type checker) reads it as Any
+        data: Any
 
 
 # --- payloads -----------------------------------------------------------------
@@ -537,7 +542,7 @@ CURRENT_SCHEMA_VERSION: dict[str, int] = {cls.__name__: 1 for cls in EVENT_TYPES
 """The schema version each event type is written with today (see upcast.py for older ones)."""
 
 Event = Annotated[Union[tuple(EVENT_TYPES)], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007 (a union of a tuple made at run time: `|` has no such form)
-EVENT_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Event)
+EVENT_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Event)  # type: ignore[arg-type]  # Event is a union made at run time (above)
 BY_NAME: dict[str, type[Envelope]] = {cls.__name__: cls for cls in EVENT_TYPES}
 
 

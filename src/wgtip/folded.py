@@ -102,7 +102,8 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
     own), and a table it leaves out is folded but not put anywhere. ``on_state`` sees the fold's
     state once every event is applied, before the tables are made from it (for what the state
     holds besides tables). The fold's state is freed on return."""
-    folder, head = Folder(), []
+    folder = Folder()
+    head: list[LoggedEvent] = []
     stats, counts = {}, {}
     tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
     layout = current_layout()

@@ -226,7 +226,8 @@ class _Writer:
     """Numbers events and keeps their envelope consistent."""
 
     def __init__(self, doc: Document, recorded_at: dt.datetime):
-        self.doc, self.recorded_at, self.events = doc, recorded_at, []
+        self.doc, self.recorded_at = doc, recorded_at
+        self.events: list[tuple[str, Envelope]] = []
 
     def locator(self, section: str | None, paragraph: str | None, line: int) -> SourceLocator:
         return SourceLocator(document=DOCUMENT_ID, language=self.doc.language, sha256=self.doc.sha256, section=section, paragraph=paragraph, line=line)

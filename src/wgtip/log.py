@@ -66,7 +66,7 @@ class LogError(WgtipError):
         # a file name or a field name comes from the input: shown escaped, never raw
         self.path, self.line, self.field = printable(path), line, printable(field)
         super().__init__(f"{self.where}: {field}: {message}")
-        self.message = message  # after click's own: the problem alone; ``str`` names where too
+        self.message = message  # type: ignore[misc]  # click declares it Final; after click's own: the problem alone; ``str`` names where too
 
     @property
     def where(self) -> str:
@@ -265,7 +265,9 @@ def _refuse_controls(obj: object, path: str, lineno: int) -> None:
     found = _first_control(obj)
     if found:
         field, text, is_key = found
-        ch = text[CONTROL.search(text).start()]
+        control = CONTROL.search(text)
+        assert control is not None  # _first_control found this text by this pattern
+        ch = text[control.start()]
         what = "a field name" if is_key else "the string"
         raise LogError(path, lineno, field, f"{what} holds the control character U+{ord(ch):04X} (written as a JSON escape); no field allows control characters")
 
@@ -427,7 +429,7 @@ def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
                 ev.path,
                 ev.line,
                 "prev",
-                f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after "
+                f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {prev.hash[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after "
                 f"this one was written?)",
             )
         prev = ev

@@ -123,7 +123,7 @@ DOI_TYPE = b'"ReleaseDoiRecorded"'
 ESCAPE = b"\\u"
 
 
-def _events_named(root: Path, type_name: bytes | tuple[bytes, ...], cls: type[E] | tuple[type, ...]) -> Iterator[E]:
+def _events_named(root: Path, type_name: bytes | tuple[bytes, ...], cls: type[E] | tuple[type[E], ...]) -> Iterator[E]:
     """The events of one type, in log order, without folding the log: only the lines that could be one
     are decoded, by the log's one decoder (``parse_line``), and checked as any line is. A line is written
     one way only (compact, as wgtip writes it; ``parse_line`` refuses any other form), so such a line
@@ -155,7 +155,8 @@ FORMAT_TYPE = b'"ReleaseFormatAdopted"'
 def release_formats(root: Path) -> dict[str, int]:
     """The release format each release was published in (``events.RELEASE_FORMATS``), read as
     ``published_versions`` reads the releases."""
-    formats, current = {}, 1
+    formats: dict[str, int] = {}
+    current = 1
     for e in _events_named(root, (RELEASE_TYPE, FORMAT_TYPE), (ReleasePublished, ReleaseFormatAdopted)):
         if isinstance(e, ReleaseFormatAdopted):
             current = e.data.format

@@ -109,9 +109,9 @@ def _found(p: Provision, corpus: Corpus) -> list[tuple[int, Annotation]]:
         )
     for m in REPORT_RE.finditer(text):
         meeting = _meeting_of(m, corpus)
-        para = int(m["paragraph"])
-        target = f"meeting {meeting} report para. {para}" if meeting else f"report para. {para}"
-        ref = ReferenceTarget(report_meeting=meeting, report_paragraph=para, resolution=None if meeting else "the cited meeting could not be identified from its date")
+        report_para = int(m["paragraph"])
+        target = f"meeting {meeting} report para. {report_para}" if meeting else f"report para. {report_para}"
+        ref = ReferenceTarget(report_meeting=meeting, report_paragraph=report_para, resolution=None if meeting else "the cited meeting could not be identified from its date")
         out.append((m.start(), Annotation(value="earlier_recommendation", target=target, reference=ref, evidence=m.group(), start=m.start(), end=m.end())))
     for m in EARLIER_RE.finditer(text):
         out.append((m.start(), Annotation(value="earlier_recommendation", target="earlier recommendation (unnumbered)", reference=ReferenceTarget(), evidence=m.group(), start=m.start(), end=m.end())))

@@ -131,7 +131,8 @@ class _Lookahead:
     not being kept for the next taker."""
 
     def __init__(self, items: Iterator[Any]):
-        self.items, self.held = items, []
+        self.items = items
+        self.held: list[Any] = []
 
     def take_while(self, condition: Callable[[Any], bool]) -> Iterator[Any]:
         while True:
@@ -176,7 +177,7 @@ def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int
     return bisect.bisect_left(seqs, start), len(seqs) if end is None else bisect.bisect_left(seqs, end)
 
 
-def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
+def finish(state: State) -> dict[str, Iterable[Any]]:
     """The history tables. Text revisions and changes come as generators (one record per
     provision each, at a million provisions): each record is made as it is written."""
     def numbered() -> Iterator[ChangeRecord]:

@@ -96,7 +96,8 @@ class Writer:
     def __init__(self, spool: Spool, fmt: str) -> None:
         if fmt not in FORMATS:
             raise AnswerError(f"no format {fmt!r}: complete answers are given as {' or '.join(FORMATS)}")
-        self.spool, self.fmt, self.columns, self.rows = spool, fmt, None, 0
+        self.spool, self.fmt, self.rows = spool, fmt, 0
+        self.columns: list[str] | None = None
         self._text = io.StringIO()
         self._csv = csv.writer(self._text)
 

@@ -45,7 +45,7 @@ def _cacheable(messages: list[Message]) -> bool:
 def keep_home_page(app: App) -> App:
     kept: OrderedDict[tuple[str, str, str], list[Message]] = OrderedDict()
 
-    async def wrapped(scope, receive, send):
+    async def wrapped(scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
         key = _key(scope)
         if key is None:
             await app(scope, receive, send)
@@ -57,7 +57,7 @@ def keep_home_page(app: App) -> App:
             return
         messages: list[Message] = []
 
-        async def recording_send(message):
+        async def recording_send(message: Message) -> None:
             messages.append(dict(message))
             await send(message)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class Download:
     what: str
 
 
-def downloads(root: Path, releases: list[str] = ()) -> list[Download]:
+def downloads(root: Path, releases: Sequence[str] = ()) -> list[Download]:
     """The files offered for download, each by a fixed name (nothing else under the root is reachable):
     the current build, its package file by file, and the artefacts of each release (newest first)."""
     out = [
@@ -154,7 +155,7 @@ async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | Non
         "locator": locator(p),
         "citation": p.get("citation"),
         "topics": topics,
-        "annotations": await annotations(db, provision_id),
+        "annotations": await annotation_groups(db, provision_id),
     }
 
 
@@ -190,7 +191,7 @@ async def _group(db: Any, a: views.ArrayColumn, rows: list[Any]) -> AnnotationGr
     return AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows])
 
 
-async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
+async def annotation_groups(db: Any, provision_id: str) -> list[AnnotationGroup]:
     """The provision's addressees, strengths, themes and references (the kinds the annotated view shows), each value
     with its vocabulary labels, its evidence and the view's array that lists it (``view_column``: for an addressee the
     array of its role, so an indirect addressee links to the provisions with it in that role), in the order of the

@@ -124,7 +124,8 @@ class SqliteFile:
             pick = [names.index(f) for f in fields]
             self.con.executemany(self._insert(name, fields), ([r[i] for i in pick] for r in rows))
         if entries is None:
-            entries = entries_for(self.indexes.values(), model, rows)
+            # rows is a list whenever there are indexes (above); without indexes there are no entries
+            entries = entries_for(self.indexes.values(), model, rows) if isinstance(rows, list) else {}
         for index, found in entries.items():
             self.indexes[index].add(self.con, found)
 
@@ -338,7 +339,10 @@ def serve(read_fd: int, write_fd: int) -> None:
                 value = None
                 if error is None:
                     try:
-                        value = db.finish(payload) if kind == "finish" else csvs.pop(name).close()
+                        if kind == "finish":
+                            db.finish(payload)
+                        else:
+                            value = csvs.pop(name).close()
                     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
                         error = exc
                 back.send_bytes(pickle.dumps(("ok", value) if error is None else ("error", error)))

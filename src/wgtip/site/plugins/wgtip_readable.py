@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -142,13 +143,13 @@ def extra_template_vars(view_name, table, database, request, datasette):
         return None
     words = highlighted(request.args["_search"]) if request.args.get("_search") else []
 
-    async def provision_chips(ids):
+    async def provision_chips(ids: list[Any]) -> dict[str, Markup]:
         """For the provisions table (which has no arrays): each provision's annotations as chips, one query per kind."""
         db = datasette.get_database(database)
         ids = [i for i in ids if isinstance(i, str)]
-        out: dict[str, list] = {i: [] for i in ids}
         if not ids:
-            return out
+            return {}
+        out: dict[str, list] = {i: [] for i in ids}
         marks = ", ".join(f":p{k}" for k in range(len(ids)))
         params = {f"p{k}": i for k, i in enumerate(ids)}
         base = datasette.urls.table(database, ANNOTATED_VIEW)
