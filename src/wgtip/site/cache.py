@@ -27,7 +27,9 @@ from typing import Any
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-App = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_KEPT_BYTES = 32_000_000
 MAX_BODY_BYTES = 1_000_000
@@ -101,7 +103,7 @@ class KeptPages:
 def keep_pages(app: App, store: KeptPages, immutable: Callable[[], bool] = lambda: True) -> App:
     """``app`` with its keepable answers kept in ``store``; ``immutable()`` says whether every database served is."""
 
-    async def wrapped(scope, receive, send):
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         key = _key(scope)
         if key is None or not immutable():
             await app(scope, receive, send)
@@ -114,7 +116,7 @@ def keep_pages(app: App, store: KeptPages, immutable: Callable[[], bool] = lambd
         messages: list[Message] | None = []
         size = 0
 
-        async def recording_send(message):
+        async def recording_send(message: Message) -> None:
             nonlocal messages, size
             if messages is not None:
                 size += len(message.get("body", b""))
@@ -147,7 +149,7 @@ def noting_failures(execute_fn: Callable[..., Awaitable[Any]]) -> Callable[..., 
         return execute_fn
 
     @functools.wraps(execute_fn)
-    async def execute(self, fn):
+    async def execute(self: Any, fn: Callable[[Any], Any]) -> Any:
         try:
             return await execute_fn(self, fn)
         except BaseException as err:

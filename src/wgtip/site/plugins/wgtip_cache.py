@@ -9,7 +9,7 @@ from wgtip.site.cache import KeptPages, keep_pages, noting_failures
 KEPT = KeptPages()
 """This server's kept pages: cleared by whatever changes what the site serves."""
 
-Database.execute_fn = noting_failures(Database.execute_fn)  # type: ignore[method-assign]
+Database.execute_fn = noting_failures(Database.execute_fn)
 
 
 @hookimpl
