@@ -219,7 +219,7 @@ class Generator:
 
         self.releases += 1
         version = "1.0.0" if self.releases == 1 else f"1.{self.releases - 1}.0"  # later releases add records: minor
-        rel.make_release(out, version, when, f"synthetic release {version}", dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc))
+        rel.make_release(out, version, when, f"synthetic release {version}", dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
         self.seq += 1
 
     # --- a meeting ----------------------------------------------------------

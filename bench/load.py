@@ -193,14 +193,19 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def run_phase(cmd: list[str], mix: list[tuple[str, str]], clients: int, seconds: float, single: int, env: dict[str, str] | None = None) -> dict:
-    """One server started, warmed up, loaded for ``seconds``, then one client on the home page, then stopped."""
+def run_phase(cmd: list[str], mix: list[tuple[str, str]], clients: int, seconds: float, single: int, env: dict[str, str] | None = None,
+              warm: bool = False) -> dict:
+    """One server started, warmed up (``warm``: every distinct URL of the mix asked once), loaded for ``seconds``, then one
+    client on the home page, then stopped."""
     port = free_port()
     cmd = [*cmd, "--port", str(port)]
     proc = start(cmd, port, env)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(hammer(base, mix[:20], min(4, clients), 2))  # warm-up, not counted
+        if warm:
+            distinct = list(dict.fromkeys(mix))
+            asyncio.run(hammer(base, distinct, 1, 3600, limit=len(distinct)))  # one client: each URL exactly once
         before = loadavg()
         loaded = asyncio.run(hammer(base, mix, clients, seconds))
         alone = asyncio.run(hammer(base, [("home", "/")], 1, 3600, limit=single)) if single else None
@@ -243,7 +248,9 @@ def markdown(report: dict) -> str:
     lines = [
         f"# Datasette under load: {report['label']}", "",
         f"{report['when']} · {report['machine']} · database {report['database']} ({report['database_mb']} MB, {report['provisions']:,} provisions) · "
-        f"{report['clients']} concurrent clients, {report['seconds']} s per server in {report['rounds']} interleaved round(s) · search is {report['search']}", "",
+        f"{report['clients']} concurrent clients, {report['seconds']} s per server in {report['rounds']} interleaved round(s) · "
+        + ("each server first answered every distinct URL of the mix once (--warm)" if report.get("warm") else "measured from each server's start (a short warm-up of 20 requests)")
+        + f" · search is {report['search']}", "",
         f"Command: `{report['command']}`", "",
         "| server | req/s | p50 ms | p95 ms | p99 ms | errors | home p95 | table p95 | row p95 | search p95 | home p50, one client | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -276,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="latest")
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per server (the seconds are split among them)")
     ap.add_argument("--before-src", type=Path, help="a src/ directory of other code (e.g. main before a change) to measure as a third server, 'before'")
+    ap.add_argument("--warm", action="store_true", help="before measuring, every server answers each distinct URL of the mix once "
+                    "(a server that has run for a while; without it, the first seconds after a start)")
     ap.add_argument("--single", type=int, default=100, help="home page requests by one client alone, per server (split among the rounds)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
@@ -301,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     order = []
     for k in range(args.rounds):  # each server first in turn: none always meets the same moment of a shared machine
         order += names[k % len(names):] + names[:k % len(names)]
-    phases = [(name, run_phase(commands[name], mixes[name], args.clients, args.seconds / args.rounds, args.single // args.rounds, envs[name]))
+    phases = [(name, run_phase(commands[name], mixes[name], args.clients, args.seconds / args.rounds, args.single // args.rounds, envs[name], args.warm))
               for name in order]
     results = measure(phases)
     project, plain = results["project"], results["plain"]
@@ -309,11 +318,11 @@ def main(argv: list[str] | None = None) -> None:
 
     m = machine()
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}, code at {m['commit']}",
         "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db), "database_mb": round(db.stat().st_size / 1e6, 1),
-        "provisions": provisions, "search": search, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds,
+        "provisions": provisions, "search": search, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds, "warm": args.warm,
         "project": project, "plain": plain, **({"before": results["before"]} if "before" in results else {}),
         "ratio": {"throughput": round(project["throughput_rps"] / plain["throughput_rps"], 2), "p95": round(project["all"]["p95_ms"] / plain["all"]["p95_ms"], 2),
                   "row_p95": round(project["row"]["p95_ms"] / plain["row"]["p95_ms"], 2)},

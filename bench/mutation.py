@@ -73,7 +73,9 @@ OUT_OF_PROCESS = ("wgtip.writers.sqlite.xǁSqliteProcessǁ", "wgtip.writers.sqli
 # is named by mutmut's key and explained; the report counts them apart from the killed.
 EQUIVALENT: dict[str, str] = {
     "wgtip.search.x__is_token_char__mutmut_6": '`cat[0]` is one character, and no Unicode category begins with "X": `in "XXLNXX"` is `in "LN"`',
-    "wgtip.search.x_runs__mutmut_3": "the full pattern (`_RUN`) finds the same runs in every text; the plain one is only faster where no private-use character occurs (tests/test_search.py checks they agree)",
+    "wgtip.search.x_runs__mutmut_3": (
+        "the full pattern (`_RUN`) finds the same runs in every text; the plain one is only faster where no private-use character occurs (tests/test_search.py checks they agree)"
+    ),
     "wgtip.release.x_make_release__mutmut_22": "the draft's `events` row (its hash, line and data) is folded only into the log tables, which the release does not record",
     "wgtip.release.x_make_release__mutmut_24": "the draft's `events` row (its hash, line and data) is folded only into the log tables, which the release does not record",
     "wgtip.release.x_make_release__mutmut_25": "the draft's `events` row (its hash, line and data) is folded only into the log tables, which the release does not record",
@@ -105,7 +107,10 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.release.x_file_sha256__mutmut_16": "the hash of a file does not depend on the size of the blocks it is read in: only the memory differs",
     "wgtip.release.x_release_layout__mutmut_1": "an assertion of what `until_release` guarantees (the fold stops at the release asked for): it holds either way",
     "wgtip.release.x_release_layout__mutmut_2": "an assertion of what `until_release` guarantees (the fold stops at the release asked for): it holds either way",
-    "wgtip.folded.x_fold_tables__mutmut_20": "a left-out table's rows are then not read at all, and no later table depends on their being read: tests/test_folded.py leaves each table out in turn and finds every other table unchanged (the comment's 'made in order' is not needed by today's projections)",
+    "wgtip.folded.x_fold_tables__mutmut_20": (
+        "a left-out table's rows are then not read at all, and no later table depends on their being read: tests/test_folded.py leaves each table out in turn and finds every other table unchanged "
+        "(the comment's 'made in order' is not needed by today's projections)"
+    ),
     "wgtip.appendonly.x__export__mutmut_20": "checkout-index of files git itself listed does not fail; not checking or capturing its output changes nothing the check returns",
     "wgtip.appendonly.x__export__mutmut_21": "checkout-index of files git itself listed does not fail; not checking or capturing its output changes nothing the check returns",
     "wgtip.appendonly.x__export__mutmut_24": "checkout-index of files git itself listed does not fail; not checking or capturing its output changes nothing the check returns",
@@ -121,8 +126,12 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.appendonly.x__export__mutmut_48": "the exported tree (or archive) then holds files beside events/, which the log reader never reads",
     "wgtip.appendonly.x__export__mutmut_51": "the exported tree (or archive) then holds files beside events/, which the log reader never reads",
     "wgtip.appendonly.x__export__mutmut_69": "the exported tree (or archive) then holds files beside events/, which the log reader never reads",
-    "wgtip.appendonly.x__export__mutmut_66": "`git archive` writes tar by default; `filter=None` extracts as 'data' does for the regular files git archive writes (Python 3.14 makes 'data' the default)",
-    "wgtip.appendonly.x__export__mutmut_78": "`git archive` writes tar by default; `filter=None` extracts as 'data' does for the regular files git archive writes (Python 3.14 makes 'data' the default)",
+    "wgtip.appendonly.x__export__mutmut_66": (
+        "`git archive` writes tar by default; `filter=None` extracts as 'data' does for the regular files git archive writes (Python 3.14 makes 'data' the default)"
+    ),
+    "wgtip.appendonly.x__export__mutmut_78": (
+        "`git archive` writes tar by default; `filter=None` extracts as 'data' does for the regular files git archive writes (Python 3.14 makes 'data' the default)"
+    ),
     "wgtip.appendonly.x__segments__mutmut_14": "`--full-tree` matters only when git runs from a subdirectory; the check runs git with `-C` at the repository's root",
     "wgtip.appendonly.x__segments__mutmut_16": "without `--` (or with a pathspec that matches nothing beside it) git reads `events/` as a path all the same: no revision has that name",
     "wgtip.appendonly.x__segments__mutmut_26": "without `--` (or with a pathspec that matches nothing beside it) git reads `events/` as a path all the same: no revision has that name",

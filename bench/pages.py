@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     provisions = con.execute("SELECT count(*) FROM provisions").fetchone()[0]
     con.close()
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/pages.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}, code at {m['commit']}",
         "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db), "database_mb": round(db.stat().st_size / 1e6, 1),

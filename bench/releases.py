@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from run import HERE, PY, heading, log_dir, machine, run_once
+
 from wgtip.paths import BUILD_DIR, RELEASES_DIR
 from wgtip.release import published_versions
 
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="latest", help="name of the results files (releases-<label>)")
     args = ap.parse_args(argv)
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/releases.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "results": [],
     }
     for size in (int(s) for s in args.sizes.split(",")):

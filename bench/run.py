@@ -24,6 +24,7 @@ benchmarks with a floor measured alongside, not in timed tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -53,7 +54,7 @@ def machine() -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem_kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
     except (OSError, StopIteration):
         mem_kb = 0
     # WGTIP_BENCH_COMMIT: for measuring an exported copy of an older commit (no .git there)
@@ -83,10 +84,8 @@ def tree_rss_mb(root: int) -> float:
     while todo:
         pid = todo.pop()
         todo += parents.get(pid, [])
-        try:
+        with contextlib.suppress(OSError):  # the process ended since /proc was listed
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except OSError:
-            pass
     return total / 2**20
 
 
@@ -136,6 +135,11 @@ def log_dir(work: Path, size: int) -> Path:
     return d
 
 
+def line_count(p: Path) -> int:
+    with open(p, encoding="utf-8") as f:
+        return sum(1 for _ in f)
+
+
 def hash_file(p: Path) -> str:
     import hashlib
 
@@ -167,7 +171,7 @@ def bench_size(work: Path, size: int, repeat: int) -> dict:
         floors.append(run_once([PY, str(HERE / "floor.py"), str(d), str(d / "floor")]))
         clean_outputs(d)
         builds.append(run_once([PY, "-m", "wgtip", "build", "--root", str(d)]))
-    rows = {p.stem: sum(1 for _ in open(p, encoding="utf-8")) - 1 for p in sorted((d / "data").glob("*.csv"))}
+    rows = {p.stem: line_count(p) - 1 for p in sorted((d / "data").glob("*.csv"))}
     clean_outputs(d)
     med = lambda xs, k: statistics.median(x[k] for x in xs)  # noqa: E731
     b = {k: med(builds, k) for k in ("wall_s", "cpu_s", "peak_mb")}
@@ -181,7 +185,7 @@ def bench_size(work: Path, size: int, repeat: int) -> dict:
 
 def growth(results: list[dict]) -> None:
     """Cost per event relative to the previous size: 1.0 is linear, above is worse."""
-    for prev, cur in zip(results, results[1:]):
+    for prev, cur in zip(results, results[1:], strict=False):
         n = cur["events"] / prev["events"]
         cur["growth"] = {
             "build_wall": round(cur["build"]["wall_s"] / prev["build"]["wall_s"] / n, 2),
@@ -206,7 +210,8 @@ def heading(report: dict, title: str) -> list[str]:
 
 def markdown(report: dict) -> str:
     lines = heading(report, "Scale benchmark") + [
-        "| events | log MB | provisions | build s | build CPU s | build peak MiB | floor s | floor CPU s | floor peak MiB | build/floor (wall) | build/floor (CPU) | growth per event (build) | growth per event (floor) |",
+        "| events | log MB | provisions | build s | build CPU s | build peak MiB | floor s | floor CPU s | floor peak MiB | build/floor (wall) | build/floor (CPU) | growth per event (build) | "
+        "growth per event (floor) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["results"]:
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "results": [],
     }
     for size in sizes:

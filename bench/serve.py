@@ -75,8 +75,7 @@ def one_run(ref: str, env: dict[str, str], timeout: float) -> dict:
         base = f"http://127.0.0.1:{port}"
         load = os.getloadavg()[0]
         start = time.monotonic()
-        proc = subprocess.Popen(["./dev", "serve", "--port", str(port)], cwd=clone, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(["./dev", "serve", "--port", str(port)], cwd=clone, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         lines: list[tuple[float, str]] = []
 
         def read() -> None:
@@ -131,7 +130,7 @@ def main() -> None:
     load_before = os.getloadavg()
     runs = []
     for i in range(a.rounds):
-        for ref in (refs if i % 2 == 0 else list(reversed(refs))):
+        for ref in refs if i % 2 == 0 else list(reversed(refs)):
             runs.append(one_run(ref, env, a.timeout))
             print(json.dumps({k: runs[-1][k] for k in ("ref", "seconds")}), flush=True)
     load_after = os.getloadavg()
@@ -142,20 +141,29 @@ def main() -> None:
         mine = [r["seconds"] for r in runs if r["ref"] == ref]
         keys = [k for k in mine[0] if all(m.get(k) is not None for m in mine)]
         medians[ref] = {k: round(statistics.median(m[k] for m in mine), 2) for k in keys}
-    result = {"label": a.label, "python": platform.python_version(), "cpus": os.cpu_count(), "rounds": a.rounds,
-              "uv_cache": not a.no_uv_cache, "load_average_before": load_before, "load_average_after": load_after,
-              "median_seconds": medians, "runs": runs}
+    result = {
+        "label": a.label,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "rounds": a.rounds,
+        "uv_cache": not a.no_uv_cache,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "median_seconds": medians,
+        "runs": runs,
+    }
     out = ROOT / "bench/results" / f"serve-cold-{a.label}"
     out.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    md = [f"# A cold `./dev serve`: {a.label}\n",
-          f"A fresh clone of each ref, then `./dev serve --port N`; seconds from the command's start (median of {a.rounds} "
-          f"round(s), refs alternating). Python {platform.python_version()}, {os.cpu_count()} cores, uv cache "
-          f"{'the user' + chr(39) + 's (warm)' if not a.no_uv_cache else 'empty (every package fetched)'}; load average "
-          f"{', '.join(f'{x:.2f}' for x in load_before)} before, {', '.join(f'{x:.2f}' for x in load_after)} after.\n",
-          f"Command: `python bench/serve.py {' '.join(f'--ref {r}' for r in refs)} --rounds {a.rounds}"
-          f"{' --no-uv-cache' if a.no_uv_cache else ''} --label {a.label}`\n",
-          "| milestone | " + " | ".join(f"{r} ({next(x['commit'] for x in runs if x['ref'] == r)})" for r in refs) + " |",
-          "|---|" + "---:|" * len(refs)]
+    md = [
+        f"# A cold `./dev serve`: {a.label}\n",
+        f"A fresh clone of each ref, then `./dev serve --port N`; seconds from the command's start (median of {a.rounds} "
+        f"round(s), refs alternating). Python {platform.python_version()}, {os.cpu_count()} cores, uv cache "
+        f"{'the user' + chr(39) + 's (warm)' if not a.no_uv_cache else 'empty (every package fetched)'}; load average "
+        f"{', '.join(f'{x:.2f}' for x in load_before)} before, {', '.join(f'{x:.2f}' for x in load_after)} after.\n",
+        f"Command: `python bench/serve.py {' '.join(f'--ref {r}' for r in refs)} --rounds {a.rounds}{' --no-uv-cache' if a.no_uv_cache else ''} --label {a.label}`\n",
+        "| milestone | " + " | ".join(f"{r} ({next(x['commit'] for x in runs if x['ref'] == r)})" for r in refs) + " |",
+        "|---|" + "---:|" * len(refs),
+    ]
     names = list(dict.fromkeys(k for r in refs for k in medians[r]))
     for name in names:
         md.append(f"| {name} | " + " | ".join(f"{medians[r][name]:.1f}" if name in medians[r] else "" for r in refs) + " |")

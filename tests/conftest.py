@@ -31,8 +31,8 @@ def built(tmp_path_factory) -> Path:
 def released(tmp_path_factory) -> Path:
     """A repository copy with the artefacts of every release in the log built, then the log as it is now."""
     from wgtip.build import build
-    from wgtip.release import releases
     from wgtip.log import read_log
+    from wgtip.release import releases
 
     root = copy_repo(tmp_path_factory.mktemp("released"))
     for event in releases(read_log(root)):
@@ -102,7 +102,7 @@ def server(tmp_path_factory):
 
     root = copy_repo(tmp_path_factory.mktemp("site"))
     port = free_port()
-    log = open(root / "serve.log", "wb")
+    log = open(root / "serve.log", "wb")  # noqa: SIM115 (the server writes to it until teardown, which closes it)
     proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     srv = Server(root, port, proc)
     try:

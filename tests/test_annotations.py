@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from helpers import append, next_event
+
 from wgtip.annotate import Corpus, Provision, Rule, corpus_from_tables, references
-from wgtip.annotate.ruleset import rules
 from wgtip.annotate import evaluate as ev_mod
 from wgtip.annotate.record import annotation_events
+from wgtip.annotate.ruleset import rules
 from wgtip.annotation_kinds import KIND_NAMES, KINDS
 from wgtip.events import Annotation
 from wgtip.log import encode_event, read_log
@@ -47,7 +47,7 @@ def _reproduced(events, start: int, recorded_at, wanted) -> list[tuple[object, b
 
 def _assert_lines(mine, committed) -> None:
     assert len(mine) == len(committed)
-    for event, le in zip(mine, committed):
+    for event, le in zip(mine, committed, strict=True):
         line = encode_event(event.model_copy(update={"seq": le.event.seq, "prev": le.event.prev}))
         raw = (ROOT / le.path).read_bytes().splitlines()[le.line - 1]
         assert line == raw, f"{le.path}:{le.line}"
@@ -80,7 +80,7 @@ def test_the_vocabulary_events_are_made_from_the_definitions_file():
         assert e.data == v and e.recorded_at == RECORDED_AT[v.vocabulary], v.vocabulary
     for moment in sorted(set(RECORDED_AT.values())):
         recorded = sorted(latest[v] for v, at in RECORDED_AT.items() if at == moment)
-        mine = _reproduced(events, recorded[0], moment, lambda e: e.type == "VocabularyDefined" and e.recorded_at == moment)
+        mine = _reproduced(events, recorded[0], moment, lambda e: e.type == "VocabularyDefined" and e.recorded_at == moment)  # noqa: B023 (called within this iteration)
         _assert_lines(mine, [events[i] for i in recorded])
 
 
@@ -123,7 +123,7 @@ def test_the_vocabularies_examples_quote_the_texts_they_name():
 def test_annotate_on_an_up_to_date_log_appends_nothing(tmp_path):
     import datetime as dt
 
-    assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)) == ([], read_log(ROOT)[-1])
+    assert annotation_events(read_log(ROOT), dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == ([], read_log(ROOT)[-1])
 
 
 # --- the rules' regression check against the hand-made file (tests/gold/annotations.json) --------
@@ -397,7 +397,7 @@ def _annotated(*texts: str) -> dict[str, dict[str, set]]:
     provisions = tuple(
         Provision(pid, ids[0] if chapeau and i else None, text, 1, "d", "s", 1, 1, "item" if chapeau and i else "paragraph",
                   tuple(ids[1:]) if chapeau and not i else ())
-        for i, (pid, text) in enumerate(zip(ids, texts))
+        for i, (pid, text) in enumerate(zip(ids, texts, strict=True))
     )
     corpus = Corpus(provisions, {})
     a, s = addressees.annotate(corpus), strength.annotate(corpus)
@@ -521,7 +521,12 @@ def test_a_parallel_text_needs_another_registered_language_version(repo):
 
 
 def test_after_a_correction_annotate_appends_only_the_corrected_provision(repo):
-    assert wgtip("correct", "wgtip-m1-p4", "--find", "加紧", "--replace", "加强", "--reason", "test", "--by", "test", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo)).returncode == 0
+    assert (
+        wgtip(
+            "correct", "wgtip-m1-p4", "--find", "加紧", "--replace", "加强", "--reason", "test", "--by", "test", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:00:00Z", "--root", str(repo)
+        ).returncode
+        == 0
+    )
     result = wgtip("annotate", "--recorded-at", "2026-12-01T00:00:01Z", "--root", str(repo))
     assert result.returncode == 0, result.stderr
     new = [le.event for le in read_log(repo) if le.event.recorded_at.isoformat().startswith("2026-12-01T00:00:01")]

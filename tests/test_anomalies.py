@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SOURCE
+
 from wgtip.anomalies import find_anomalies, unique_context
 from wgtip.folded import fold_kept
 from wgtip.log import iter_log
@@ -107,7 +107,7 @@ def test_the_recorded_corrections_mend_what_the_rules_find_in_the_printed_text()
     assert corrections
     for c in corrections:
         # the changed region, from the common prefix and suffix of the two texts
-        pre = next((i for i, (x, y) in enumerate(zip(c.old_text, c.new_text)) if x != y), min(len(c.old_text), len(c.new_text)))
+        pre = next((i for i, (x, y) in enumerate(zip(c.old_text, c.new_text, strict=False)) if x != y), min(len(c.old_text), len(c.new_text)))
         suf = 0
         while suf < min(len(c.old_text), len(c.new_text)) - pre and c.old_text[-1 - suf] == c.new_text[-1 - suf]:
             suf += 1

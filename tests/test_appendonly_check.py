@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_repo
 from helpers import append, last_line, next_event
+
 from wgtip.appendonly import NULL_REVISION, GitError, check, release_tags
 
 SEGMENT = "events/0000/000000205-meeting-8.jsonl"

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from helpers import append, append_raw, last_line, next_event
+
 from wgtip.events import EVENT_TYPES
 from wgtip.log import MAX_LINE_BYTES, MAX_SEGMENT_BYTES
 from wgtip.reference.bad_input import BY_CASE, CATALOGUE, PLACEHOLDERS, fill, placeholders
@@ -69,7 +69,7 @@ def case_invalid_json(root):
 
 
 def case_invalid_utf8(root):
-    append_raw(root, NAME, '{"seq":208,"text":"'.encode() + "缔约国".encode("gbk") + b'"}\n')
+    append_raw(root, NAME, b'{"seq":208,"text":"' + "缔约国".encode("gbk") + b'"}\n')
 
 
 def case_missing_field(root):
@@ -542,7 +542,7 @@ def released(root) -> tuple[bytes, bytes]:
 
     append(root, adoption(root), NAME)
     day = dt.date.fromisoformat(latest_release_date())
-    path = make_release(root, VERSION, day, "test", dt.datetime(day.year, day.month, day.day, 23, tzinfo=dt.timezone.utc))
+    path = make_release(root, VERSION, day, "test", dt.datetime(day.year, day.month, day.day, 23, tzinfo=dt.UTC))
     assert path.relative_to(root).as_posix() == RELEASE_FILE
     line = path.read_bytes().rstrip(b"\n")
     recorded = next(f["sha256"] for f in json.loads(line)["data"]["files"] if f["path"] == TAMPERED)
@@ -738,6 +738,6 @@ def test_the_generated_page_shows_every_case_with_its_message():
         assert f"| `{b.case}` | {b.wrong} | `{fill(b.message, shown)}` |" in text.replace("\\|", "|"), b.case
         if b.verify_message:
             assert fill(b.verify_message, shown) in text
-    for name, (display, meaning) in PLACEHOLDERS.items():
+    for display, meaning in PLACEHOLDERS.values():
         if display.startswith("<"):
             assert f"| `{display}` | {meaning} |" in text

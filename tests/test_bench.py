@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+
 from wgtip.annotate.vocabularies import VOCABULARIES
 from wgtip.build import build
 from wgtip.events import BY_NAME

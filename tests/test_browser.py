@@ -256,7 +256,7 @@ def test_a_table_page_reads_at_a_glance(browser, server):
     assert len(rows) == len(want) > 0
     font = float(browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
     assert max(r.size["height"] for r in rows) <= 8 * font * 1.6  # before: about 200 px, three texts a row
-    for row, p in zip(rows, want):
+    for row, p in zip(rows, want, strict=True):
         snippet = row.find_element(By.CSS_SELECTOR, "td.wgtip-snippet")
         assert snippet.text.strip("…") in p["standalone_text"]
         assert {m.text for m in snippet.find_elements(By.TAG_NAME, "mark")} <= {"儿童", "培训"}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, copy_repo
+
 from wgtip.build import build
 from wgtip.tables import TABLES, columns, may_be_empty, name_of, primary_key
 
@@ -37,7 +37,7 @@ def csv_rows(root: Path, model) -> list[tuple]:
     with open(root / "data" / f"{name_of(model)}.csv", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         assert next(reader) == [c.name for c in columns(model)]
-        return sorted(tuple(typed(k, v) for k, v in zip(kinds, row)) for row in reader)
+        return sorted(tuple(typed(k, v) for k, v in zip(kinds, row, strict=True)) for row in reader)
 
 
 def sqlite_rows(path: Path, model) -> list[tuple]:
@@ -47,7 +47,7 @@ def sqlite_rows(path: Path, model) -> list[tuple]:
     for row in con.execute(f'SELECT * FROM "{name_of(model)}"'):
         out.append(tuple(
             None if v is None else dt.date.fromisoformat(v) if k == "date" else bool(v) if k == "boolean" else v
-            for k, v in zip(kinds, row)
+            for k, v in zip(kinds, row, strict=True)
         ))
     con.close()
     return sorted(out)
@@ -64,7 +64,7 @@ def duckdb_rows(path: Path, model) -> list[tuple]:
 def test_two_builds_are_byte_identical(tmp_path, built):
     other = copy_repo(tmp_path / "again")
     build(other)
-    for a, b in zip(package_paths(built), package_paths(other)):
+    for a, b in zip(package_paths(built), package_paths(other), strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert (built / "build/wgtip.sqlite").read_bytes() == (other / "build/wgtip.sqlite").read_bytes()
     for model in TABLES:

@@ -23,14 +23,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, copy_repo
+
 from wgtip import citation as cit
 from wgtip.metadata import AUTHOR, Identifiers
 
 CSL_SCHEMA = json.loads((ROOT / "tests/schemas/csl-data.json").read_text(encoding="utf-8"))
 CFFCONVERT = ROOT / ".venv/tools/cffconvert/bin/cffconvert"
-RELEASES = [json.loads(l)["data"] for p in sorted((ROOT / "events").rglob("*.jsonl")) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
+RELEASES = [json.loads(line)["data"] for p in sorted((ROOT / "events").rglob("*.jsonl")) for line in p.read_bytes().splitlines() if b'"ReleasePublished"' in line]
 LATEST = RELEASES[-1]
 DOI_DATE = LATEST["published_on"]
 """A day a DOI of the latest release may be minted: not before it was published."""
@@ -150,7 +150,7 @@ def test_cffconvert_validates_the_committed_citation_file():
 def test_cffconvert_refuses_a_citation_file_without_authors(tmp_path):
     """The check above can fail."""
     bad = tmp_path / "CITATION.cff"
-    bad.write_text("\n".join(l for l in (ROOT / "CITATION.cff").read_text(encoding="utf-8").split("\n") if "authors:" not in l and "- name:" not in l))
+    bad.write_text("\n".join(line for line in (ROOT / "CITATION.cff").read_text(encoding="utf-8").split("\n") if "authors:" not in line and "- name:" not in line))
     assert cffconvert(bad).returncode != 0
 
 

@@ -10,11 +10,11 @@ import csv
 import json
 from pathlib import Path
 
+import printed
 import pytest
 from click.testing import CliRunner
-
-import printed
 from conftest import ROOT, copy_repo
+
 from wgtip.cli import main
 
 LINES = printed.printed()

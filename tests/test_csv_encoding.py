@@ -43,7 +43,7 @@ def csv_module(names: list[str], rows: list[tuple], kinds: list[str]) -> bytes:
         csv.writer(buf, lineterminator="\r\n").writerow(fields)
         return buf.getvalue().removesuffix("\r\n") + "\n"
 
-    lines = [line(names)] + [line([csv_text(v) if k == "boolean" else v for v, k in zip(row, kinds)]) for row in rows]
+    lines = [line(names)] + [line([csv_text(v) if k == "boolean" else v for v, k in zip(row, kinds, strict=True)]) for row in rows]
     return "".join(lines).encode("utf-8")
 
 

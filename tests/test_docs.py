@@ -14,8 +14,8 @@ import re
 import click
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from wgtip.cli import main
 from wgtip.events import EVENT_TYPES
 
@@ -206,7 +206,7 @@ def test_the_changelog_says_what_the_log_and_the_source_say():
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     unreleased = max(lines) > releases[-1]["seq"]  # events recorded since the last release come first, unreleased
     assert headings == ["## Unreleased"] * unreleased + [f"## {r['data']['version']} — {r['data']['published_on']}" for r in reversed(releases)]
-    sections = dict(zip(headings, text.split("\n## ")[1:]))
+    sections = dict(zip(headings, text.split("\n## ")[1:], strict=True))
     for r in releases:
         section = sections[f"## {r['data']['version']} — {r['data']['published_on']}"]
         head = r["seq"] - 1

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.annotate import evaluate as ev
 from wgtip.events import Annotation
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 LANGUAGES = {"sh", "python", "sql"}
@@ -110,10 +109,7 @@ def working_copy(built: Path, target: Path) -> Path:
 
 def run(block: Block, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    if block.language == "sh":
-        argv = ["bash", "-e", "-o", "pipefail", "-c", block.code]
-    else:
-        argv = [str(ROOT / ".venv" / "bin" / "python"), "-c", block.code]
+    argv = ["bash", "-e", "-o", "pipefail", "-c", block.code] if block.language == "sh" else [str(ROOT / ".venv" / "bin" / "python"), "-c", block.code]
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 

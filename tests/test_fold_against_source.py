@@ -13,10 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import printed
+import pytest
 from conftest import ROOT
+
 from wgtip.fold import fold
 from wgtip.log import read_log
 from wgtip.tables import by_name, columns
@@ -24,7 +24,7 @@ from wgtip.tables import by_name, columns
 
 def folded(root: Path) -> dict[str, list[dict]]:
     tables = fold(read_log(root))
-    return {name: [dict(zip([c.name for c in columns(model)], row)) for row in tables[name]] for name, model in by_name().items()}
+    return {name: [dict(zip([c.name for c in columns(model)], row, strict=True)) for row in tables[name]] for name, model in by_name().items()}
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import functools
 import itertools
 
 import pytest
-
 from conftest import ROOT, copy_repo
 from helpers import append, next_event
+
 from wgtip import folded as folded_module
 from wgtip.fold import fold_versioned
 from wgtip.folded import batched, fold_checked, fold_kept, fold_log, fold_tables, keep_all
@@ -92,13 +92,13 @@ def test_a_table_the_release_s_layout_leaves_out_is_folded_but_written_nowhere(w
 def test_a_command_keeps_the_rows_and_columns_it_asks_for_and_every_count(whole):
     events, tables, version = whole
     fields = {name_of(m): current_layout()[name_of(m)] for m in TABLES}
-    provisions = [dict(zip(fields["provisions"], r)) for r in tables["provisions"]]
+    provisions = [dict(zip(fields["provisions"], r, strict=True)) for r in tables["provisions"]]
     states = []
     kept = fold_kept(iter(events), {"provisions": lambda r: r["meeting"] == 4, "meetings": keep_all}, on_state=states.append,
                      columns={"provisions": ["provision_id", "text"]})
     assert kept.rows["provisions"] == [{"provision_id": p["provision_id"], "text": p["text"]} for p in provisions if p["meeting"] == 4]
     assert kept.rows["provisions"] and len(kept.rows["provisions"]) < len(provisions)
-    assert kept.rows["meetings"] == [dict(zip(fields["meetings"], r)) for r in tables["meetings"]]
+    assert kept.rows["meetings"] == [dict(zip(fields["meetings"], r, strict=True)) for r in tables["meetings"]]
     assert set(kept.rows) == {"provisions", "meetings"}
     assert kept.counts == {name: len(rows) for name, rows in tables.items()}
     assert kept.dataset == version and kept.head is events[-1]

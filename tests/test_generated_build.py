@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-
 from generated_logs import STRUCTURES, expected_footnotes, expected_provisions, seeded_log, structure
+
 from wgtip.cli import main
 from wgtip.search import SEARCH_TABLE
 from wgtip.search_query import match_expression
@@ -55,7 +55,7 @@ def differences(got: list[dict], want: list[dict], where: str) -> list[str]:
     order = [g.get("provision_id") for g in got], [w["provision_id"] for w in want]
     if order[0] != order[1]:
         return out + [f"{where}: rows in the order {order[0]}, the events' document order (by document, then line) is {order[1]}"]
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         out += [f"{where}: {w['provision_id']}.{k}: {g.get(k)!r}, the events say {w[k]!r}" for k in w if g.get(k) != w[k]]
     return out
 
@@ -82,7 +82,7 @@ def test_duckdb_holds_what_the_events_say(generated):
     try:
         cur = con.execute("select * from provisions order by position")
         names = [d[0] for d in cur.description]
-        got = [dict(zip(names, row)) for row in cur.fetchall()]
+        got = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     finally:
         con.close()
     problems = differences(got, [{k: spelled(v, booleans=(True, False), dates=lambda d: d) for k, v in w.items()} for w in PROVISIONS.values()], "wgtip.duckdb")
@@ -100,8 +100,9 @@ def test_search_finds_in_the_current_texts_and_nowhere_else(generated):
     only_printed = 0
     for word in sorted(words):
         want = sorted(p["provision_id"] for p in PROVISIONS.values() if word in p["current_text"])
-        got = sorted(r[0] for r in con.execute(
-            f"select provision_id from provisions where position in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match ?)", (match_expression(f'"{word}"'),)))  # a phrase: exactly these characters
+        got = sorted(
+            r[0] for r in con.execute(f"select provision_id from provisions where position in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match ?)", (match_expression(f'"{word}"'),))
+        )  # a phrase: exactly these characters
         assert got == want, f"search for {word!r}"
         only_printed += any(word in p["text"] and word not in p["current_text"] for p in PROVISIONS.values())
     assert only_printed, "some word stands only in a printed text a correction changed"

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.review.agreement import agreement, kappa, per_value
 from wgtip.review.packet import validate
 

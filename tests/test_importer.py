@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+
 from wgtip.log import segment_files
 
 
@@ -22,7 +23,7 @@ def test_importer_reproduces_the_committed_events(tmp_path):
     )
     produced = segment_files(out)
     assert [p.relative_to(out) for p in produced] == [p.relative_to(ROOT) for p in imported]
-    for mine, theirs in zip(produced, imported):
+    for mine, theirs in zip(produced, imported, strict=True):
         assert mine.read_bytes() == theirs.read_bytes(), theirs
 
 

@@ -11,8 +11,8 @@ import json
 import tomllib
 
 import yaml
-
 from conftest import ROOT
+
 from wgtip import licence
 
 
@@ -21,7 +21,7 @@ def test_every_descriptor_names_the_same_data_licence():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert [l["name"] for l in package["licenses"]] == [licence.DATA["name"]] == ["CC-BY-4.0"]
+    assert [lic["name"] for lic in package["licenses"]] == [licence.DATA["name"]] == ["CC-BY-4.0"]
     assert package["licenses"][0]["path"] == licence.DATA["path"]
     assert cff["license"] == licence.DATA["name"]
     assert zenodo["license"] == licence.DATA["name"].lower()  # Zenodo's licence ids are lower case

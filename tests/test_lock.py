@@ -12,11 +12,10 @@ import tomllib
 from importlib import metadata
 
 import pytest
+from conftest import ROOT
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-from conftest import ROOT
 
 LOCK = (ROOT / "requirements.lock").read_text(encoding="utf-8")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -70,7 +69,7 @@ def test_every_pin_has_hashes():
 def test_the_lock_is_closed_under_the_dependencies_of_what_it_pins():
     """Every requirement of every installed locked package (for this platform) is itself pinned, in range."""
     problems = []
-    for name, (version, marker, _) in PINS.items():
+    for name, (_version, marker, _) in PINS.items():
         if not applies(marker):
             continue
         for raw in metadata.requires(name) or []:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from generated_logs import seeded_log
+
 from wgtip.cli import main
 from wgtip.log import LogError, iter_log, read_log, segment_path
 
@@ -131,7 +131,7 @@ def test_writing_the_committed_events_again_gives_the_committed_segments_byte_fo
     lines = [line for _, line in slugged]
     for i, line in enumerate(lines[1:], 1):
         assert json.loads(line)["prev"] == hashlib.sha256(lines[i - 1]).hexdigest()
-    written = write_segments(tmp_path, [(slug, le.event.model_copy(update={"prev": "0" * 64})) for (slug, _), le in zip(slugged, events)])
+    written = write_segments(tmp_path, [(slug, le.event.model_copy(update={"prev": "0" * 64})) for (slug, _), le in zip(slugged, events, strict=True)])
     assert {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in written} == segments
     # appended after a given head: the first event's prev is that head
     more = write_segments(tmp_path / "more", [("again", events[-1].event.model_copy(update={"seq": events[-1].seq + 1}))], prev="ab" * 32)
@@ -151,7 +151,7 @@ def test_a_run_is_split_where_its_segment_would_pass_the_size_limit_and_nothing_
     contents = [p.read_bytes() for p in written]
     assert all(len(c) <= limit for c in contents)
     # each split starts where the one before would have passed the limit, and the runs hold every event in order
-    for c, nxt in zip(contents, contents[1:]):
+    for c, nxt in zip(contents, contents[1:], strict=False):
         assert len(c) + len(nxt.split(b"\n", 1)[0]) + 1 > limit
     lines = [line for c in contents for line in c.splitlines()]
     assert [json.loads(line)["seq"] for line in lines] == [le.seq for le in events]

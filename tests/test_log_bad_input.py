@@ -9,9 +9,9 @@ are the fold's and the release check's, checked by tests/test_bad_input.py throu
 from __future__ import annotations
 
 import pytest
-
 import test_bad_input as bad
 from conftest import copy_repo
+
 from wgtip.log import LogError, iter_log, read_log
 
 LOG_CASES = [

@@ -71,7 +71,7 @@ def test_parquet_has_the_csv_rows_with_the_declared_types(built, engine):
                 assert str(frame[f["name"]].dtype) == PANDAS_TYPES[f["type"]], (res["name"], f["name"])
             rows = list(frame.astype(object).itertuples(index=False, name=None))
         kinds = [f["type"] for f in fields]
-        got = sorted(tuple(as_csv_text(v, k) for v, k in zip(row, kinds)) for row in rows)
+        got = sorted(tuple(as_csv_text(v, k) for v, k in zip(row, kinds, strict=True)) for row in rows)
         assert got == expected, res["name"]
 
 

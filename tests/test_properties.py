@@ -22,10 +22,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from generated_logs import STRUCTURES, GeneratedLog, expected_changes, expected_footnotes, expected_meetings, expected_provisions, expected_texts, structure, structured_logs
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
-from generated_logs import STRUCTURES, GeneratedLog, expected_changes, expected_footnotes, expected_meetings, expected_provisions, expected_texts, structure, structured_logs
 from wgtip.events import EVENT_ADAPTER
 from wgtip.fold import fold_versioned
 from wgtip.log import LogError, chain, iter_log, line_hash, read_log
@@ -53,7 +53,7 @@ def write_log(root: Path, lines: list[bytes], cuts: set[int], names: list[str]) 
     """The lines as segments split before each index in cuts, slugged by names, in the documented
     layout (events/<first seq // 100000>/<first seq>-<slug>.jsonl, which the reader enforces)."""
     bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
         path = root / "events" / f"{(a + 1) // 100_000:04d}" / f"{a + 1:09d}-{names[i % len(names)]}-{i}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"".join(line + b"\n" for line in lines[a:b]))
@@ -109,7 +109,7 @@ WHY = {
 
 def records(tables: dict, name: str) -> list[dict]:
     cols = [c.name for c in columns(name_of_model(name))]
-    return [dict(zip(cols, row)) for row in tables[name]]
+    return [dict(zip(cols, row, strict=True)) for row in tables[name]]
 
 
 def provision_differences(got: list[dict], want: dict[str, dict]) -> list[str]:
@@ -131,10 +131,14 @@ def check_fold(log: GeneratedLog, tables: dict) -> None:
     problems = provision_differences(records(tables, "provisions"), want)
     assert not problems, "\n".join(problems[:12])
     assert [p["provision_id"] for p in records(tables, "provisions")] == list(want), f"provisions are not written in document order ({WHY['position']})"
-    assert records(tables, "meetings") == expected_meetings(log), "meetings: provisions_decided counts the provisions a meeting's decision made recommendations, provisions_proposed those proposed at it"
+    assert records(tables, "meetings") == expected_meetings(log), (
+        "meetings: provisions_decided counts the provisions a meeting's decision made recommendations, provisions_proposed those proposed at it"
+    )
     assert records(tables, "footnotes") == expected_footnotes(log), "footnotes come in their provision's document order, then by offset and number"
     assert records(tables, "provision_texts") == expected_texts(log), "provision_texts: the printed text, then one revision per correction, each valid until the next"
-    assert [tuple(r) for r in tables["changes"]] == expected_changes(log), "changes (none released): one added row per document, meeting, footnote and provision (its current text), in (event, table, row) order"
+    assert [tuple(r) for r in tables["changes"]] == expected_changes(log), (
+        "changes (none released): one added row per document, meeting, footnote and provision (its current text), in (event, table, row) order"
+    )
 
 
 @SETTINGS
@@ -172,7 +176,7 @@ def test_the_package_spells_what_the_events_say(log):
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
         assert len(rows) == len(want), f"{name}.csv has {len(rows)} rows, the events make {len(want)}"
         wrong = [f"{name}.csv row {i}: {k} is {r[k]!r}, the events make it {csv_spelling(w[k])!r}"
-                 for i, (r, w) in enumerate(zip(rows, want), 1) for k in w if r[k] != csv_spelling(w[k])]
+                 for i, (r, w) in enumerate(zip(rows, want, strict=True), 1) for k in w if r[k] != csv_spelling(w[k])]
         assert not wrong, "\n".join(wrong[:10])
 
 
@@ -264,7 +268,7 @@ def read_log_of(raw: bytes, cuts: list[int] = (), streamed: bool = False):
     """The events of a log whose bytes are ``raw``, cut into segments at the byte offsets ``cuts``."""
     with tempfile.TemporaryDirectory() as tmp:
         bounds = [0, *cuts, len(raw)]
-        for i, (a, b) in enumerate(zip(bounds, bounds[1:]), 1):
+        for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False), 1):
             path = Path(tmp) / "events" / "0000" / f"{i:09d}-log.jsonl"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(raw[a:b])
@@ -344,7 +348,7 @@ def test_the_changes_of_a_release_are_the_difference_from_the_release_before(dat
         events = read_log(Path(tmp))
     tables = fold_versioned(events)[0]
     cols = [c.name for c in columns(name_of_model("changes"))]
-    changes = [dict(zip(cols, row)) for row in tables["changes"]]
+    changes = [dict(zip(cols, row, strict=True)) for row in tables["changes"]]
     release_seqs = [e.event.seq for e in events if e.event.type == "ReleasePublished"]
     versions = [e.event.data.version for e in events if e.event.type == "ReleasePublished"]
 

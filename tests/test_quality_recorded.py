@@ -14,8 +14,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from wgtip.annotate import evaluate
 from wgtip.cli import main
 from wgtip.log import read_log

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.events import ReleasePublished
 from wgtip.log import LogError, iter_log
 from wgtip.release import ReleaseError, check, digest_of, file_sha256, layout_of, missing_files, published_versions, release_dois, until_release
@@ -193,6 +193,7 @@ def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
 
     from conftest import copy_repo
     from helpers import last_line
+
     from wgtip.build import build
     from wgtip.release import make_release
 
@@ -200,7 +201,7 @@ def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
     seq, line = last_line(root)
     head = hashlib.sha256(line).hexdigest()  # the chain hashes a line's committed bytes
     published = dt.date.fromisoformat(LATEST_DAY)
-    at = dt.datetime(published.year, published.month, published.day, 9, 30, tzinfo=dt.timezone.utc)
+    at = dt.datetime(published.year, published.month, published.day, 9, 30, tzinfo=dt.UTC)
     path = make_release(root, "9.0.0", published, "notes of the test", at)
     [raw] = path.read_bytes().splitlines()
     event = json.loads(raw)
@@ -222,7 +223,7 @@ def test_a_new_release_records_the_package_the_build_then_writes(tmp_path):
         expected.append({"path": f"data/{p.name}", "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(), "fields": header})
     assert data["files"] == expected
     assert data["digest"] == digest(expected)
-    assert VERSIONS + ["9.0.0"] == published_versions(root)
+    assert published_versions(root) == VERSIONS + ["9.0.0"]
 
 
 def test_the_dois_recorded_for_releases_are_read_from_their_events(tmp_path):
@@ -261,6 +262,7 @@ def test_releasing_a_version_the_log_already_has_is_refused_in_the_fold_s_words(
     import datetime as dt
 
     from conftest import copy_repo
+
     from wgtip.release import make_release
 
     root = copy_repo(tmp_path / "repo")
@@ -278,6 +280,7 @@ def test_a_fold_problem_in_the_log_itself_is_named_where_it_is_not_blamed_on_the
 
     import test_bad_input as bad
     from conftest import copy_repo
+
     from wgtip.release import make_release
 
     root = copy_repo(tmp_path / "repo")

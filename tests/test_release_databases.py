@@ -10,8 +10,8 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 
-from wgtip.release import releases
 from wgtip.log import read_log
+from wgtip.release import releases
 from wgtip.search import SEARCH_TABLE
 from wgtip.search_query import expression, matches, parse
 from wgtip.site.databases import copy_is_current, make_copy, release_copies, release_database, served

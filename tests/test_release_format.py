@@ -22,7 +22,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_repo
 from test_citation_formats import cffconvert
 from test_package_readers import JS

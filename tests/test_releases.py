@@ -13,21 +13,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SOURCE, copy_repo
 from helpers import append, append_raw, next_event
+
 from wgtip.build import build
 from wgtip.log import segment_files
 from wgtip.paths import release_artefacts
 from wgtip.release import release_formats
 
-RELEASES = [json.loads(l)["data"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l]
+RELEASES = [json.loads(line)["data"] for p in segment_files(ROOT) for line in p.read_bytes().splitlines() if b'"ReleasePublished"' in line]
 FORMATS = release_formats(ROOT)
 """The release format of each release, as the log says (``ReleaseFormatAdopted``)."""
 LATEST_DATE = RELEASES[-1]["published_on"]
 """A date a new release may have: not before the latest's."""
-LATEST_SEQ = [json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l][-1]
-HEAD_SEQ = max(json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines())
+LATEST_SEQ = [json.loads(line)["seq"] for p in segment_files(ROOT) for line in p.read_bytes().splitlines() if b'"ReleasePublished"' in line][-1]
+HEAD_SEQ = max(json.loads(line)["seq"] for p in segment_files(ROOT) for line in p.read_bytes().splitlines())
 """The log's last event: the latest release, or an event recorded since (then the committed package is 'unreleased')."""
 _MAJOR, _MINOR, _PATCH = (int(x) for x in RELEASES[-1]["version"].split("."))
 NEXT_PATCH, NEXT_MINOR = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}", f"{_MAJOR}.{_MINOR + 1}.0"
@@ -65,7 +65,7 @@ def test_every_release_rebuilds_to_its_recorded_hashes(released, version):
         data = files[f["path"]]
         assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["bytes"], f["path"]
         lines.append(f"{f['sha256']}  {f['path']}\n")
-    assert hashlib.sha256("".join(sorted(lines, key=lambda l: l.split("  ")[1])).encode()).hexdigest() == recorded["digest"]
+    assert hashlib.sha256("".join(sorted(lines, key=lambda line: line.split("  ")[1])).encode()).hexdigest() == recorded["digest"]
 
 
 @pytest.mark.parametrize("version", [r["version"] for r in RELEASES])
@@ -75,7 +75,7 @@ def test_every_release_holds_the_source_with_the_corrections_made_before_it(rele
     events recorded before the release applied here."""
     import printed
 
-    seq = next(json.loads(l)["seq"] for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"ReleasePublished"' in l and json.loads(l)["data"]["version"] == version)
+    seq = next(json.loads(line)["seq"] for p in segment_files(ROOT) for line in p.read_bytes().splitlines() if b'"ReleasePublished"' in line and json.loads(line)["data"]["version"] == version)
     lines = printed.printed()
     current = printed.current_texts(lines, [c for c in printed.recorded_corrections(ROOT) if c["seq"] < seq])
     standalone = printed.standalone_texts(lines, current)
@@ -219,7 +219,7 @@ def test_the_committed_package_is_the_latest_release_and_the_changes_recorded_si
         if resource["name"] in {"events", "changes", "releases", "release_files"}:
             continue
         key = resource["schema"]["primaryKey"]
-        rows = lambda data: {"/".join(r[k] for k in key): r for r in csv_dicts(data)}  # noqa: E731
+        rows = lambda data: {"/".join(r[k] for k in key): r for r in csv_dicts(data)}  # noqa: E731, B023 (called within this iteration)
         # a table added since the release (annotation_reviews) has no rows in it
         old = rows(files[resource["path"]]) if resource["path"] in files else {}
         new = rows((ROOT / resource["path"]).read_bytes())

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.review.packet import gold_files, validate
 
 GOLD = ROOT / "review" / "gold"

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers import append, next_event
+
 from wgtip.annotate.reviewed import ReviewFileError, review_events
 from wgtip.errors import WgtipError
 from wgtip.folded import fold_kept, keep_all
@@ -22,7 +22,7 @@ from wgtip.log import iter_log, segment_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DECISIONS = ROOT / "review" / "themes" / "decisions.json"
-MOMENT = dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.timezone.utc)
+MOMENT = dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.UTC)
 
 
 def _raw_events(root: Path) -> list[dict]:

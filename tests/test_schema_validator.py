@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import orjson
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from wgtip.events import BY_NAME, schema_path
 from wgtip.log import segment_files
 from wgtip.schema_validator import PublishedSchema, unsupported

@@ -8,10 +8,10 @@ import sqlite3
 
 import opencc
 import pytest
+from helpers import indexed_tokens, reference_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import indexed_tokens, reference_index
 from wgtip.search import DERIVED_TABLES, ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, SEARCHED_TABLE, SearchIndex, index_text, numbered_by_position
 from wgtip.search_query import match_expression, matches, parse
 from wgtip.tables import TABLES, name_of

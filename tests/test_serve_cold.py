@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import json
 import os
-import sqlite3
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,8 +20,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
 from conftest import Server, copy_repo, free_port, wait_until_every_release_is_served
+
 from wgtip.log import read_log
 from wgtip.paths import release_artefacts
 from wgtip.release import releases
@@ -77,15 +77,14 @@ def answer_when_listening(server: Server, path: str, timeout: float = 60):
 def cold(tmp_path):
     root = copy_repo(tmp_path / "repo")
     port = free_port()
-    log = open(root / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    yield Server(root, port, proc)
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with open(root / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        yield Server(root, port, proc)
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def test_a_cold_server_answers_before_the_releases_are_built_and_serves_each_when_ready(cold):
@@ -149,8 +148,12 @@ def test_a_cold_server_answers_before_the_releases_are_built_and_serves_each_whe
     assert said("building build/ from the log") < said("built build/ in") < said("starting Datasette at http://127.0.0.1:")
     built = []
     for version in reversed(versions):  # newest first; each built, then copied, then served (while the next is built)
-        steps = [said(f"release {version}: building its artefacts"), said(f"release {version}: making its site copy"),
-                 said(f"serving release {version} at /{release_database(version)}"), said("every release is served")]
+        steps = [
+            said(f"release {version}: building its artefacts"),
+            said(f"release {version}: making its site copy"),
+            said(f"serving release {version} at /{release_database(version)}"),
+            said("every release is served"),
+        ]
         assert steps == sorted(steps)
         built.append(steps[0])
     assert built == sorted(built) and built[0] > said("starting Datasette")
@@ -166,18 +169,17 @@ def test_a_warm_server_serves_every_release_from_the_start(released, tmp_path):
     shutil.copytree(released, root, ignore=shutil.ignore_patterns(".lock"))
     r = subprocess.run([sys.executable, "-m", "wgtip", "serve", "--prepare-only", "--root", str(root)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    log = open(root / "serve.log", "wb")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(root, port, proc)
-    try:
-        wait_until_every_release_is_served(srv, timeout=120)
-        assert "releases" not in (root / "serve.log").read_text().split("starting Datasette")[1].split("\n")[0]
-        assert children(proc.pid) == []
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
+    with open(root / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        srv = Server(root, port, proc)
+        try:
+            wait_until_every_release_is_served(srv, timeout=120)
+            assert "releases" not in (root / "serve.log").read_text().split("starting Datasette")[1].split("\n")[0]
+            assert children(proc.pid) == []
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
 
 
 def test_a_release_that_cannot_be_built_is_said_not_served_and_the_rest_of_the_site_answers(tmp_path):
@@ -188,26 +190,24 @@ def test_a_release_that_cannot_be_built_is_said_not_served_and_the_rest_of_the_s
     (root / "build").mkdir()
     (root / "build/releases").write_text("not a folder\n")
     versions = [e.data.version for e in releases(read_log(root))]
-    log = open(root / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(free_port())],
-                            stdout=log, stderr=subprocess.STDOUT)
-    srv = Server(root, int(proc.args[-1]), proc)
-    try:
-        deadline = time.monotonic() + 300
-        while "not served:" not in (root / "serve.log").read_text():
-            assert proc.poll() is None and time.monotonic() < deadline, (root / "serve.log").read_text()
-            time.sleep(0.2)
-        said = (root / "serve.log").read_text()
-        assert "wgtip serve: error: " in said and "build/releases" in said
-        home = answer_when_listening(srv, "/")
-        assert home.status_code == 200 and home.text.count('class="wgtip-unserved">not served<') == len(versions)
-        page = srv.get(f"/{release_database(versions[-1])}/provisions")
-        assert page.status_code == 503 and f"Release {versions[-1]} could not be built" in page.text
-        assert srv.get("/wgtip/provisions.json?_size=1").json()["rows"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
+    with open(root / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(free_port())], stdout=log, stderr=subprocess.STDOUT)
+        srv = Server(root, int(proc.args[-1]), proc)
+        try:
+            deadline = time.monotonic() + 300
+            while "not served:" not in (root / "serve.log").read_text():
+                assert proc.poll() is None and time.monotonic() < deadline, (root / "serve.log").read_text()
+                time.sleep(0.2)
+            said = (root / "serve.log").read_text()
+            assert "wgtip serve: error: " in said and "build/releases" in said
+            home = answer_when_listening(srv, "/")
+            assert home.status_code == 200 and home.text.count('class="wgtip-unserved">not served<') == len(versions)
+            page = srv.get(f"/{release_database(versions[-1])}/provisions")
+            assert page.status_code == 503 and f"Release {versions[-1]} could not be built" in page.text
+            assert srv.get("/wgtip/provisions.json?_size=1").json()["rows"]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
 
 
 def test_which_paths_ask_for_a_release_not_served():
@@ -219,13 +219,11 @@ def test_which_paths_ask_for_a_release_not_served():
     running.PENDING.update({"wgtip-1-2-0": "1.2.0"})
     running.FAILED.update({"wgtip-1-0-0": "1.0.0"})
     try:
-        for path in ("/wgtip-1-2-0", "/wgtip-1-2-0.json", "/wgtip-1-2-0.db", "/wgtip-1-2-0/provisions", "/wgtip-1-2-0/provisions/wgtip-m1-p1.json",
-                     "/-/downloads/releases/1.2.0/wgtip-1.2.0.sqlite"):
+        for path in ("/wgtip-1-2-0", "/wgtip-1-2-0.json", "/wgtip-1-2-0.db", "/wgtip-1-2-0/provisions", "/wgtip-1-2-0/provisions/wgtip-m1-p1.json", "/-/downloads/releases/1.2.0/wgtip-1.2.0.sqlite"):
             assert running.waiting_for(path) == ("1.2.0", "pending"), path
         assert running.waiting_for("/wgtip-1-0-0/releases") == ("1.0.0", "failed")
         assert running.waiting_for("/-/downloads/releases/1.0.0/SHA256SUMS") == ("1.0.0", "failed")
-        for path in ("/", "/wgtip", "/wgtip/provisions", "/wgtip-1-1-0", "/wgtip-1-2-00", "/-/downloads/releases/1.1.0/x.zip",
-                     "/-/downloads/data/provisions.csv", "/x/wgtip-1-2-0"):
+        for path in ("/", "/wgtip", "/wgtip/provisions", "/wgtip-1-1-0", "/wgtip-1-2-00", "/-/downloads/releases/1.1.0/x.zip", "/-/downloads/data/provisions.csv", "/x/wgtip-1-2-0"):
             assert running.waiting_for(path) is None, path
         assert not running.settled()
         running.PENDING.clear()
@@ -237,22 +235,29 @@ def test_which_paths_ask_for_a_release_not_served():
         running.FAILED.update(saved[1])
 
 
-def test_the_home_page_is_not_kept_while_a_release_is_being_built():
-    """wgtip.site.cache.keep_home_page around a fake app that counts what reaches it: while ``settled()`` is False
-    every `GET /` reaches it (the page lists releases still being built); once True, the next is kept."""
+def test_no_page_is_kept_while_a_release_is_being_built():
+    """The plugin wgtip_cache around a fake app that counts what reaches it: while a release is being built
+    (wgtip.site.running.PENDING) every `GET /` reaches it (the page lists releases still being built); once none
+    is, the next is kept."""
     import asyncio
+    import importlib.util
+    from types import SimpleNamespace
 
-    from wgtip.site.cache import keep_home_page
+    from wgtip.site import running
+    from wgtip.site.serve import PLUGINS_DIR
 
+    spec = importlib.util.spec_from_file_location("wgtip_cache_under_test", PLUGINS_DIR / "wgtip_cache.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
     reached = []
-    state = {"settled": False}
 
     async def app(scope, receive, send):
         reached.append(scope["path"])
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html; charset=utf-8")]})
         await send({"type": "http.response.body", "body": f"page {len(reached)}".encode()})
 
-    wrapped = keep_home_page(app, lambda: state["settled"])
+    datasette = SimpleNamespace(databases={"wgtip": SimpleNamespace(is_mutable=False)})
+    wrapped = plugin.asgi_wrapper(datasette)(app)
 
     def get():
         sent = []
@@ -267,6 +272,13 @@ def test_the_home_page_is_not_kept_while_a_release_is_being_built():
         asyncio.run(wrapped(scope, receive, send))
         return b"".join(m.get("body", b"") for m in sent[1:])
 
-    assert [get(), get()] == [b"page 1", b"page 2"] and len(reached) == 2
-    state["settled"] = True
-    assert [get(), get(), get()] == [b"page 3", b"page 3", b"page 3"] and len(reached) == 3
+    saved = dict(running.PENDING)
+    running.PENDING.clear()
+    running.PENDING["wgtip-1-0-0"] = "1.0.0"
+    try:
+        assert [get(), get()] == [b"page 1", b"page 2"] and len(reached) == 2
+        running.PENDING.clear()
+        assert [get(), get(), get()] == [b"page 3", b"page 3", b"page 3"] and len(reached) == 3
+    finally:
+        running.PENDING.clear()
+        running.PENDING.update(saved)

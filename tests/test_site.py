@@ -16,14 +16,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import opencc
 import pytest
-
 from test_build import duckdb_rows, sqlite_rows
+
 from wgtip.tables import TABLES, Provision, columns, name_of, table_of
 from wgtip.tables import Event as EventRow
 
@@ -272,7 +272,7 @@ def test_a_row_page_shows_its_row_as_a_record_a_line_per_column(server, model, k
     assert r.status_code == 200
     lines = re.findall(r'<tr class="col-(\w+)">\s*<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*</tr>', r.text, re.S)
     assert [name for name, _, _ in lines] == [c.name for c in columns(model)]
-    for (name, label, value), column in zip(lines, columns(model)):
+    for (name, label, value), column in zip(lines, columns(model), strict=True):
         assert html.unescape(label) == f"{name}<br><span class=\"wgtip-column-description\">{column.description} {column.description_zh}</span>"
         value = re.sub(r'<span class="wgtip-en">.*?</span>', "", value)  # a meeting's English heading beside its number
         shown = html.unescape(re.sub(r"<[^>]+>", "", value)).strip()
@@ -347,7 +347,7 @@ def test_provisions_as_of_each_release(server):
     for version in releases(server.root):
         tables = fold(list(until_release(events, version)))
         cols = [c.name for c in columns(next(m for m in TABLES if name_of(m) == "provisions"))]
-        want = sorted((dict(zip(cols, r)) for r in tables["provisions"]), key=lambda p: p["position"])
+        want = sorted((dict(zip(cols, r, strict=True)) for r in tables["provisions"]), key=lambda p: p["position"])
         got = server.get("/wgtip/provisions_as_of_release.json", params={"version": version, "_shape": "array", "_size": "max"}).json()
         assert [(r["provision_id"], r["text_in_release"]) for r in got] == [(p["provision_id"], p["current_text"]) for p in want], version
 
@@ -360,7 +360,7 @@ def test_changes_between_releases(server):
 
     versions = releases(server.root)
     rows = released_changes(server.root).rows
-    for old, new in zip(versions, versions[1:]):
+    for old, new in zip(versions, versions[1:], strict=False):
         want = {(c["table_name"], c["row_id"], c["field"], c["new_value"]) for c in diff_records(rows, old, new)}
         assert want
         page = server.get("/wgtip/changes_between_releases.json", params={"from_version": old, "to_version": new, "_shape": "objects", "_size": "max"}).json()

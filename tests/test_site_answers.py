@@ -21,8 +21,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.paths import release_artefacts
 from wgtip.release import published_versions
 from wgtip.site.safety import MAX_RETURNED_ROWS

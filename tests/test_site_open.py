@@ -264,27 +264,31 @@ def test_a_table_denied_in_the_metadata_stays_denied_through_the_hook(tmp_path, 
     assert served.json()["databases"]["d"]["tables"]["closed"]["description"] == "secret"
 
 
-def test_the_home_page_is_kept_per_host_and_never_for_a_reader_with_credentials():
-    """wgtip.site.cache.keep_home_page around a fake app that counts what reaches it and answers with the host it
-    was asked for: the second `GET /` of a host does not reach it and gets the same bytes; another host, a query
-    string, credentials, a non-200 or a cookie set always reach it; at most MAX_KEPT hosts are kept."""
+def test_pages_are_kept_per_url_and_host_and_never_for_a_reader_with_credentials():
+    """wgtip.site.cache.keep_pages around a fake app that counts what reaches it and answers with the URL and host
+    it was asked for: the second GET of a URL and host does not reach it and gets the same bytes; another host,
+    query string or path is another page; a cookie, credentials, a Range header, a POST, a non-200, an answer
+    other than HTML, a cookie set, a Vary header beyond Cookie and Authorization, a body over MAX_BODY_BYTES
+    or a mutable database always reach it; the store holds at most its bytes."""
     import asyncio
 
-    from wgtip.site.cache import MAX_KEPT, keep_home_page
+    from wgtip.site.cache import MAX_BODY_BYTES, KeptPages, keep_pages
 
-    reached: list[tuple[str, bytes]] = []
-    status = {"code": 200, "cookie": False}
+    reached: list[tuple[str, bytes, bytes]] = []
+    answer = {"code": 200, "type": b"text/html; charset=utf-8", "headers": [], "body": b"", "immutable": True}
 
     async def app(scope, receive, send):
         host = dict(scope["headers"]).get(b"host", b"")
-        reached.append((scope["path"], host))
-        headers = [(b"content-type", b"text/html")] + ([(b"set-cookie", b"a=b")] if status["cookie"] else [])
-        await send({"type": "http.response.start", "status": status["code"], "headers": headers})
-        await send({"type": "http.response.body", "body": b"page for " + host})
+        reached.append((scope["path"], scope["query_string"], host))
+        await send({"type": "http.response.start", "status": answer["code"], "headers": [(b"content-type", answer["type"]), *answer["headers"]]})
+        body = answer["body"] or b"page %s?%s for %s" % (scope["path"].encode(), scope["query_string"], host)
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        await send({"type": "http.response.body", "body": body[len(body) // 2 :]})
 
-    wrapped = keep_home_page(app)
+    store = KeptPages(max_bytes=1_000)
+    wrapped = keep_pages(app, store, lambda: answer["immutable"])
 
-    def get(path="/", host=b"a.example", query=b"", extra=()):
+    def get(path="/", host=b"a.example", query=b"", extra=(), method="GET"):
         sent = []
 
         async def send(message):
@@ -293,24 +297,73 @@ def test_the_home_page_is_kept_per_host_and_never_for_a_reader_with_credentials(
         async def receive():
             return {"type": "http.request", "body": b""}
 
-        scope = {"type": "http", "method": "GET", "scheme": "http", "path": path, "query_string": query,
-                 "headers": [(b"host", host), *extra]}
+        scope = {"type": "http", "method": method, "scheme": "http", "path": path, "query_string": query, "headers": [(b"host", host), *extra]}
         asyncio.run(wrapped(scope, receive, send))
         return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
-    assert get() == (200, b"page for a.example") == get() and len(reached) == 1
-    assert get(host=b"b.example") == (200, b"page for b.example") and len(reached) == 2
-    get(query=b"_x=1"), get(path="/wgtip"), get(extra=[(b"authorization", b"Bearer x")]), get(extra=[(b"cookie", b"ds_actor=x")])
-    assert len(reached) == 6
-    status["cookie"] = True
-    get(host=b"c.example"), get(host=b"c.example")
-    status.update(cookie=False, code=500)
-    get(host=b"d.example"), get(host=b"d.example")
-    assert len(reached) == 10
-    status["code"] = 200
-    for k in range(MAX_KEPT):
-        get(host=b"h%d.example" % k)
-    count = len(reached)
-    get(host=b"a.example")  # kept at first, pushed out by MAX_KEPT later hosts
-    get(host=b"h%d.example" % (MAX_KEPT - 1))
-    assert len(reached) == count + 1
+    def reaches(**request) -> int:
+        before = len(reached)
+        first, second = get(**request), get(**request)
+        assert first == second, request
+        return len(reached) - before
+
+    assert get() == (200, b"page /? for a.example") and reaches() == 0
+    assert reaches(path="/wgtip/provisions", query=b"_search=x") == 1
+    assert get(path="/wgtip/provisions", query=b"_search=y") == (200, b"page /wgtip/provisions?_search=y for a.example")
+    assert reaches(host=b"b.example") == 1 and reaches(extra=[(b"x-forwarded-proto", b"https")]) == 1
+    for request in ({"extra": [(b"authorization", b"Bearer x")]}, {"extra": [(b"cookie", b"ds_actor=x")]},
+                    {"extra": [(b"cookie", b"ds_csrftoken=x")]}, {"extra": [(b"range", b"bytes=0-1")]}, {"method": "POST"}):
+        assert reaches(path="/other", **request) == 2, request
+    for name, changed in (("status", {"code": 404}), ("cookie", {"headers": [(b"set-cookie", b"a=b")]}),
+                          ("vary", {"headers": [(b"vary", b"Accept-Encoding, Cookie")]}), ("size", {"body": b"x" * (MAX_BODY_BYTES + 1)}),
+                          ("json", {"type": b"application/json; charset=utf-8"}), ("csv", {"type": b"text/csv; charset=utf-8"}),
+                          ("mutable", {"immutable": False})):
+        answer.update(changed)
+        assert reaches(path=f"/{name}") == 2, name
+        answer.update(code=200, type=b"text/html; charset=utf-8", headers=[], body=b"", immutable=True)
+    answer["headers"] = [(b"vary", b"Cookie, Authorization")]  # as Datasette marks every answer: kept for requests without them
+    assert reaches(path="/varies") == 1
+    answer["headers"] = []
+    # least recently used out first, within the store's bytes
+    for k in range(40):
+        get(path=f"/p{k}")
+    assert store.bytes <= store.max_bytes and 0 < len(store) < 40
+    assert reaches(path="/p39") == 0 and reaches(path="/p0") == 1
+
+
+def test_a_page_made_while_a_query_failed_is_not_kept(tmp_path, monkeypatch):
+    """Real Datasette: a facet stopped by its time limit leaves a page that says so (200, 'timed out'); that page
+    reaches Datasette every time, while the same table without the facet is kept."""
+    import asyncio
+    import sqlite3
+
+    import httpx
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    from wgtip.site.cache import KeptPages, keep_pages, noting_failures
+
+    monkeypatch.setattr(Database, "execute_fn", noting_failures(Database.execute_fn))
+    path = tmp_path / "d.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("create table t (id integer primary key, v text)")
+    con.executemany("insert into t (v) values (?)", ((f"value {k % 50_000}",) for k in range(300_000)))
+    con.commit()
+    con.close()
+    ds = Datasette(immutables=[str(path)], settings={"facet_time_limit_ms": 1, "suggest_facets": False})
+    reached = []
+
+    async def counting(scope, receive, send):
+        reached.append(scope["query_string"])
+        await ds.app()(scope, receive, send)
+
+    app = keep_pages(counting, KeptPages())
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
+            return [await client.get(url) for url in ("/d/t?_size=1", "/d/t?_size=1", "/d/t?_size=1&_facet=v", "/d/t?_size=1&_facet=v")]
+
+    pages = asyncio.run(run())
+    assert [p.status_code for p in pages] == [200] * 4
+    assert pages[0].text == pages[1].text and "timed out" in pages[2].text and "timed out" in pages[3].text
+    assert reached == [b"_size=1", b"_size=1&_facet=v", b"_size=1&_facet=v"]

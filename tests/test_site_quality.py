@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.annotate import evaluate
 
 pytestmark = pytest.mark.server

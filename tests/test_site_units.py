@@ -8,18 +8,19 @@ import sqlite3
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.presentation import PRESENTATION, Presentation
-from wgtip.views import ANNOTATED_VIEW, VIEWS
 from wgtip.search import SEARCH_TABLE
 from wgtip.site import metadata as site_metadata
 from wgtip.site.metadata import datasette_metadata, table_metadata
 from wgtip.site.pages import english_words, label_matches, locator
 from wgtip.site.safety import MAX_VALUE_BYTES, client_error, limit_connection
 from wgtip.tables import TABLES, Provision, columns, description_of, name_of
+from wgtip.views import ANNOTATED_VIEW, VIEWS
 
 
 def test_metadata_describes_every_table_and_column_from_the_models():
@@ -266,7 +267,7 @@ def test_a_port_whose_last_server_just_stopped_is_free():
         conn.close()  # the server's side closes first, so its end waits in TIME_WAIT
         client.close()
     # /proc/net/tcp: local address as hex ip:port, state 06 = TIME_WAIT
-    states = [line.split()[3] for line in open("/proc/net/tcp").read().splitlines()[1:] if line.split()[1].endswith(f":{port:04X}")]
+    states = [line.split()[3] for line in Path("/proc/net/tcp").read_text().splitlines()[1:] if line.split()[1].endswith(f":{port:04X}")]
     assert "06" in states, states
     check_port("127.0.0.1", port)  # raised ServeError before the fix
     with socket.socket() as busy:

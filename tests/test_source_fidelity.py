@@ -90,16 +90,16 @@ def test_meetings_match_the_section_headings(built):
     headings = [line for line in source_lines() if line[:2] in {f"{n}." for n in NUMERALS}]
     meetings = rows(built, "meetings")
     assert [m["heading"] for m in meetings] == headings
-    for m, h in zip(meetings, headings):
+    for m, h in zip(meetings, headings, strict=True):
         y, rest = h.split("，")[1].split("年", 1)
         assert m["start_date"].startswith(y) and m["venue"] == h.rsplit("，", 1)[1]
 
 
 def test_the_third_meetings_note_is_kept(built):
     lines = source_lines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("三."))
-    end = next(i for i, l in enumerate(lines) if l.startswith("四."))
-    note = [l for l in lines[start + 1 : end] if l.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("三."))
+    end = next(i for i, line in enumerate(lines) if line.startswith("四."))
+    note = [line for line in lines[start + 1 : end] if line.strip()]
     third = rows(built, "meetings")[2]
     assert [third["note"]] == note
 
@@ -109,9 +109,9 @@ def test_the_fourth_meeting_endorsed_the_thirds_proposals(built):
     endorsed = [p for p in rows(built, "provisions") if p["adoption"] == "proposed_and_endorsed"]
     # the items and sub-items printed under 46 of section 四, counted from the source
     lines = source_lines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("46. 工作组经口头修正核可了"))
-    end = next(i for i, l in enumerate(lines) if l.startswith("五."))
-    printed = [l for l in lines[start + 1 : end] if l.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("46. 工作组经口头修正核可了"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("五."))
+    printed = [line for line in lines[start + 1 : end] if line.strip()]
     assert len(endorsed) == len(printed) == 19
     for p in endorsed:
         assert (p["meeting"], p["proposed_at_meeting"]) == ("4", "3")

@@ -9,8 +9,8 @@ import datetime as dt
 import sqlite3
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip.fold import fold_versioned
 from wgtip.log import read_log
 from wgtip.search import SearchIndex

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT
 from helpers import indexed_tokens, reference_index
+
 from wgtip.fold import Folder
 from wgtip.folded import batched, fold_log
 from wgtip.log import iter_log
@@ -147,7 +147,7 @@ def test_the_search_index_is_every_provisions_current_text_at_its_position_which
     # corrected provisions are indexed by their current text, not the printed one
     corrected = [(position, current, printed) for _, position, current, printed in provisions if current != printed]
     assert corrected, "the log corrects some provisions (else this test proves nothing)"
-    for position, current, printed in corrected:
+    for position, current, _printed in corrected:
         every_run = Query(((Term(current, False, (tuple((run,) for run in runs(current)),)),),), ())  # each run of the text, whole
         hits = {r for (r,) in con.execute(f'SELECT rowid FROM "{SEARCH_TABLE}" WHERE "{SEARCH_TABLE}" MATCH ?', (expression(every_run),))}
         assert position in hits

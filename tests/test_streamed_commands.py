@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 from helpers import append, append_raw, next_event
+
 from wgtip.folded import fold_kept, fold_log, keep_all
 from wgtip.history import records
 from wgtip.log import iter_log

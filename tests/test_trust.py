@@ -25,7 +25,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_repo
 from helpers import append_raw
 

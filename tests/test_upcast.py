@@ -6,15 +6,15 @@ import hashlib
 import json
 
 import pytest
-
 from conftest import ROOT
+
 from wgtip import events, fold, log, upcast
 from wgtip.log import LogError, segment_files
 from wgtip.tables import Event, columns
 
 
 def a_meeting_line() -> bytes:
-    return next(l for p in segment_files(ROOT) for l in p.read_bytes().splitlines() if b'"MeetingHeld"' in l)
+    return next(line for p in segment_files(ROOT) for line in p.read_bytes().splitlines() if b'"MeetingHeld"' in line)
 
 
 def test_an_older_version_is_upcast_on_read_and_never_rewritten(monkeypatch, repo):
@@ -42,7 +42,7 @@ def test_an_older_version_is_upcast_on_read_and_never_rewritten(monkeypatch, rep
     assert {p: p.read_bytes() for p in segment_files(repo)} == files, "reading upcast an event by rewriting its file"
     assert [le.hash for le in log.iter_log(repo)] == [le.hash for le in read], "the streaming reader hashes the committed bytes too"
     names = [c.name for c in columns(Event)]
-    row = dict(zip(names, next(r for r in fold.fold(read)["events"] if r[0] == meetings[0])))
+    row = dict(zip(names, next(r for r in fold.fold(read)["events"] if r[0] == meetings[0]), strict=True))
     assert json.loads(row["data"])["venue"].endswith("(upcast)") and row["schema_version"] == 2, "the events table shows the event as upcast"
     assert row["hash"] == hashlib.sha256(committed[meetings[0]]).hexdigest()
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 
 BIN = Path(sys.executable).parent  # actionlint and shellcheck come from the lock (wheels that ship the binaries)

@@ -16,8 +16,9 @@ mended; an untranslated word or a missing final mark needs a person's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 CJK = r"[\u3400-\u9fff]"
 

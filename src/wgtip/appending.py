@@ -3,8 +3,8 @@ log: refused, with nothing written, unless the log with the event at its end fol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import WgtipError
 from .events import Envelope
@@ -20,7 +20,7 @@ def append_event(root: Path, slug: str, make: Callable[[LoggedEvent], Envelope],
     if last is None:
         raise refused("the log is empty")
     event = make(last)
-    draft = LoggedEvent(event, "0" * 64, "(new event)", 0, event.data.model_dump_json())  # type: ignore[attr-defined]
+    draft = LoggedEvent(event, "0" * 64, "(new event)", 0, event.data.model_dump_json())
 
     def with_draft():
         yield from iter_log(root)

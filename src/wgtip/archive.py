@@ -20,7 +20,7 @@ def write_zip(files: dict[str, Path], target: Path, folder: str = "") -> None:
         for rel in sorted(files):
             info = zipfile.ZipInfo(f"{folder}/{rel}" if folder else rel, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info._compresslevel = LEVEL  # what ZipFile.writestr sets; ZipFile.open(info) takes the level from the info
+            info._compresslevel = LEVEL  # type: ignore[attr-defined]  # private, so not in the stubs: what ZipFile.writestr sets; ZipFile.open(info) takes the level from the info
             info.external_attr = 0o644 << 16
             info.create_system = 3  # unix, so the permissions above are read as such
             # the size up front, as writestr knows it: it decides whether the entry gets ZIP64 fields

@@ -20,10 +20,11 @@ import gc
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import release as rel
 from . import release_package, search
@@ -196,6 +197,7 @@ def _build_release(root: Path, version: str) -> Built:
         target.parent.mkdir(parents=True, exist_ok=True)
         folded, names = _write_release(root, version, target)
     outputs = tuple(target / n for n in names.values())
+    assert folded.head is not None  # the fold of a release ends at its ReleasePublished event (until_release)
     return Built(folded.head.seq, folded.counts, version, outputs)
 
 
@@ -208,8 +210,11 @@ def _write_release(root: Path, version: str, target: Path) -> tuple[Folded, dict
         try:
             folded = outputs.fold(rel.until_release(iter_log(root), version), rel.release_layout(version))
             hashes = outputs.write_descriptor(folded)
-            rel.check(folded.head.event, hashes, folded.layout)
+            head = folded.head
+            assert head is not None and isinstance(head.event, ReleasePublished)  # until_release ends at the release's event, or raises
+            rel.check(head.event, hashes, folded.layout)
             names = release_artefacts(version, folded.release_format)
+            duckdb_extras: tuple[Callable[[Any], object], ...]
             if folded.release_format == 1:
                 files, folder, duckdb_extras = {path: pkg / path for path in hashes}, f"wgtip-recommendations-{version}", ()
             else:

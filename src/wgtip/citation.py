@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from . import metadata
 from .metadata import Identifiers, doi_url
@@ -72,7 +73,13 @@ class ProvisionFacts(NamedTuple):
     source_line: int
 
 
-def facts(provision: dict[str, Any], meeting: dict[str, Any], document: dict[str, Any]) -> ProvisionFacts:
+class Fields(Protocol):
+    """A table row (a dict) or a record of the fold's state: its values read by column name."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
+
+
+def facts(provision: Fields, meeting: dict[str, Any], document: dict[str, Any]) -> ProvisionFacts:
     """The facts a citation needs, from a provision, its meeting and its document (table rows or fold state)."""
     p, m, d = provision, meeting, document
     return ProvisionFacts(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
@@ -80,7 +81,13 @@ def main() -> None:
 
 @main.command()
 @root_option
-@click.option("--release", "release", metavar="VERSION", default=None, help="Rebuild this release from the log into build/releases/VERSION/ (zip, SQLite, DuckDB, SHA256SUMS), checked against its recorded hashes.")
+@click.option(
+    "--release",
+    "release",
+    metavar="VERSION",
+    default=None,
+    help="Rebuild this release from the log into build/releases/VERSION/ (zip, SQLite, DuckDB, SHA256SUMS), checked against its recorded hashes.",
+)
 def build(root: Path, release: str | None) -> None:
     """Fold the event log into datapackage.json + data/*.csv, build/wgtip.sqlite and build/wgtip.duckdb."""
     built = run_build(root, release=release)
@@ -188,7 +195,7 @@ def cite(root: Path, provision_id: str | None, version: str | None, fmt: str, ac
     """How to cite the dataset, or one provision, in a release: its version, content digest and DOI or address (or that none is assigned)."""
     from .cite import citation
 
-    day = accessed.date() if accessed else dt.datetime.now(dt.timezone.utc).date()
+    day = accessed.date() if accessed else dt.datetime.now(dt.UTC).date()
     click.echo(citation(root, provision_id, version, fmt, day), nl=False)
 
 
@@ -225,7 +232,7 @@ def adopt_release_format(root: Path, release_format: int, notes: str, on: dt.dat
 @click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The day of the measurement (YYYY-MM-DD).")
 @click.option("--recorded-at", required=True, help="Fixed recording time written into the event (ISO 8601 with zone).")
 def record_quality(root: Path, on: dt.datetime, recorded_at: str) -> None:
-    """Measure the annotations against the blind gold set (review/gold/adjudicated.json) and append an AnnotationQualityMeasured event: each kind's counts, precision and recall, and the gold file's SHA-256, which the data package, the data dictionary and the site then state."""
+    """Measure the annotations against the blind gold set (review/gold/adjudicated.json) and append an AnnotationQualityMeasured event: each kind's counts, precision and recall, and the gold file's SHA-256, which the data package, the data dictionary and the site then state."""  # noqa: E501 (the command's help, one paragraph)
     from .annotate.measured import append_quality
 
     path = append_quality(root, on.date(), _moment(recorded_at))
@@ -322,8 +329,16 @@ def annotate(root: Path, recorded_at: str) -> None:
 
 @main.command("check-append-only")
 @root_option
-@click.option("--base", "bases", multiple=True, metavar="REV",
-              help="A published revision (repeatable): it must be an ancestor of --head, and every segment it holds must be in --head byte for byte (CI: the previous head of the branch, a pull request's target). Without --base and --release-tags: the staged changes (the pre-commit hook).")
+@click.option(
+    "--base",
+    "bases",
+    multiple=True,
+    metavar="REV",
+    help=(
+        "A published revision (repeatable): it must be an ancestor of --head, and every segment it holds must be in --head byte for byte (CI: the previous head of the branch, a pull request's "
+        "target). Without --base and --release-tags: the staged changes (the pre-commit hook)."
+    ),
+)
 @click.option("--release-tags", is_flag=True, help="Also check against every release tag (vX.Y.Z) of the repository.")
 @click.option("--head", default="HEAD", show_default=True, metavar="REV", help="With --base or --release-tags: the revision whose log is checked.")
 def check_append_only(root: Path, bases: tuple[str, ...], release_tags: bool, head: str) -> None:

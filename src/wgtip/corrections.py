@@ -21,6 +21,7 @@ def append_correction(root: Path, provision_id: str, old: str, new: str, reason:
     rows, last = kept.rows["provisions"], kept.head
     if not rows:
         raise CorrectionError(f"no provision {provision_id!r}")
+    assert last is not None  # a provision was folded, so the log has a last event
     p = rows[0]
     current = p["current_text"]
     if current.count(old) != 1:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from .annotation_kinds import KIND_NAMES
 
@@ -37,7 +37,7 @@ class Occurrence(Strict):
     end: dt.date = Field(description="Last day on which the event happened in the world (equal to start for a one-day event).")
 
     @model_validator(mode="after")
-    def _end_not_before_start(self) -> "Occurrence":
+    def _end_not_before_start(self) -> Occurrence:
         # JSON Schema cannot compare two fields; the models are the stricter check
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
@@ -90,6 +90,11 @@ class Envelope(Strict):
     source: SourceLocator | None = Field(default=None, description="Where in the source document the facts are printed; null for events of the dataset's own life (releases).")
     prev: str | None = Field(pattern=HEX64, description="SHA-256 of the previous event's line as committed (null for the first event): the hash chain.")
 
+    if TYPE_CHECKING:
+        # every event type declares its payload, a model of its own, as ``data``: code that reads any event's
+        # (a logged event is an Envelope to the type checker) reads it as Any
+        data: Any
+
 
 # --- payloads -----------------------------------------------------------------
 
@@ -98,18 +103,24 @@ REPOSITORY_PATH = r"^[^/.\\\x00-\x1f][^/\\\x00-\x1f]*(/[^/.\\\x00-\x1f][^/\\\x00
 """A path inside the repository: relative, '/'-separated, no part empty or starting with '.' (so no '..')."""
 
 
+def _inside_the_repository(path: str) -> str:
+    # the model's own check (the published schema carries the same rule as a pattern), with a message that says why
+    if not re.fullmatch(REPOSITORY_PATH, path):
+        raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
+    return path
+
+
+RepositoryPath = Annotated[str, AfterValidator(_inside_the_repository)]
+"""A path inside the repository, relative to its root (as the schema's pattern REPOSITORY_PATH says)."""
+
+
 class SourceDocumentRegisteredData(Strict):
     document: str = Field(pattern=PROVISION_ID, description="Identifier given to the document in this dataset.")
-    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH},
-                      description="Path of the project's copy of the document, relative to the repository root, inside it: '/'-separated, no part starting with '.' (so no '..'), not absolute.")
-
-    @field_validator("path")
-    @classmethod
-    def _inside_the_repository(cls, path: str) -> str:
-        # the model's own check (the published schema carries the same rule as a pattern), with a message that says why
-        if not re.fullmatch(REPOSITORY_PATH, path):
-            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
-        return path
+    path: RepositoryPath = Field(
+        json_schema_extra={"pattern": REPOSITORY_PATH},
+        description="Path of the project's copy of the document, relative to the repository root, inside it: "
+        "'/'-separated, no part starting with '.' (so no '..'), not absolute.",
+    )
 
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
     language: str = Field(description="Language of this version (BCP 47).")
@@ -129,7 +140,9 @@ class MeetingHeldData(Strict):
     end_date: dt.date = Field(description="Last day of the meeting, read from the heading.")
     venue: str = Field(description="Venue as printed.")
     report_symbol: str | None = Field(default=None, description="Symbol of the meeting's report, where the source names one.")
-    report_symbol_line: int | None = Field(default=None, ge=1, description="1-based line of the document where the report symbol is named (the rule: a paragraph citing 'the report of the meeting held on <its dates> (<symbol>)').")
+    report_symbol_line: int | None = Field(
+        default=None, ge=1, description="1-based line of the document where the report symbol is named (the rule: a paragraph citing 'the report of the meeting held on <its dates> (<symbol>)')."
+    )
     note: str | None = Field(default=None, description="Text printed under the heading instead of recommendations, verbatim.")
     note_line: int | None = Field(default=None, ge=1, description="1-based line of the note in the document file.")
 
@@ -149,7 +162,9 @@ class RecommendationsReferredToConferenceData(Strict):
 class RecommendationsProposedData(Strict):
     meeting: int = Field(ge=1, description="Ordinal of the meeting at which the recommendations were proposed.")
     proposed_by: str = Field(description="Who proposed them (for example: Chair).")
-    provisions: tuple[ProvisionText, ...] = Field(min_length=1, description="The proposed recommendations, in document order; items whose chapeau is written by the endorsing meeting name it as parent_id.")
+    provisions: tuple[ProvisionText, ...] = Field(
+        min_length=1, description="The proposed recommendations, in document order; items whose chapeau is written by the endorsing meeting name it as parent_id."
+    )
 
 
 class ProposalsEndorsedData(Strict):
@@ -281,7 +296,9 @@ class Annotation(Strict):
     evidence: str | None = Field(default=None, description="The text the annotation rests on, exactly as in the evidence provision's text; null when there is none (a fallback).")
     start: int | None = Field(default=None, ge=0, description="Character offset of the evidence in the evidence provision's annotated text (0-based).")
     end: int | None = Field(default=None, ge=0, description="Character offset just after the evidence.")
-    inherited_from: str | None = Field(default=None, pattern=PROVISION_ID, description="The chapeau (or item) whose text holds the evidence, when the provision inherits the value from it; null when the evidence is in its own text.")
+    inherited_from: str | None = Field(
+        default=None, pattern=PROVISION_ID, description="The chapeau (or item) whose text holds the evidence, when the provision inherits the value from it; null when the evidence is in its own text."
+    )
 
 
 class ProvisionAnnotations(Strict):
@@ -343,7 +360,13 @@ class AnnotationsReviewedData(Strict):
     annotator: str = Field(pattern=REVIEWER, description="Who reviewed (a stable code, named in the tables' annotator and reviewed_by columns).")
     annotator_description: str = Field(min_length=1, description="Who or what the reviewer is and how it read the texts, said plainly (a person, a team, a model).")
     basis: ReviewBasis = Field(description="The rule and version whose annotations were reviewed; every provision of the batch is annotated by it.")
-    provisions: tuple[ReviewedProvision, ...] = Field(min_length=1, description="Every provision reviewed, in document order, also those whose annotations were confirmed as they are (no value added or removed). Replaces an earlier review of the same kind of the same provision.")
+    provisions: tuple[ReviewedProvision, ...] = Field(
+        min_length=1,
+        description=(
+            "Every provision reviewed, in document order, also those whose annotations were confirmed as they are (no value added or removed). Replaces an earlier review of the same kind of the "
+            "same provision."
+        ),
+    )
 
 
 class AnnotationsReviewed(Envelope):
@@ -360,29 +383,25 @@ class MeasuredScore(Strict):
     """One kind's annotations of one source, scored against the gold: the counts precision and recall follow from."""
 
     kind: AnnotationKind = Field(description="The annotation kind scored.")
-    source: str = Field(pattern=QUALITY_SOURCE, description="Which annotations: rules (the keyword rules' own output) or published (what the annotation tables hold: the rules' rows and every review or correction the log records).")
+    source: str = Field(
+        pattern=QUALITY_SOURCE,
+        description="Which annotations: rules (the keyword rules' own output) or published (what the annotation tables hold: the rules' rows and every review or correction the log records).",
+    )
     made_by: str = Field(min_length=1, description="How the scored annotations of the gold's provisions were made: the annotators (rules and versions, reviewers) whose rows they are.")
     true_positives: int = Field(ge=0, description="Values given that the gold also gives (an addressee counted as a (code, role) pair), summed over the gold's provisions.")
     predicted: int = Field(ge=0, description="Values given, summed over the gold's provisions; precision = true_positives / predicted (1 when none is given).")
     expected: int = Field(ge=0, description="Values the gold gives, summed over its provisions; recall = true_positives / expected (1 when the gold gives none).")
 
     @model_validator(mode="after")
-    def _counts_consistent(self) -> "MeasuredScore":
+    def _counts_consistent(self) -> MeasuredScore:
         if self.true_positives > min(self.predicted, self.expected):
             raise ValueError(f"true_positives {self.true_positives} exceeds predicted {self.predicted} or expected {self.expected}")
         return self
 
 
 class GoldFile(Strict):
-    path: str = Field(json_schema_extra={"pattern": REPOSITORY_PATH}, description="Path of a file of the gold set, relative to the repository root.")
+    path: RepositoryPath = Field(json_schema_extra={"pattern": REPOSITORY_PATH}, description="Path of a file of the gold set, relative to the repository root.")
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file as measured against.")
-
-    @field_validator("path")
-    @classmethod
-    def _inside_the_repository(cls, path: str) -> str:
-        if not re.fullmatch(REPOSITORY_PATH, path):
-            raise ValueError(f"{path!r} is not a path inside the repository (relative, '/'-separated, no part starting with '.', so no '..')")
-        return path
 
 
 class AnnotationQualityMeasuredData(Strict):
@@ -394,7 +413,7 @@ class AnnotationQualityMeasuredData(Strict):
     scores: tuple[MeasuredScore, ...] = Field(min_length=1, description="Every kind and source measured; a later measurement of a kind replaces this one's scores of that kind.")
 
     @model_validator(mode="after")
-    def _one_score_each(self) -> "AnnotationQualityMeasuredData":
+    def _one_score_each(self) -> AnnotationQualityMeasuredData:
         seen = [(s.kind, s.source) for s in self.scores]
         if len(set(seen)) != len(seen):
             raise ValueError("a kind and source is scored twice")
@@ -444,7 +463,10 @@ class ReleasePublishedData(Strict):
     published_on: dt.date = Field(description="Release date.")
     notes: str = Field(min_length=1, description="Release notes: what the release contains or changes.")
     log_head: LogHead = Field(description="The last event before this release (equals the envelope's prev).")
-    files: tuple[ReleasedFile, ...] = Field(min_length=1, description="Every data file whose content the release fixes, sorted by path. The log tables (events, releases, release_files) are not among them: they record this release itself.")
+    files: tuple[ReleasedFile, ...] = Field(
+        min_length=1,
+        description="Every data file whose content the release fixes, sorted by path. The log tables (events, releases, release_files) are not among them: they record this release itself.",
+    )
     digest: str = Field(pattern=HEX64, description="SHA-256 of the lines '<sha256>  <path>\\n' of the files, in order (the SHA256SUMS of the data files).")
 
 
@@ -467,7 +489,9 @@ RELEASE_FORMATS: dict[int, str] = {
 
 
 class ReleaseFormatAdoptedData(Strict):
-    format: int = Field(ge=2, description="The format of every release published after this event, until another is adopted (see docs/releases.md). Format 1 is that of the releases before any such event.")
+    format: int = Field(
+        ge=2, description="The format of every release published after this event, until another is adopted (see docs/releases.md). Format 1 is that of the releases before any such event."
+    )
     notes: str = Field(min_length=1, description="What the new format changes for a reader of the releases.")
 
 
@@ -516,8 +540,8 @@ EVENT_TYPES: tuple[type[Envelope], ...] = (
 CURRENT_SCHEMA_VERSION: dict[str, int] = {cls.__name__: 1 for cls in EVENT_TYPES}
 """The schema version each event type is written with today (see upcast.py for older ones)."""
 
-Event = Annotated[Union[tuple(EVENT_TYPES)], Field(discriminator="type")]  # type: ignore[valid-type]
-EVENT_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Event)
+Event = Annotated[Union[tuple(EVENT_TYPES)], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007 (a union of a tuple made at run time: `|` has no such form)
+EVENT_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Event)  # type: ignore[arg-type]  # Event is a union made at run time (above)
 BY_NAME: dict[str, type[Envelope]] = {cls.__name__: cls for cls in EVENT_TYPES}
 
 

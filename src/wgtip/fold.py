@@ -14,12 +14,16 @@ only dispatches and assembles the tables.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from . import events as ev
 from .citation import DatasetVersion
 from .log import LoggedEvent
-from .projection import annotations, history, recommendations
+
+# not imported as ``annotations``, the name that ``from __future__ import annotations`` takes
+from .projection import annotations as annotation_tables
+from .projection import history, recommendations
 from .projection.state import FoldError, Record, State, event_row
 from .tables import TABLES, Row, columns, name_of
 from .tables import Event as EventRow
@@ -29,7 +33,7 @@ __all__ = ["FoldError", "Folder", "fold", "fold_versioned", "apply", "State"]
 APPLY: dict[type[ev.Envelope], Callable[[State, Any], None]] = {
     **recommendations.HANDLERS,
     **history.HANDLERS,
-    **annotations.HANDLERS,
+    **annotation_tables.HANDLERS,
 }
 """Each event type's projection, by its class: a renamed or removed event type cannot leave one behind."""
 if set(APPLY) != set(ev.EVENT_TYPES):
@@ -56,7 +60,7 @@ def _records(state: State) -> dict[str, Iterable[Any]]:
     """Every table's records, in output order, once every event is applied."""
     records = recommendations.finish(state)
     records.update(history.finish(state))
-    records.update(annotations.finish(state))
+    records.update(annotation_tables.finish(state))
     return records
 
 

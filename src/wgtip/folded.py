@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .citation import DatasetVersion
 from .events import ReleasePublished
@@ -101,7 +102,8 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
     own), and a table it leaves out is folded but not put anywhere. ``on_state`` sees the fold's
     state once every event is applied, before the tables are made from it (for what the state
     holds besides tables). The fold's state is freed on return."""
-    folder, head = Folder(), []
+    folder = Folder()
+    head: list[LoggedEvent] = []
     stats, counts = {}, {}
     tables: dict[str, Iterable[Row]] = {}  # the other tables, once the events are folded
     layout = current_layout()
@@ -126,7 +128,7 @@ def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEve
             documents = tables[name_of(SourceDocument)] = list(tables[name_of(SourceDocument)])  # a few rows, read twice
             terms = tables[name_of(VocabularyTerm)] = list(tables[name_of(VocabularyTerm)])  # the descriptor's categories
             quality_rows = tables[name_of(AnnotationQuality)] = list(tables[name_of(AnnotationQuality)])  # likewise
-    quality = tuple(dict(zip((c.name for c in columns(AnnotationQuality)), r)) for r in quality_rows)
+    quality = tuple(dict(zip((c.name for c in columns(AnnotationQuality)), r, strict=True)) for r in quality_rows)
     return Folded(stats, counts, dataset_version, documents, head[0] if head else None, layout, release_format, terms, quality)
 
 
@@ -197,7 +199,7 @@ class _KeptTable:
     def write(self, rows: list[Row]) -> None:
         if self.accept is None:
             return
-        kept = (d for d in (dict(zip(self.fields, r)) for r in rows) if self.accept(d))
+        kept = (d for d in (dict(zip(self.fields, r, strict=True)) for r in rows) if self.accept(d))
         self.into.extend(kept if self.only is None else ({c: d[c] for c in self.only} for d in kept))
 
     def close(self) -> tuple[int, str]:

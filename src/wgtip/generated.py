@@ -19,7 +19,6 @@ from .metadata import Identifiers, identifiers
 from .release import release_dois
 from .release_texts import changelog, citation_cff, latest_release
 
-
 ZENODO_RELATIONS = (("repository", "isSupplementTo"), ("homepage", "isDocumentedBy"), ("datasette", "isSourceOf"))
 """How each address set in identifiers.toml relates to a Zenodo record of a release (DataCite's relation types):
 the record supplements the repository (the code and the log it is built from), the homepage documents it, and it is

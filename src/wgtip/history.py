@@ -18,7 +18,7 @@ class DiffError(WgtipError):
 
 def records(tables: dict[str, list[Row]], table: str) -> list[dict[str, Any]]:
     names = [c.name for c in columns(by_name()[table])]
-    return [dict(zip(names, row)) for row in tables[table]]
+    return [dict(zip(names, row, strict=True)) for row in tables[table]]
 
 
 def released_changes(root: Path, also: tuple[str, ...] = ()) -> Kept:

@@ -226,7 +226,8 @@ class _Writer:
     """Numbers events and keeps their envelope consistent."""
 
     def __init__(self, doc: Document, recorded_at: dt.datetime):
-        self.doc, self.recorded_at, self.events = doc, recorded_at, []
+        self.doc, self.recorded_at = doc, recorded_at
+        self.events: list[tuple[str, Envelope]] = []
 
     def locator(self, section: str | None, paragraph: str | None, line: int) -> SourceLocator:
         return SourceLocator(document=DOCUMENT_ID, language=self.doc.language, sha256=self.doc.sha256, section=section, paragraph=paragraph, line=line)
@@ -276,8 +277,23 @@ def document_events(doc: Document, recorded_at: dt.datetime) -> list[tuple[str, 
     f = doc.front
     w.add(
         SourceDocumentRegistered,
-        SourceDocumentRegisteredData(document=DOCUMENT_ID, path=SOURCE_PATH, sha256=doc.sha256, language=f["language"], original_language=f["original_language"], body=f["body"], title=f["title"], subtitle=f["subtitle"], distributed_on=f["distributed_on"], complements=f.get("complements"), agenda=f.get("agenda")),
-        f["distributed_on"], f["distributed_on"], w.locator(None, None, 1), "source-registered",
+        SourceDocumentRegisteredData(
+            document=DOCUMENT_ID,
+            path=SOURCE_PATH,
+            sha256=doc.sha256,
+            language=f["language"],
+            original_language=f["original_language"],
+            body=f["body"],
+            title=f["title"],
+            subtitle=f["subtitle"],
+            distributed_on=f["distributed_on"],
+            complements=f.get("complements"),
+            agenda=f.get("agenda"),
+        ),
+        f["distributed_on"],
+        f["distributed_on"],
+        w.locator(None, None, 1),
+        "source-registered",
     )
     reports = _report_symbols(doc)
     by_start = {s.start: s for s in doc.sections}
@@ -295,8 +311,21 @@ def document_events(doc: Document, recorded_at: dt.datetime) -> list[tuple[str, 
         note = s.note
         w.add(
             MeetingHeld,
-            MeetingHeldData(meeting=s.ordinal, heading=s.heading, start_date=s.start, end_date=s.end, venue=s.venue, report_symbol=reports[s.start][0] if s.start in reports else None, report_symbol_line=reports[s.start][1] if s.start in reports else None, note=note[1] if note else None, note_line=note[0] if note else None),
-            s.start, s.end, w.locator(s.numeral, None, s.line), segment,
+            MeetingHeldData(
+                meeting=s.ordinal,
+                heading=s.heading,
+                start_date=s.start,
+                end_date=s.end,
+                venue=s.venue,
+                report_symbol=reports[s.start][0] if s.start in reports else None,
+                report_symbol_line=reports[s.start][1] if s.start in reports else None,
+                note=note[1] if note else None,
+                note_line=note[0] if note else None,
+            ),
+            s.start,
+            s.end,
+            w.locator(s.numeral, None, s.line),
+            segment,
         )
         for later, p, m in proposals.get(s.ordinal, []):
             w.add(
@@ -310,9 +339,25 @@ def document_events(doc: Document, recorded_at: dt.datetime) -> list[tuple[str, 
                 proposed = by_start[dt.date(int(m["y"]), int(m["m"]), int(m["d"]))]
                 endorsed = tuple(pr.provision_id for pr in _provisions(doc, s.ordinal, p, with_chapeau=False))
                 chapeau = _provisions(doc, s.ordinal, Paragraph(p.line, p.number))
-                w.add(ProposalsEndorsed, ProposalsEndorsedData(meeting=s.ordinal, proposals_of_meeting=proposed.ordinal, with_oral_amendments=bool(m["amended"]), paragraph=p.number, provisions=tuple(chapeau), endorsed=endorsed), s.start, s.end, loc, segment)
+                w.add(
+                    ProposalsEndorsed,
+                    ProposalsEndorsedData(
+                        meeting=s.ordinal, proposals_of_meeting=proposed.ordinal, with_oral_amendments=bool(m["amended"]), paragraph=p.number, provisions=tuple(chapeau), endorsed=endorsed
+                    ),
+                    s.start,
+                    s.end,
+                    loc,
+                    segment,
+                )
             elif REFERRAL_RE.match(p.line.text):
-                w.add(RecommendationsReferredToConference, RecommendationsReferredToConferenceData(meeting=s.ordinal, paragraph=p.number, provisions=tuple(_provisions(doc, s.ordinal, p))), s.start, s.end, loc, segment)
+                w.add(
+                    RecommendationsReferredToConference,
+                    RecommendationsReferredToConferenceData(meeting=s.ordinal, paragraph=p.number, provisions=tuple(_provisions(doc, s.ordinal, p))),
+                    s.start,
+                    s.end,
+                    loc,
+                    segment,
+                )
             else:
                 w.add(RecommendationsAdopted, RecommendationsAdoptedData(meeting=s.ordinal, paragraph=p.number, provisions=tuple(_provisions(doc, s.ordinal, p))), s.start, s.end, loc, segment)
     _check_footnotes_used(doc, [e for _, e in w.events])

@@ -31,9 +31,9 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import orjson
 from pydantic import ValidationError
@@ -66,7 +66,7 @@ class LogError(WgtipError):
         # a file name or a field name comes from the input: shown escaped, never raw
         self.path, self.line, self.field = printable(path), line, printable(field)
         super().__init__(f"{self.where}: {field}: {message}")
-        self.message = message  # after click's own: the problem alone; ``str`` names where too
+        self.message = message  # type: ignore[misc]  # click declares it Final; after click's own: the problem alone; ``str`` names where too
 
     @property
     def where(self) -> str:
@@ -265,7 +265,9 @@ def _refuse_controls(obj: object, path: str, lineno: int) -> None:
     found = _first_control(obj)
     if found:
         field, text, is_key = found
-        ch = text[CONTROL.search(text).start()]
+        control = CONTROL.search(text)
+        assert control is not None  # _first_control found this text by this pattern
+        ch = text[control.start()]
         what = "a field name" if is_key else "the string"
         raise LogError(path, lineno, field, f"{what} holds the control character U+{ord(ch):04X} (written as a JSON escape); no field allows control characters")
 
@@ -273,7 +275,7 @@ def _refuse_controls(obj: object, path: str, lineno: int) -> None:
 def _not_compact(raw: bytes, compact: bytes) -> str:
     """Where a line differs from its compact form, in characters, with a few characters of each."""
     text, want = raw.decode("utf-8"), compact.decode("utf-8")
-    at = next((i for i, (a, b) in enumerate(zip(text, want)) if a != b), min(len(text), len(want)))
+    at = next((i for i, (a, b) in enumerate(zip(text, want, strict=False)) if a != b), min(len(text), len(want)))
     return (f"not written as compact JSON at character {at + 1} ({text[at:at + 10]!r} where compact JSON has {want[at:at + 10]!r}): "
             "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip")
 
@@ -374,7 +376,7 @@ def read_segment(path: Path, rel: str) -> Iterator[LoggedEvent]:
         previous = event.seq
         # pydantic's own serializer (compact, UTF-8, fields in model order) gives the same text as
         # orjson over model_dump(mode="json") at a fraction of the cost; test_build pins the bytes
-        data_json = event.data.model_dump_json()  # type: ignore[attr-defined]
+        data_json = event.data.model_dump_json()
         yield LoggedEvent(event, line_hash(line), rel, lineno, data_json)
 
 
@@ -423,7 +425,13 @@ def check_sequence(events: Iterable[LoggedEvent]) -> list[LoggedEvent]:
         if ev.event.prev != want:
             if prev is None:
                 raise LogError(ev.path, ev.line, "prev", "the first event must have prev null")
-            raise LogError(ev.path, ev.line, "prev", f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {want[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after this one was written?)")
+            raise LogError(
+                ev.path,
+                ev.line,
+                "prev",
+                f"hash chain broken: the SHA-256 of event {prev.seq} ({prev.path}:{prev.line}) is {prev.hash[:12]}…, this event records {str(ev.event.prev)[:12]}… (was event {prev.seq} edited after "
+                f"this one was written?)",
+            )
         prev = ev
     return ordered
 

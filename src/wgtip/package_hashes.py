@@ -4,7 +4,7 @@ and ``wgtip verify`` compares, computed as the CSV files are made (``CsvDigest``
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from .folded import Folded, Hashes, fold_tables
 from .log import LoggedEvent

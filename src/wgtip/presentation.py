@@ -8,8 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .tables import (
-    AnnotationReview, Change, Event, FootnoteRow, Meeting, Provision, ProvisionAddressee, ProvisionReference, ProvisionStrength,
-    ProvisionTextRevision, ProvisionTheme, ProvisionTopic, Release, ReleaseFile, SourceDocument, VocabularyTerm,
+    AnnotationReview,
+    Change,
+    Event,
+    FootnoteRow,
+    Meeting,
+    Provision,
+    ProvisionAddressee,
+    ProvisionReference,
+    ProvisionStrength,
+    ProvisionTextRevision,
+    ProvisionTheme,
+    ProvisionTopic,
+    Release,
+    ReleaseFile,
+    SourceDocument,
+    VocabularyTerm,
 )
 
 

@@ -8,7 +8,8 @@ count means: how the annotations were made and how often they are right and comp
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .annotation_kinds import BY_NAME
 

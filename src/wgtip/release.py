@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 import orjson
 
 from .errors import WgtipError
-from .events import Envelope, LogHead, Occurrence, ReleaseDoiRecorded, ReleasedFile, ReleaseFormatAdopted, ReleasePublished, ReleasePublishedData
+from .events import Envelope, LogHead, Occurrence, ReleasedFile, ReleaseDoiRecorded, ReleaseFormatAdopted, ReleasePublished, ReleasePublishedData
 from .fold import FoldError
 from .folded import Hashes
 from .log import LogError, LoggedEvent, iter_log, parse_line, segment_files, write_segments
 from .package_hashes import fold_hashes
 from .paths import DATA_DIR
 from .tables import TABLES, Layout, current_layout, is_log_table, name_of
-
 
 E = TypeVar("E", bound=Envelope)
 
@@ -123,7 +123,7 @@ DOI_TYPE = b'"ReleaseDoiRecorded"'
 ESCAPE = b"\\u"
 
 
-def _events_named(root: Path, type_name: bytes | tuple[bytes, ...], cls: type[E] | tuple[type, ...]) -> Iterator[E]:
+def _events_named(root: Path, type_name: bytes | tuple[bytes, ...], cls: type[E] | tuple[type[E], ...]) -> Iterator[E]:
     """The events of one type, in log order, without folding the log: only the lines that could be one
     are decoded, by the log's one decoder (``parse_line``), and checked as any line is. A line is written
     one way only (compact, as wgtip writes it; ``parse_line`` refuses any other form), so such a line
@@ -155,7 +155,8 @@ FORMAT_TYPE = b'"ReleaseFormatAdopted"'
 def release_formats(root: Path) -> dict[str, int]:
     """The release format each release was published in (``events.RELEASE_FORMATS``), read as
     ``published_versions`` reads the releases."""
-    formats, current = {}, 1
+    formats: dict[str, int] = {}
+    current = 1
     for e in _events_named(root, (RELEASE_TYPE, FORMAT_TYPE), (ReleasePublished, ReleaseFormatAdopted)):
         if isinstance(e, ReleaseFormatAdopted):
             current = e.data.format

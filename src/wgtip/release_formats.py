@@ -25,7 +25,10 @@ def adopt(root: Path, release_format: int, notes: str, on: dt.date, recorded_at:
     """Append the event adopting ``release_format`` from ``on``; refused (nothing written) if the log
     with it would not fold (an unknown format, or one not newer than the format in use)."""
     if release_format not in RELEASE_FORMATS or release_format == min(RELEASE_FORMATS):
-        raise ReleaseFormatError(f"FORMAT: {release_format} is not a release format one can adopt (this software writes {', '.join(map(str, RELEASE_FORMATS))}; {min(RELEASE_FORMATS)} is the first, in use before any is adopted)")
+        raise ReleaseFormatError(
+            f"FORMAT: {release_format} is not a release format one can adopt (this software writes {', '.join(map(str, RELEASE_FORMATS))}; {min(RELEASE_FORMATS)} is the first, in use before "
+            f"any is adopted)"
+        )
     if not notes.strip():
         raise ReleaseFormatError("--notes: say what the new format changes for a reader of the releases")
 

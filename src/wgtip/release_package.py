@@ -54,7 +54,7 @@ def source_files(root: Path, folded: Folded) -> dict[str, bytes]:
     names = [c.name for c in columns(SourceDocument)]
     out = {}
     for row in folded.source_documents:
-        d = dict(zip(names, row))
+        d = dict(zip(names, row, strict=True))
         path = root / d["path"]
         if not path.is_file():
             raise ReleaseError(f"{d['path']}: the source document {d['document']} is missing: a release holds it")
@@ -75,7 +75,7 @@ def readme(release: dict[str, Any], folded: Folded) -> str:
     log_tables = sorted(f"{DATA_DIR}/{name_of(m)}.csv" for m in TABLES if is_log_table(m))
     drop = " ".join(f"-e ' {p}$'" for p in log_tables)
     tables = "\n".join(f"- `{DATA_DIR}/{name}.csv`: {folded.counts[name]} row{'' if folded.counts[name] == 1 else 's'}" for name in folded.layout)
-    sources = "\n".join(f"- `{dict(zip([c.name for c in columns(SourceDocument)], row))['path']}`" for row in folded.source_documents)
+    sources = "\n".join(f"- `{dict(zip([c.name for c in columns(SourceDocument)], row, strict=True))['path']}`" for row in folded.source_documents)
     return f"""# {metadata.TITLE}, version {version}
 
 {metadata.DESCRIPTION}

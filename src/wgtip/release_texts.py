@@ -6,7 +6,8 @@ package (``release_package``) are both made from here.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import licence, metadata
 from .metadata import Identifiers
@@ -54,6 +55,7 @@ def citation_cff(rows: Rows, ids: Identifiers, dois: dict[str, str], header: str
     the DOI of all versions), and the addresses that are set; a message that says so when none is."""
     r = latest_release(rows)
     doi = dois.get(r["version"]) if r else None
+    version = r["version"] if r else None
     loc = "" if doi or ids.concept_doi or ids.url else " No DOI or URL has been assigned yet."
     lines = [
         header,
@@ -70,15 +72,16 @@ def citation_cff(rows: Rows, ids: Identifiers, dois: dict[str, str], header: str
     ]
     if r:
         lines += [f"version: {_yaml_str(r['version'])}", f"date-released: {_yaml_str(r['published_on'].isoformat())}"]
-    if doi or ids.concept_doi:
-        lines.append(f"doi: {_yaml_str(doi or ids.concept_doi)}")
+    cited = doi or ids.concept_doi
+    if cited:
+        lines.append(f"doi: {_yaml_str(cited)}")
     if ids.url:
         lines.append(f"url: {_yaml_str(ids.url)}")
     if ids.repository:
         lines.append(f"repository-code: {_yaml_str(ids.repository)}")
     identifiers: list[tuple[str, str, str]] = []
     if doi:
-        identifiers.append(("doi", doi, f"The DOI of release {r['version']}"))
+        identifiers.append(("doi", doi, f"The DOI of release {version}"))
     if ids.concept_doi:
         identifiers.append(("doi", ids.concept_doi, "The DOI of all versions"))
     if ids.datasette:

@@ -21,7 +21,8 @@ fastjsonschema checks none either; it fills in no defaults.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import fastjsonschema
 import jsonschema

@@ -205,7 +205,7 @@ def _tokens(query: str) -> list[tuple[str, str, bool]]:
 
 def _term(kind: str, text: str) -> Term | None:
     forms = list(dict.fromkeys([text, simplified(text)]))
-    alternatives = []
+    alternatives: list[tuple[tuple[str, ...], ...]] = []
     for form in forms:
         found = runs(form)
         if not found:

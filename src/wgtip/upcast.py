@@ -8,7 +8,7 @@ turn, so a log written years ago still folds with today's code.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 Upcaster = Callable[[dict], dict]
 

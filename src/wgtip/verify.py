@@ -43,9 +43,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import orjson
 
@@ -97,7 +97,9 @@ class SchemaCheck:
     """Each event against its published JSON Schema, one event at a time (the first mismatch is kept)."""
 
     def __init__(self, root: Path):
-        self.root, self.lines, self.error = root, {}, None
+        self.root = root
+        self.lines: dict[str, list[bytes]] = {}
+        self.error: VerifyError | None = None
         try:
             self.schemas, self.missing = _published_schemas(root), None
         except VerifyError as err:
@@ -114,8 +116,9 @@ class SchemaCheck:
             self.error = VerifyError(f"{le.path}:{le.line}: {where}: does not match {schema_path(BY_NAME[le.event.type])}: {message}")
 
     def raise_first(self) -> None:
-        if self.missing or self.error:
-            raise self.missing or self.error
+        error = self.missing or self.error
+        if error:
+            raise error
 
 
 @dataclass
@@ -171,6 +174,7 @@ def check_releases(root: Path, released: list[LoggedEvent]) -> list[str]:
     """Rebuild every release from the log up to it (hashed, not written) and compare with what it recorded."""
     versions = []
     for le in released:
+        assert isinstance(le.event, ReleasePublished)  # LogScan lists only ReleasePublished events as releases
         version = le.event.data.version
         try:
             folded = fold_hashes(until_release(iter_log(root), version), release_layout(version))
@@ -268,6 +272,7 @@ def verify(root: Path, checkpoints: tuple[str, ...] = ()) -> Verified:
         check_published(root, scan, published, result)
         check_sources(root, scan.sources)
         result.releases = check_releases(root, scan.releases)
+        assert folded is not None  # the fold failed only with fold_error, raised above
         check_package(root, folded)
         result.checks += ["source documents", "release hashes", "data package"]
         check_outputs(root, result)

@@ -12,8 +12,9 @@ the hand-made file of tests/gold/ is only the rules' regression check (``--regre
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..events import Annotation
 

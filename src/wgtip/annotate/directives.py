@@ -100,8 +100,10 @@ def _asked(text: str, found: list[Mention], start: int, end: int) -> tuple[Menti
     for a in INVOLVE_RE.finditer(text, start, end):
         spans = [a.span("who")] + ([a.span("also")] if a.group("also") is not None else [])
         out += [m for m in found if any(s <= m.start and m.end <= e for s, e in spans)]
-    seen: set[int] = set()
-    return tuple(m for m in sorted(out, key=lambda m: m.start) if not (m.start in seen or seen.add(m.start)))
+    first: dict[int, Mention] = {}  # the first mention at each start, in the order of the starts
+    for m in sorted(out, key=lambda m: m.start):
+        first.setdefault(m.start, m)
+    return tuple(first.values())
 
 
 def own_directives(text: str) -> list[Directive]:
@@ -201,8 +203,7 @@ def directives(corpus: Corpus) -> dict[str, list[Directive]]:
             taken = {m.start for d in own for m in (*d.direct, *d.indirect)} | {m.start for m in asks}
             found = mentions(p.text)
             asks += [m for m in _asked(p.text, found, 0, len(p.text)) if m.start not in taken]
-            asks = tuple(sorted(asks, key=lambda m: m.start))
-            inherited = replace(inherited, indirect=inherited.indirect + asks)
+            inherited = replace(inherited, indirect=inherited.indirect + tuple(sorted(asks, key=lambda m: m.start)))
             own = [replace(d, direct=inherited.direct, implied=False) if d.implied else d for d in own]
             result[p.provision_id] = [inherited, *own]
         else:

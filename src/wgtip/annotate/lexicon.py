@@ -115,6 +115,6 @@ def _partners(text: str, first: Mention, by_start: dict[int, Mention]) -> bool:
     while True:
         c = CONNECTOR_RE.match(text, end)
         m = by_start.get(c.end()) if c else None
-        if m is None or "与" in c.group():
+        if c is None or m is None or "与" in c.group():
             return bool(PARTNER_RE.match(text, end))
         end = m.end

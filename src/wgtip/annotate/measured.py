@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..annotation_kinds import BY_NAME
 from ..appending import append_event
 from ..errors import WgtipError
-from ..events import (AnnotationQualityMeasured, AnnotationQualityMeasuredData, GoldFile, MeasuredScore, Occurrence)
+from ..events import AnnotationQualityMeasured, AnnotationQualityMeasuredData, GoldFile, MeasuredScore, Occurrence
 from ..log import LoggedEvent
 from . import evaluate as ev
 from .ruleset import rules

@@ -11,7 +11,8 @@ to date, it writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..events import (
     Envelope,
@@ -28,7 +29,6 @@ from ..projection.annotations import values_digest
 from . import Corpus, Rule, corpus_from_tables
 from .ruleset import rules
 from .vocabularies import RECORDED_AT, VOCABULARIES
-
 
 READ = {
     "provisions": ("provision_id", "parent_id", "current_text", "position", "paragraph", "level", "source_document", "source_section"),
@@ -67,7 +67,7 @@ def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any],
         if where is not None:
             d = documents[where[0]]
             source = SourceLocator(document=d["document"], language=d["language"], sha256=d["sha256"], section=where[1])
-        day = moment.astimezone(dt.timezone.utc).date()
+        day = moment.astimezone(dt.UTC).date()
         return dict(seq=at, schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=moment, source=source, prev=None)
 
     def envelope(where: tuple[str, str] | None, moment: dt.datetime = recorded_at) -> dict:
@@ -91,7 +91,7 @@ def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any],
                     continue
                 by_section.setdefault((p.document, p.section), []).append(ProvisionAnnotations(provision_id=p.provision_id, text_revision=p.revision, annotations=values))
             for where, batch in by_section.items():  # document order: dicts keep insertion order
-                for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(where, seq + 1))):
+                for part in _fitting(batch, lambda part: _annotated(rule, part, envelope_of(where, seq + 1))):  # noqa: B023 (_fitting is used up here, within the iteration)
                     yield f"annotations-{rule.kind}", _annotated(rule, part, envelope(where))
             del result, by_section  # before the next part is made
 

@@ -20,7 +20,7 @@ import heapq
 import re
 from array import array
 from collections import Counter, defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..events import Annotation, ReferenceTarget
 from ..identifiers import provision_id
@@ -104,12 +104,14 @@ def _found(p: Provision, corpus: Corpus) -> list[tuple[int, Annotation]]:
     for m in DECISION_RE.finditer(text):
         body = {"缔约方会议": "COP ", "大会": "GA "}.get(m["body"] or "", "")
         what = "decision" if m["what"] == "决定" else "resolution"
-        out.append((m.start(), Annotation(value="decision_resolution", target=f"{body}{what} {m['number']}", reference=ReferenceTarget(symbol=m["number"]), evidence=m.group(), start=m.start(), end=m.end())))
+        out.append(
+            (m.start(), Annotation(value="decision_resolution", target=f"{body}{what} {m['number']}", reference=ReferenceTarget(symbol=m["number"]), evidence=m.group(), start=m.start(), end=m.end()))
+        )
     for m in REPORT_RE.finditer(text):
         meeting = _meeting_of(m, corpus)
-        para = int(m["paragraph"])
-        target = f"meeting {meeting} report para. {para}" if meeting else f"report para. {para}"
-        ref = ReferenceTarget(report_meeting=meeting, report_paragraph=para, resolution=None if meeting else "the cited meeting could not be identified from its date")
+        report_para = int(m["paragraph"])
+        target = f"meeting {meeting} report para. {report_para}" if meeting else f"report para. {report_para}"
+        ref = ReferenceTarget(report_meeting=meeting, report_paragraph=report_para, resolution=None if meeting else "the cited meeting could not be identified from its date")
         out.append((m.start(), Annotation(value="earlier_recommendation", target=target, reference=ref, evidence=m.group(), start=m.start(), end=m.end())))
     for m in EARLIER_RE.finditer(text):
         out.append((m.start(), Annotation(value="earlier_recommendation", target="earlier recommendation (unnumbered)", reference=ReferenceTarget(), evidence=m.group(), start=m.start(), end=m.end())))
@@ -150,7 +152,7 @@ def _resolve_report_paragraphs(corpus: Corpus, found: dict[str, list[tuple[int, 
             scores.append((total, -abs(k), k))
         best = max(scores)
         fitted[meeting] = (best[2], best[0] / len(citations))
-    for pid, refs in found.items():
+    for refs in found.values():
         for i, (at, a) in enumerate(refs):
             r = a.reference
             if not (a.value == "earlier_recommendation" and r and r.report_meeting and r.report_paragraph):

@@ -135,7 +135,7 @@ def review_events(root: Path, path: Path, recorded_at: dt.datetime) -> tuple[lis
         batches.setdefault((p["source_document"], p["source_section"]), []).append(item)
 
     seq, prev = kept.head.seq, None
-    day = recorded_at.astimezone(dt.timezone.utc).date()
+    day = recorded_at.astimezone(dt.UTC).date()
     out = []
     for (document, section), items in batches.items():  # document order: dicts keep insertion order
         seq += 1

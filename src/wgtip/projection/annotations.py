@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import operator
 import sys
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
 
@@ -147,7 +148,7 @@ _FILL = {k.name: _filled(k) for k in KINDS}
 
 def _rows(kind: Kind, pid: str, revision: int, annotator: str, seq: int, values: tuple[ev.Annotation, ...]) -> dict[str, dict[str, Any]]:
     """The rows of a provision's annotations of one kind, by row id, as dicts of the table's columns."""
-    common = dict(zip(COMMON, (pid, revision, annotator, seq)))
+    common = dict(zip(COMMON, (pid, revision, annotator, seq), strict=True))
     key, fill = _KEY[kind.name], _FILL[kind.name]
     out: dict[str, dict[str, Any]] = {}
     for i, a in enumerate(values, 1):
@@ -165,7 +166,7 @@ def _rows(kind: Kind, pid: str, revision: int, annotator: str, seq: int, values:
 def _as_dicts(kind: str, rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
     """An entry's rows by id, as ``_rows`` made them (to compare them with a replacement)."""
     names, at = _COLUMNS[kind], _ID_AT[kind]
-    return {row[at]: dict(zip(names, row)) for row in rows}
+    return {row[at]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 def _check(state: State, seq: int, where: str, kind: Kind, p: ev.ProvisionAnnotations) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .. import events as ev
 from ..characters import invisible_change
@@ -114,8 +114,9 @@ def all_changes(state: State) -> Iterator[ChangeRecord]:
     added, stored = _Lookahead(added_provisions(state)), _Lookahead(iter(state.changes))
     for release in state.releases:
         version, last_seq = release["version"], release["event_seq"]
-        kept = stored.take_while(lambda c: c.version == version)
-        derived = (_published(c, version, state.texts.at(c.row_id, last_seq)) for c in added.take_while(lambda c: c.event_seq <= last_seq))
+        # both are used up by the merge below, within this iteration, so the lambdas see this release's values
+        kept = stored.take_while(lambda c: c.version == version)  # noqa: B023
+        derived = (_published(c, version, state.texts.at(c.row_id, last_seq)) for c in added.take_while(lambda c: c.event_seq <= last_seq))  # noqa: B023
         yield from heapq.merge(kept, derived, key=_change_order)
     yield from heapq.merge(sorted(state.pending.values(), key=_change_order), added.take_while(lambda c: True), key=_change_order)
 
@@ -130,7 +131,8 @@ class _Lookahead:
     not being kept for the next taker."""
 
     def __init__(self, items: Iterator[Any]):
-        self.items, self.held = items, []
+        self.items = items
+        self.held: list[Any] = []
 
     def take_while(self, condition: Callable[[Any], bool]) -> Iterator[Any]:
         while True:
@@ -175,7 +177,7 @@ def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int
     return bisect.bisect_left(seqs, start), len(seqs) if end is None else bisect.bisect_left(seqs, end)
 
 
-def finish(state: State) -> dict[str, Iterable[dict[str, Any]]]:
+def finish(state: State) -> dict[str, Iterable[Any]]:
     """The history tables. Text revisions and changes come as generators (one record per
     provision each, at a million provisions): each record is made as it is written."""
     def numbered() -> Iterator[ChangeRecord]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 import operator
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .. import events as ev
 from ..citation import Shared, facts, provision_text
@@ -159,7 +160,7 @@ def in_document_order(provisions: Iterable[ProvisionRecord]) -> list[ProvisionRe
 
 
 def _ascending(items: list[Any], key: Callable[[Any], Any]) -> bool:
-    return not any(key(a) > key(b) for a, b in zip(items, itertools.islice(items, 1, None)))
+    return not any(key(a) > key(b) for a, b in zip(items, itertools.islice(items, 1, None), strict=False))
 
 
 def finish(state: State) -> dict[str, Iterable[Any]]:

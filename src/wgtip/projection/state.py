@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, make_dataclass
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..citation import DatasetVersion
 from ..errors import WgtipError
@@ -19,7 +20,7 @@ class FoldError(WgtipError):
     def __init__(self, seq: int, field: str, message: str):
         self.seq, self.field = seq, field
         super().__init__(f"event {seq}: {field}: {message}")
-        self.message = message  # after click's own: the problem alone; ``str`` names where too
+        self.message = message  # type: ignore[misc]  # click declares it Final; after click's own: the problem alone; ``str`` names where too
 
     def __str__(self) -> str:
         return f"event {self.seq}: {self.field}: {self.message}"
@@ -51,6 +52,13 @@ class Record:
     def keys(self) -> tuple[str, ...]:
         return self.__slots__  # with __getitem__: dict(record) and dict(record, more=...) work
 
+    if TYPE_CHECKING:
+        # a record type's fields are made at run time from a list of names (record_type): to the type
+        # checker, a record takes any of them and each is Any, as make_dataclass declares them
+        def __init__(self, *values: Any, **fields: Any) -> None: ...
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
 
 def record_type(name: str, fields: list[str], doc: str) -> type[Record]:
     cls = make_dataclass(name, [(f, Any, None) for f in fields], bases=(Record,), slots=True, eq=False)
@@ -64,10 +72,13 @@ provision's ancestors, children, meeting and document, and its place in document
 held in the record, 48 bytes a provision, and its position an int object of 28 more (~146 MB at
 a million events)."""
 
-ProvisionRecord = record_type(
-    "ProvisionRecord", [c.name for c in columns(Provision) if c.name not in WRITTEN_ONLY],
-    "A provision as the fold knows it: the columns of ``provisions`` (None until set) but the ``WRITTEN_ONLY`` ones.",
-)
+if TYPE_CHECKING:
+    class ProvisionRecord(Record): ...
+else:
+    ProvisionRecord = record_type(
+        "ProvisionRecord", [c.name for c in columns(Provision) if c.name not in WRITTEN_ONLY],
+        "A provision as the fold knows it: the columns of ``provisions`` (None until set) but the ``WRITTEN_ONLY`` ones.",
+    )
 
 
 def _provision_row_maker() -> Callable[..., tuple[Any, ...]]:
@@ -78,11 +89,15 @@ def _provision_row_maker() -> Callable[..., tuple[Any, ...]]:
 
 
 provision_row = _provision_row_maker()
-TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
-ChangeRecord = record_type(
-    "ChangeRecord", ["change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"],
-    "A change: pending (version None) until a release publishes it; one per added row.",
-)
+if TYPE_CHECKING:
+    class TextRevision(Record): ...
+    class ChangeRecord(Record): ...
+else:
+    TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
+    ChangeRecord = record_type(
+        "ChangeRecord", ["change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"],
+        "A change: pending (version None) until a release publishes it; one per added row.",
+    )
 
 
 class TextRevisions:
@@ -255,7 +270,7 @@ def record_removed(state: State, table: str, row_id: str, value: str | None) -> 
 
 @functools.lru_cache(maxsize=4096)  # a log has few distinct recording times; strftime per event is not free
 def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def event_row(le: LoggedEvent) -> dict[str, Any]:

@@ -76,11 +76,12 @@ def _entries(source: Source, ids: set[str]) -> list[dict[str, Any]]:
             out += descendants(c)
         return out
 
-    entries = []
+    entries: list[dict[str, Any]] = []
     for p in source.provisions:
         if p["provision_id"] not in ids:
             continue
-        above, parent = [], p["parent_id"]
+        above: list[dict[str, Any]] = []
+        parent = p["parent_id"]
         while parent:
             above.insert(0, by_id[parent])
             parent = by_id[parent]["parent_id"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Iterable
+from collections.abc import Iterable
 
 RELEASE = "1.1.0"
 """The release whose provisions are the population and whose log head is the seed."""

@@ -27,8 +27,9 @@ import datetime as dt
 import io
 import json
 import tempfile
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Iterator
+from typing import Any
 
 from ..citation import dates, ordinal
 from ..search_query import SearchSyntaxError, parse
@@ -53,7 +54,7 @@ class Spool:
     """The bytes of an answer, written as it is made (in memory, then a temporary file), counted against a cap."""
 
     def __init__(self, cap: int = MAX_COMPLETE_BYTES) -> None:
-        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 (open for the Spool's life: close() closes it)
         self.size, self.cap = 0, cap
 
     def write(self, data: bytes) -> None:
@@ -95,7 +96,8 @@ class Writer:
     def __init__(self, spool: Spool, fmt: str) -> None:
         if fmt not in FORMATS:
             raise AnswerError(f"no format {fmt!r}: complete answers are given as {' or '.join(FORMATS)}")
-        self.spool, self.fmt, self.columns, self.rows = spool, fmt, None, 0
+        self.spool, self.fmt, self.rows = spool, fmt, 0
+        self.columns: list[str] | None = None
         self._text = io.StringIO()
         self._csv = csv.writer(self._text)
 
@@ -119,7 +121,7 @@ class Writer:
                 self._csv.writerow([csv_value(v) for v in row])
                 self._flush()
             else:
-                obj = dict(zip(self.columns, (json_value(v) for v in row)))
+                obj = dict(zip(self.columns, (json_value(v) for v in row), strict=True))
                 self.spool.write((b",\n" if self.rows else b"\n") + json.dumps(obj, ensure_ascii=False).encode("utf-8"))
             self.rows += 1
 

@@ -13,11 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import licence
+from .. import licence, search, views
 from .. import metadata as dataset
-from ..metadata import identifiers
-from .. import search, views
 from ..annotation_kinds import KINDS
+from ..metadata import identifiers
 from ..presentation import PRESENTATION, Presentation
 from ..tables import TABLES, Column, Provision, columns, description_of, name_of, table_of, title_of
 from .databases import CURRENT

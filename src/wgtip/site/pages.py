@@ -11,19 +11,20 @@ import datetime as dt
 import functools
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import citation, licence, search_query, views
+from .. import metadata as dataset
 from .. import quality_statements as quality
 from ..annotation_kinds import KINDS
-from .. import metadata as dataset
 from ..events import RELEASE_FORMATS
 from ..metadata import Identifiers, doi_url, identifiers
+from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..release import release_dois
 from ..search import SEARCH_TABLE
-from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, SQLITE_NAME, release_artefacts
 from ..tables import TABLES, name_of
 from . import citing, findable, running
 from .databases import CURRENT, release_database
@@ -37,7 +38,7 @@ class Download:
     what: str
 
 
-def downloads(root: Path, releases: list[str] = ()) -> list[Download]:
+def downloads(root: Path, releases: Sequence[str] = ()) -> list[Download]:
     """The files offered for download, each by a fixed name (nothing else under the root is reachable):
     the current build, its package file by file, and the artefacts of each release (newest first)."""
     out = [
@@ -85,10 +86,16 @@ def recorded_dois(config: dict[str, Any]) -> dict[str, str]:
     return _dois(str(config["root"]))
 
 
+@functools.cache
+def _built_version(root: str) -> str:
+    # read once: the server serves the build it started with, immutable
+    return package_info(Path(root))["version"]
+
+
 def served_version(config: dict[str, Any], database: str) -> str:
     """The version of the data a database holds (``config``: the plugins' configuration): a release's, or the
     current build's (the built package's)."""
-    return config.get("releases", {}).get(database) or package_info(Path(config["root"]))["version"]
+    return config.get("releases", {}).get(database) or _built_version(str(config["root"]))
 
 
 _headings_cache: dict[str, dict[str, str]] = {}
@@ -107,7 +114,7 @@ async def meeting_headings_en(db: Any) -> dict[str, str]:
 CONTEXT_CACHE_SIZE = 1024
 """Provision pages whose context is kept (the file is served immutable): at most this many, the least recently
 shown dropped first. A page's context is a few kilobytes."""
-_context_cache: "OrderedDict[tuple[str, str], dict[str, Any] | None]" = OrderedDict()
+_context_cache: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
 
 
 async def provision_context(db: Any, provision_id: str) -> dict[str, Any] | None:
@@ -154,7 +161,7 @@ async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | Non
         "locator": locator(p),
         "citation": p.get("citation"),
         "topics": topics,
-        "annotations": await annotations(db, provision_id),
+        "annotations": await annotation_groups(db, provision_id),
     }
 
 
@@ -190,7 +197,7 @@ async def _group(db: Any, a: views.ArrayColumn, rows: list[Any]) -> AnnotationGr
     return AnnotationGroup(vocabulary[0]["title"], vocabulary[0]["title_zh"], a.name, [dict(r) for r in rows])
 
 
-async def annotations(db: Any, provision_id: str) -> list[AnnotationGroup]:
+async def annotation_groups(db: Any, provision_id: str) -> list[AnnotationGroup]:
     """The provision's addressees, strengths, themes and references (the kinds the annotated view shows), each value
     with its vocabulary labels, its evidence and the view's array that lists it (``view_column``: for an addressee the
     array of its role, so an indirect addressee links to the provisions with it in that role), in the order of the
@@ -252,7 +259,7 @@ async def browse(db: Any) -> list[AnnotationGroup]:
         except QueryInterrupted:
             continue
         rows = [dict(t, provisions=counts[0].get(t["code"], 0), qualified=len(arrays) > 1,
-                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts) if t["code"] in c])
+                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts, strict=True) if t["code"] in c])
                 for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
         if group := await _group(db, arrays[0], rows):
             out.append(group)
@@ -261,7 +268,7 @@ async def browse(db: Any) -> list[AnnotationGroup]:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_NOT_SEARCHED = frozenset("a an and are as at by for from in into is of on or the to with".split()) | {"human", "persons", "trafficking"}
+_NOT_SEARCHED = frozenset(["a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with"]) | {"human", "persons", "trafficking"}
 """Words of a query left out when matching labels: function words, and what every recommendation is about."""
 
 

@@ -9,7 +9,10 @@ from .. import search
 QUERIES: dict[str, dict[str, Any]] = {
     "provisions_of_meeting": {
         "title": "Provisions of one meeting",
-        "description": "Every provision that became a recommendation by the decision of the meeting with this ordinal (1–8), in document order. The third meeting decided none: its proposals were endorsed by the fourth.",
+        "description": (
+            "Every provision that became a recommendation by the decision of the meeting with this ordinal (1–8), in document order. The third meeting decided none: its proposals were endorsed by "
+            "the fourth."
+        ),
         "sql": """select provision_id, label, level, adoption, meeting_start_date, meeting_end_date, standalone_text
 from provisions
 where meeting = :meeting
@@ -55,7 +58,11 @@ order by +p.position /* "+": find the release's texts first, then sort them, rat
     },
     "changes_between_releases": {
         "title": "Changes between two releases",
-        "description": "What the releases after from_version, up to and including to_version, added, changed or removed, with old and new values and the event that caused each change (`wgtip diff` merges repeated changes of one field). Both must be releases of this database, to_version the later one (else a 400 says which). More than 1,000 rows: the page shows 1,000 and links the complete answer.",
+        "description": (
+            "What the releases after from_version, up to and including to_version, added, changed or removed, with old and new values and the event that caused each change (`wgtip diff` merges "
+            "repeated changes of one field). Both must be releases of this database, to_version the later one (else a 400 says which). More than 1,000 rows: the page shows 1,000 and links the "
+            "complete answer."
+        ),
         "sql": """select c.change_id, c.version, c.table_name, c.row_id, c.change, c.field, c.old_value, c.new_value, c.event_seq
 from changes c
 join releases r on r.version = c.version
@@ -65,7 +72,10 @@ order by c.change_id""",
     },
     "search_provisions": {
         "title": "Search provisions (Chinese full text)",
-        "description": "Provisions whose current text has what the query asks, as the search box reads it: every word (儿童 培训 means both; a run without spaces, 儿童培训, is cut into its words), \"a phrase\" exactly, -word left out, A OR B either; a word in traditional characters also finds its simplified form. escape_fts() turns it into an expression for the bigram index.",
+        "description": (
+            'Provisions whose current text has what the query asks, as the search box reads it: every word (儿童 培训 means both; a run without spaces, 儿童培训, is cut into its words), "a phrase" '
+            'exactly, -word left out, A OR B either; a word in traditional characters also finds its simplified form. escape_fts() turns it into an expression for the bigram index.'
+        ),
         "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.{search.SEARCHED_COLUMN}
 from provisions p
 where p.{search.ORDER_COLUMN} in (select rowid from {search.SEARCH_TABLE} where {search.SEARCH_TABLE} match escape_fts(:q))

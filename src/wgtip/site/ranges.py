@@ -14,9 +14,9 @@ Whatever the range, the file is streamed from disk in ``CHUNK``-byte pieces: no 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable
 
 CHUNK = 64 * 1024
 _SPEC = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")

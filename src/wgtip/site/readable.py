@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -123,6 +124,11 @@ def labelled_header(columns: list[str], term_columns: Mapping[str, str], arrays:
     return out
 
 
+def _plain(value: Any) -> Any:
+    """A value, or the value of a foreign key that Datasette expanded (``{"value": …, "label": …}``)."""
+    return value["value"] if isinstance(value, dict) and "value" in value else value
+
+
 def labelled_row(row: Mapping[str, Any], columns: list[str], term_columns: Mapping[str, str], arrays: Iterable[str],
                  labels: Mapping[str, Mapping[str, tuple[str, str]]]) -> list[Any]:
     """A row's values in ``labelled_header`` order. ``labels``: vocabulary -> code -> (label, label_zh). A foreign
@@ -131,9 +137,7 @@ def labelled_row(row: Mapping[str, Any], columns: list[str], term_columns: Mappi
     arrays = set(arrays)
     out: list[Any] = []
     for c in columns:
-        value = row.get(c)
-        if isinstance(value, dict) and "value" in value:
-            value = value["value"]
+        value = _plain(row.get(c))
         out.append(value)
         if c in term_columns:
             vocabulary = labels.get(term_columns[c], {})

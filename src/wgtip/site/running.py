@@ -88,8 +88,7 @@ def waiting_for(path: str) -> tuple[str, str] | None:
 def message(version: str, state: str) -> str:
     """What a page of a release not served says."""
     if state == "pending":
-        return (f"Release {version} is being built: this server started moments ago and serves each release as soon as "
-                f"it is ready. Try again in a few seconds.")
+        return f"Release {version} is being built: this server started moments ago and serves each release as soon as it is ready. Try again in a few seconds."
     return f"Release {version} could not be built when this server started, so it is not served; the server's log says why."
 
 
@@ -126,8 +125,7 @@ async def _build(datasette: Any, root: Path, order: list[str]) -> None:
     global _child
     began = time.monotonic()
     try:
-        _child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "wgtip.site.serve", "--releases", str(root), stdout=asyncio.subprocess.PIPE)
+        _child = await asyncio.create_subprocess_exec(sys.executable, "-m", "wgtip.site.serve", "--releases", str(root), stdout=asyncio.subprocess.PIPE)
         assert _child.stdout is not None
         async for line in _child.stdout:
             name = json.loads(line)["ready"]

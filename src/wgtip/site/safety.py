@@ -22,7 +22,8 @@ import re
 import sqlite3
 import threading
 import weakref
-from typing import Any, Awaitable, Callable, Container
+from collections.abc import Awaitable, Callable, Container
+from typing import Any
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
@@ -97,7 +98,7 @@ class ResponseTooLarge(Exception):
             f"(substr()), or download the database file and query it locally")
 
 
-_spent: "weakref.WeakKeyDictionary[sqlite3.Cursor, list[int]]" = weakref.WeakKeyDictionary()
+_spent: weakref.WeakKeyDictionary[sqlite3.Cursor, list[int]] = weakref.WeakKeyDictionary()
 
 
 def row_cost(row: tuple[Any, ...]) -> int:

@@ -14,7 +14,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,7 @@ def prepare(root: Path) -> Path:
     return root / BUILD_DIR / SITE_DIR / "metadata.json"
 
 
-def write_metadata(root: Path, waiting: list[str] = ()) -> Path:
+def write_metadata(root: Path, waiting: Sequence[str] = ()) -> Path:
     """Generate build/site/metadata.json (from the table models, the built package and the releases' site copies):
     every release is named in the plugins' configuration; the tables of those in ``waiting`` (not built yet) are
     left out, to be added when they are. Written whole and renamed into place: a running server reads it."""
@@ -175,7 +175,7 @@ def _setting(value: Any) -> str:
     return str(value)
 
 
-def datasette_args(root: Path, host: str, port: int, waiting: list[str] = ()) -> list[str]:
+def datasette_args(root: Path, host: str, port: int, waiting: Sequence[str] = ()) -> list[str]:
     """Datasette's arguments, run from ``root``: each database is named by its path relative to it,
     which Datasette shows (``/-/databases.json``); the server's own paths are shown nowhere. The releases in
     ``waiting`` are left out: the server adds each when it is built (wgtip.site.running)."""

@@ -10,9 +10,10 @@ compare it by its table contents.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .. import metadata
 from ..paths import DATA_DIR, DESCRIPTOR
@@ -103,7 +104,7 @@ class CsvFile(CsvDigest):
 
     def __init__(self, model: Any, path: Path, fields: list[str] | None = None):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb")  # noqa: SIM115 (open while batches arrive: close() closes it)
         super().__init__(model, fields)
 
     def _put(self, chunk: bytes) -> None:
@@ -182,7 +183,7 @@ def sources(documents: Iterable[Row]) -> list[dict[str, str]]:
     names = [c.name for c in columns(SourceDocument)]
     out = []
     for row in documents:
-        d = dict(zip(names, row))
+        d = dict(zip(names, row, strict=True))
         out.append({"title": f"{d['body']}: {d['title']} ({d['subtitle']}, {d['distributed_on']}, {d['language']})", "path": d["path"], "sha256": d["sha256"]})
     return out
 

@@ -12,7 +12,8 @@ of every coded column (with an ``enum`` constraint, which frictionless checks).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .. import metadata
 from ..annotation_kinds import KINDS
@@ -67,7 +68,7 @@ def categories(terms: Iterable[Row]) -> dict[tuple[str, str], list[dict[str, str
     names = [c.name for c in columns(VocabularyTerm)]
     by_vocabulary: dict[str, list[dict[str, Any]]] = {}
     for row in terms:
-        t = dict(zip(names, row))
+        t = dict(zip(names, row, strict=True))
         by_vocabulary.setdefault(t["vocabulary"], []).append(t)
     out = {key: [{"value": code, "label": label} for code, label in codes.items()] for key, codes in FIXED.items()}
     for key, vocabulary in vocabulary_columns().items():

@@ -22,9 +22,10 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -123,7 +124,8 @@ class SqliteFile:
             pick = [names.index(f) for f in fields]
             self.con.executemany(self._insert(name, fields), ([r[i] for i in pick] for r in rows))
         if entries is None:
-            entries = entries_for(self.indexes.values(), model, rows)
+            # rows is a list whenever there are indexes (above); without indexes there are no entries
+            entries = entries_for(self.indexes.values(), model, rows) if isinstance(rows, list) else {}
         for index, found in entries.items():
             self.indexes[index].add(self.con, found)
 
@@ -291,7 +293,7 @@ def write_message(model: Any, rows: Iterable[Row], entries: Entries | None = Non
     return ("write", str(name_of(model)), (dates_as_text(model)(rows), entries))  # str: a table name is a str subclass, which marshal refuses
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def dates_as_text(model: Any) -> Callable[[Iterable[Row]], list[Row]]:
     """A table's rows with each date spelled as ISO text, as the SQLite adapter would store it, so
     that ``encode`` can marshal them: one expression per table, made from its columns' kinds."""
@@ -337,7 +339,10 @@ def serve(read_fd: int, write_fd: int) -> None:
                 value = None
                 if error is None:
                     try:
-                        value = db.finish(payload) if kind == "finish" else csvs.pop(name).close()
+                        if kind == "finish":
+                            db.finish(payload)
+                        else:
+                            value = csvs.pop(name).close()
                     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
                         error = exc
                 back.send_bytes(pickle.dumps(("ok", value) if error is None else ("error", error)))

@@ -19,11 +19,11 @@ computing provisions' arrays one by one:
 """
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import BadRequest
-from datasette.database import QueryInterrupted
 
 from wgtip.site.metadata import ARRAY_FACET
 from wgtip.views import ANNOTATED_VIEW, ARRAYS

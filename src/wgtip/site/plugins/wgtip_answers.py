@@ -85,7 +85,7 @@ async def complete(request, datasette):
             if kind == "query":
                 query = await datasette.get_canned_query(database, name, request.actor)
                 sql = query["sql"]
-                problem = await answers.parameters_error(db, name, {k: request.args.get(k) for k in request.args.keys()})
+                problem = await answers.parameters_error(db, name, {k: request.args.get(k) for k in request.args})
                 if problem:
                     raise answers.AnswerError(problem)
             else:
@@ -95,7 +95,7 @@ async def complete(request, datasette):
                 try:
                     validate_sql_select(sql)
                 except InvalidSql as err:
-                    raise answers.AnswerError(str(err))
+                    raise answers.AnswerError(str(err)) from err
             params = {p: request.args.get(p, "") for p in await derive_named_parameters(db, sql)}
             limit = datasette.setting("sql_time_limit_ms")
             try:
@@ -104,7 +104,7 @@ async def complete(request, datasette):
                 text = str(err)
                 if "interrupted" in text.lower():
                     text = f"the query took longer than the site's time limit of {limit:,} ms: no complete answer"
-                raise answers.AnswerError(text)
+                raise answers.AnswerError(text) from err
     except answers.AnswerError as err:
         spool.close()
         return _error(request, str(err))
@@ -200,7 +200,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         found = {}
         if not query_page or request.url_vars.get("table") or request.args.get("sql"):
             found["wgtip_complete"] = complete_path(datasette, request.url_vars["database"], request.url_vars.get("table"), request.query_string)
-        reason = await answers.empty_reason(datasette.get_database(database), {k: request.args.get(k) for k in request.args.keys()})
+        reason = await answers.empty_reason(datasette.get_database(database), {k: request.args.get(k) for k in request.args})
         if reason:
             found["wgtip_empty_reason"] = reason
         return found

@@ -14,10 +14,10 @@ from datasette.utils.asgi import NotFound
 from markupsafe import Markup, escape
 
 from wgtip import metadata as dataset
-from wgtip.site import findable, pages, running
-from wgtip.site.ranges import RangedFileDownload
 from wgtip.search_query import highlighted
+from wgtip.site import findable, pages, running
 from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns, wide_text_columns
+from wgtip.site.ranges import RangedFileDownload
 from wgtip.views import ANNOTATED_VIEW
 
 LONG_TEXT = long_text_columns()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -97,7 +98,7 @@ def render_cell(row, value, column, table, database, datasette):
             return None
         marked = readable.char_diff(old, new)
         return Markup('<span class="wgtip-diff">%s</span>') % marked[CHANGE_VALUES.index(column)]
-    if column == "row_id" and (table == "changes" or table is None) and "table_name" in row.keys() and isinstance(value, str):
+    if column == "row_id" and (table == "changes" or table is None) and "table_name" in row.keys() and isinstance(value, str):  # noqa: SIM118 (a sqlite3.Row: `in row` looks among its values)
         key = readable.row_key(row["table_name"], value, _KEYS)
         if key is None:
             return None
@@ -124,7 +125,7 @@ def render_cell(row, value, column, table, database, datasette):
             return Markup('<span lang="zh">%s</span><br><span class="wgtip-en">%s</span>') % (value, facts["heading_en"])
 
         return heading()
-    if column == "meeting" and isinstance(value, int) and (table in ("provisions", ANNOTATED_VIEW) or (table is None and "venue" in row.keys())):
+    if column == "meeting" and isinstance(value, int) and (table in ("provisions", ANNOTATED_VIEW) or (table is None and "venue" in row.keys())):  # noqa: SIM118 (a sqlite3.Row: `in row` looks among its values)
         async def meeting():
             facts = (await _meeting_facts(datasette.get_database(database))).get(value)
             if facts is None:
@@ -142,13 +143,13 @@ def extra_template_vars(view_name, table, database, request, datasette):
         return None
     words = highlighted(request.args["_search"]) if request.args.get("_search") else []
 
-    async def provision_chips(ids):
+    async def provision_chips(ids: list[Any]) -> dict[str, Markup]:
         """For the provisions table (which has no arrays): each provision's annotations as chips, one query per kind."""
         db = datasette.get_database(database)
         ids = [i for i in ids if isinstance(i, str)]
-        out: dict[str, list] = {i: [] for i in ids}
         if not ids:
-            return out
+            return {}
+        out: dict[str, list] = {i: [] for i in ids}
         marks = ", ".join(f":p{k}" for k in range(len(ids)))
         params = {f"p{k}": i for k, i in enumerate(ids)}
         base = datasette.urls.table(database, ANNOTATED_VIEW)
@@ -185,13 +186,13 @@ async def labelled_csv(request, datasette):
     try:
         db = datasette.get_database(database)
     except KeyError:
-        raise NotFound(f"no database named {database}")
+        raise NotFound(f"no database named {database}") from None
     if table not in await db.table_names() and table not in await db.view_names():
         raise NotFound(f"no table or view named {table} in {database}")
     terms = term_columns(table)
     arrays = [a.name for a in ARRAYS] if table == ANNOTATED_VIEW else []
     labels = {v: await _labels(db, v) for v in set(terms.values())}
-    args = [(k, v) for k in request.args.keys() for v in request.args.getlist(k) if k not in PAGE_ARGS_DROPPED]
+    args = [(k, v) for k in request.args for v in request.args.getlist(k) if k not in PAGE_ARGS_DROPPED]
     path = datasette.urls.table(database, table, format="json")
 
     async def page(next_token):

@@ -4,15 +4,21 @@ navigation, the query and the limit that stopped it (and do without rich)."""
 
 import datasette.handle_exception as default_errors
 from datasette import Response, hookimpl
-from datasette.utils.asgi import Base400
-from markupsafe import Markup
 from datasette.plugins import pm
+from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
+from markupsafe import Markup
 
 from wgtip.site import running
 from wgtip.site.metadata import DATABASE
 from wgtip.site.safety import (
-    INTERRUPTED, client_error, interrupted_message, limit_connection, limits_text, with_security_headers, without_debug_pages,
+    INTERRUPTED,
+    client_error,
+    interrupted_message,
+    limit_connection,
+    limits_text,
+    with_security_headers,
+    without_debug_pages,
 )
 
 # Datasette 0.65's default error handler prints every exception it handles with rich, locals and all,
