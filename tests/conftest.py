@@ -68,33 +68,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """`wgtip serve` on a fresh copy of the repository (it builds first: nothing is built yet)."""
-    import subprocess
-    import sys
+def every_release_served(srv: Server) -> bool:
+    """Whether the server answers and serves the database of every release its metadata names (it builds those
+    not built when it started in the background, wgtip.site.running)."""
+    import httpx
+
+    try:
+        names = {d["name"] for d in srv.get("/-/databases.json", timeout=5).json()}
+        releases = srv.get("/-/metadata.json", timeout=5).json()["plugins"]["wgtip"]["releases"]
+    except (httpx.TransportError, ValueError):
+        return False
+    return set(releases) <= names
+
+
+def wait_until_every_release_is_served(srv: Server, timeout: float = 300) -> None:
+    """Wait for ``every_release_served`` (slow on a loaded machine: the data, each release and its site copy are built)."""
     import time
 
-    import httpx
+    deadline = time.monotonic() + timeout
+    while not every_release_served(srv):
+        if srv.proc.poll() is not None:
+            raise RuntimeError(f"wgtip serve exited with {srv.proc.returncode}: {(srv.root / 'serve.log').read_text()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"wgtip serve did not serve every release within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """`wgtip serve` on a fresh copy of the repository (nothing is built yet), once it serves every release."""
+    import subprocess
+    import sys
 
     root = copy_repo(tmp_path_factory.mktemp("site"))
     port = free_port()
     log = open(root / "serve.log", "wb")  # noqa: SIM115 (the server writes to it until teardown, which closes it)
     proc = subprocess.Popen([sys.executable, "-m", "wgtip", "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     srv = Server(root, port, proc)
-    deadline = time.monotonic() + 300  # it builds the data, the releases and their site copies first: slow on a loaded machine
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"wgtip serve exited with {proc.returncode}: {(root / 'serve.log').read_text()}")
-        try:
-            if httpx.get(srv.url + "/-/versions.json", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("wgtip serve did not answer within 300 s")
-        time.sleep(0.3)
+    try:
+        wait_until_every_release_is_served(srv)
+    except BaseException:
+        proc.kill()
+        raise
     yield srv
     proc.terminate()
     try:

@@ -132,11 +132,3 @@ def make_copy(c: ReleaseCopy) -> Path:
         scratch.unlink(missing_ok=True)
     return c.copy
 
-
-def prepare_copies(root: Path, versions: list[str]) -> list[ReleaseCopy]:
-    """Make every release's site copy that is missing or out of date; return them all (newest first)."""
-    copies = release_copies(root, versions)
-    for c in copies:
-        if not copy_is_current(c):
-            make_copy(c)
-    return copies

@@ -26,7 +26,7 @@ from ..paths import BUILD_DIR, DATA_DIR, DESCRIPTOR, DUCKDB_NAME, RELEASES_DIR, 
 from ..release import release_dois
 from ..search import SEARCH_TABLE
 from ..tables import TABLES, name_of
-from . import citing, findable
+from . import citing, findable, running
 from .databases import CURRENT, release_database
 from .metadata import package_info, term_columns, view_foreign_labels
 
@@ -442,11 +442,16 @@ _home_cache: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 async def home_context(db: Any, root: Path) -> dict[str, Any]:
-    """``_home_context``, made once: the files and the database are not changed while the site runs."""
+    """``_home_context``, made once: the files and the database are not changed while the site runs (once no release
+    is being built: ``running.settled``)."""
     key = (db.path, str(root))
-    if key not in _home_cache:
-        _home_cache[key] = await _home_context(db, root)
-    return _home_cache[key]
+    if key in _home_cache:
+        return _home_cache[key]
+    final = running.settled()  # asked before the files are listed
+    found = await _home_context(db, root)
+    if final:
+        _home_cache[key] = found
+    return found
 
 
 async def _home_context(db: Any, root: Path) -> dict[str, Any]:
@@ -487,13 +492,18 @@ _jsonld_cache: dict[tuple[str, str, str, str | None], dict[str, Any] | None] = {
 
 
 async def dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:
-    """``_dataset_jsonld``, made once per page address (the files are not changed while the site runs)."""
+    """``_dataset_jsonld``, made once per page address (the files are not changed while the site runs, once no
+    release is being built: ``running.settled``)."""
     key = (db.path, str(root), page_url, version)
-    if key not in _jsonld_cache:
+    if key in _jsonld_cache:
+        return _jsonld_cache[key]
+    final = running.settled()  # asked before the files are listed
+    found = await _dataset_jsonld(db, root, download_url, page_url, version)
+    if final:
         if len(_jsonld_cache) > 256:  # addresses differ only by host and release: a bound against odd Host headers
             _jsonld_cache.clear()
-        _jsonld_cache[key] = await _dataset_jsonld(db, root, download_url, page_url, version)
-    return _jsonld_cache[key]
+        _jsonld_cache[key] = found
+    return found
 
 
 async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str, version: str | None = None) -> dict[str, Any] | None:

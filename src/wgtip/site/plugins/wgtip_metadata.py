@@ -9,29 +9,12 @@ page's time and a large part of every other page's (bench/results/load-site34b-*
 ``allow_sql``: every one there is, so the check decides as it did); for any other key, all of it.
 """
 
-import json
-import os
-from pathlib import Path
-
 from datasette import hookimpl
 
-from wgtip.site.metadata import permission_metadata
-
-ROOT_ENV = "WGTIP_ROOT"  # wgtip.site.serve.ROOT_ENV (a plugin module cannot import serve: it would start a build)
-_loaded: dict[str, dict] = {}
-
-
-def _metadata() -> dict:
-    if ROOT_ENV not in os.environ:  # a Datasette that wgtip serve did not start (a test, another tool): no metadata
-        return {"full": {}, "tables": {}}
-    path = str(Path(os.environ[ROOT_ENV]) / "build" / "site" / "metadata.json")
-    if path not in _loaded:  # written before the server starts, and not again while it runs
-        full = json.loads(Path(path).read_text(encoding="utf-8"))
-        _loaded[path] = {"full": full, "tables": permission_metadata(full)}
-    return _loaded[path]
+from wgtip.site import running
 
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    found = _metadata()
+    found = running.metadata()  # read once, and again when a release built after the server started is added
     return found["tables"] if key == "tables" else found["full"]

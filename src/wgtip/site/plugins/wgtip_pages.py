@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from wgtip import metadata as dataset
 from wgtip.search_query import highlighted
-from wgtip.site import findable, pages
+from wgtip.site import findable, pages, running
 from wgtip.site.metadata import DATABASE, facet_qualifiers, long_text_columns, wide_text_columns
 from wgtip.site.ranges import RangedFileDownload
 from wgtip.views import ANNOTATED_VIEW
@@ -45,6 +45,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         found = {"wgtip_long_text": LONG_TEXT, "wgtip_wide_text": WIDE_TEXT, "wgtip_meta_description": findable.meta_description(dataset.DESCRIPTION)}
         if view_name == "index":
             found["wgtip"] = await pages.home_context(datasette.get_database(DATABASE), _root(datasette))
+            found["wgtip_unserved"] = {name: running.status(name) for name in _releases(datasette) if running.status(name)}
             if request is not None:
                 found["wgtip_jsonld"] = await _jsonld(datasette, request)
         if view_name == "row" and table == "releases" and request is not None:

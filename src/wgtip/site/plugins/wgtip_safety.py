@@ -9,6 +9,7 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
+from wgtip.site import running
 from wgtip.site.metadata import DATABASE
 from wgtip.site.safety import (
     INTERRUPTED,
@@ -65,6 +66,10 @@ def handle_exception(datasette, request, exception):
     if found is not None:
         message, title = found
         exception = DatasetteError(message, title=title, status=400)
+    waiting = running.waiting_for(request.path) if getattr(exception, "status", None) == 404 else None
+    if waiting is not None:  # a release not served yet: not a page that does not exist
+        version, state = waiting
+        exception = DatasetteError(running.message(version, state), title=f"Release {version} is not served yet", status=503)
     if request.path.split("?")[0].endswith(".json") or not isinstance(exception, (DatasetteError, Base400)):
         # JSON keeps Datasette's shape; a real 500 keeps its traceback in the log
         return default_errors.handle_exception(datasette, request, exception)
@@ -77,10 +82,13 @@ def handle_exception(datasette, request, exception):
             message = Markup(message)
         if title == INTERRUPTED:  # Datasette's message points to its settings' documentation and repeats the SQL
             message = interrupted_message()
+        database = request.url_vars.get("database")
+        if database not in datasette.databases:  # the query form goes to a database served (not a release being built)
+            database = DATABASE
         context = {"ok": False, "error": message, "status": status, "title": title,
                    "wgtip_error": {"sql": await _query_of(datasette, request), "limits": limits_text(),
-                                   "database": request.url_vars.get("database") or DATABASE}}
+                                   "database": database}}
         page = await datasette.render_template([f"{status}.html", "error.html"], context, request=request)
-        return Response.html(page, status=status)
+        return Response.html(page, status=status, headers={"Retry-After": "5"} if status == 503 else None)
 
     return inner
