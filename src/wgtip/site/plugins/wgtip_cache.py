@@ -8,7 +8,7 @@ from wgtip.site import running
 from wgtip.site.cache import KeptPages, keep_pages, noting_failures
 
 KEPT = KeptPages()
-"""This server's kept pages: cleared by whatever changes what the site serves."""
+"""This server's kept pages (nothing is kept while what the site serves may still change: running.settled)."""
 
 Database.execute_fn = noting_failures(Database.execute_fn)
 
