@@ -82,3 +82,20 @@ def test_a_file_whose_foreign_keys_do_not_hold_is_not_published(tables, tmp_path
         writer.finish()
     assert str(err.value).startswith("foreign key check failed: [('provisions', ")
     assert not target.exists() and not list(tmp_path.glob("*.scratch"))
+
+
+def test_a_past_layout_in_another_order_puts_each_value_in_its_column(tables, tmp_path):
+    """A release's columns in an order not today's (set_fields: "in this order"): each value is
+    stored under its own column's name, as sqlite3 reads it back by name."""
+    model = next(m for m in TABLES if name_of(m) == "meetings")
+    names = [c.name for c in columns(model)]
+    layout = names[::-1]
+    writer = SqliteFile(tmp_path / "out.sqlite")
+    writer.set_fields("meetings", layout)
+    for m in TABLES[:TABLES.index(model) + 1]:
+        writer.write(m, tables[name_of(m)])
+    writer.finish()
+    con = sqlite3.connect(tmp_path / "out.sqlite")
+    assert [r[1] for r in con.execute('PRAGMA table_info("meetings")')] == layout
+    got = con.execute(f'SELECT {", ".join(names)} FROM meetings').fetchall()
+    assert sorted(got, key=repr) == sorted([tuple(stored(v) for v in r) for r in tables["meetings"]], key=repr)
