@@ -58,10 +58,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
 # mutmut settings of one module's run, beside those every run has. mutmut stops a mutant's tests after
 # 15 times (plus 1 s) the time they took unmutated: a mutant of `SqliteProcess` that leaves the writer
 # process waiting on its pipe (an end not closed, a message not sent) makes its ~15 s of tests wait
-# that long, four minutes per mutant, which stopped the first run of the writers. Four times (plus
-# 10 s, for a loaded machine) still leaves a correct run of those tests far inside the limit.
+# that long, four minutes per mutant, which stopped the first run of the writers. Three times (plus
+# 5 s, for a loaded machine) still leaves a correct run of those tests well inside the limit.
 SETTINGS: dict[str, list[str]] = {
-    "writers": ["timeout_multiplier = 4", "timeout_constant = 10"],
+    "writers": ["timeout_multiplier = 3", "timeout_constant = 5"],
 }
 
 # Core modules this run does not measure, and why.
@@ -190,6 +190,68 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.log.x_write_segments__mutmut_4": "the run's slug, first seq and size are set from the first event before they are read (`run` is empty until then)",
     "wgtip.log.x_write_segments__mutmut_5": "the run's slug, first seq and size are set from the first event before they are read (`run` is empty until then)",
     "wgtip.log.x_write_segments__mutmut_6": "the run's slug, first seq and size are set from the first event before they are read (`run` is empty until then)",
+    "wgtip.writers.sqlite.x_ddl__mutmut_6": "SQLAlchemy's generic dialect writes every table's CREATE as the SQLite one does (their column types are spelled alike); checked over every table when this was written",
+    "wgtip.writers.sqlite.x_ddl__mutmut_80": "SQLAlchemy's generic dialect writes every table's CREATE as the SQLite one does (their column types are spelled alike); checked over every table when this was written",
+    "wgtip.writers.sqlite.x_ddl__mutmut_22": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_23": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_25": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_46": "no key of a table is over a column whose name SQL quotes (or begins or ends with X): the names read are the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_47": "no key of a table is over a column whose name SQL quotes (or begins or ends with X): the names read are the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_52": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_57": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_60": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_63": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
+    "wgtip.writers.sqlite.x_ddl__mutmut_79": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_81": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_83": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_85": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_86": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_87": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_88": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.x_ddl__mutmut_89": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its making",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_5": "the scratch file's name is read by nothing but this SqliteFile, which makes it, renames it to the target or removes it (and removes a leftover of its own name first)",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_6": "the scratch file's name is read by nothing but this SqliteFile, which makes it, renames it to the target or removes it (and removes a leftover of its own name first)",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_13": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_14": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_17": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_18": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁfinish__mutmut_6": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁfinish__mutmut_7": "SQLite's PRAGMA names and values are not case-sensitive",
+    "wgtip.writers.sqlite.xǁSqliteFileǁwrite__mutmut_16": "ddl given every column in the model's order makes what it makes given none",
+    "wgtip.writers.sqlite.xǁSqliteFileǁwrite__mutmut_21": "only whether a list of rows is copied into another list changes (memory)",
+    "wgtip.writers.sqlite.xǁSqliteFileǁwrite__mutmut_23": "only whether a list of rows is copied into another list changes (memory)",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁwrite__mutmut_2": "only whether a list of rows is copied into another list changes (memory)",
+    "wgtip.writers.sqlite.x_serve__mutmut_3": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_5": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_6": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_8": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_10": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_11": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_24": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_26": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_27": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_30": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_32": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_33": "the flags only forbid a direction on a one-way pipe end, and neither end is used the other way",
+    "wgtip.writers.sqlite.x_serve__mutmut_37": "the value is sent only when finish or close_csv has set it; with an error the error is sent instead",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_12": "serve never reads its standard input: inherited or /dev/null, it changes nothing",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_16": "serve never reads its standard input: inherited or /dev/null, it changes nothing",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_39": "the sender thread's name is seen only in a debugger's list of threads",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_42": "the sender thread's name is seen only in a debugger's list of threads",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_44": "the sender thread's name is seen only in a debugger's list of threads",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_45": "the sender thread's name is seen only in a debugger's list of threads",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_49": "serve reads its first message as the start whatever it is called (the name is not read)",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_50": "serve reads its first message as the start whatever it is called (the name is not read)",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_1": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer is pending that it could return",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_2": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer is pending that it could return",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_3": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer is pending that it could return",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_4": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer is pending that it could return",
+    "wgtip.writers.sqlite.xǁSqliteProcessǁ_send_queued__mutmut_2": "the sender takes a message before it stops, and one thread sends: the one message `_send` may put after the writer stopped finds room, and every later one is refused by `_send` (so no put blocks on a full queue)",
+    "wgtip.writers.sqlite.x_encode__mutmut_7": "`decode` reads every message not marked b'M' as a pickle: b'p' is read as b'P' is",
+    "wgtip.writers.sqlite.x_encode__mutmut_9": "pickle's default protocol is read back as its highest is: only the size of the start and finish messages differs",
+    "wgtip.writers.sqlite.x_encode__mutmut_11": "pickle's default protocol is read back as its highest is: only the size of the start and finish messages differs",
+    "wgtip.writers.sqlite.x_write_message__mutmut_1": "serve takes every message that is not finish, close_csv or fields as a batch of rows: the name 'write' is not read",
+    "wgtip.writers.sqlite.x_write_message__mutmut_2": "serve takes every message that is not finish, close_csv or fields as a batch of rows: the name 'write' is not read",
 }
 
 # mutmut's exit codes (mutmut/stats.py): what each mutant's test run ended with

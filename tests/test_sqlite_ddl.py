@@ -109,3 +109,38 @@ def test_a_past_layout_may_leave_out_a_column_whose_name_sql_quotes():
     assert "offset" in names
     fields = [n for n in names if n != "offset"]
     assert catalogue(created(model, fields), name_of(model)) == expected(model, set(fields))
+
+
+@pytest.mark.parametrize("model", [m for m in TABLES if len(table_of(m).primary_key.columns) > 1], ids=lambda m: name_of(m))
+def test_a_layout_of_only_the_primary_key_s_columns_keeps_the_primary_key(model):
+    """Every column of the key kept (here in another order than today's): the key is kept whole."""
+    key = [c.name for c in table_of(model).primary_key.columns]
+    fields = key[::-1]
+    got = catalogue(created(model, fields), name_of(model))
+    want = expected(model, set(fields))
+    assert [c[0] for c in got["columns"]] == fields
+    assert sorted(got["columns"]) == sorted(want["columns"]) and all(at for _, at in got["columns"])
+
+
+def test_a_create_statement_not_laid_out_as_ddl_reads_it_is_refused(monkeypatch):
+    """ddl leaves columns out by reading SQLAlchemy's statement a line a column: a statement laid out
+    otherwise (another SQLAlchemy) stops it with a message, rather than leaving out the wrong line."""
+    from wgtip.writers import sqlite as writer
+
+    create = writer.CreateTable
+
+    class Swapped:  # the statement with its first two column lines swapped
+        def __init__(self, table):
+            self.real = create(table)
+
+        def compile(self, dialect):
+            head, body = str(self.real.compile(dialect=dialect)).split("(\n\t", 1)
+            first, second, rest = body.split(", \n\t", 2)
+            return head + "(\n\t" + ", \n\t".join([second, first, rest])
+
+    model = next(m for m in TABLES if name_of(m) == "meetings")
+    names = [c.name for c in table_of(model).columns]
+    monkeypatch.setattr(writer, "CreateTable", Swapped)
+    with pytest.raises(RuntimeError) as err:
+        ddl(model, names[:-1])
+    assert str(err.value).startswith("SQLAlchemy's CREATE TABLE meetings is not laid out as ddl reads it: 'CREATE TABLE meetings (")

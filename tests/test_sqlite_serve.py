@@ -62,8 +62,18 @@ class Served:
     def write(self, model, rows) -> None:
         self.send(write_message(model, rows))
 
+    def answered(self) -> bool:
+        """Whether an answer (or the end of the pipe) is there to read, waiting while serve runs. A serve
+        that failed outside its own handling ends its thread without closing the pipe: no waiting for it."""
+        for _ in range(WAIT * 10):
+            if self.back.poll(0.1):
+                return True
+            if not self.thread.is_alive():
+                return self.back.poll()
+        return False
+
     def reply(self):
-        assert self.back.poll(WAIT), "the writer did not answer"
+        assert self.answered(), "the writer did not answer"
         return pickle.loads(self.back.recv_bytes())
 
     def stopped(self) -> bool:
@@ -76,7 +86,7 @@ class Served:
     def ended_its_output(self) -> bool:
         """Whether serve closed its end of the reply pipe (after its last answer, if any)."""
         try:
-            while self.back.poll(WAIT):
+            while self.answered():
                 self.back.recv_bytes()
         except EOFError:
             return True
@@ -214,3 +224,111 @@ def test_input_that_ends_before_finish_stops_the_writer_and_leaves_nothing(table
         mine.write(tables[name_of(EventRow)])
         mine.close()
         assert (tmp_path / "events.csv").read_bytes() == (tmp_path / "mine" / "events.csv").read_bytes()
+
+
+def test_the_csv_is_written_with_the_layout_s_columns(tables, tmp_path):
+    """A past release's layout of the events' CSV (a column fewer): what CsvFile writes with it."""
+    events = tables[name_of(EventRow)]
+    layout = [c.name for c in columns(EventRow)][:-1]
+    mine = CsvFile(EventRow, tmp_path / "mine.csv", layout)
+    mine.write(events)
+    mine.close()
+    served = Served()
+    served.start(tmp_path / "out.sqlite", csv={name_of(EventRow): (tmp_path / "theirs.csv", layout)})
+    served.write(EventRow, events)
+    served.send(("close_csv", name_of(EventRow), None))
+    assert served.reply()[0] == "ok"
+    data = (tmp_path / "theirs.csv").read_bytes()
+    assert data == (tmp_path / "mine.csv").read_bytes() and data.split(b"\n", 1)[0].decode() == ",".join(layout)
+    assert served.stopped()
+
+
+def test_the_index_entries_sent_with_a_batch_are_the_ones_written(tables, tmp_path):
+    """When the build made a batch's entries itself (its writer was behind), the writer adds those and
+    does not make them again: here entries made from other texts than the rows', which the index then holds."""
+    from helpers import indexed_tokens, reference_index
+    from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN
+    from wgtip.tables import Provision
+
+    names = [c.name for c in columns(Provision)]
+    at, searched = names.index(ORDER_COLUMN), names.index(SEARCHED_COLUMN)
+    provisions = tables[name_of(Provision)]
+    other = [(*r[:searched], "甲乙丙", *r[searched + 1:]) for r in provisions]  # every provision's text replaced
+    entries = {index.name: found for index in (SearchIndex(),) if (found := index.entries(name_of(Provision), names, other))}
+    served = Served()
+    served.start(tmp_path / "out.sqlite", (SearchIndex(),))
+    for model in TABLES:
+        rows = tables[name_of(model)]
+        served.send(write_message(model, rows, entries) if model is Provision else write_message(model, rows))
+    served.send(("finish", None, ()))
+    assert served.reply() == ("ok", None) and served.stopped()
+    con = sqlite3.connect(tmp_path / "out.sqlite")
+    assert indexed_tokens(con, SEARCH_TABLE) == reference_index({r[at]: "甲乙 乙丙 丙" for r in provisions})
+
+
+class WhereMade:
+    """An index (``sqlite.Index``) that writes down, for each batch, the table, the process that made
+    the batch's entries and the writer's environment variable WGTIP_TEST_MARK. Defined in this test
+    module: the writer process can unpickle it only with the build's ``sys.path``, which has tests/."""
+
+    name = "where_made"
+
+    def start(self, con: sqlite3.Connection) -> None:
+        con.execute("CREATE TABLE where_made (tbl, made_in, mark)")
+
+    def rowid_for(self, table, columns):
+        return None
+
+    def entries(self, table, columns, rows):
+        return [(table, os.getpid())] if rows else []
+
+    def add(self, con: sqlite3.Connection, entries) -> None:
+        con.executemany("INSERT INTO where_made VALUES (?, ?, ?)", [(t, pid, os.environ.get("WGTIP_TEST_MARK")) for t, pid in entries])
+
+    def finish(self, con: sqlite3.Connection) -> None:
+        pass
+
+
+@pytest.mark.parametrize("behind", [True, False], ids=["writer-behind", "writer-keeping-up"])
+def test_the_process_makes_a_batch_s_entries_where_the_build_says_and_gets_its_environment(tables, tmp_path, monkeypatch, behind):
+    """``SqliteProcess.write``: when the writer is behind (its queue full) the build's process makes the
+    entries, else the writer does; batches may be iterators. The writer runs with the build's
+    environment and ``sys.path``."""
+    monkeypatch.setenv("WGTIP_TEST_MARK", "the build's own")
+    db = SqliteProcess(tmp_path / "out.sqlite", indexes=(WhereMade(),))
+    monkeypatch.setattr(db.queue, "full", lambda: behind)
+    for model in TABLES:
+        db.write(model, iter(tables[name_of(model)]))
+    db.finish()
+    con = sqlite3.connect(tmp_path / "out.sqlite")
+    for model in TABLES:
+        assert con.execute(f'SELECT count(*) FROM "{name_of(model)}"').fetchone() == (len(tables[name_of(model)]),), name_of(model)
+    made = con.execute("SELECT tbl, made_in, mark FROM where_made").fetchall()
+    assert sorted(t for t, _, _ in made) == sorted(name_of(m) for m in TABLES if tables[name_of(m)])
+    assert {(pid, mark) for _, pid, mark in made} == {(os.getpid() if behind else db.proc.pid, "the build's own")}
+
+
+def test_a_build_that_exits_without_closing_its_writer_exits_and_the_writer_cleans_up(tmp_path):
+    """The sender thread does not keep the build's interpreter alive (a script that fails before
+    closing the writer still ends), and the writer, its input closed, removes its scratch file."""
+    import subprocess
+    import sys
+    import time
+
+    script = (f"from pathlib import Path\nfrom wgtip.writers.sqlite import SqliteProcess\n"
+              f"db = SqliteProcess(Path({str(tmp_path / 'out.sqlite')!r}))\nprint(db.proc.pid)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    for _ in range(300):
+        if not list(tmp_path.iterdir()):
+            break
+        time.sleep(0.1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_closing_the_process_closes_both_ends_of_its_pipes(tables, tmp_path):
+    db = SqliteProcess(tmp_path / "out.sqlite")
+    db.write(SourceDocument, tables[name_of(SourceDocument)])
+    db.close()
+    assert db.out.closed and db.back.closed and db.proc.poll() is not None
