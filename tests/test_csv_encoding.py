@@ -80,3 +80,17 @@ def test_a_one_column_layout_is_refused():
     model = TABLES[0]
     with pytest.raises(ValueError, match="one-column"):
         CsvEncoder(model, [columns(model)[0].name])
+
+
+@given(st.one_of(st.none(), TEXT, VALUES["integer"], VALUES["date"], VALUES["boolean"]))
+def test_csv_text_spells_a_value_as_the_csv_module_does_but_booleans(value):
+    """``csv_text`` is the one spelling of a value in text outputs: the csv module's (None empty, a date
+    in ISO form, anything else its str), except booleans, which are true and false."""
+    if isinstance(value, bool):
+        assert csv_text(value) == ("true" if value else "false")
+    elif isinstance(value, str):
+        assert csv_text(value) == value  # as the field's text, before the csv module quotes it
+    else:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow([value, "end"])  # a second field: a lone empty one is quoted
+        assert csv_text(value) == buf.getvalue().removesuffix(",end")

@@ -62,18 +62,28 @@ def entries_for(indexes: Iterable[Index], model: Any, rows: list[Row]) -> Entrie
 
 
 def ddl(model: Any, fields: list[str] | None = None) -> list[str]:
-    """The statements creating a table, with only ``fields`` of its columns when given (a past release's
-    layout: a column added since is left out, as the release's file was written without it)."""
+    """The statements creating a table, with only ``fields`` of its columns, in that order, when given (a
+    past release's layout: a column added since is left out, as the release's file was written without
+    it, and so are the keys over it). SQLAlchemy's statement is kept as it is otherwise: the file stores it."""
     table = table_of(model)
-    create = str(CreateTable(table).compile(dialect=sqlite_dialect.dialect())).strip()
-    dropped = {c.name for c in table.columns} - set(fields) if fields is not None else set()
-    if dropped:
+    dialect = sqlite_dialect.dialect()
+    create = str(CreateTable(table).compile(dialect=dialect)).strip()
+    names = [c.name for c in table.columns]
+    kept = set(names if fields is None else fields)
+    if fields is not None and list(fields) != names:
+        # SQLAlchemy writes one column a line, each starting with its (quoted when need be) name, in the
+        # table's order, then the table's constraints, each naming its own columns in its first parentheses
         head, body = create.split("(\n\t", 1)
         parts = body.removesuffix("\n)").split(", \n\t")
-        create = head + "(\n\t" + ", \n\t".join(p for p in parts if p.split(" ", 1)[0] not in dropped) + "\n)"
+        column = dict(zip(names, parts))
+        if not all(column[n].startswith(dialect.identifier_preparer.quote(n) + " ") for n in names):
+            raise RuntimeError(f"SQLAlchemy's CREATE TABLE {table.name} is not laid out as ddl reads it: {create!r}")
+        constraints = [p for p in parts[len(names):]
+                       if {c.strip().strip('"') for c in p.split("(", 1)[1].split(")", 1)[0].split(",")} <= kept]
+        create = head + "(\n\t" + ", \n\t".join([column[f] for f in fields] + constraints) + "\n)"
     out = [create]
-    out += [str(CreateIndex(ix).compile(dialect=sqlite_dialect.dialect())).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "")
-            if not {c.name for c in ix.columns} & dropped]
+    out += [str(CreateIndex(ix).compile(dialect=dialect)).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "")
+            if {c.name for c in ix.columns} <= kept]
     return out
 
 
