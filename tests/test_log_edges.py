@@ -15,8 +15,8 @@ import json
 
 import orjson
 import pytest
-
 from conftest import ROOT
+
 from wgtip import log
 from wgtip.log import LogError, chain, iter_log, parse_line, read_log, segment_files, write_segments
 

@@ -106,6 +106,7 @@ def test_provisions_are_numbered_by_their_position_in_any_order_and_indexed_when
     and a batch sent as an iterator is indexed for search whole: the index holds every provision's
     current text at its position, as a fresh FTS5 table indexes it (helpers.reference_index)."""
     from helpers import indexed_tokens, reference_index
+
     from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN, index_text
 
     target = tmp_path / "out.sqlite"

@@ -19,9 +19,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_sqlite_writer import messages, replay
+
 from wgtip.folded import batched, fold_log
 from wgtip.search import SearchIndex
 from wgtip.tables import TABLES, Meeting, SourceDocument, columns, name_of, table_of
@@ -247,6 +247,7 @@ def test_the_index_entries_sent_with_a_batch_are_the_ones_written(tables, tmp_pa
     """When the build made a batch's entries itself (its writer was behind), the writer adds those and
     does not make them again: here entries made from other texts than the rows', which the index then holds."""
     from helpers import indexed_tokens, reference_index
+
     from wgtip.search import ORDER_COLUMN, SEARCH_TABLE, SEARCHED_COLUMN
     from wgtip.tables import Provision
 

@@ -75,7 +75,7 @@ def ddl(model: Any, fields: list[str] | None = None) -> list[str]:
         # table's order, then the table's constraints, each naming its own columns in its first parentheses
         head, body = create.split("(\n\t", 1)
         parts = body.removesuffix("\n)").split(", \n\t")
-        column = dict(zip(names, parts))
+        column = dict(zip(names, parts, strict=False))  # the constraints follow the columns
         if not all(column[n].startswith(dialect.identifier_preparer.quote(n) + " ") for n in names):
             raise RuntimeError(f"SQLAlchemy's CREATE TABLE {table.name} is not laid out as ddl reads it: {create!r}")
         constraints = [p for p in parts[len(names):]
