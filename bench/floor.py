@@ -68,48 +68,108 @@ from wgtip.citation import BODY, LANGUAGE_EN, MONTHS, ORDINALS, VENUE_EN
 from wgtip.metadata import TITLE
 
 ENVELOPE = {
-    "seq": "BIGINT", "type": "VARCHAR", "schema_version": "BIGINT", "occurred": {"start": "DATE", "end": "DATE"}, "recorded_at": "VARCHAR",
+    "seq": "BIGINT",
+    "type": "VARCHAR",
+    "schema_version": "BIGINT",
+    "occurred": {"start": "DATE", "end": "DATE"},
+    "recorded_at": "VARCHAR",
     "source": {"document": "VARCHAR", "language": "VARCHAR", "sha256": "VARCHAR", "section": "VARCHAR", "paragraph": "VARCHAR", "line": "BIGINT"},
-    "prev": "VARCHAR", "data": "JSON",
+    "prev": "VARCHAR",
+    "data": "JSON",
 }
 FOOTNOTE = {"number": "BIGINT", "marker": "VARCHAR", "offset": "BIGINT", "text": "VARCHAR", "line": "BIGINT"}
 PROVISION = {
-    "provision_id": "VARCHAR", "parent_id": "VARCHAR", "paragraph": "BIGINT", "item": "VARCHAR", "subitem": "VARCHAR", "label": "VARCHAR",
-    "text": "VARCHAR", "line": "BIGINT", "footnotes": [FOOTNOTE],
+    "provision_id": "VARCHAR",
+    "parent_id": "VARCHAR",
+    "paragraph": "BIGINT",
+    "item": "VARCHAR",
+    "subitem": "VARCHAR",
+    "label": "VARCHAR",
+    "text": "VARCHAR",
+    "line": "BIGINT",
+    "footnotes": [FOOTNOTE],
 }
 RECOMMENDATIONS = {  # the four event types that record provisions
-    "meeting": "BIGINT", "proposed_by": "VARCHAR", "proposals_of_meeting": "BIGINT", "with_oral_amendments": "BOOLEAN",
-    "endorsed": ["VARCHAR"], "provisions": [PROVISION],
+    "meeting": "BIGINT",
+    "proposed_by": "VARCHAR",
+    "proposals_of_meeting": "BIGINT",
+    "with_oral_amendments": "BOOLEAN",
+    "endorsed": ["VARCHAR"],
+    "provisions": [PROVISION],
 }
 DOCUMENT = {
-    "document": "VARCHAR", "path": "VARCHAR", "sha256": "VARCHAR", "language": "VARCHAR", "original_language": "VARCHAR", "body": "VARCHAR",
-    "title": "VARCHAR", "subtitle": "VARCHAR", "distributed_on": "DATE", "complements": "VARCHAR", "agenda": "VARCHAR",
+    "document": "VARCHAR",
+    "path": "VARCHAR",
+    "sha256": "VARCHAR",
+    "language": "VARCHAR",
+    "original_language": "VARCHAR",
+    "body": "VARCHAR",
+    "title": "VARCHAR",
+    "subtitle": "VARCHAR",
+    "distributed_on": "DATE",
+    "complements": "VARCHAR",
+    "agenda": "VARCHAR",
 }
 MEETING = {
-    "meeting": "BIGINT", "heading": "VARCHAR", "start_date": "DATE", "end_date": "DATE", "venue": "VARCHAR", "report_symbol": "VARCHAR", "note": "VARCHAR",
+    "meeting": "BIGINT",
+    "heading": "VARCHAR",
+    "start_date": "DATE",
+    "end_date": "DATE",
+    "venue": "VARCHAR",
+    "report_symbol": "VARCHAR",
+    "note": "VARCHAR",
 }
 CORRECTION = {"provision_id": "VARCHAR", "old_text": "VARCHAR", "new_text": "VARCHAR", "reason": "VARCHAR", "corrected_by": "VARCHAR"}
 RELEASE = {
-    "version": "VARCHAR", "published_on": "DATE", "notes": "VARCHAR", "log_head": {"seq": "BIGINT", "sha256": "VARCHAR"},
-    "files": [{"path": "VARCHAR", "bytes": "BIGINT", "sha256": "VARCHAR"}], "digest": "VARCHAR",
+    "version": "VARCHAR",
+    "published_on": "DATE",
+    "notes": "VARCHAR",
+    "log_head": {"seq": "BIGINT", "sha256": "VARCHAR"},
+    "files": [{"path": "VARCHAR", "bytes": "BIGINT", "sha256": "VARCHAR"}],
+    "digest": "VARCHAR",
 }
 VOCABULARY = {
-    "vocabulary": "VARCHAR", "title": "VARCHAR", "title_zh": "VARCHAR", "description": "VARCHAR",
+    "vocabulary": "VARCHAR",
+    "title": "VARCHAR",
+    "title_zh": "VARCHAR",
+    "description": "VARCHAR",
     "terms": [{"code": "VARCHAR", "label": "VARCHAR", "label_zh": "VARCHAR", "description": "VARCHAR"}],
 }
 REFERENCE = {
-    "instrument": "VARCHAR", "article": "VARCHAR", "paragraph": "VARCHAR", "subparagraph": "VARCHAR", "symbol": "VARCHAR",
-    "report_meeting": "BIGINT", "report_paragraph": "BIGINT", "resolved_provision_id": "VARCHAR", "resolution": "VARCHAR",
+    "instrument": "VARCHAR",
+    "article": "VARCHAR",
+    "paragraph": "VARCHAR",
+    "subparagraph": "VARCHAR",
+    "symbol": "VARCHAR",
+    "report_meeting": "BIGINT",
+    "report_paragraph": "BIGINT",
+    "resolved_provision_id": "VARCHAR",
+    "resolution": "VARCHAR",
 }
 ANNOTATED = {
-    "provision_id": "VARCHAR", "text_revision": "BIGINT",
-    "annotations": [{
-        "value": "VARCHAR", "role": "VARCHAR", "target": "VARCHAR", "reference": REFERENCE, "cue": "VARCHAR", "evidence": "VARCHAR",
-        "start": "BIGINT", "end": "BIGINT", "inherited_from": "VARCHAR",
-    }],
+    "provision_id": "VARCHAR",
+    "text_revision": "BIGINT",
+    "annotations": [
+        {
+            "value": "VARCHAR",
+            "role": "VARCHAR",
+            "target": "VARCHAR",
+            "reference": REFERENCE,
+            "cue": "VARCHAR",
+            "evidence": "VARCHAR",
+            "start": "BIGINT",
+            "end": "BIGINT",
+            "inherited_from": "VARCHAR",
+        }
+    ],
 }
 ANNOTATIONS = {  # ProvisionsAnnotated (provisions) and AnnotationCorrected (provision)
-    "kind": "VARCHAR", "annotator": "VARCHAR", "annotator_version": "VARCHAR", "corrected_by": "VARCHAR", "provisions": [ANNOTATED], "provision": ANNOTATED,
+    "kind": "VARCHAR",
+    "annotator": "VARCHAR",
+    "annotator_version": "VARCHAR",
+    "corrected_by": "VARCHAR",
+    "provisions": [ANNOTATED],
+    "provision": ANNOTATED,
 }
 PARALLEL = {"provision_id": "VARCHAR", "document": "VARCHAR", "language": "VARCHAR", "label": "VARCHAR", "text": "VARCHAR", "line": "BIGINT"}
 
@@ -144,8 +204,11 @@ MACROS = [
 ]
 
 KIND_TABLES = {
-    "addressee": "provision_addressees", "strength": "provision_strength", "topic": "provision_topics",
-    "theme": "provision_themes", "reference": "provision_references",
+    "addressee": "provision_addressees",
+    "strength": "provision_strength",
+    "topic": "provision_topics",
+    "theme": "provision_themes",
+    "reference": "provision_references",
 }
 
 
@@ -155,9 +218,11 @@ def read(con: duckdb.DuckDBPyConnection, root: Path) -> None:
     x = con.execute
     for m in MACROS:
         x(m)
-    x(f"CREATE TABLE ev AS SELECT e.seq AS seq, e.type AS type, e.schema_version AS schema_version, e.occurred AS occurred, e.recorded_at AS recorded_at, "
-      f"e.source AS source, e.prev AS prev, hash, regexp_extract(filename, 'events/[^/]+/[^/]+$') AS file, e.data AS data "
-      f"FROM (SELECT filename, sha256(json) AS hash, json_transform(json, {shape(ENVELOPE)}) AS e FROM read_ndjson_objects({glob}, filename=true))")
+    x(
+        f"CREATE TABLE ev AS SELECT e.seq AS seq, e.type AS type, e.schema_version AS schema_version, e.occurred AS occurred, e.recorded_at AS recorded_at, "
+        f"e.source AS source, e.prev AS prev, hash, regexp_extract(filename, 'events/[^/]+/[^/]+$') AS file, e.data AS data "
+        f"FROM (SELECT filename, sha256(json) AS hash, json_transform(json, {shape(ENVELOPE)}) AS e FROM read_ndjson_objects({glob}, filename=true))"
+    )
 
     def payload(name: str, types: str, structure: dict[str, Any]) -> None:
         x(f"CREATE TABLE {name} AS SELECT seq, type, source, json_transform(data, {shape(structure)}) AS d FROM ev WHERE type IN ({types})")
@@ -180,23 +245,26 @@ def fold(con: duckdb.DuckDBPyConnection) -> None:
     x("CREATE TABLE corr AS SELECT seq, d.* FROM corr_ev")
     x("CREATE TABLE rel AS SELECT seq, d.*, row_number() OVER (ORDER BY seq) AS release_order FROM rel_ev")
     # one row per provision as recorded, and the endorsements that change proposals
-    x("CREATE TABLE prov AS SELECT seq, type, source.document AS document, source.section AS section, d.meeting AS meeting, d.proposed_by AS proposed_by, "
-      "unnest(d.provisions) AS p FROM rec")
-    x("CREATE TABLE endorsed AS SELECT unnest(d.endorsed) AS provision_id, d.meeting AS meeting, d.with_oral_amendments AS amended, "
-      "d.provisions[1].provision_id AS chapeau FROM rec WHERE type = 'ProposalsEndorsed'")
+    x("CREATE TABLE prov AS SELECT seq, type, source.document AS document, source.section AS section, d.meeting AS meeting, d.proposed_by AS proposed_by, unnest(d.provisions) AS p FROM rec")
+    x(
+        "CREATE TABLE endorsed AS SELECT unnest(d.endorsed) AS provision_id, d.meeting AS meeting, d.with_oral_amendments AS amended, "
+        "d.provisions[1].provision_id AS chapeau FROM rec WHERE type = 'ProposalsEndorsed'"
+    )
     x("DROP TABLE rec")
     x("CREATE TABLE cur AS SELECT provision_id, arg_max(new_text, seq) AS current_text, count(*) AS corrections FROM corr GROUP BY provision_id")
-    x("CREATE TABLE pv0 AS SELECT a.p.provision_id AS provision_id, coalesce(a.p.parent_id, e.chapeau) AS parent_id, coalesce(e.meeting, a.meeting) AS meeting, "
-      "a.p.paragraph AS paragraph, a.p.item AS item, a.p.subitem AS subitem, "
-      "CASE WHEN a.p.subitem IS NOT NULL THEN 'subitem' WHEN a.p.item IS NOT NULL THEN 'item' ELSE 'paragraph' END AS level, a.p.label AS label, "
-      "a.p.text AS text, coalesce(c.current_text, a.p.text) AS current_text, "
-      "CASE WHEN e.provision_id IS NOT NULL THEN 'proposed_and_endorsed' WHEN a.type = 'RecommendationsReferredToConference' THEN 'recommended_to_conference' "
-      "WHEN a.type = 'RecommendationsProposed' THEN 'proposed' ELSE 'adopted' END AS adoption, "
-      "CASE WHEN a.type = 'RecommendationsProposed' THEN a.meeting END AS proposed_at_meeting, a.proposed_by AS proposed_by, "
-      "e.amended AS endorsed_with_oral_amendments, len(a.p.footnotes) AS footnotes, coalesce(c.corrections, 0) AS corrections, "
-      "a.document AS source_document, a.section AS source_section, a.p.paragraph AS source_paragraph, a.p.line AS source_line, a.seq AS event_seq, "
-      "a.p.footnotes AS fns "
-      "FROM prov a LEFT JOIN endorsed e ON e.provision_id = a.p.provision_id LEFT JOIN cur c ON c.provision_id = a.p.provision_id")
+    x(
+        "CREATE TABLE pv0 AS SELECT a.p.provision_id AS provision_id, coalesce(a.p.parent_id, e.chapeau) AS parent_id, coalesce(e.meeting, a.meeting) AS meeting, "
+        "a.p.paragraph AS paragraph, a.p.item AS item, a.p.subitem AS subitem, "
+        "CASE WHEN a.p.subitem IS NOT NULL THEN 'subitem' WHEN a.p.item IS NOT NULL THEN 'item' ELSE 'paragraph' END AS level, a.p.label AS label, "
+        "a.p.text AS text, coalesce(c.current_text, a.p.text) AS current_text, "
+        "CASE WHEN e.provision_id IS NOT NULL THEN 'proposed_and_endorsed' WHEN a.type = 'RecommendationsReferredToConference' THEN 'recommended_to_conference' "
+        "WHEN a.type = 'RecommendationsProposed' THEN 'proposed' ELSE 'adopted' END AS adoption, "
+        "CASE WHEN a.type = 'RecommendationsProposed' THEN a.meeting END AS proposed_at_meeting, a.proposed_by AS proposed_by, "
+        "e.amended AS endorsed_with_oral_amendments, len(a.p.footnotes) AS footnotes, coalesce(c.corrections, 0) AS corrections, "
+        "a.document AS source_document, a.section AS source_section, a.p.paragraph AS source_paragraph, a.p.line AS source_line, a.seq AS event_seq, "
+        "a.p.footnotes AS fns "
+        "FROM prov a LEFT JOIN endorsed e ON e.provision_id = a.p.provision_id LEFT JOIN cur c ON c.provision_id = a.p.provision_id"
+    )
     x("DROP TABLE prov")
     x("CREATE TABLE pv AS SELECT *, row_number() OVER (ORDER BY source_document, source_line) AS position FROM pv0")
     x("DROP TABLE pv0")
@@ -216,99 +284,98 @@ def version_text(con: duckdb.DuckDBPyConnection) -> str:
 def queries(version: str) -> dict[str, str]:
     """One query per CSV file, in the build's order of tables; each names its columns as the build's header does."""
     ann = "(SELECT a.*, pv.position FROM ann_rows a JOIN pv USING (provision_id) WHERE kind = {kind})"
-    span = "a.evidence AS evidence, a.start AS span_start, a.\"end\" AS span_end"
+    span = 'a.evidence AS evidence, a.start AS span_start, a."end" AS span_end'
     tail = "text_revision, annotator, seq AS event_seq"
     return {
         "events": "SELECT seq, type, schema_version, occurred.start AS occurred_start, occurred.end AS occurred_end, recorded_at, "
-                  "source.document AS source_document, source.section AS source_section, source.paragraph AS source_paragraph, source.line AS source_line, "
-                  "prev, hash, file, row_number() OVER (PARTITION BY file ORDER BY seq) AS file_line, data FROM ev ORDER BY seq",
-        "source_documents": "SELECT document, path, sha256, language, original_language, body, title, subtitle, distributed_on, complements, agenda, event_seq "
-                            "FROM docs ORDER BY document",
+        "source.document AS source_document, source.section AS source_section, source.paragraph AS source_paragraph, source.line AS source_line, "
+        "prev, hash, file, row_number() OVER (PARTITION BY file ORDER BY seq) AS file_line, data FROM ev ORDER BY seq",
+        "source_documents": "SELECT document, path, sha256, language, original_language, body, title, subtitle, distributed_on, complements, agenda, event_seq FROM docs ORDER BY document",
         "meetings": "SELECT m.meeting, heading, start_date, end_date, venue, report_symbol, note, coalesce(d.n, 0) AS provisions_decided, "
-                    "coalesce(p.n, 0) AS provisions_proposed, source_document, source_line, event_seq FROM mt m "
-                    "LEFT JOIN (SELECT meeting, count(*) AS n FROM pv WHERE adoption <> 'proposed' GROUP BY meeting) d ON d.meeting = m.meeting "
-                    "LEFT JOIN (SELECT proposed_at_meeting AS meeting, count(*) AS n FROM pv WHERE proposed_at_meeting IS NOT NULL GROUP BY 1) p ON p.meeting = m.meeting "
-                    "ORDER BY m.meeting",
+        "coalesce(p.n, 0) AS provisions_proposed, source_document, source_line, event_seq FROM mt m "
+        "LEFT JOIN (SELECT meeting, count(*) AS n FROM pv WHERE adoption <> 'proposed' GROUP BY meeting) d ON d.meeting = m.meeting "
+        "LEFT JOIN (SELECT proposed_at_meeting AS meeting, count(*) AS n FROM pv WHERE proposed_at_meeting IS NOT NULL GROUP BY 1) p ON p.meeting = m.meeting "
+        "ORDER BY m.meeting",
         # the citation's shared parts (meeting, document) made once each, as the build's citation.Shared does
         "provisions": "WITH mc AS (SELECT meeting, start_date, end_date, "
-                      f"'{BODY}, ' || ordinal(meeting) || ' meeting, ' || coalesce({sql_map(VENUE_EN)}[venue], venue) || ', ' || dates(start_date, end_date) AS cite FROM mt), "
-                      "dc AS (SELECT document, title || ', background paper prepared by the Secretariat, ' || dates(distributed_on, distributed_on) "
-                      f"|| coalesce(' (complementing ' || complements || ')', '') || ', ' || coalesce({sql_map(LANGUAGE_EN)}[language], language) || ' version' AS cite FROM docs) "
-                      "SELECT a.provision_id, a.parent_id, a.meeting, a.paragraph, a.item, a.subitem, a.level, a.label, a.position, a.text, a.current_text, "
-                      "concat(c.current_text, b.current_text, a.current_text) AS standalone_text, a.provision_id IN (SELECT parent_id FROM pv WHERE parent_id IS NOT NULL) AS is_chapeau, "
-                      "a.adoption, m.start_date AS meeting_start_date, m.end_date AS meeting_end_date, a.proposed_at_meeting, pm.start_date AS proposed_on, "
-                      "a.proposed_by, a.endorsed_with_oral_amendments, a.footnotes, a.corrections, a.source_document, a.source_section, a.source_paragraph, "
-                      "a.source_line, a.event_seq, "
-                      "m.cite || ', recommendation ' || a.paragraph || coalesce(' (' || a.item || ')', '') || coalesce(' (' || a.subitem || ')', '') "
-                      "|| CASE WHEN a.adoption = 'proposed_and_endorsed' AND pm.meeting IS NOT NULL THEN ' (proposed at the ' || ordinal(a.proposed_at_meeting) "
-                      "|| ' meeting, ' || dates(pm.start_date, pm.start_date) || ', and endorsed' || CASE WHEN a.endorsed_with_oral_amendments THEN ' with oral amendments' ELSE '' END "
-                      "|| ' at the ' || ordinal(a.meeting) || ')' WHEN a.adoption = 'recommended_to_conference' THEN ' (recommended to the Conference of the Parties for adoption)' "
-                      f"ELSE '' END || '. In: ' || d.cite || ', line ' || a.source_line || '. Dataset: ' || {sql_text(TITLE)} || ', ' || {sql_text(version)} "
-                      "|| ', provision ' || a.provision_id || '.' AS citation "
-                      "FROM pv a LEFT JOIN pv b ON b.provision_id = a.parent_id LEFT JOIN pv c ON c.provision_id = b.parent_id "
-                      "LEFT JOIN mc m ON m.meeting = a.meeting LEFT JOIN mc pm ON pm.meeting = a.proposed_at_meeting LEFT JOIN dc d ON d.document = a.source_document "
-                      "ORDER BY a.position",
+        f"'{BODY}, ' || ordinal(meeting) || ' meeting, ' || coalesce({sql_map(VENUE_EN)}[venue], venue) || ', ' || dates(start_date, end_date) AS cite FROM mt), "
+        "dc AS (SELECT document, title || ', background paper prepared by the Secretariat, ' || dates(distributed_on, distributed_on) "
+        f"|| coalesce(' (complementing ' || complements || ')', '') || ', ' || coalesce({sql_map(LANGUAGE_EN)}[language], language) || ' version' AS cite FROM docs) "
+        "SELECT a.provision_id, a.parent_id, a.meeting, a.paragraph, a.item, a.subitem, a.level, a.label, a.position, a.text, a.current_text, "
+        "concat(c.current_text, b.current_text, a.current_text) AS standalone_text, a.provision_id IN (SELECT parent_id FROM pv WHERE parent_id IS NOT NULL) AS is_chapeau, "
+        "a.adoption, m.start_date AS meeting_start_date, m.end_date AS meeting_end_date, a.proposed_at_meeting, pm.start_date AS proposed_on, "
+        "a.proposed_by, a.endorsed_with_oral_amendments, a.footnotes, a.corrections, a.source_document, a.source_section, a.source_paragraph, "
+        "a.source_line, a.event_seq, "
+        "m.cite || ', recommendation ' || a.paragraph || coalesce(' (' || a.item || ')', '') || coalesce(' (' || a.subitem || ')', '') "
+        "|| CASE WHEN a.adoption = 'proposed_and_endorsed' AND pm.meeting IS NOT NULL THEN ' (proposed at the ' || ordinal(a.proposed_at_meeting) "
+        "|| ' meeting, ' || dates(pm.start_date, pm.start_date) || ', and endorsed' || CASE WHEN a.endorsed_with_oral_amendments THEN ' with oral amendments' ELSE '' END "
+        "|| ' at the ' || ordinal(a.meeting) || ')' WHEN a.adoption = 'recommended_to_conference' THEN ' (recommended to the Conference of the Parties for adoption)' "
+        f"ELSE '' END || '. In: ' || d.cite || ', line ' || a.source_line || '. Dataset: ' || {sql_text(TITLE)} || ', ' || {sql_text(version)} "
+        "|| ', provision ' || a.provision_id || '.' AS citation "
+        "FROM pv a LEFT JOIN pv b ON b.provision_id = a.parent_id LEFT JOIN pv c ON c.provision_id = b.parent_id "
+        "LEFT JOIN mc m ON m.meeting = a.meeting LEFT JOIN mc pm ON pm.meeting = a.proposed_at_meeting LEFT JOIN dc d ON d.document = a.source_document "
+        "ORDER BY a.position",
         "footnotes": "SELECT provision_id || '-fn' || f.number AS footnote_id, f.number AS number, f.marker AS marker, provision_id, f.offset AS offset, f.text AS text, "
-                     "source_document, f.line AS source_line, event_seq FROM fn ORDER BY position, f.offset, f.number",
+        "source_document, f.line AS source_line, event_seq FROM fn ORDER BY position, f.offset, f.number",
         "releases": "SELECT version, release_order, published_on, notes, lag(version) OVER (ORDER BY seq) AS previous_version, log_head.seq AS log_head_seq, "
-                    "log_head.sha256 AS log_head_sha256, digest, seq AS event_seq FROM rel ORDER BY seq",
+        "log_head.sha256 AS log_head_sha256, digest, seq AS event_seq FROM rel ORDER BY seq",
         "release_files": "SELECT version, f.path AS path, f.bytes AS bytes, f.sha256 AS sha256 "
-                         "FROM (SELECT seq, version, unnest(files) AS f, generate_subscripts(files, 1) AS i FROM rel) ORDER BY seq, i",
+        "FROM (SELECT seq, version, unnest(files) AS f, generate_subscripts(files, 1) AS i FROM rel) ORDER BY seq, i",
         # one revision per provision as printed and one per correction, each valid until the next; the releases holding it
         "provision_texts": "WITH revs AS (SELECT provision_id, position, text, event_seq AS valid_from_seq, NULL::VARCHAR AS reason, NULL::VARCHAR AS corrected_by FROM pv "
-                           "UNION ALL SELECT c.provision_id, pv.position, c.new_text, c.seq, c.reason, c.corrected_by FROM corr c JOIN pv USING (provision_id)), "
-                           "numbered AS (SELECT *, row_number() OVER w AS revision, lead(valid_from_seq) OVER w AS valid_to_seq FROM revs "
-                           "WINDOW w AS (PARTITION BY provision_id ORDER BY valid_from_seq)), "
-                           "held AS (SELECT n.*, r1.seq AS first_seq, r1.version AS first_version FROM numbered n ASOF LEFT JOIN rel r1 ON n.valid_from_seq <= r1.seq) "
-                           "SELECT provision_id || '-r' || revision AS text_id, provision_id, revision, text, valid_from_seq, valid_to_seq, "
-                           "CASE WHEN first_seq < coalesce(valid_to_seq, 9223372036854775807) THEN first_version END AS from_release, "
-                           "CASE WHEN first_seq < valid_to_seq THEN r2.version END AS to_release, reason, corrected_by "
-                           "FROM held h ASOF LEFT JOIN rel r2 ON h.valid_to_seq > r2.seq ORDER BY position, revision",
+        "UNION ALL SELECT c.provision_id, pv.position, c.new_text, c.seq, c.reason, c.corrected_by FROM corr c JOIN pv USING (provision_id)), "
+        "numbered AS (SELECT *, row_number() OVER w AS revision, lead(valid_from_seq) OVER w AS valid_to_seq FROM revs "
+        "WINDOW w AS (PARTITION BY provision_id ORDER BY valid_from_seq)), "
+        "held AS (SELECT n.*, r1.seq AS first_seq, r1.version AS first_version FROM numbered n ASOF LEFT JOIN rel r1 ON n.valid_from_seq <= r1.seq) "
+        "SELECT provision_id || '-r' || revision AS text_id, provision_id, revision, text, valid_from_seq, valid_to_seq, "
+        "CASE WHEN first_seq < coalesce(valid_to_seq, 9223372036854775807) THEN first_version END AS from_release, "
+        "CASE WHEN first_seq < valid_to_seq THEN r2.version END AS to_release, reason, corrected_by "
+        "FROM held h ASOF LEFT JOIN rel r2 ON h.valid_to_seq > r2.seq ORDER BY position, revision",
         # each change in the release after its event (or none yet), in the build's order: (event, table, row, field)
         "changes": "WITH prov_added AS (SELECT pv.provision_id, pv.text, pv.event_seq, r.seq AS rseq FROM pv ASOF LEFT JOIN rel r ON pv.event_seq <= r.seq), "
-                   "prov_at AS (SELECT a.provision_id, arg_max(c.new_text, c.seq) AS t FROM corr c JOIN prov_added a ON c.provision_id = a.provision_id "
-                   "WHERE c.seq <= coalesce(a.rseq, 9223372036854775807) GROUP BY a.provision_id), "
-                   "corr_window AS (SELECT c.*, r.seq AS released FROM corr c ASOF LEFT JOIN rel r ON c.seq > r.seq), "
-                   "changed AS (SELECT c.provision_id, arg_min(c.old_text, c.seq) AS old_value, arg_max(c.new_text, c.seq) AS new_value, max(c.seq) AS event_seq "
-                   "FROM corr_window c JOIN pv ON pv.provision_id = c.provision_id WHERE pv.event_seq <= coalesce(c.released, 0) GROUP BY c.provision_id, c.released), "
-                   "all_changes AS ("
-                   "SELECT 'source_documents' AS table_name, document AS row_id, 'added' AS change, NULL::VARCHAR AS field, NULL::VARCHAR AS old_value, sha256 AS new_value, event_seq FROM docs "
-                   "UNION ALL SELECT 'meetings', meeting::VARCHAR, 'added', NULL, NULL, heading, event_seq FROM mt "
-                   "UNION ALL SELECT 'footnotes', provision_id || '-fn' || f.number, 'added', NULL, NULL, f.text, event_seq FROM fn "
-                   "UNION ALL SELECT 'provisions', a.provision_id, 'added', NULL, NULL, coalesce(t.t, a.text), a.event_seq FROM prov_added a LEFT JOIN prov_at t USING (provision_id) "
-                   "UNION ALL SELECT 'provisions', provision_id, 'changed', 'current_text', old_value, new_value, event_seq FROM changed "
-                   "UNION ALL SELECT table_name, row_id, 'added', NULL, NULL, arg_min(summary, seq), min(seq) FROM first_seen GROUP BY table_name, row_id) "
-                   "SELECT row_number() OVER (ORDER BY x.event_seq, x.table_name, x.row_id, coalesce(x.field, '')) AS change_id, r.version, x.table_name, x.row_id, "
-                   "x.change, x.field, x.old_value, x.new_value, x.event_seq FROM all_changes x ASOF LEFT JOIN rel r ON x.event_seq <= r.seq ORDER BY change_id",
+        "prov_at AS (SELECT a.provision_id, arg_max(c.new_text, c.seq) AS t FROM corr c JOIN prov_added a ON c.provision_id = a.provision_id "
+        "WHERE c.seq <= coalesce(a.rseq, 9223372036854775807) GROUP BY a.provision_id), "
+        "corr_window AS (SELECT c.*, r.seq AS released FROM corr c ASOF LEFT JOIN rel r ON c.seq > r.seq), "
+        "changed AS (SELECT c.provision_id, arg_min(c.old_text, c.seq) AS old_value, arg_max(c.new_text, c.seq) AS new_value, max(c.seq) AS event_seq "
+        "FROM corr_window c JOIN pv ON pv.provision_id = c.provision_id WHERE pv.event_seq <= coalesce(c.released, 0) GROUP BY c.provision_id, c.released), "
+        "all_changes AS ("
+        "SELECT 'source_documents' AS table_name, document AS row_id, 'added' AS change, NULL::VARCHAR AS field, NULL::VARCHAR AS old_value, sha256 AS new_value, event_seq FROM docs "
+        "UNION ALL SELECT 'meetings', meeting::VARCHAR, 'added', NULL, NULL, heading, event_seq FROM mt "
+        "UNION ALL SELECT 'footnotes', provision_id || '-fn' || f.number, 'added', NULL, NULL, f.text, event_seq FROM fn "
+        "UNION ALL SELECT 'provisions', a.provision_id, 'added', NULL, NULL, coalesce(t.t, a.text), a.event_seq FROM prov_added a LEFT JOIN prov_at t USING (provision_id) "
+        "UNION ALL SELECT 'provisions', provision_id, 'changed', 'current_text', old_value, new_value, event_seq FROM changed "
+        "UNION ALL SELECT table_name, row_id, 'added', NULL, NULL, arg_min(summary, seq), min(seq) FROM first_seen GROUP BY table_name, row_id) "
+        "SELECT row_number() OVER (ORDER BY x.event_seq, x.table_name, x.row_id, coalesce(x.field, '')) AS change_id, r.version, x.table_name, x.row_id, "
+        "x.change, x.field, x.old_value, x.new_value, x.event_seq FROM all_changes x ASOF LEFT JOIN rel r ON x.event_seq <= r.seq ORDER BY change_id",
         "vocabularies": "SELECT vocabulary, title, title_zh, description, len(terms) AS terms, seq AS event_seq FROM voc ORDER BY vocabulary",
         "vocabulary_terms": "SELECT vocabulary, t.code AS code, i AS position, t.label AS label, t.label_zh AS label_zh, t.description AS description "
-                            "FROM (SELECT vocabulary, unnest(terms) AS t, generate_subscripts(terms, 1) AS i FROM voc) ORDER BY vocabulary, i",
+        "FROM (SELECT vocabulary, unnest(terms) AS t, generate_subscripts(terms, 1) AS i FROM voc) ORDER BY vocabulary, i",
         "provision_addressees": f"SELECT provision_id || '/' || a.value || '/' || a.role AS addressee_id, provision_id, a.value AS addressee, a.role AS role, {span}, "
-                                f"a.inherited_from AS inherited_from, {tail} FROM {ann.format(kind=sql_text('addressee'))} ORDER BY position, i",
+        f"a.inherited_from AS inherited_from, {tail} FROM {ann.format(kind=sql_text('addressee'))} ORDER BY position, i",
         "provision_strength": f"SELECT provision_id || '/' || a.value AS strength_id, provision_id, a.value AS strength, a.cue AS cue, {span}, "
-                              f"a.inherited_from AS inherited_from, {tail} FROM {ann.format(kind=sql_text('strength'))} ORDER BY position, i",
+        f"a.inherited_from AS inherited_from, {tail} FROM {ann.format(kind=sql_text('strength'))} ORDER BY position, i",
         "provision_topics": f"SELECT provision_id, a.value AS topic, {span}, a.inherited_from AS inherited_from, {tail} "
-                            f"FROM {ann.format(kind=sql_text('topic'))} QUALIFY row_number() OVER (PARTITION BY provision_id ORDER BY i DESC) = 1 ORDER BY position",
+        f"FROM {ann.format(kind=sql_text('topic'))} QUALIFY row_number() OVER (PARTITION BY provision_id ORDER BY i DESC) = 1 ORDER BY position",
         "provision_themes": f"SELECT provision_id || '/' || a.value AS theme_id, provision_id, a.value AS theme, a.cue AS cue, {span}, "
-                            f"a.inherited_from AS inherited_from, {tail}, NULL::VARCHAR AS reviewed_by, NULL::VARCHAR AS review_reason "
-                            f"FROM {ann.format(kind=sql_text('theme'))} ORDER BY position, i",
+        f"a.inherited_from AS inherited_from, {tail}, NULL::VARCHAR AS reviewed_by, NULL::VARCHAR AS review_reason "
+        f"FROM {ann.format(kind=sql_text('theme'))} ORDER BY position, i",
         "provision_references": "SELECT provision_id || '/ref/' || i AS reference_id, provision_id, a.value AS kind, a.target AS target, a.reference.instrument AS instrument, "
-                                "a.reference.article AS article, a.reference.paragraph AS paragraph, a.reference.subparagraph AS subparagraph, a.reference.symbol AS symbol, "
-                                "a.reference.report_meeting AS report_meeting, a.reference.report_paragraph AS report_paragraph, "
-                                "a.reference.resolved_provision_id AS resolved_provision_id, a.reference.resolution AS resolution, "
-                                f"{span}, {tail} FROM {ann.format(kind=sql_text('reference'))} ORDER BY position, i",
+        "a.reference.article AS article, a.reference.paragraph AS paragraph, a.reference.subparagraph AS subparagraph, a.reference.symbol AS symbol, "
+        "a.reference.report_meeting AS report_meeting, a.reference.report_paragraph AS report_paragraph, "
+        "a.reference.resolved_provision_id AS resolved_provision_id, a.reference.resolution AS resolution, "
+        f"{span}, {tail} FROM {ann.format(kind=sql_text('reference'))} ORDER BY position, i",
         "provision_parallel_texts": "SELECT x.provision_id || '/' || x.language AS parallel_id, x.provision_id, x.language, x.document, x.label, x.text, x.line AS source_line, "
-                                    "x.seq AS event_seq FROM par x JOIN pv USING (provision_id) ORDER BY pv.position, x.language",
+        "x.seq AS event_seq FROM par x JOIN pv USING (provision_id) ORDER BY pv.position, x.language",
         # the generated logs record no review (AnnotationsReviewed): the table is written empty, with its header
         "annotation_reviews": "SELECT NULL::VARCHAR AS review_id, NULL::VARCHAR AS provision_id, NULL::VARCHAR AS kind, NULL::VARCHAR AS value, "
-                              "NULL::VARCHAR AS decision, NULL::VARCHAR AS reason, NULL::VARCHAR AS reviewed, NULL::BIGINT AS text_revision, "
-                              "NULL::VARCHAR AS annotator, NULL::BIGINT AS event_seq WHERE false",
+        "NULL::VARCHAR AS decision, NULL::VARCHAR AS reason, NULL::VARCHAR AS reviewed, NULL::BIGINT AS text_revision, "
+        "NULL::VARCHAR AS annotator, NULL::BIGINT AS event_seq WHERE false",
         # nor any measurement of the annotations' quality (AnnotationQualityMeasured): written empty too
         "annotation_quality": "SELECT NULL::VARCHAR AS quality_id, NULL::VARCHAR AS kind, NULL::VARCHAR AS source, NULL::VARCHAR AS made_by, "
-                              "NULL::VARCHAR AS precision, NULL::VARCHAR AS recall, NULL::BIGINT AS true_positives, NULL::BIGINT AS predicted, "
-                              "NULL::BIGINT AS expected, NULL::BIGINT AS gold_provisions, NULL::VARCHAR AS gold_description, NULL::VARCHAR AS gold_file, "
-                              "NULL::VARCHAR AS gold_sha256, NULL::DATE AS measured_on, NULL::VARCHAR AS evaluation, NULL::VARCHAR AS evaluator, "
-                              "NULL::BIGINT AS event_seq WHERE false",
+        "NULL::VARCHAR AS precision, NULL::VARCHAR AS recall, NULL::BIGINT AS true_positives, NULL::BIGINT AS predicted, "
+        "NULL::BIGINT AS expected, NULL::BIGINT AS gold_provisions, NULL::VARCHAR AS gold_description, NULL::VARCHAR AS gold_file, "
+        "NULL::VARCHAR AS gold_sha256, NULL::DATE AS measured_on, NULL::VARCHAR AS evaluation, NULL::VARCHAR AS evaluator, "
+        "NULL::BIGINT AS event_seq WHERE false",
     }
 
 
@@ -317,24 +384,35 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     x = con.execute
     x("CREATE TABLE fn AS SELECT provision_id, position, source_document, event_seq, unnest(fns) AS f FROM pv WHERE len(fns) > 0")
     x("CREATE TABLE voc AS SELECT seq, d.* FROM voc_ev QUALIFY row_number() OVER (PARTITION BY d.vocabulary ORDER BY seq DESC) = 1")
-    x("CREATE TABLE ann_src AS SELECT seq, d.kind AS kind, 'rule ' || d.annotator || ' v' || d.annotator_version AS annotator, unnest(d.provisions) AS pa "
-      "FROM ann_ev WHERE type = 'ProvisionsAnnotated' "
-      "UNION ALL SELECT seq, d.kind, 'person ' || d.corrected_by, d.provision FROM ann_ev WHERE type = 'AnnotationCorrected'")
-    x("CREATE TABLE ann_all AS SELECT seq, kind, annotator, pa.provision_id AS provision_id, pa.text_revision AS text_revision, "
-      "unnest(pa.annotations) AS a, generate_subscripts(pa.annotations, 1) AS i FROM ann_src")
-    x("CREATE TABLE ann_rows AS SELECT a.* FROM ann_all a "
-      "JOIN (SELECT kind, pa.provision_id AS provision_id, max(seq) AS seq FROM ann_src GROUP BY kind, pa.provision_id) USING (kind, provision_id, seq)")
+    x(
+        "CREATE TABLE ann_src AS SELECT seq, d.kind AS kind, 'rule ' || d.annotator || ' v' || d.annotator_version AS annotator, unnest(d.provisions) AS pa "
+        "FROM ann_ev WHERE type = 'ProvisionsAnnotated' "
+        "UNION ALL SELECT seq, d.kind, 'person ' || d.corrected_by, d.provision FROM ann_ev WHERE type = 'AnnotationCorrected'"
+    )
+    x(
+        "CREATE TABLE ann_all AS SELECT seq, kind, annotator, pa.provision_id AS provision_id, pa.text_revision AS text_revision, "
+        "unnest(pa.annotations) AS a, generate_subscripts(pa.annotations, 1) AS i FROM ann_src"
+    )
+    x(
+        "CREATE TABLE ann_rows AS SELECT a.* FROM ann_all a "
+        "JOIN (SELECT kind, pa.provision_id AS provision_id, max(seq) AS seq FROM ann_src GROUP BY kind, pa.provision_id) USING (kind, provision_id, seq)"
+    )
     x("CREATE TABLE par AS SELECT seq, d.* FROM par_ev QUALIFY row_number() OVER (PARTITION BY d.provision_id, d.language ORDER BY seq DESC) = 1")
     ids = {
-        "addressee": "provision_id || '/' || a.value || '/' || a.role", "strength": "provision_id || '/' || a.value", "topic": "provision_id",
-        "theme": "provision_id || '/' || a.value", "reference": "provision_id || '/ref/' || i",
+        "addressee": "provision_id || '/' || a.value || '/' || a.role",
+        "strength": "provision_id || '/' || a.value",
+        "topic": "provision_id",
+        "theme": "provision_id || '/' || a.value",
+        "reference": "provision_id || '/ref/' || i",
     }
     row_id = "CASE kind " + " ".join(f"WHEN {sql_text(k)} THEN {v}" for k, v in ids.items()) + " END"
     table = "CASE kind " + " ".join(f"WHEN {sql_text(k)} THEN {sql_text(v)}" for k, v in KIND_TABLES.items()) + " END"
-    x(f"CREATE TABLE first_seen AS SELECT {table} AS table_name, {row_id} AS row_id, CASE kind WHEN 'reference' THEN a.target ELSE a.value END AS summary, seq FROM ann_all "
-      "UNION ALL SELECT 'vocabularies', d.vocabulary, d.title, seq FROM voc_ev "
-      "UNION ALL SELECT 'vocabulary_terms', vocabulary || '/' || t.code, t.label, seq FROM (SELECT seq, d.vocabulary AS vocabulary, unnest(d.terms) AS t FROM voc_ev) "
-      "UNION ALL SELECT 'provision_parallel_texts', d.provision_id || '/' || d.language, d.label, seq FROM par_ev")
+    x(
+        f"CREATE TABLE first_seen AS SELECT {table} AS table_name, {row_id} AS row_id, CASE kind WHEN 'reference' THEN a.target ELSE a.value END AS summary, seq FROM ann_all "
+        "UNION ALL SELECT 'vocabularies', d.vocabulary, d.title, seq FROM voc_ev "
+        "UNION ALL SELECT 'vocabulary_terms', vocabulary || '/' || t.code, t.label, seq FROM (SELECT seq, d.vocabulary AS vocabulary, unnest(d.terms) AS t FROM voc_ev) "
+        "UNION ALL SELECT 'provision_parallel_texts', d.provision_id || '/' || d.language, d.label, seq FROM par_ev"
+    )
 
 
 def floor(root: Path, out: Path) -> dict[str, int]:

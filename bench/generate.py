@@ -88,10 +88,7 @@ class Generator:
         self.meeting = 0  # global meeting ordinal
         # about one body per 20,000 events (at least 3), so a million events span 50 bodies
         n_bodies = max(3, target // 20_000)
-        self.bodies = [
-            Body(f"wg{i}", f"synthetic-wg{i}-zh", hashlib.sha256(f"synthetic document {i} seed {seed}".encode()).hexdigest())
-            for i in range(1, n_bodies + 1)
-        ]
+        self.bodies = [Body(f"wg{i}", f"synthetic-wg{i}-zh", hashlib.sha256(f"synthetic document {i} seed {seed}".encode()).hexdigest()) for i in range(1, n_bodies + 1)]
         self.day = dt.date(2000, 1, 10)
         self.corrected = 0
         self.releases = 0
@@ -109,9 +106,14 @@ class Generator:
     def envelope(self, etype: str, occurred: tuple[dt.date, dt.date], source: dict | None, data: dict) -> dict:
         self.seq += 1
         return {
-            "seq": self.seq, "type": etype, "schema_version": ev.CURRENT_SCHEMA_VERSION[etype],
-            "occurred": {"start": occurred[0], "end": occurred[1]}, "recorded_at": RECORDED_AT,
-            "source": source, "prev": None, "data": data,
+            "seq": self.seq,
+            "type": etype,
+            "schema_version": ev.CURRENT_SCHEMA_VERSION[etype],
+            "occurred": {"start": occurred[0], "end": occurred[1]},
+            "recorded_at": RECORDED_AT,
+            "source": source,
+            "prev": None,
+            "data": data,
         }
 
     def source(self, body: Body, section: str | None, paragraph: str | None, line: int) -> dict:
@@ -126,8 +128,7 @@ class Generator:
         if self.rng.random() < 0.03:
             body.line += 1
             footnotes.append({"number": 1, "marker": SUPERSCRIPTS[1], "offset": self.rng.randrange(0, len(text) + 1), "text": self.text()[:40], "line": body.line})
-        return {"provision_id": pid, "parent_id": parent, "paragraph": paragraph, "item": item, "subitem": subitem,
-                "label": label, "text": text, "line": line, "footnotes": footnotes}
+        return {"provision_id": pid, "parent_id": parent, "paragraph": paragraph, "item": item, "subitem": subitem, "label": label, "text": text, "line": line, "footnotes": footnotes}
 
     def paragraph(self, body: Body, prefix: str, n: int, parent: str | None = None) -> list[dict]:
         """A paragraph: mostly one provision; sometimes a chapeau with items and sub-items."""
@@ -171,10 +172,20 @@ class Generator:
         for p in self.rng.sample(provisions, min(len(provisions), self.rng.randint(1, 3))):
             old = p["text"]
             new = old.replace("，", "、", 1) if "，" in old else old + "。"
-            out.append(self.envelope("TextCorrected", when, self.source(body, str(body.meetings), str(p["paragraph"]), p["line"]), {
-                "provision_id": p["provision_id"], "old_text": old, "new_text": new,
-                "reason": "synthetic slip: punctuation as printed differs from the original", "corrected_by": "bench/generate.py",
-            }))
+            out.append(
+                self.envelope(
+                    "TextCorrected",
+                    when,
+                    self.source(body, str(body.meetings), str(p["paragraph"]), p["line"]),
+                    {
+                        "provision_id": p["provision_id"],
+                        "old_text": old,
+                        "new_text": new,
+                        "reason": "synthetic slip: punctuation as printed differs from the original",
+                        "corrected_by": "bench/generate.py",
+                    },
+                )
+            )
             self.corrected += 1
         return out
 
@@ -196,21 +207,40 @@ class Generator:
             if p["parent_id"]:
                 children.setdefault(p["parent_id"], []).append(p["provision_id"])
         section = str(body.meetings)
-        corpus = Corpus(tuple(
-            Provision(
-                provision_id=p["provision_id"], parent_id=p["parent_id"], text=corrected.get(p["provision_id"], p["text"]),
-                revision=2 if p["provision_id"] in corrected else 1, document=body.document, section=section, meeting_section=body.meetings, paragraph=p["paragraph"],
-                level="subitem" if p["subitem"] else "item" if p["item"] else "paragraph", children=tuple(children.get(p["provision_id"], ())),
-            )
-            for p in printed
-        ), {self.meeting: when[0]})
+        corpus = Corpus(
+            tuple(
+                Provision(
+                    provision_id=p["provision_id"],
+                    parent_id=p["parent_id"],
+                    text=corrected.get(p["provision_id"], p["text"]),
+                    revision=2 if p["provision_id"] in corrected else 1,
+                    document=body.document,
+                    section=section,
+                    meeting_section=body.meetings,
+                    paragraph=p["paragraph"],
+                    level="subitem" if p["subitem"] else "item" if p["item"] else "paragraph",
+                    children=tuple(children.get(p["provision_id"], ())),
+                )
+                for p in printed
+            ),
+            {self.meeting: when[0]},
+        )
         out = []
         for rule in rules():
             result = rule.run(corpus)
-            out.append(self.envelope("ProvisionsAnnotated", when, self.source(body, section, None, None), {
-                "kind": rule.kind, "annotator": rule.name, "annotator_version": rule.version,
-                "provisions": [{"provision_id": p.provision_id, "text_revision": p.revision, "annotations": result[p.provision_id]} for p in corpus.provisions],
-            }))
+            out.append(
+                self.envelope(
+                    "ProvisionsAnnotated",
+                    when,
+                    self.source(body, section, None, None),
+                    {
+                        "kind": rule.kind,
+                        "annotator": rule.name,
+                        "annotator_version": rule.version,
+                        "provisions": [{"provision_id": p.provision_id, "text_revision": p.revision, "annotations": result[p.provision_id]} for p in corpus.provisions],
+                    },
+                )
+            )
         return out
 
     def release(self, out: Path, when: dt.date) -> None:
@@ -231,30 +261,69 @@ class Generator:
         when = (start, end)
         if not body.registered:
             body.registered = True
-            out.append(self.envelope("SourceDocumentRegistered", when, None, {
-                "document": body.document, "path": f"sources/synthetic/{body.slug}.txt", "sha256": body.sha256, "language": "zh",
-                "original_language": "en", "body": f"合成工作组 {body.slug}", "title": f"{body.slug} 历次会议通过的建议",
-                "subtitle": "秘书处的背景文件（合成）", "distributed_on": start, "complements": None, "agenda": None,
-            }))
+            out.append(
+                self.envelope(
+                    "SourceDocumentRegistered",
+                    when,
+                    None,
+                    {
+                        "document": body.document,
+                        "path": f"sources/synthetic/{body.slug}.txt",
+                        "sha256": body.sha256,
+                        "language": "zh",
+                        "original_language": "en",
+                        "body": f"合成工作组 {body.slug}",
+                        "title": f"{body.slug} 历次会议通过的建议",
+                        "subtitle": "秘书处的背景文件（合成）",
+                        "distributed_on": start,
+                        "complements": None,
+                        "agenda": None,
+                    },
+                )
+            )
         self.meeting += 1
         body.meetings += 1
         prefix = f"{body.slug}-m{body.meetings}"
         section = str(body.meetings)
         heading_line = body.line
         body.line += 2
-        out.append(self.envelope("MeetingHeld", when, self.source(body, section, None, heading_line), {
-            "meeting": self.meeting, "heading": f"{section}. 第{body.meetings}次会议，{start.year}年{start.month}月{start.day}日，{VENUES[self.meeting % len(VENUES)]}",
-            "start_date": start, "end_date": end, "venue": VENUES[self.meeting % len(VENUES)], "report_symbol": f"SYN/{body.slug.upper()}/{start.year}/{body.meetings}",
-            "report_symbol_line": heading_line, "note": None, "note_line": None,
-        }))
+        out.append(
+            self.envelope(
+                "MeetingHeld",
+                when,
+                self.source(body, section, None, heading_line),
+                {
+                    "meeting": self.meeting,
+                    "heading": f"{section}. 第{body.meetings}次会议，{start.year}年{start.month}月{start.day}日，{VENUES[self.meeting % len(VENUES)]}",
+                    "start_date": start,
+                    "end_date": end,
+                    "venue": VENUES[self.meeting % len(VENUES)],
+                    "report_symbol": f"SYN/{body.slug.upper()}/{start.year}/{body.meetings}",
+                    "report_symbol_line": heading_line,
+                    "note": None,
+                    "note_line": None,
+                },
+            )
+        )
         n = 0
         if body.pending:  # the previous meeting's proposals, endorsed by this one's first paragraph
             n += 1
             chapeau = self.provision(body, f"{prefix}-p{n}", None, n, None, None, f"{n}.", line=body.chapeau_line)
-            out.append(self.envelope("ProposalsEndorsed", when, self.source(body, section, str(n), chapeau["line"]), {
-                "meeting": self.meeting, "proposals_of_meeting": body.pending_meeting, "with_oral_amendments": self.rng.random() < 0.5,
-                "paragraph": n, "provisions": [chapeau], "endorsed": body.pending,
-            }))
+            out.append(
+                self.envelope(
+                    "ProposalsEndorsed",
+                    when,
+                    self.source(body, section, str(n), chapeau["line"]),
+                    {
+                        "meeting": self.meeting,
+                        "proposals_of_meeting": body.pending_meeting,
+                        "with_oral_amendments": self.rng.random() < 0.5,
+                        "paragraph": n,
+                        "provisions": [chapeau],
+                        "endorsed": body.pending,
+                    },
+                )
+            )
             body.pending, body.pending_meeting = [], None
         for _ in range(self.rng.randint(20, 400)):
             n += 1

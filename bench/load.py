@@ -81,8 +81,11 @@ def search_paths(db: Path) -> tuple[str, str, str]:
         if detect_fts(con, "provisions"):
             return "/wgtip/provisions?_search={q}", "/wgtip/provisions?_search={q}", "full-text (_search on provisions)"
         if detect_fts(con, "provisions_search"):
-            return ("/wgtip/provisions?_search={q}", "/wgtip/provisions_search?_search={q}",
-                    "full-text: the project's provisions?_search= vs plain Datasette's provisions_search?_search= (same FTS5 table)")
+            return (
+                "/wgtip/provisions?_search={q}",
+                "/wgtip/provisions_search?_search={q}",
+                "full-text: the project's provisions?_search= vs plain Datasette's provisions_search?_search= (same FTS5 table)",
+            )
     finally:
         con.close()
     return "/wgtip/provisions?text__contains={q}", "/wgtip/provisions?text__contains={q}", "a text__contains scan (no FTS index in this build)"
@@ -138,6 +141,7 @@ async def hammer(base: str, mix: list[tuple[str, str]], clients: int, seconds: f
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
         async def worker(k: int) -> None:
             i = k * 7
             while time.monotonic() < deadline and (limit is None or i - k * 7 < limit):
@@ -169,7 +173,10 @@ def pct(xs: list[float], p: float) -> float:
 def summarise(samples: dict[str, list[float]], errors: list[str], elapsed: float) -> dict:
     every = [x for xs in samples.values() for x in xs]
     out = {
-        "seconds": round(elapsed, 1), "requests": len(every) + len(errors), "errors": len(errors), "error_examples": errors[:5],
+        "seconds": round(elapsed, 1),
+        "requests": len(every) + len(errors),
+        "errors": len(errors),
+        "error_examples": errors[:5],
         "throughput_rps": round(len(every) / elapsed, 1),
         "all": {"p50_ms": round(pct(every, 50), 1), "p95_ms": round(pct(every, 95), 1), "p99_ms": round(pct(every, 99), 1)},
     }
@@ -193,8 +200,7 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def run_phase(cmd: list[str], mix: list[tuple[str, str]], clients: int, seconds: float, single: int, env: dict[str, str] | None = None,
-              warm: bool = False) -> dict:
+def run_phase(cmd: list[str], mix: list[tuple[str, str]], clients: int, seconds: float, single: int, env: dict[str, str] | None = None, warm: bool = False) -> dict:
     """One server started, warmed up (``warm``: every distinct URL of the mix asked once), loaded for ``seconds``, then one
     client on the home page, then stopped."""
     port = free_port()
@@ -236,9 +242,12 @@ def measure(rounds: list[tuple[str, dict]]) -> dict[str, dict]:
         s = summarise(r["samples"], r["errors"], r["elapsed"])
         s["home_one_client"] = {"n": len(r["alone"]), "p50_ms": round(pct(r["alone"], 50), 1), "p95_ms": round(pct(r["alone"], 95), 1)}
         s.update(server=name, command=r["command"], peak_rss_mb=r["peak_rss_mb"], load_average=r["load_average"])
-        print(f"{name:>8}: {s['throughput_rps']:8.1f} req/s  p50 {s['all']['p50_ms']:7.1f} ms  p95 {s['all']['p95_ms']:7.1f} ms  "
-              f"row p95 {s.get('row', {}).get('p95_ms')} ms  home alone p50 {s['home_one_client']['p50_ms']} ms  "
-              f"peak {s['peak_rss_mb']} MiB  errors {s['errors']}", flush=True)
+        print(
+            f"{name:>8}: {s['throughput_rps']:8.1f} req/s  p50 {s['all']['p50_ms']:7.1f} ms  p95 {s['all']['p95_ms']:7.1f} ms  "
+            f"row p95 {s.get('row', {}).get('p95_ms')} ms  home alone p50 {s['home_one_client']['p50_ms']} ms  "
+            f"peak {s['peak_rss_mb']} MiB  errors {s['errors']}",
+            flush=True,
+        )
         results[name] = s
     return results
 
@@ -246,27 +255,34 @@ def measure(rounds: list[tuple[str, dict]]) -> dict[str, dict]:
 def markdown(report: dict) -> str:
     p, d = report["project"], report["plain"]
     lines = [
-        f"# Datasette under load: {report['label']}", "",
+        f"# Datasette under load: {report['label']}",
+        "",
         f"{report['when']} · {report['machine']} · database {report['database']} ({report['database_mb']} MB, {report['provisions']:,} provisions) · "
         f"{report['clients']} concurrent clients, {report['seconds']} s per server in {report['rounds']} interleaved round(s) · "
         + ("each server first answered every distinct URL of the mix once (--warm)" if report.get("warm") else "measured from each server's start (a short warm-up of 20 requests)")
-        + f" · search is {report['search']}", "",
-        f"Command: `{report['command']}`", "",
+        + f" · search is {report['search']}",
+        "",
+        f"Command: `{report['command']}`",
+        "",
         "| server | req/s | p50 ms | p95 ms | p99 ms | errors | home p95 | table p95 | row p95 | search p95 | home p50, one client | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in ([report["before"]] if "before" in report else []) + [p, d]:
-        lines.append(f"| {r['server']} | {r['throughput_rps']} | {r['all']['p50_ms']} | {r['all']['p95_ms']} | {r['all']['p99_ms']} | {r['errors']} | "
-                     + " | ".join(str(r.get(k, {}).get('p95_ms', '–')) for k in ("home", "table", "row", "search"))
-                     + f" | {r['home_one_client']['p50_ms']} | {r['peak_rss_mb']} |")
+        lines.append(
+            f"| {r['server']} | {r['throughput_rps']} | {r['all']['p50_ms']} | {r['all']['p95_ms']} | {r['all']['p99_ms']} | {r['errors']} | "
+            + " | ".join(str(r.get(k, {}).get("p95_ms", "–")) for k in ("home", "table", "row", "search"))
+            + f" | {r['home_one_client']['p50_ms']} | {r['peak_rss_mb']} |"
+        )
     ratio = report["ratio"]
     lines += ["", f"Ratio project/plain: throughput **{ratio['throughput']}×**, p95 latency **{ratio['p95']}×**, row p95 **{ratio['row_p95']}×**."]
     if "before" in report:
         b = report["before"]
-        lines += ["", f"Ratio before/plain: throughput **{round(b['throughput_rps'] / d['throughput_rps'], 2)}×**, p95 latency "
-                      f"**{round(b['all']['p95_ms'] / d['all']['p95_ms'], 2)}×**, row p95 **{round(b['row']['p95_ms'] / d['row']['p95_ms'], 2)}×**."]
-    lines += ["",
-              "Load average (1, 5, 15 min) before and after each phase, in the order run:", ""]
+        lines += [
+            "",
+            f"Ratio before/plain: throughput **{round(b['throughput_rps'] / d['throughput_rps'], 2)}×**, p95 latency "
+            f"**{round(b['all']['p95_ms'] / d['all']['p95_ms'], 2)}×**, row p95 **{round(b['row']['p95_ms'] / d['row']['p95_ms'], 2)}×**.",
+        ]
+    lines += ["", "Load average (1, 5, 15 min) before and after each phase, in the order run:", ""]
     for name, phases in report["load_average"]:
         lines.append(f"- {name}: {phases[0]} → {phases[1]}")
     lines.append("")
@@ -283,8 +299,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="latest")
     ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per server (the seconds are split among them)")
     ap.add_argument("--before-src", type=Path, help="a src/ directory of other code (e.g. main before a change) to measure as a third server, 'before'")
-    ap.add_argument("--warm", action="store_true", help="before measuring, every server answers each distinct URL of the mix once "
-                    "(a server that has run for a while; without it, the first seconds after a start)")
+    ap.add_argument(
+        "--warm", action="store_true", help="before measuring, every server answers each distinct URL of the mix once (a server that has run for a while; without it, the first seconds after a start)"
+    )
     ap.add_argument("--single", type=int, default=100, help="home page requests by one client alone, per server (split among the rounds)")
     args = ap.parse_args(argv)
     root = args.root.resolve()
@@ -309,23 +326,34 @@ def main(argv: list[str] | None = None) -> None:
         names = ["before", "project", "plain"]
     order = []
     for k in range(args.rounds):  # each server first in turn: none always meets the same moment of a shared machine
-        order += names[k % len(names):] + names[:k % len(names)]
-    phases = [(name, run_phase(commands[name], mixes[name], args.clients, args.seconds / args.rounds, args.single // args.rounds, envs[name], args.warm))
-              for name in order]
+        order += names[k % len(names) :] + names[: k % len(names)]
+    phases = [(name, run_phase(commands[name], mixes[name], args.clients, args.seconds / args.rounds, args.single // args.rounds, envs[name], args.warm)) for name in order]
     results = measure(phases)
     project, plain = results["project"], results["plain"]
     from run import machine  # same description as the build benchmark
 
     m = machine()
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}, code at {m['commit']}",
-        "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db), "database_mb": round(db.stat().st_size / 1e6, 1),
-        "provisions": provisions, "search": search, "clients": args.clients, "seconds": args.seconds, "rounds": args.rounds, "warm": args.warm,
-        "project": project, "plain": plain, **({"before": results["before"]} if "before" in results else {}),
-        "ratio": {"throughput": round(project["throughput_rps"] / plain["throughput_rps"], 2), "p95": round(project["all"]["p95_ms"] / plain["all"]["p95_ms"], 2),
-                  "row_p95": round(project["row"]["p95_ms"] / plain["row"]["p95_ms"], 2)},
+        "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db),
+        "database_mb": round(db.stat().st_size / 1e6, 1),
+        "provisions": provisions,
+        "search": search,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "warm": args.warm,
+        "project": project,
+        "plain": plain,
+        **({"before": results["before"]} if "before" in results else {}),
+        "ratio": {
+            "throughput": round(project["throughput_rps"] / plain["throughput_rps"], 2),
+            "p95": round(project["all"]["p95_ms"] / plain["all"]["p95_ms"], 2),
+            "row_p95": round(project["row"]["p95_ms"] / plain["row"]["p95_ms"], 2),
+        },
         "load_average": [[name, phase["load_average"]] for name, phase in phases],
     }
     args.out.mkdir(parents=True, exist_ok=True)

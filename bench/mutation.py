@@ -67,7 +67,7 @@ SETTINGS: dict[str, list[str]] = {
 # Core modules this run does not measure, and why.
 NOT_MEASURED: dict[str, str] = {
     "writers/package.py, writers/package_v2.py, writers/duckdb.py, writers/parquet.py": "not run yet: the descriptor and the DuckDB and "
-                     "Parquet files are checked by the build's tests (tests/test_build.py, tests/test_parquet.py), minutes per mutant",
+    "Parquet files are checked by the build's tests (tests/test_build.py, tests/test_parquet.py), minutes per mutant",
     "projection/annotations.py": "not run yet: its tests (tests/test_annotations.py) run the rules over every provision",
 }
 
@@ -165,19 +165,19 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.folded.x_fold_kept__mutmut_16": "`rows.get(name)` is None only for a table `keep` does not name, whose sink has no filter and so never adds to it",
     "wgtip.folded.x_fold_kept__mutmut_18": "`rows.get(name)` is None only for a table `keep` does not name, whose sink has no filter and so never adds to it",
     "wgtip.log.x__depth_of__mutmut_11": "a local `$ref` is `#/$defs/<name>` and a name holds no '/' (JSON Pointer writes it `~1`): split at its last '/', at its last two or at every one, the last "
-        "part is the name, and the split in two is `[-1]` or `[+1]` alike",
+    "part is the name, and the split in two is `[-1]` or `[+1]` alike",
     "wgtip.log.x__depth_of__mutmut_16": "a local `$ref` is `#/$defs/<name>` and a name holds no '/' (JSON Pointer writes it `~1`): split at its last '/', at its last two or at every one, the last "
-        "part is the name, and the split in two is `[-1]` or `[+1]` alike",
+    "part is the name, and the split in two is `[-1]` or `[+1]` alike",
     "wgtip.log.x__depth_of__mutmut_17": "a local `$ref` is `#/$defs/<name>` and a name holds no '/' (JSON Pointer writes it `~1`): split at its last '/', at its last two or at every one, the last "
-        "part is the name, and the split in two is `[-1]` or `[+1]` alike",
+    "part is the name, and the split in two is `[-1]` or `[+1]` alike",
     "wgtip.log.x__depth_of__mutmut_55": "the list it takes the maximum of always holds `items` (or `{}` in its place), so the default is never used",
     "wgtip.log.x__depth_of__mutmut_57": "the list it takes the maximum of always holds `items` (or `{}` in its place), so the default is never used",
     "wgtip.log.x__depth_of__mutmut_75": "the list it takes the maximum of always holds `items` (or `{}` in its place), so the default is never used",
     "wgtip.log.x__describe_validation_error__mutmut_3": "only pydantic's documentation link is added to the error's dict, and the describer does not read it",
     "wgtip.log.x__describe_validation_error__mutmut_12": "the describer is given the errors of one event model (`BY_NAME[etype]`), never of the union adapter, so no error's location begins with an "
-        "event type's name",
+    "event type's name",
     "wgtip.log.x__describe_validation_error__mutmut_13": "the describer is given the errors of one event model (`BY_NAME[etype]`), never of the union adapter, so no error's location begins with an "
-        "event type's name",
+    "event type's name",
     "wgtip.log.x__describe_validation_error__mutmut_18": "no error's location is empty: an Envelope has no validator of its own, and a line that is not an object is refused before validation",
     "wgtip.log.x__describe_validation_error__mutmut_19": "no error's location is empty: an Envelope has no validator of its own, and a line that is not an object is refused before validation",
     "wgtip.log.x__json_error__mutmut_9": "codec names are not case-sensitive: 'UTF-8' is 'utf-8'",
@@ -188,9 +188,9 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.log.x_encode_event__mutmut_5": "`exclude_none=False` is pydantic's default",
     "wgtip.log.x_iter_log__mutmut_1": "`prev` is only tested for truth, and '' is as false as None",
     "wgtip.log.x_iter_log__mutmut_17": "the fallback's slice is never reached with events: segment names are checked against their first event and a segment holds consecutive events, so path order "
-        "is sequence order, and the streamed check fails only where `read_log` raises",
+    "is sequence order, and the streamed check fails only where `read_log` raises",
     "wgtip.log.x_iter_log__mutmut_18": "the fallback's slice is never reached with events: segment names are checked against their first event and a segment holds consecutive events, so path order "
-        "is sequence order, and the streamed check fails only where `read_log` raises",
+    "is sequence order, and the streamed check fails only where `read_log` raises",
     "wgtip.log.x_parse_line__mutmut_8": "the locked orjson words a line nested too deep 'depth limit exceeded', which the first test catches; no other message of orjson's decoder holds 'recursion'",
     "wgtip.log.x_parse_line__mutmut_9": "the locked orjson words a line nested too deep 'depth limit exceeded', which the first test catches; no other message of orjson's decoder holds 'recursion'",
     "wgtip.log.x_parse_line__mutmut_11": "the locked orjson words a line nested too deep 'depth limit exceeded', which the first test catches; no other message of orjson's decoder holds 'recursion'",
@@ -207,9 +207,9 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.log.x_write_segments__mutmut_5": "the run's slug, first seq and size are set from the first event before they are read (`run` is empty until then)",
     "wgtip.log.x_write_segments__mutmut_6": "the run's slug, first seq and size are set from the first event before they are read (`run` is empty until then)",
     "wgtip.writers.sqlite.x_ddl__mutmut_6": "SQLAlchemy's generic dialect writes every table's CREATE as the SQLite one does (their column types are spelled alike); checked over every table when "
-        "this was written",
+    "this was written",
     "wgtip.writers.sqlite.x_ddl__mutmut_80": "SQLAlchemy's generic dialect writes every table's CREATE as the SQLite one does (their column types are spelled alike); checked over every table when "
-        "this was written",
+    "this was written",
     "wgtip.writers.sqlite.x_ddl__mutmut_22": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
     "wgtip.writers.sqlite.x_ddl__mutmut_23": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
     "wgtip.writers.sqlite.x_ddl__mutmut_25": "a CREATE TABLE holds '(\\n\\t' once: split once, at the last, or as often as it occurs, the two parts are the same",
@@ -220,25 +220,25 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.writers.sqlite.x_ddl__mutmut_60": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
     "wgtip.writers.sqlite.x_ddl__mutmut_63": "a key's clause names its columns in its first parentheses: split there once, twice or at every one, the part read is the same",
     "wgtip.writers.sqlite.x_ddl__mutmut_79": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_81": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_83": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_85": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_86": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_87": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_88": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.x_ddl__mutmut_89": "no table model declares an index (the database's indexes are made after its rows, by wgtip.indexes): the list of CREATE INDEX is empty whatever its "
-        "making",
+    "making",
     "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_5": "the scratch file's name is read by nothing but this SqliteFile, which makes it, renames it to the target or removes it (and removes a "
-        "leftover of its own name first)",
+    "leftover of its own name first)",
     "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_6": "the scratch file's name is read by nothing but this SqliteFile, which makes it, renames it to the target or removes it (and removes a "
-        "leftover of its own name first)",
+    "leftover of its own name first)",
     "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_13": "SQLite's PRAGMA names and values are not case-sensitive",
     "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_14": "SQLite's PRAGMA names and values are not case-sensitive",
     "wgtip.writers.sqlite.xǁSqliteFileǁ__init____mutmut_17": "SQLite's PRAGMA names and values are not case-sensitive",
@@ -271,15 +271,15 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_49": "serve reads its first message as the start whatever it is called (the name is not read)",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ__init____mutmut_50": "serve reads its first message as the start whatever it is called (the name is not read)",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_1": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer "
-        "is pending that it could return",
+    "is pending that it could return",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_2": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer "
-        "is pending that it could return",
+    "is pending that it could return",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_3": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer "
-        "is pending that it could return",
+    "is pending that it could return",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ_send__mutmut_4": "unreachable: once the sender stopped, `_result` raises (the writer's error, or its exit when the pipe broke) before this line; no answer "
-        "is pending that it could return",
+    "is pending that it could return",
     "wgtip.writers.sqlite.xǁSqliteProcessǁ_send_queued__mutmut_2": "the sender takes a message before it stops, and one thread sends: the one message `_send` may put after the writer stopped finds "
-        "room, and every later one is refused by `_send` (so no put blocks on a full queue)",
+    "room, and every later one is refused by `_send` (so no put blocks on a full queue)",
     "wgtip.writers.sqlite.x_encode__mutmut_7": "`decode` reads every message not marked b'M' as a pickle: b'p' is read as b'P' is",
     "wgtip.writers.sqlite.x_encode__mutmut_9": "pickle's default protocol is read back as its highest is: only the size of the start and finish messages differs",
     "wgtip.writers.sqlite.x_encode__mutmut_11": "pickle's default protocol is read back as its highest is: only the size of the start and finish messages differs",
@@ -325,10 +325,13 @@ def configure(target: Path, sources: list[str], tests: list[str], settings: list
     lines = [
         "[mutmut]",
         "source_paths = src",
-        "only_mutate =", *(f"    {s}" for s in sources),
-        "pytest_add_cli_args_test_selection =", *(f"    {t}" for t in tests),
+        "only_mutate =",
+        *(f"    {s}" for s in sources),
+        "pytest_add_cli_args_test_selection =",
+        *(f"    {t}" for t in tests),
         "# the tests read the log, the data and the docs from the repository root (mutmut runs them in mutants/)",
-        "also_copy =", *(f"    {t}" for t in top),
+        "also_copy =",
+        *(f"    {t}" for t in top),
         *settings,
     ]
     (target / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -389,8 +392,7 @@ def collect(name: str, target: Path, mutmut: Path) -> dict:
             statuses[key] = STATUS.get(code, "suspicious")
     # the diffs of the survivors, by mutmut's own function, in one process (``mutmut show`` takes a second each)
     shown = [(key, source) for source in sources for key, status in statuses.items() if status not in CAUGHT and status != "no tests" and key in keys_of[source]]
-    script = ("import json, sys\nfrom mutmut.mutation.diff_apply import get_diff_for_mutant\n"
-              "print(json.dumps({k: get_diff_for_mutant(k, path=p) for k, p in json.load(sys.stdin)}))")
+    script = "import json, sys\nfrom mutmut.mutation.diff_apply import get_diff_for_mutant\nprint(json.dumps({k: get_diff_for_mutant(k, path=p) for k, p in json.load(sys.stdin)}))"
     diffs = json.loads(subprocess.run([str(mutmut.parent / "python"), "-c", script], cwd=target, input=json.dumps(shown), capture_output=True, text=True, check=True).stdout)
     survivors = {}
     for key, status in statuses.items():
@@ -427,7 +429,8 @@ def report() -> None:
             f"| {name} | {', '.join(f.removeprefix('src/wgtip/') for f in r['files'])} | {', '.join(t.removeprefix('tests/') for t in r['tests'])} | "
             f"{r['mutants']} | {r['killed']} | {ratio:.1%} | {len(equivalent)} | {caught:.1%} | {r['counts'].get('no tests', 0)} | {r['seconds'] // 60} min {r['seconds'] % 60} s"
             + (f" (then its {r['again']} survivors again with later tests: {r['again_seconds']} s)" if "again" in r else "")
-            + (f"; stopped early: {r['counts']['not checked']} mutants not checked" if r["counts"].get("not checked") else "") + " |"
+            + (f"; stopped early: {r['counts']['not checked']} mutants not checked" if r["counts"].get("not checked") else "")
+            + " |"
         )
         lines = [f"### {name}: {len(r['survivors']) - len(equivalent)} not caught, {len(equivalent)} equivalent", ""]
         untested = Counter(key.rsplit("__mutmut_", 1)[0] for key, s in r["survivors"].items() if s["status"] == "no tests")

@@ -100,17 +100,20 @@ def time_page(client: httpx.Client, path: str) -> dict:
 
 def markdown(report: dict) -> str:
     lines = [
-        f"# Every page of the site, one request at a time: {report['label']}", "",
+        f"# Every page of the site, one request at a time: {report['label']}",
+        "",
         f"{report['when']} · {report['machine']} · database {report['database']} ({report['database_mb']} MB, "
-        f"{report['provisions']:,} provisions) · median of {REPEAT} requests · SQL time limit {report['sql_time_limit_ms']} ms", "",
-        f"Command: `{report['command']}`", "",
-        "| page | kind | status | median ms | max ms |", "|---|---|---:|---:|---:|",
+        f"{report['provisions']:,} provisions) · median of {REPEAT} requests · SQL time limit {report['sql_time_limit_ms']} ms",
+        "",
+        f"Command: `{report['command']}`",
+        "",
+        "| page | kind | status | median ms | max ms |",
+        "|---|---|---:|---:|---:|",
     ]
     for p in report["pages"]:
         lines.append(f"| `{p['path']}` | {p['kind']} | {p['status']} | {p['median_ms']} | {p['max_ms']} |")
     slow = [p for p in report["pages"] if p["median_ms"] > report["sql_time_limit_ms"]]
-    lines += ["", f"{len(report['pages'])} pages; {len(slow)} took longer than the SQL time limit; "
-              f"{sum(p['status'] != 200 for p in report['pages'])} answered other than 200.", ""]
+    lines += ["", f"{len(report['pages'])} pages; {len(slow)} took longer than the SQL time limit; {sum(p['status'] != 200 for p in report['pages'])} answered other than 200.", ""]
     return "\n".join(lines)
 
 
@@ -138,11 +141,15 @@ def main(argv: list[str] | None = None) -> None:
     provisions = con.execute("SELECT count(*) FROM provisions").fetchone()[0]
     con.close()
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "label": args.label,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/pages.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, SQLite {m['sqlite']}, code at {m['commit']}",
-        "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db), "database_mb": round(db.stat().st_size / 1e6, 1),
-        "provisions": provisions, "sql_time_limit_ms": limit, "pages": pages,
+        "database": str(db.relative_to(REPO)) if db.is_relative_to(REPO) else str(db),
+        "database_mb": round(db.stat().st_size / 1e6, 1),
+        "provisions": provisions,
+        "sql_time_limit_ms": limit,
+        "pages": pages,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"pages-{args.label}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -68,8 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label", default="latest", help="name of the results files (releases-<label>)")
     args = ap.parse_args(argv)
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python bench/releases.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "results": [],
+        "label": args.label,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python bench/releases.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "results": [],
     }
     for size in (int(s) for s in args.sizes.split(",")):
         r = bench_size(args.work, size)

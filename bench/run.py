@@ -61,9 +61,15 @@ def machine() -> dict:
     commit = os.environ.get("WGTIP_BENCH_COMMIT") or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     dirty = not os.environ.get("WGTIP_BENCH_COMMIT") and bool(subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True, text=True).stdout.strip())
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "os": platform.platform(),
-        "python": platform.python_version(), "duckdb": duckdb.__version__, "sqlite": sqlite3.sqlite_version,
-        "pydantic": pydantic.__version__, "commit": commit + ("+dirty" if dirty else ""),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "pydantic": pydantic.__version__,
+        "commit": commit + ("+dirty" if dirty else ""),
     }
 
 
@@ -98,9 +104,14 @@ def run_once(cmd: list[str]) -> dict:
     sum of resident memory over it and its descendants, sampled every 50 ms, or its own max RSS
     from ``os.wait4`` if that is larger (a peak between two samples)."""
     t0 = time.perf_counter()
-    pid = os.posix_spawn(cmd[0], cmd, dict(os.environ), file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-    ])
+    pid = os.posix_spawn(
+        cmd[0],
+        cmd,
+        dict(os.environ),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+        ],
+    )
     peak, done = [0.0], threading.Event()
 
     def sample() -> None:
@@ -116,8 +127,7 @@ def run_once(cmd: list[str]) -> dict:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"error: {' '.join(cmd)} exited with {os.waitstatus_to_exitcode(status)}")
     own = usage.ru_maxrss / 1024
-    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "peak_mb": round(max(own, peak[0]), 1),
-            "max_rss_mb": round(own, 1)}
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "peak_mb": round(max(own, peak[0]), 1), "max_rss_mb": round(own, 1)}
 
 
 def log_dir(work: Path, size: int) -> Path:
@@ -177,9 +187,15 @@ def bench_size(work: Path, size: int, repeat: int) -> dict:
     b = {k: med(builds, k) for k in ("wall_s", "cpu_s", "peak_mb")}
     f = {k: med(floors, k) for k in ("wall_s", "cpu_s", "peak_mb")}
     return {
-        "events": size, "log_mb": round(log_bytes / 1e6, 1), "rows": rows, "repeat": repeat,
-        "build": b, "floor": f, "ratio": round(b["wall_s"] / f["wall_s"], 2),
-        "build_runs": builds, "floor_runs": floors,
+        "events": size,
+        "log_mb": round(log_bytes / 1e6, 1),
+        "rows": rows,
+        "repeat": repeat,
+        "build": b,
+        "floor": f,
+        "ratio": round(b["wall_s"] / f["wall_s"], 2),
+        "build_runs": builds,
+        "floor_runs": floors,
     }
 
 
@@ -200,8 +216,7 @@ def heading(report: dict, title: str) -> list[str]:
     return [
         f"# {title}: {report['label']}",
         "",
-        f"{report['when']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · Python {m['python']}, DuckDB {m['duckdb']}, "
-        f"SQLite {m['sqlite']}, pydantic {m['pydantic']} · code at {m['commit']}",
+        f"{report['when']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · Python {m['python']}, DuckDB {m['duckdb']}, SQLite {m['sqlite']}, pydantic {m['pydantic']} · code at {m['commit']}",
         "",
         f"Command: `{report['command']}`",
         "",
@@ -221,8 +236,12 @@ def markdown(report: dict) -> str:
             f"| {r['events']:,} | {r['log_mb']} | {r['rows'].get('provisions', 0):,} | {b['wall_s']:.2f} | {b['cpu_s']:.2f} | {b['peak_mb']:.0f} | "
             f"{f['wall_s']:.2f} | {f['cpu_s']:.2f} | {f['peak_mb']:.0f} | **{r['ratio']:.2f}×** | {b['cpu_s'] / f['cpu_s']:.2f}× | {g.get('build_wall', '–')} | {g.get('floor_wall', '–')} |"
         )
-    lines += ["", "Times are medians of the runs; s = wall clock, CPU s = user + system time of the process and its threads. "
-              "Growth = (wall time at this size / wall time at the previous size) / (size ratio): 1.0 is linear.", ""]
+    lines += [
+        "",
+        "Times are medians of the runs; s = wall clock, CPU s = user + system time of the process and its threads. "
+        "Growth = (wall time at this size / wall time at the previous size) / (size ratio): 1.0 is linear.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -240,17 +259,23 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     report = {
-        "label": args.label, "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]), "machine": machine(), "results": [],
+        "label": args.label,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "results": [],
     }
     for size in sizes:
         repeat = args.repeat or (3 if size <= 100_000 else 1)
         r = bench_size(args.work, size, repeat)
         report["results"].append(r)
         growth(report["results"])
-        print(f"{size:>9,} events: build {r['build']['wall_s']:7.2f} s {r['build']['peak_mb']:6.0f} MiB | "
-              f"floor {r['floor']['wall_s']:6.2f} s {r['floor']['peak_mb']:6.0f} MiB | ratio {r['ratio']:.2f}"
-              + (f" | growth/event build {r['growth']['build_wall']} floor {r['growth']['floor_wall']}" if "growth" in r else ""), flush=True)
+        print(
+            f"{size:>9,} events: build {r['build']['wall_s']:7.2f} s {r['build']['peak_mb']:6.0f} MiB | "
+            f"floor {r['floor']['wall_s']:6.2f} s {r['floor']['peak_mb']:6.0f} MiB | ratio {r['ratio']:.2f}"
+            + (f" | growth/event build {r['growth']['build_wall']} floor {r['growth']['floor_wall']}" if "growth" in r else ""),
+            flush=True,
+        )
         args.out.mkdir(parents=True, exist_ok=True)  # written after every size, so a long run leaves partial results
         (args.out / f"{args.label}.json").write_text(json.dumps(report, indent=2) + "\n")
         (args.out / f"{args.label}.md").write_text(markdown(report))

@@ -80,7 +80,8 @@ def main() -> None:
         f"Python {platform.python_version()}, {a.rounds} round(s), no cache, hash-checked. Command: `python bench/setup.py --rounds {a.rounds} --label {a.label}`\n\n"
         "| installer | median s | each round s |\n|---|---:|---|\n"
         + "".join(f"| {k} | {med[k]:.1f} | {', '.join(f'{t:.1f}' for t in v)} |\n" for k, v in times.items())
-        + f"\nRatio uv/pip: **{result['ratio_uv_pip']:.2f}×**.\n")
+        + f"\nRatio uv/pip: **{result['ratio_uv_pip']:.2f}×**.\n"
+    )
     print(out.with_suffix(".md").read_text())
 
 

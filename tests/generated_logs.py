@@ -123,6 +123,7 @@ class GeneratedLog:
 
     def __repr__(self) -> str:
         """One line per event (what hypothesis prints for a failing log; the dataclass's own repr runs to tens of kB)."""
+
         def summary(e: dict[str, Any]) -> str:
             d = e["data"]
             ids = [p["provision_id"] for p in d.get("provisions", ())]
@@ -132,6 +133,7 @@ class GeneratedLog:
             parts += [f"{d['old_text']!r} -> {d['new_text']!r}"] if "new_text" in d else []
             where = e["source"] and f" [{e['source']['document']}:{e['source']['line']}]"
             return f"  {e['seq']} {e['type']}{where or ''} " + " ".join(parts)
+
         return "GeneratedLog(\n" + "\n".join(summary(e) for e in self.events) + "\n)"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -177,36 +179,49 @@ class Generator:
     def envelope(self, type_: str, data: dict[str, Any], source: dict[str, Any] | None, occurred: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
         start, end = occurred or (self.day, self.day)
         event = {
-            "seq": len(self.events) + 1, "type": type_, "schema_version": 1,
-            "occurred": {"start": start.isoformat(), "end": end.isoformat()}, "recorded_at": RECORDED_AT,
-            "source": source, "prev": None, "data": data,
+            "seq": len(self.events) + 1,
+            "type": type_,
+            "schema_version": 1,
+            "occurred": {"start": start.isoformat(), "end": end.isoformat()},
+            "recorded_at": RECORDED_AT,
+            "source": source,
+            "prev": None,
+            "data": data,
         }
         self.events.append(event)
         return event
 
     def source(self, document: str, section: str | None, paragraph: int | None, line: int | None) -> dict[str, Any]:
-        return {"document": document, "language": "zh", "sha256": sha_of(document), "section": section,
-                "paragraph": None if paragraph is None else str(paragraph), "line": line}
+        return {"document": document, "language": "zh", "sha256": sha_of(document), "section": section, "paragraph": None if paragraph is None else str(paragraph), "line": line}
 
-    def provision(self, document: str, pid: str, parent: str | None, paragraph: int, item: str | None, subitem: str | None,
-                  label: str, line: int, seq: int, section: str, meeting: int, adoption: str) -> dict[str, Any]:
+    def provision(
+        self, document: str, pid: str, parent: str | None, paragraph: int, item: str | None, subitem: str | None, label: str, line: int, seq: int, section: str, meeting: int, adoption: str
+    ) -> dict[str, Any]:
         text = self.text()
         footnotes = []
         if self.c.integer(0, 5) == 0:
-            footnotes.append({"number": 1, "marker": "¹", "offset": self.c.integer(0, len(text)), "text": "注" + self.text(),
-                              "line": self.line(document, line + 1)})
+            footnotes.append({"number": 1, "marker": "¹", "offset": self.c.integer(0, len(text)), "text": "注" + self.text(), "line": self.line(document, line + 1)})
         self.provisions[pid] = Printed(pid, parent, paragraph, item, subitem, label, text, line, document, section, seq, meeting, adoption, footnotes)
         self.current[pid] = text
-        return {"provision_id": pid, "parent_id": parent, "paragraph": paragraph, "item": item, "subitem": subitem,
-                "label": label, "text": text, "line": line, "footnotes": footnotes}
+        return {"provision_id": pid, "parent_id": parent, "paragraph": paragraph, "item": item, "subitem": subitem, "label": label, "text": text, "line": line, "footnotes": footnotes}
 
     # --- events ------------------------------------------------------------------------------
 
     def register(self) -> None:
         document = DOCUMENTS[len(self.documents)]
-        data = {"document": document, "path": f"sources/{document}.txt", "sha256": sha_of(document), "language": "zh",
-                "original_language": "en", "body": "测试机构", "title": f"测试文件 {document}", "subtitle": "背景文件",
-                "distributed_on": self.day.isoformat(), "complements": None, "agenda": None}
+        data = {
+            "document": document,
+            "path": f"sources/{document}.txt",
+            "sha256": sha_of(document),
+            "language": "zh",
+            "original_language": "en",
+            "body": "测试机构",
+            "title": f"测试文件 {document}",
+            "subtitle": "背景文件",
+            "distributed_on": self.day.isoformat(),
+            "complements": None,
+            "agenda": None,
+        }
         seq = self.envelope("SourceDocumentRegistered", data, None)["seq"]
         self.documents[document] = dict(data, event_seq=seq)
         self.used_lines[document] = set()
@@ -244,8 +259,7 @@ class Generator:
                 line = self.line(document, line + 1)
                 provisions.append(self.provision(document, f"{iid}-{ROMAN[k]}", iid, n, letter, ROMAN[k], f"({SUBITEM_LABELS[k]})", line, seq, section, m, adoption))
         type_ = {"adopted": "RecommendationsAdopted", "recommended_to_conference": "RecommendationsReferredToConference"}[adoption]
-        self.envelope(type_, {"meeting": m, "paragraph": n, "provisions": provisions}, self.source(document, section, n, provisions[0]["line"]),
-                      (meeting["start_date"], meeting["end_date"]))
+        self.envelope(type_, {"meeting": m, "paragraph": n, "provisions": provisions}, self.source(document, section, n, provisions[0]["line"]), (meeting["start_date"], meeting["end_date"]))
 
     def propose(self) -> None:
         """Items (some with sub-items) proposed at a meeting; an item's chapeau is written by the meeting that endorses it."""
@@ -271,8 +285,12 @@ class Generator:
         for p in provisions:
             self.provisions[p["provision_id"]].proposed_at_meeting = m
             self.provisions[p["provision_id"]].proposed_by = "Chair"
-        self.envelope("RecommendationsProposed", {"meeting": m, "proposed_by": "Chair", "provisions": provisions},
-                      self.source(document, section, n, provisions[0]["line"]), (meeting["start_date"], meeting["end_date"]))
+        self.envelope(
+            "RecommendationsProposed",
+            {"meeting": m, "proposed_by": "Chair", "provisions": provisions},
+            self.source(document, section, n, provisions[0]["line"]),
+            (meeting["start_date"], meeting["end_date"]),
+        )
 
     def endorsable(self) -> list[tuple[int, int]]:
         """(proposing, endorsing) meetings: pairs whose meetings are recorded in different documents first."""
@@ -295,17 +313,27 @@ class Generator:
         pid = f"{document.removeprefix('gen-')}-m{endorsing}-p{n}"
         chapeau = self.provision(document, pid, None, n, None, None, f"{n}.", self.line(document, self.c.integer(1, 40)), seq, section, endorsing, "adopted")
         oral = bool(self.c.integer(0, 1))
-        self.envelope("ProposalsEndorsed", {
-            "meeting": endorsing, "proposals_of_meeting": proposing, "with_oral_amendments": oral, "paragraph": n,
-            "provisions": [chapeau], "endorsed": endorsed,
-        }, self.source(document, section, n, chapeau["line"]), (meeting["start_date"], meeting["end_date"]))
+        self.envelope(
+            "ProposalsEndorsed",
+            {
+                "meeting": endorsing,
+                "proposals_of_meeting": proposing,
+                "with_oral_amendments": oral,
+                "paragraph": n,
+                "provisions": [chapeau],
+                "endorsed": endorsed,
+            },
+            self.source(document, section, n, chapeau["line"]),
+            (meeting["start_date"], meeting["end_date"]),
+        )
         for e in endorsed:
             p = self.provisions[e]
             p.meeting, p.adoption, p.endorsed_with_oral_amendments = endorsing, "proposed_and_endorsed", oral
             if p.parent_id is None:
                 p.parent_id = pid
-        self.endorsements.append({"meeting": endorsing, "proposals_of_meeting": proposing, "document": document,
-                                  "proposals_document": self.meetings[proposing]["document"], "chapeau": pid, "endorsed": endorsed})
+        self.endorsements.append(
+            {"meeting": endorsing, "proposals_of_meeting": proposing, "document": document, "proposals_document": self.meetings[proposing]["document"], "chapeau": pid, "endorsed": endorsed}
+        )
 
     def correct(self, restore: bool) -> None:
         """Correct a provision's current text: often one corrected before; or give it back its printed text."""
@@ -322,8 +350,9 @@ class Generator:
         p = self.provisions[pid]
         old = self.current[pid]
         reason, by = f"测试 {len(self.corrections) + 1}", "generated_logs"
-        seq = self.envelope("TextCorrected", {"provision_id": pid, "old_text": old, "new_text": new, "reason": reason, "corrected_by": by},
-                            self.source(p.document, p.section, p.paragraph, p.line))["seq"]
+        seq = self.envelope("TextCorrected", {"provision_id": pid, "old_text": old, "new_text": new, "reason": reason, "corrected_by": by}, self.source(p.document, p.section, p.paragraph, p.line))[
+            "seq"
+        ]
         self.corrections.append(Correction(seq, pid, old, new, reason, by))
         self.current[pid] = new
 
@@ -407,17 +436,33 @@ def expected_provisions(log: GeneratedLog) -> dict[str, dict[str, Any]]:
             up = log.provisions[up].parent_id
         meeting = log.meetings[p.meeting]
         out[pid] = {
-            "provision_id": pid, "parent_id": p.parent_id, "meeting": p.meeting, "paragraph": p.paragraph, "item": p.item,
-            "subitem": p.subitem, "level": "subitem" if p.subitem else "item" if p.item else "paragraph", "label": p.label,
-            "position": position, "text": p.text, "current_text": current[pid],
+            "provision_id": pid,
+            "parent_id": p.parent_id,
+            "meeting": p.meeting,
+            "paragraph": p.paragraph,
+            "item": p.item,
+            "subitem": p.subitem,
+            "level": "subitem" if p.subitem else "item" if p.item else "paragraph",
+            "label": p.label,
+            "position": position,
+            "text": p.text,
+            "current_text": current[pid],
             "standalone_text": "".join(current[a] for a in reversed(ancestors)) + current[pid],
-            "is_chapeau": pid in parents, "adoption": p.adoption,
-            "meeting_start_date": meeting["start_date"], "meeting_end_date": meeting["end_date"],
+            "is_chapeau": pid in parents,
+            "adoption": p.adoption,
+            "meeting_start_date": meeting["start_date"],
+            "meeting_end_date": meeting["end_date"],
             "proposed_at_meeting": p.proposed_at_meeting,
             "proposed_on": None if p.proposed_at_meeting is None else log.meetings[p.proposed_at_meeting]["start_date"],
-            "proposed_by": p.proposed_by, "endorsed_with_oral_amendments": p.endorsed_with_oral_amendments,
-            "footnotes": len(p.footnotes), "corrections": corrections.get(pid, 0), "source_document": p.document,
-            "source_section": p.section, "source_paragraph": p.paragraph, "source_line": p.line, "event_seq": p.event_seq,
+            "proposed_by": p.proposed_by,
+            "endorsed_with_oral_amendments": p.endorsed_with_oral_amendments,
+            "footnotes": len(p.footnotes),
+            "corrections": corrections.get(pid, 0),
+            "source_document": p.document,
+            "source_section": p.section,
+            "source_paragraph": p.paragraph,
+            "source_line": p.line,
+            "event_seq": p.event_seq,
         }
     return out
 
@@ -430,20 +475,43 @@ def expected_meetings(log: GeneratedLog) -> list[dict[str, Any]]:
             decided[p.meeting] = decided.get(p.meeting, 0) + 1
         if p.proposed_at_meeting is not None:
             proposed[p.proposed_at_meeting] = proposed.get(p.proposed_at_meeting, 0) + 1
-    return [{
-        "meeting": m["meeting"], "heading": m["heading"], "start_date": m["start_date"], "end_date": m["end_date"], "venue": m["venue"],
-        "report_symbol": None, "note": None, "provisions_decided": decided.get(n, 0), "provisions_proposed": proposed.get(n, 0),
-        "source_document": m["document"], "source_line": m["line"], "event_seq": m["event_seq"],
-    } for n, m in sorted(log.meetings.items())]
+    return [
+        {
+            "meeting": m["meeting"],
+            "heading": m["heading"],
+            "start_date": m["start_date"],
+            "end_date": m["end_date"],
+            "venue": m["venue"],
+            "report_symbol": None,
+            "note": None,
+            "provisions_decided": decided.get(n, 0),
+            "provisions_proposed": proposed.get(n, 0),
+            "source_document": m["document"],
+            "source_line": m["line"],
+            "event_seq": m["event_seq"],
+        }
+        for n, m in sorted(log.meetings.items())
+    ]
 
 
 def expected_footnotes(log: GeneratedLog) -> list[dict[str, Any]]:
     """In the provisions' document order, then by offset and number."""
     position = {pid: i for i, pid in enumerate(document_order(log))}
-    rows = [{
-        "footnote_id": f"{pid}-fn{f['number']}", "number": f["number"], "marker": f["marker"], "provision_id": pid, "offset": f["offset"],
-        "text": f["text"], "source_document": p.document, "source_line": f["line"], "event_seq": p.event_seq,
-    } for pid, p in log.provisions.items() for f in p.footnotes]
+    rows = [
+        {
+            "footnote_id": f"{pid}-fn{f['number']}",
+            "number": f["number"],
+            "marker": f["marker"],
+            "provision_id": pid,
+            "offset": f["offset"],
+            "text": f["text"],
+            "source_document": p.document,
+            "source_line": f["line"],
+            "event_seq": p.event_seq,
+        }
+        for pid, p in log.provisions.items()
+        for f in p.footnotes
+    ]
     return sorted(rows, key=lambda r: (position[r["provision_id"]], r["offset"], r["number"]))
 
 
@@ -453,10 +521,22 @@ def expected_texts(log: GeneratedLog) -> list[dict[str, Any]]:
     for c in log.corrections:
         spans[c.provision_id][-1][2] = c.seq
         spans[c.provision_id].append([c.new_text, c.seq, None, c.reason, c.corrected_by])
-    return [{
-        "text_id": f"{pid}-r{i}", "provision_id": pid, "revision": i, "text": text, "valid_from_seq": start, "valid_to_seq": end,
-        "reason": reason, "corrected_by": by, "from_release": None, "to_release": None,
-    } for pid in document_order(log) for i, (text, start, end, reason, by) in enumerate(spans[pid], 1)]
+    return [
+        {
+            "text_id": f"{pid}-r{i}",
+            "provision_id": pid,
+            "revision": i,
+            "text": text,
+            "valid_from_seq": start,
+            "valid_to_seq": end,
+            "reason": reason,
+            "corrected_by": by,
+            "from_release": None,
+            "to_release": None,
+        }
+        for pid in document_order(log)
+        for i, (text, start, end, reason, by) in enumerate(spans[pid], 1)
+    ]
 
 
 def expected_changes(log: GeneratedLog) -> list[tuple[Any, ...]]:
@@ -498,6 +578,11 @@ def structure(log: GeneratedLog) -> set[str]:
 
 
 STRUCTURES = (
-    "sub-items under items under chapeaux", "documents whose lines interleave", "corrections of corrections",
-    "a correction restoring the printed text", "proposals endorsed across documents", "proposals left pending", "footnotes",
+    "sub-items under items under chapeaux",
+    "documents whose lines interleave",
+    "corrections of corrections",
+    "a correction restoring the printed text",
+    "proposals endorsed across documents",
+    "proposals left pending",
+    "footnotes",
 )

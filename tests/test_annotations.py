@@ -155,12 +155,15 @@ TABLE_VALUES = {
     "strength": "select provision_id, strength from provision_strength",
     "topic": "select provision_id, topic from provision_topics",
     # the rule's own themes, as published: the rows the rule made, and those a review removed (annotation_reviews)
-    "theme": "select provision_id, theme from provision_themes where annotator like 'rule %' "
-             "union select provision_id, value from annotation_reviews where kind = 'theme' and decision = 'removed'",
+    "theme": "select provision_id, theme from provision_themes where annotator like 'rule %' union select provision_id, value from annotation_reviews where kind = 'theme' and decision = 'removed'",
     "reference": "select provision_id, kind, target from provision_references",
 }
 FLOORS = {  # precision, recall: the near-mechanical kinds as addressees and strength; themes as the README measures them
-    "addressee": (0.95, 0.95), "strength": (0.95, 0.95), "topic": (0.95, 0.95), "reference": (0.95, 0.95), "theme": (0.65, 0.75),
+    "addressee": (0.95, 0.95),
+    "strength": (0.95, 0.95),
+    "topic": (0.95, 0.95),
+    "reference": (0.95, 0.95),
+    "theme": (0.65, 0.75),
 }
 
 
@@ -226,7 +229,7 @@ def test_the_most_similar_earlier_provision_is_the_one_comparing_every_provision
     for _ in range(200):
         t = rng.choice(corpus.provisions).text
         start = rng.randrange(len(t))
-        texts.append(t[start:start + rng.randrange(1, 120)])
+        texts.append(t[start : start + rng.randrange(1, 120)])
     tied = resolved = 0
     for text in texts:
         for section in range(1, 10):
@@ -246,6 +249,7 @@ def test_the_most_similar_search_stops_counting_only_when_no_unmet_provision_can
     the best score: below it, not equal to it, since an equal score with a greater id wins. Here
     a1 (with the rare bigram 甲乙) is met first and scores 0.8; a2 scores 0.8 too with only common
     bigrams, so stopping at an equal bound would answer a1."""
+
     def provision(pid: str, text: str, section: int = 1) -> Provision:
         return Provision(pid, None, text, 1, "doc", f"s{section}", section, 1, "paragraph", ())
 
@@ -259,15 +263,22 @@ def test_the_most_similar_search_stops_counting_only_when_no_unmet_provision_can
 
 
 def _provision_row(pid: str, document: str, section: str, position: int, parent: str | None = None) -> dict:
-    return {"provision_id": pid, "parent_id": parent, "current_text": "工作组建议各国加强培训。", "position": position, "paragraph": 1,
-            "level": "item" if parent else "paragraph", "source_document": document, "source_section": section}
+    return {
+        "provision_id": pid,
+        "parent_id": parent,
+        "current_text": "工作组建议各国加强培训。",
+        "position": position,
+        "paragraph": 1,
+        "level": "item" if parent else "paragraph",
+        "source_document": document,
+        "source_section": section,
+    }
 
 
 def test_sections_of_two_documents_that_share_a_name_are_kept_apart():
     """A second source document numbers its sections 一, 二, … too: a section is its document's.
     Each provision keeps its own meeting, and a rule run a section at a time runs each apart."""
-    rows = [_provision_row("wgtip-m1-p1", "doc-a", "一", 1), _provision_row("wgtip-m1-p1-a", "doc-a", "一", 2, "wgtip-m1-p1"),
-            _provision_row("other-m9-p1", "doc-b", "一", 3)]
+    rows = [_provision_row("wgtip-m1-p1", "doc-a", "一", 1), _provision_row("wgtip-m1-p1-a", "doc-a", "一", 2, "wgtip-m1-p1"), _provision_row("other-m9-p1", "doc-b", "一", 3)]
     texts = [{"provision_id": r["provision_id"], "revision": 1} for r in rows]
     corpus = corpus_from_tables(rows, texts, [])
     assert [(p.document, p.meeting_section) for p in corpus.provisions] == [("doc-a", 1), ("doc-a", 1), ("doc-b", 9)]
@@ -355,6 +366,7 @@ def test_each_kind_of_annotation_is_as_declared_in_the_built_database(db, kind):
     """``annotation_kinds.KINDS`` against what the log builds: the kind's table has rows, its value column holds
     codes of its vocabulary only (an addressee's role too, of the role vocabulary), and each row's key follows the
     declared pattern."""
+
     def codes(vocabulary):
         return {r[0] for r in db.execute("select code from vocabulary_terms where vocabulary = ?", (vocabulary,))}
 
@@ -395,8 +407,7 @@ def _annotated(*texts: str) -> dict[str, dict[str, set]]:
     ids = [f"wgtip-m1-p1{'-' + chr(96 + i) if i else ''}" for i in range(len(texts))]
     chapeau = texts[0].endswith("：") and len(texts) > 1
     provisions = tuple(
-        Provision(pid, ids[0] if chapeau and i else None, text, 1, "d", "s", 1, 1, "item" if chapeau and i else "paragraph",
-                  tuple(ids[1:]) if chapeau and not i else ())
+        Provision(pid, ids[0] if chapeau and i else None, text, 1, "d", "s", 1, 1, "item" if chapeau and i else "paragraph", tuple(ids[1:]) if chapeau and not i else ())
         for i, (pid, text) in enumerate(zip(ids, texts, strict=True))
     )
     corpus = Corpus(provisions, {})
@@ -404,36 +415,40 @@ def _annotated(*texts: str) -> dict[str, dict[str, set]]:
     return {pid: {"addressees": {(x.value, x.role) for x in a[pid]}, "strength": {x.value for x in s[pid]}} for pid in ids}
 
 
-@pytest.mark.parametrize("text, addressed, strengths", [
-    # should endeavour: efforts towards a result
-    ("缔约国应当努力确保为被害人提供赔偿基金。", {("states_parties", "direct")}, {"should_endeavour"}),
-    ("缔约国应当根据本国的条例，力求将民间团体纳入战略。", {("states_parties", "direct")}, {"should_endeavour"}),
-    # should assess / explore whether: should consider
-    ("秘书处应当评价是否可以开展更多工作。", {("secretariat", "direct")}, {"should_consider"}),
-    # 与 + a partner and a word of working together: not a second body asked
-    ("鼓励缔约国与私营部门和民间社会协商，采取措施。", {("states_parties", "direct")}, {"encouraged"}),
-    # 与 joining two bodies asked to do the same thing
-    ("鼓励缔约国与毒品和犯罪问题办公室向工作组通报情况。", {("states_parties", "direct"), ("unodc", "direct")}, {"encouraged"}),
-    # nobody named to ask: the body asked is direct
-    ("应请毒品和犯罪问题办公室评估各种因素。", {("unodc", "direct")}, {"requested"}),
-    ("应当鼓励联合国各实体彼此协调。", {("un_entities", "direct")}, {"encouraged"}),
-    # a named asker: the asker direct, the body asked indirect
-    ("缔约方会议应当请毒品和犯罪问题办公室评估各种因素。", {("conference", "direct"), ("unodc", "indirect")}, {"should"}),
-    ("各国应鼓励雇主直接雇用移民工人。", {("states", "direct"), ("private_sector", "indirect")}, {"should"}),
-    ("各国应考虑要求征聘机构和雇主提供合同。", {("states", "direct"), ("private_sector", "indirect")}, {"should_consider"}),
-    # every body named in 让 … 参与(其中)，包括 …; …，并应… keeps the subject of the clause it continues
-    ("缔约国应当让所有利益攸关方参与其中，包括执法机构和检察人员，并应设法让法官参与其中。",
-     {("states_parties", "direct"), ("national_bodies", "indirect")}, {"should", "should_endeavour"}),
-    ("各国应考虑让负责司法、媒体、学术和商业等广泛的利益攸关方以及民间社会和人口贩运活动的幸存者参与。",
-     {("states", "direct"), ("national_bodies", "indirect"), ("media", "indirect"), ("civil_society", "indirect"),
-      ("private_sector", "indirect"), ("survivors", "indirect")}, {"should_consider"}),
-    # a partner, a trainee or a body whose conduct is to be ensured is no addressee
-    ("缔约国应当与来源国包括与民间社会开展合作。", {("states_parties", "direct")}, {"should"}),
-    ("缔约国应当确保各国当局进一步关注这一问题。", {("states_parties", "direct")}, {"should"}),
-    # may: right after the addressee, or continuing a directive
-    ("各国应考虑进行培训，并可视可能考虑建立一个网络。", {("states", "direct")}, {"should_consider", "may"}),
-    ("这类支助可包括临时逗留的权利。", set(), {"none"}),
-])
+@pytest.mark.parametrize(
+    "text, addressed, strengths",
+    [
+        # should endeavour: efforts towards a result
+        ("缔约国应当努力确保为被害人提供赔偿基金。", {("states_parties", "direct")}, {"should_endeavour"}),
+        ("缔约国应当根据本国的条例，力求将民间团体纳入战略。", {("states_parties", "direct")}, {"should_endeavour"}),
+        # should assess / explore whether: should consider
+        ("秘书处应当评价是否可以开展更多工作。", {("secretariat", "direct")}, {"should_consider"}),
+        # 与 + a partner and a word of working together: not a second body asked
+        ("鼓励缔约国与私营部门和民间社会协商，采取措施。", {("states_parties", "direct")}, {"encouraged"}),
+        # 与 joining two bodies asked to do the same thing
+        ("鼓励缔约国与毒品和犯罪问题办公室向工作组通报情况。", {("states_parties", "direct"), ("unodc", "direct")}, {"encouraged"}),
+        # nobody named to ask: the body asked is direct
+        ("应请毒品和犯罪问题办公室评估各种因素。", {("unodc", "direct")}, {"requested"}),
+        ("应当鼓励联合国各实体彼此协调。", {("un_entities", "direct")}, {"encouraged"}),
+        # a named asker: the asker direct, the body asked indirect
+        ("缔约方会议应当请毒品和犯罪问题办公室评估各种因素。", {("conference", "direct"), ("unodc", "indirect")}, {"should"}),
+        ("各国应鼓励雇主直接雇用移民工人。", {("states", "direct"), ("private_sector", "indirect")}, {"should"}),
+        ("各国应考虑要求征聘机构和雇主提供合同。", {("states", "direct"), ("private_sector", "indirect")}, {"should_consider"}),
+        # every body named in 让 … 参与(其中)，包括 …; …，并应… keeps the subject of the clause it continues
+        ("缔约国应当让所有利益攸关方参与其中，包括执法机构和检察人员，并应设法让法官参与其中。", {("states_parties", "direct"), ("national_bodies", "indirect")}, {"should", "should_endeavour"}),
+        (
+            "各国应考虑让负责司法、媒体、学术和商业等广泛的利益攸关方以及民间社会和人口贩运活动的幸存者参与。",
+            {("states", "direct"), ("national_bodies", "indirect"), ("media", "indirect"), ("civil_society", "indirect"), ("private_sector", "indirect"), ("survivors", "indirect")},
+            {"should_consider"},
+        ),
+        # a partner, a trainee or a body whose conduct is to be ensured is no addressee
+        ("缔约国应当与来源国包括与民间社会开展合作。", {("states_parties", "direct")}, {"should"}),
+        ("缔约国应当确保各国当局进一步关注这一问题。", {("states_parties", "direct")}, {"should"}),
+        # may: right after the addressee, or continuing a directive
+        ("各国应考虑进行培训，并可视可能考虑建立一个网络。", {("states", "direct")}, {"should_consider", "may"}),
+        ("这类支助可包括临时逗留的权利。", set(), {"none"}),
+    ],
+)
 def test_the_directives_of_the_second_definitions(text, addressed, strengths):
     got = _annotated(text)["wgtip-m1-p1"]
     assert got == {"addressees": addressed, "strength": strengths}
@@ -452,12 +467,21 @@ def test_a_report_paragraph_is_resolved_to_the_provision_it_means(db):
 
 
 README_QUERIES = {
-    "unodc": ("""select a.provision_id, a.role, p.current_text from provision_addressees a join provisions p using (provision_id)
-where a.addressee = 'unodc' order by p.position""", "wgtip-m2-p15"),
-    "non_punishment": ("""select t.provision_id, p.current_text from provision_themes t join provisions p using (provision_id)
-where t.theme = 'non_punishment' order by p.position""", "wgtip-m5-p35"),
-    "article_6": ("""select r.provision_id, r.target, r.evidence from provision_references r
-where r.kind = 'protocol_article' and r.article = '6' order by r.provision_id""", "wgtip-m4-p46-c"),
+    "unodc": (
+        """select a.provision_id, a.role, p.current_text from provision_addressees a join provisions p using (provision_id)
+where a.addressee = 'unodc' order by p.position""",
+        "wgtip-m2-p15",
+    ),
+    "non_punishment": (
+        """select t.provision_id, p.current_text from provision_themes t join provisions p using (provision_id)
+where t.theme = 'non_punishment' order by p.position""",
+        "wgtip-m5-p35",
+    ),
+    "article_6": (
+        """select r.provision_id, r.target, r.evidence from provision_references r
+where r.kind = 'protocol_article' and r.article = '6' order by r.provision_id""",
+        "wgtip-m4-p46-c",
+    ),
 }
 
 
@@ -498,11 +522,16 @@ def test_annotations_of_a_stale_text_revision_are_refused(repo):
 
 
 def test_a_correction_replaces_the_annotation_and_is_a_change(repo):
-    ev = next_event(repo, "AnnotationCorrected", {
-        "kind": "addressee",
-        "provision": {"provision_id": "wgtip-m1-p5", "text_revision": 1, "annotations": [{"value": "states", "role": "direct", "evidence": "缔约国", "start": 0, "end": 3}]},
-        "reason": "test", "corrected_by": "a reviewer",
-    })
+    ev = next_event(
+        repo,
+        "AnnotationCorrected",
+        {
+            "kind": "addressee",
+            "provision": {"provision_id": "wgtip-m1-p5", "text_revision": 1, "annotations": [{"value": "states", "role": "direct", "evidence": "缔约国", "start": 0, "end": 3}]},
+            "reason": "test",
+            "corrected_by": "a reviewer",
+        },
+    )
     append(repo, ev)
     from wgtip.build import build
 
@@ -557,8 +586,7 @@ def test_a_sections_annotations_too_long_for_one_line_are_split(monkeypatch):
 
     def provisions(produced):
         annotated = [e for _, e in produced if e.type == "ProvisionsAnnotated"]
-        return [(kind, section, [p for e in group for p in e.data.provisions])
-                for (kind, section), group in groupby(annotated, key=lambda e: (e.data.kind, e.source.section))]
+        return [(kind, section, [p for e in group for p in e.data.provisions]) for (kind, section), group in groupby(annotated, key=lambda e: (e.data.kind, e.source.section))]
 
     assert provisions(split) == provisions(whole)
     assert all(len(encode_event(e)) <= 3_000 or len(e.data.provisions) == 1 for _, e in split if e.type == "ProvisionsAnnotated")

@@ -21,25 +21,30 @@ SOURCE_LINES = SOURCE.read_text(encoding="utf-8").split("\n")
 
 
 def found(text: str) -> list[tuple[str, str, int, str, str | None]]:
-    return [(a.rule, a.evidence, a.character, a.context, a.suggestion)
-            for a in find_anomalies([{"provision_id": "x", "current_text": text, "source_line": 1}])]
+    return [(a.rule, a.evidence, a.character, a.context, a.suggestion) for a in find_anomalies([{"provision_id": "x", "current_text": text, "source_line": 1}])]
 
 
-@pytest.mark.parametrize("text, want", [
-    ("协助缔约国更好地理解 and 解释关键概念。", [("latin-word-in-chinese", " and ", 11, " and ", None)]),
-    ("毒品和犯罪问题办公室（UNODC）的工作。", []),  # a name in brackets, not a word between characters
-    ("产品和服务的的认识。", [("doubled-particle", "的的", 6, "的的", "的")]),
-    ("以切除器官为目的的人口贩运。", []),  # 目的 + 的 is correct Chinese
-    ("的的的。", [("doubled-particle", "的的", 1, "的的的", "的的")]),  # 的的 also starts at the second 的: widened
-    ("识别和帮助被害人方面的最佳做法", [("missing-final-punctuation", "人方面的最佳做法", 8, "人方面的最佳做法", None)]),
-    ("识别和帮助被害人方面的最佳做法。", []),
-    ("根据第 3 条(a)项, 缔约国应当注意, 并认识到。", [
-        ("halfwidth-punctuation", ", ", 12, "项, 缔", "项，缔"),  # ", " occurs twice: a character each side
-        ("halfwidth-punctuation", ", ", 21, "意, 并", "意，并"),
-    ]),
-    ("包括: 考虑; 增强。", [("halfwidth-punctuation", ": ", 3, ": ", "："), ("halfwidth-punctuation", "; ", 7, "; ", "；")]),
-    ("共有 1,000 名被害人，约 2:1。", []),  # digits, not Chinese text
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("协助缔约国更好地理解 and 解释关键概念。", [("latin-word-in-chinese", " and ", 11, " and ", None)]),
+        ("毒品和犯罪问题办公室（UNODC）的工作。", []),  # a name in brackets, not a word between characters
+        ("产品和服务的的认识。", [("doubled-particle", "的的", 6, "的的", "的")]),
+        ("以切除器官为目的的人口贩运。", []),  # 目的 + 的 is correct Chinese
+        ("的的的。", [("doubled-particle", "的的", 1, "的的的", "的的")]),  # 的的 also starts at the second 的: widened
+        ("识别和帮助被害人方面的最佳做法", [("missing-final-punctuation", "人方面的最佳做法", 8, "人方面的最佳做法", None)]),
+        ("识别和帮助被害人方面的最佳做法。", []),
+        (
+            "根据第 3 条(a)项, 缔约国应当注意, 并认识到。",
+            [
+                ("halfwidth-punctuation", ", ", 12, "项, 缔", "项，缔"),  # ", " occurs twice: a character each side
+                ("halfwidth-punctuation", ", ", 21, "意, 并", "意，并"),
+            ],
+        ),
+        ("包括: 考虑; 增强。", [("halfwidth-punctuation", ": ", 3, ": ", "："), ("halfwidth-punctuation", "; ", 7, "; ", "；")]),
+        ("共有 1,000 名被害人，约 2:1。", []),  # digits, not Chinese text
+    ],
+)
 def test_each_rule_on_a_text(text, want):
     assert found(text) == want
 
@@ -71,7 +76,7 @@ def test_an_anomaly_is_where_it_says_in_the_source_as_printed(a):
     p = next(p for p in PROVISIONS if p["provision_id"] == a.provision_id)
     text = p["current_text"]
     at = a.character - 1
-    assert text[at:at + len(a.evidence)] == a.evidence
+    assert text[at : at + len(a.evidence)] == a.evidence
     # the context holds the evidence at its place, and occurs in the text there and nowhere else
     lo = text.find(a.context)
     assert lo <= at and at + len(a.evidence) <= lo + len(a.context)
@@ -86,18 +91,39 @@ def test_a_context_and_suggestion_make_a_correction(repo):
     before = next(p for p in PROVISIONS if p["provision_id"] == a.provision_id)["current_text"]
     at = a.character - 1
     mended = {",": "，", ":": "：", ";": "；"}[a.evidence[0]]
-    want = before[:at] + mended + before[at + len(a.evidence):]
-    result = subprocess.run([sys.executable, "-m", "wgtip", "correct", a.provision_id, "--find", a.context, "--replace", a.suggestion,
-                             "--reason", "half-width comma", "--by", "test", "--date", "2026-12-06",
-                             "--recorded-at", "2026-12-06T00:00:00Z", "--root", str(repo)], capture_output=True, text=True)
+    want = before[:at] + mended + before[at + len(a.evidence) :]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wgtip",
+            "correct",
+            a.provision_id,
+            "--find",
+            a.context,
+            "--replace",
+            a.suggestion,
+            "--reason",
+            "half-width comma",
+            "--by",
+            "test",
+            "--date",
+            "2026-12-06",
+            "--recorded-at",
+            "2026-12-06T00:00:00Z",
+            "--root",
+            str(repo),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     kept = fold_kept(iter_log(repo), {"provisions": lambda p: p["provision_id"] == a.provision_id})
     assert kept.rows["provisions"][0]["current_text"] == want
     after = find_anomalies(kept.rows["provisions"])
     # the provision's other anomalies remain, those after the mended place moved by the characters it lost
     shift = len(a.evidence) - len(mended)
-    assert [b.character for b in after] == [b.character - (shift if b.character > a.character else 0)
-                                            for b in ANOMALIES if b.provision_id == a.provision_id and b is not a]
+    assert [b.character for b in after] == [b.character - (shift if b.character > a.character else 0) for b in ANOMALIES if b.provision_id == a.provision_id and b is not a]
 
 
 def test_the_recorded_corrections_mend_what_the_rules_find_in_the_printed_text():
@@ -113,8 +139,7 @@ def test_the_recorded_corrections_mend_what_the_rules_find_in_the_printed_text()
             suf += 1
         start, end = pre, len(c.old_text) - suf
         row = {"provision_id": c.provision_id, "source_line": 1}
-        flagged = [a for a in find_anomalies([{**row, "current_text": c.old_text}])
-                   if a.character - 1 <= end and start <= a.character - 1 + len(a.evidence)]
+        flagged = [a for a in find_anomalies([{**row, "current_text": c.old_text}]) if a.character - 1 <= end and start <= a.character - 1 + len(a.evidence)]
         assert flagged, c.provision_id
         for a in flagged:
             if a.suggestion is not None:

@@ -25,8 +25,9 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def new_meeting(root: Path) -> dict:
     """A valid next event: the ninth meeting held (the fold accepts it after the eighth)."""
-    return next_event(root, "MeetingHeld", {"meeting": 9, "heading": "九、第九次会议", "start_date": "2019-09-09", "end_date": "2019-09-11", "venue": "维也纳"},
-                      occurred={"start": "2019-09-09", "end": "2019-09-11"})
+    return next_event(
+        root, "MeetingHeld", {"meeting": 9, "heading": "九、第九次会议", "start_date": "2019-09-09", "end_date": "2019-09-11", "venue": "维也纳"}, occurred={"start": "2019-09-09", "end": "2019-09-11"}
+    )
 
 
 @pytest.fixture()
@@ -195,8 +196,7 @@ def released_again(root: Path) -> None:
 
     old = json.loads((root / LAST_RELEASE).read_bytes())
     git(root, "reset", "-q", "--hard", "HEAD~1")
-    make_release(root, "1.1.0", dt.date.fromisoformat(old["data"]["published_on"]), "released again",
-                 dt.datetime.fromisoformat(old["recorded_at"].replace("Z", "+00:00")))
+    make_release(root, "1.1.0", dt.date.fromisoformat(old["data"]["published_on"]), "released again", dt.datetime.fromisoformat(old["recorded_at"].replace("Z", "+00:00")))
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "release 1.1.0, again")
 
@@ -207,9 +207,13 @@ def test_ci_gate_refuses_a_history_forked_before_the_published_head(published_re
     released_again(root)
     assert git(root, "diff", "--name-status", f"{published}...HEAD").stdout == f"A\t{LAST_RELEASE}\n"  # why the old gate passed
     result = check_cli(root, "--base", published)
-    assert (result.returncode, result.stderr) == (1, (
-        f"error: {published}: (history): is not an ancestor of HEAD: the history published at {published} was rewritten "
-        "(a force-push, a rebase or a reset), and events published there may be gone or changed\n"))
+    assert (result.returncode, result.stderr) == (
+        1,
+        (
+            f"error: {published}: (history): is not an ancestor of HEAD: the history published at {published} was rewritten "
+            "(a force-push, a rebase or a reset), and events published there may be gone or changed\n"
+        ),
+    )
 
 
 def test_ci_gate_names_a_history_with_no_common_ancestor(published_repo):
@@ -217,8 +221,7 @@ def test_ci_gate_names_a_history_with_no_common_ancestor(published_repo):
     git(root, "checkout", "-q", "--orphan", "other")
     git(root, "commit", "-q", "-m", "the same files, another history")
     result = check_cli(root, "--base", published)
-    assert (result.returncode, result.stderr) == (1, (
-        f"error: {published}: (history): shares no history with HEAD: this is another repository's log, or a history rebuilt from nothing\n"))
+    assert (result.returncode, result.stderr) == (1, (f"error: {published}: (history): shares no history with HEAD: this is another repository's log, or a history rebuilt from nothing\n"))
 
 
 def test_ci_gate_checks_every_release_tag(published_repo):
@@ -230,8 +233,9 @@ def test_ci_gate_checks_every_release_tag(published_repo):
     released_again(root)
     result = check_cli(root, "--release-tags")
     assert result.returncode == 1
-    assert result.stderr == ("error: v1.1.0: (history): is not an ancestor of HEAD: the history published at v1.1.0 was rewritten "
-                             "(a force-push, a rebase or a reset), and events published there may be gone or changed\n")
+    assert result.stderr == (
+        "error: v1.1.0: (history): is not an ancestor of HEAD: the history published at v1.1.0 was rewritten (a force-push, a rebase or a reset), and events published there may be gone or changed\n"
+    )
 
 
 def test_ci_gate_refuses_a_segment_changed_in_a_descendant(published_repo):

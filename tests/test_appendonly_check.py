@@ -41,8 +41,9 @@ def repo(tmp_path) -> Path:
 
 
 def new_meeting(root: Path) -> dict:
-    return next_event(root, "MeetingHeld", {"meeting": 9, "heading": "九、第九次会议", "start_date": "2019-09-09", "end_date": "2019-09-11", "venue": "维也纳"},
-                      occurred={"start": "2019-09-09", "end": "2019-09-11"})
+    return next_event(
+        root, "MeetingHeld", {"meeting": 9, "heading": "九、第九次会议", "start_date": "2019-09-09", "end_date": "2019-09-11", "venue": "维也纳"}, occurred={"start": "2019-09-09", "end": "2019-09-11"}
+    )
 
 
 def test_staged_additions_pass_and_the_log_is_counted(repo):
@@ -60,8 +61,7 @@ def test_a_staged_change_of_a_committed_segment_is_refused_by_kind(repo):
     other_rel = other.relative_to(repo).as_posix()
     other.unlink()
     git(repo, "add", "-A")
-    assert check(repo) == ([f"{other_rel}: deleted (a rename shows as a deletion plus an addition): {RULE}",
-                            f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"], 0)
+    assert check(repo) == ([f"{other_rel}: deleted (a rename shows as a deletion plus an addition): {RULE}", f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"], 0)
 
 
 def test_a_rename_is_a_deletion_and_a_mode_change_a_modification(repo):
@@ -71,8 +71,7 @@ def test_a_rename_is_a_deletion_and_a_mode_change_a_modification(repo):
     os.chmod(repo / SEGMENT, 0o755)
     git(repo, "add", "-A")
     problems, count = check(repo)
-    assert sorted(problems) == sorted([f"{rel}: deleted (a rename shows as a deletion plus an addition): {RULE}",
-                                       f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"]) and count == 0
+    assert sorted(problems) == sorted([f"{rel}: deleted (a rename shows as a deletion plus an addition): {RULE}", f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"]) and count == 0
 
 
 def test_a_staged_event_the_log_refuses_is_named_as_the_reader_names_it(repo):
@@ -99,8 +98,10 @@ def test_the_head_keeps_what_a_base_published_byte_for_byte(repo):
     first.unlink()
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "rewrite", "--no-verify")
-    assert check(repo, (base,), staged=False) == ([f"{first_rel}: deleted (a rename shows as a deletion plus an addition): {RULE}",
-                                                   f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"], 0)
+    assert check(repo, (base,), staged=False) == (
+        [f"{first_rel}: deleted (a rename shows as a deletion plus an addition): {RULE}", f"{SEGMENT}: modified (its content or its file mode changed): {RULE}"],
+        0,
+    )
 
 
 def test_a_rewritten_or_unrelated_history_is_refused(repo):
@@ -109,13 +110,13 @@ def test_a_rewritten_or_unrelated_history_is_refused(repo):
     git(repo, "commit", "-q", "-m", "ninth meeting")
     base = git(repo, "rev-parse", "HEAD")
     git(repo, "commit", "-q", "--amend", "-m", "ninth meeting, rewritten")  # shares the first commit with base
-    assert check(repo, (base,), staged=False) == ([
-        f"{base}: (history): is not an ancestor of HEAD: the history published at {base} was rewritten "
-        "(a force-push, a rebase or a reset), and events published there may be gone or changed"], 0)
+    assert check(repo, (base,), staged=False) == (
+        [f"{base}: (history): is not an ancestor of HEAD: the history published at {base} was rewritten (a force-push, a rebase or a reset), and events published there may be gone or changed"],
+        0,
+    )
     git(repo, "checkout", "-q", "--orphan", "other")
     git(repo, "commit", "-q", "-m", "from nothing")
-    assert check(repo, (base,), staged=False) == (
-        [f"{base}: (history): shares no history with HEAD: this is another repository's log, or a history rebuilt from nothing"], 0)
+    assert check(repo, (base,), staged=False) == ([f"{base}: (history): shares no history with HEAD: this is another repository's log, or a history rebuilt from nothing"], 0)
 
 
 def test_an_unknown_revision_is_a_git_error_that_says_to_fetch(repo):

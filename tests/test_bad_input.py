@@ -103,8 +103,14 @@ def case_unknown_parent(root):
 
 
 def case_unknown_endorsed_provision(root):
-    d = {"meeting": 8, "proposals_of_meeting": 3, "with_oral_amendments": False, "paragraph": 3,
-         "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}], "endorsed": ["wgtip-m3-p1-z"]}
+    d = {
+        "meeting": 8,
+        "proposals_of_meeting": 3,
+        "with_oral_amendments": False,
+        "paragraph": 3,
+        "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
+        "endorsed": ["wgtip-m3-p1-z"],
+    }
     append(root, next_event(root, "ProposalsEndorsed", d), NAME)
 
 
@@ -137,7 +143,7 @@ def case_gbk_text(root):
 def case_truncated_utf8(root):
     line = valid_line(root)
     cut = line.index("缔".encode()) + 2  # two of the character's three bytes
-    append_raw(root, NAME, line[:cut] + line[cut + 1:] + b"\n")
+    append_raw(root, NAME, line[:cut] + line[cut + 1 :] + b"\n")
 
 
 def case_bom(root):
@@ -221,14 +227,26 @@ def case_seq_zero(root):
 
 
 def case_endorsement_by_meeting_not_held(root):
-    d = {"meeting": 9, "proposals_of_meeting": 3, "with_oral_amendments": False, "paragraph": 3,
-         "provisions": [{"provision_id": "wgtip-m9-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}], "endorsed": ["wgtip-m4-p46-a"]}
+    d = {
+        "meeting": 9,
+        "proposals_of_meeting": 3,
+        "with_oral_amendments": False,
+        "paragraph": 3,
+        "provisions": [{"provision_id": "wgtip-m9-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
+        "endorsed": ["wgtip-m4-p46-a"],
+    }
     append(root, next_event(root, "ProposalsEndorsed", d), NAME)
 
 
 def case_endorsing_an_adopted_provision(root):
-    d = {"meeting": 8, "proposals_of_meeting": 3, "with_oral_amendments": False, "paragraph": 3,
-         "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}], "endorsed": ["wgtip-m8-p1"]}
+    d = {
+        "meeting": 8,
+        "proposals_of_meeting": 3,
+        "with_oral_amendments": False,
+        "paragraph": 3,
+        "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
+        "endorsed": ["wgtip-m8-p1"],
+    }
     append(root, next_event(root, "ProposalsEndorsed", d), NAME)
 
 
@@ -512,16 +530,18 @@ def case_correction_adding_a_bidi_control(root):
 
 def next_minor() -> str:
     """The version after the latest release in the committed log (a new adoption needs a minor release)."""
-    versions = [tuple(map(int, json.loads(line)["data"]["version"].split("."))) for p in (ROOT / "events").rglob("*.jsonl")
-                for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line]
+    versions = [
+        tuple(map(int, json.loads(line)["data"]["version"].split("."))) for p in (ROOT / "events").rglob("*.jsonl") for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line
+    ]
     major, minor, _ = max(versions, default=(0, 0, 0))
     return f"{major}.{minor + 1}.0"
 
 
 def latest_release_date() -> str:
     """The day of the latest release in the committed log: a new release may not be dated before it."""
-    return max((json.loads(line)["data"]["published_on"] for p in (ROOT / "events").rglob("*.jsonl")
-                for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line), default="2026-01-01")
+    return max(
+        (json.loads(line)["data"]["published_on"] for p in (ROOT / "events").rglob("*.jsonl") for line in p.read_bytes().split(b"\n") if b'"type":"ReleasePublished"' in line), default="2026-01-01"
+    )
 
 
 VERSION = next_minor()
@@ -570,8 +590,7 @@ def release_mismatch() -> str:
     data = (ROOT / TAMPERED).read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     wrong = sha[:-1] + ("1" if sha[-1] == "0" else "0")
-    return (f"release {VERSION} (event {NEXT + 1}): {TAMPERED} rebuilds with SHA-256 {sha[:16]}…, "
-            f"the release recorded {wrong[:16]}… ({len(data)} vs {len(data)} bytes)")
+    return f"release {VERSION} (event {NEXT + 1}): {TAMPERED} rebuilds with SHA-256 {sha[:16]}…, the release recorded {wrong[:16]}… ({len(data)} vs {len(data)} bytes)"
 
 
 def case_lines_swapped(root):
@@ -621,14 +640,24 @@ EDITED_205 = committed_line(205).replace("维也纳".encode(), "日内瓦".encod
 # The values of the catalogue's placeholders in this copy of the log, computed here independently of the reader.
 VALUES = {
     "FILE": FILE,
-    "N": str(NEXT), "N+1": str(NEXT + 1), "N+2": str(NEXT + 2),
-    "LAST": str(LAST), "LAST_AT": committed(LAST)[0], "LAST_SHA12": sha12(committed_line(LAST)),
-    "EDITED_SHA12": sha12(EDITED_205), "EVENT_205_SHA12": sha12(committed_line(205)),
-    "HUGE": str(HUGE), "NAN_AT": str(NAN_AT + 1),
-    "SURROGATE_COLUMN": str(SURROGATE_AT + 1), "SURROGATE_CHAR": str(SURROGATE_AT),
+    "N": str(NEXT),
+    "N+1": str(NEXT + 1),
+    "N+2": str(NEXT + 2),
+    "LAST": str(LAST),
+    "LAST_AT": committed(LAST)[0],
+    "LAST_SHA12": sha12(committed_line(LAST)),
+    "EDITED_SHA12": sha12(EDITED_205),
+    "EVENT_205_SHA12": sha12(committed_line(205)),
+    "HUGE": str(HUGE),
+    "NAN_AT": str(NAN_AT + 1),
+    "SURROGATE_COLUMN": str(SURROGATE_AT + 1),
+    "SURROGATE_CHAR": str(SURROGATE_AT),
     "KNOWN_TYPES": KNOWN_TYPES,
-    "RELEASE_FILE": RELEASE_FILE, "RELEASE_MISMATCH": release_mismatch(),
-    "SEGMENT": NAME, "FILE_N+1": f"events/0000/{NEXT + 1:09d}-test.jsonl", "FILE_N+2": f"events/0000/{NEXT + 2:09d}-test.jsonl",
+    "RELEASE_FILE": RELEASE_FILE,
+    "RELEASE_MISMATCH": release_mismatch(),
+    "SEGMENT": NAME,
+    "FILE_N+1": f"events/0000/{NEXT + 1:09d}-test.jsonl",
+    "FILE_N+2": f"events/0000/{NEXT + 2:09d}-test.jsonl",
     "FILE_LAST": f"events/0000/{LAST:09d}-test.jsonl",
     "SPACE_AT": str(char_index(not_compact_line(ROOT), ' "provisions"') + 1),
     "ESCAPE_AT": str(char_index(escaped_type_line(ROOT), "\\u0041") + 1),
@@ -636,36 +665,83 @@ VALUES = {
 
 # How each case of the catalogue (src/wgtip/reference/bad_input.py) is made.
 MAKERS = {
-    "invalid_json": case_invalid_json, "invalid_utf8": case_invalid_utf8, "missing_field": case_missing_field,
-    "wrong_type": case_wrong_type, "out_of_sequence": case_out_of_sequence, "repeated_seq": case_repeated_seq,
-    "unknown_meeting": case_unknown_meeting, "unknown_parent": case_unknown_parent, "unknown_endorsed": case_unknown_endorsed_provision,
-    "reused_id": case_reused_provision_id, "no_section": case_no_section, "broken_chain": case_broken_chain,
-    "gbk_text": case_gbk_text, "truncated_utf8": case_truncated_utf8, "bom": case_bom, "nul": case_nul,
-    "escape_char": case_escape_char, "tab": case_tab, "crlf": case_crlf, "blank_line": case_blank_line,
-    "no_final_newline": case_no_final_newline, "empty_file": case_empty_file, "huge_line": case_huge_line,
-    "huge_segment": case_huge_segment, "not_jsonl": case_not_jsonl, "symlink": case_symlink,
-    "json_array": case_json_array, "nan": case_nan, "lone_surrogate": case_lone_surrogate,
-    "duplicate_key": case_duplicate_key, "nested_duplicate_key_same_value": case_nested_duplicate_key_same_value,
-    "unknown_type": case_unknown_type, "missing_type": case_missing_type, "future_schema_version": case_future_schema_version,
-    "extra_envelope_field": case_extra_envelope_field, "extra_data_field": case_extra_data_field,
-    "bool_for_integer": case_bool_for_integer, "string_number_for_integer": case_string_number_for_integer,
-    "string_for_list": case_string_for_list, "seq_zero": case_seq_zero, "impossible_date": case_impossible_date,
-    "occurred_end_before_start": case_occurred_end_before_start, "recorded_at_without_zone": case_recorded_at_without_zone,
-    "bad_sha256": case_bad_sha256, "bad_provision_id": case_bad_provision_id,
-    "edited_past_event": case_edited_past_event, "lines_swapped": case_lines_swapped, "first_prev_not_null": case_first_prev_not_null,
-    "endorsement_by_meeting_not_held": case_endorsement_by_meeting_not_held, "endorsing_an_adopted_provision": case_endorsing_an_adopted_provision,
-    "meeting_ends_before_it_starts": case_meeting_ends_before_it_starts, "source_hash_mismatch": case_source_hash_mismatch,
-    "correction_of_missing_provision": case_correction_of_missing_provision, "stale_correction": case_stale_correction,
-    "release_with_wrong_hash": case_release_with_wrong_hash, "release_naming_another_head": case_release_naming_another_head,
+    "invalid_json": case_invalid_json,
+    "invalid_utf8": case_invalid_utf8,
+    "missing_field": case_missing_field,
+    "wrong_type": case_wrong_type,
+    "out_of_sequence": case_out_of_sequence,
+    "repeated_seq": case_repeated_seq,
+    "unknown_meeting": case_unknown_meeting,
+    "unknown_parent": case_unknown_parent,
+    "unknown_endorsed": case_unknown_endorsed_provision,
+    "reused_id": case_reused_provision_id,
+    "no_section": case_no_section,
+    "broken_chain": case_broken_chain,
+    "gbk_text": case_gbk_text,
+    "truncated_utf8": case_truncated_utf8,
+    "bom": case_bom,
+    "nul": case_nul,
+    "escape_char": case_escape_char,
+    "tab": case_tab,
+    "crlf": case_crlf,
+    "blank_line": case_blank_line,
+    "no_final_newline": case_no_final_newline,
+    "empty_file": case_empty_file,
+    "huge_line": case_huge_line,
+    "huge_segment": case_huge_segment,
+    "not_jsonl": case_not_jsonl,
+    "symlink": case_symlink,
+    "json_array": case_json_array,
+    "nan": case_nan,
+    "lone_surrogate": case_lone_surrogate,
+    "duplicate_key": case_duplicate_key,
+    "nested_duplicate_key_same_value": case_nested_duplicate_key_same_value,
+    "unknown_type": case_unknown_type,
+    "missing_type": case_missing_type,
+    "future_schema_version": case_future_schema_version,
+    "extra_envelope_field": case_extra_envelope_field,
+    "extra_data_field": case_extra_data_field,
+    "bool_for_integer": case_bool_for_integer,
+    "string_number_for_integer": case_string_number_for_integer,
+    "string_for_list": case_string_for_list,
+    "seq_zero": case_seq_zero,
+    "impossible_date": case_impossible_date,
+    "occurred_end_before_start": case_occurred_end_before_start,
+    "recorded_at_without_zone": case_recorded_at_without_zone,
+    "bad_sha256": case_bad_sha256,
+    "bad_provision_id": case_bad_provision_id,
+    "edited_past_event": case_edited_past_event,
+    "lines_swapped": case_lines_swapped,
+    "first_prev_not_null": case_first_prev_not_null,
+    "endorsement_by_meeting_not_held": case_endorsement_by_meeting_not_held,
+    "endorsing_an_adopted_provision": case_endorsing_an_adopted_provision,
+    "meeting_ends_before_it_starts": case_meeting_ends_before_it_starts,
+    "source_hash_mismatch": case_source_hash_mismatch,
+    "correction_of_missing_provision": case_correction_of_missing_provision,
+    "stale_correction": case_stale_correction,
+    "release_with_wrong_hash": case_release_with_wrong_hash,
+    "release_naming_another_head": case_release_naming_another_head,
     "unregistered_document": case_unregistered_document,
-    "events_missing": case_events_missing, "events_empty": case_events_empty, "events_is_a_file": case_events_is_a_file,
-    "file_beside_the_blocks": case_file_beside_the_blocks, "segment_at_root": case_segment_at_root, "wrong_block": case_wrong_block,
-    "block_name": case_block_name, "folder_in_block": case_folder_in_block, "segment_name": case_segment_name,
+    "events_missing": case_events_missing,
+    "events_empty": case_events_empty,
+    "events_is_a_file": case_events_is_a_file,
+    "file_beside_the_blocks": case_file_beside_the_blocks,
+    "segment_at_root": case_segment_at_root,
+    "wrong_block": case_wrong_block,
+    "block_name": case_block_name,
+    "folder_in_block": case_folder_in_block,
+    "segment_name": case_segment_name,
     "name_is_not_the_first_seq": case_name_is_not_the_first_seq,
-    "not_compact": case_not_compact, "escaped_type": case_escaped_type, "escaped_nul": case_escaped_nul,
-    "escaped_terminal_code": case_escaped_terminal_code, "control_in_key": case_control_in_key,
-    "nested_300": case_nested_300, "nested_1000": case_nested_1000, "nested_2000": case_nested_2000,
-    "source_outside_the_repository": case_source_outside_the_repository, "source_at_an_absolute_path": case_source_at_an_absolute_path,
+    "not_compact": case_not_compact,
+    "escaped_type": case_escaped_type,
+    "escaped_nul": case_escaped_nul,
+    "escaped_terminal_code": case_escaped_terminal_code,
+    "control_in_key": case_control_in_key,
+    "nested_300": case_nested_300,
+    "nested_1000": case_nested_1000,
+    "nested_2000": case_nested_2000,
+    "source_outside_the_repository": case_source_outside_the_repository,
+    "source_at_an_absolute_path": case_source_at_an_absolute_path,
     "correction_of_the_normal_form_only": case_correction_of_the_normal_form_only,
     "correction_to_a_compatibility_twin": case_correction_to_a_compatibility_twin,
     "correction_adding_a_zero_width_space": case_correction_adding_a_zero_width_space,

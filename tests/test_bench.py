@@ -65,7 +65,8 @@ def test_runner_measures_build_and_floor(tmp_path):
     out = tmp_path / "results"
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "1000", "--repeat", "1", "--work", str(tmp_path / "work"), "--out", str(out), "--label", "t"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads((out / "t.json").read_text())
@@ -80,7 +81,8 @@ def test_releases_runner_rebuilds_each_release_of_the_log(tmp_path):
     out, work = tmp_path / "results", tmp_path / "work"
     result = subprocess.run(
         [sys.executable, str(BENCH / "releases.py"), "--sizes", "1000", "--work", str(work), "--out", str(out), "--label", "t"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     r = json.loads((out / "releases-t.json").read_text())["results"][0]
@@ -125,8 +127,7 @@ def test_pages_times_every_table_view_canned_query_and_home_page_example(release
     from wgtip.views import VIEWS
 
     out = tmp_path / "results"
-    result = subprocess.run([sys.executable, str(BENCH / "pages.py"), "--root", str(released), "--out", str(out), "--label", "t"],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(BENCH / "pages.py"), "--root", str(released), "--out", str(out), "--label", "t"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     pages = json.loads((out / "pages-t.json").read_text())["pages"]
     paths = {urlsplit(p["path"]).path for p in pages}
@@ -149,11 +150,22 @@ def test_the_mutation_report_counts_each_module_s_mutants_as_its_results_say(tmp
     monkeypatch.setattr(mutation, "RESULTS", tmp_path)
     name = next(iter(mutation.MODULES))
     equivalent = next(iter(mutation.EQUIVALENT))
-    survivors = {equivalent: {"status": "survived", "diff": ["-    a", "+    b"]},
-                 "wgtip.x.x_f__mutmut_1": {"status": "survived", "diff": ["-    x = 1", "+    x = 2"]},
-                 "wgtip.x.x_g__mutmut_1": {"status": "no tests", "diff": []}, "wgtip.x.x_g__mutmut_2": {"status": "no tests", "diff": []}}
-    result = {"module": name, "files": mutation.MODULES[name][0], "tests": mutation.MODULES[name][1], "mutants": 40, "killed": 36,
-              "counts": {"killed": 36, "survived": 2, "no tests": 2}, "survivors": survivors, "seconds": 125}
+    survivors = {
+        equivalent: {"status": "survived", "diff": ["-    a", "+    b"]},
+        "wgtip.x.x_f__mutmut_1": {"status": "survived", "diff": ["-    x = 1", "+    x = 2"]},
+        "wgtip.x.x_g__mutmut_1": {"status": "no tests", "diff": []},
+        "wgtip.x.x_g__mutmut_2": {"status": "no tests", "diff": []},
+    }
+    result = {
+        "module": name,
+        "files": mutation.MODULES[name][0],
+        "tests": mutation.MODULES[name][1],
+        "mutants": 40,
+        "killed": 36,
+        "counts": {"killed": 36, "survived": 2, "no tests": 2},
+        "survivors": survivors,
+        "seconds": 125,
+    }
     (tmp_path / f"mutation-{name}.json").write_text(json.dumps(result))
     mutation.report()
     text = (tmp_path / "mutation.md").read_text()

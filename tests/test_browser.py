@@ -23,8 +23,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,1000",
+    "--lang=zh-CN",
+]
 
 
 @pytest.fixture(scope="module")
@@ -340,8 +351,7 @@ def test_another_site_can_read_the_data_but_not_the_pages(browser, server, tmp_p
         other.shutdown()
         other.server_close()
     size = (server.root / "build/wgtip.duckdb").stat().st_size
-    assert out == {"json": [{"n": len(provisions(server.root))}], "status": 206, "range": f"bytes 8-11/{size}",
-                   "bytes": list(b"DUCK"), "html": "blocked"}
+    assert out == {"json": [{"n": len(provisions(server.root))}], "status": 206, "range": f"bytes 8-11/{size}", "bytes": list(b"DUCK"), "html": "blocked"}
 
 
 def _fetch_from_here(browser, base: str) -> dict:
@@ -369,7 +379,9 @@ def _csv(root: Path, table: str) -> list[dict[str, str]]:
     with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
+
 # --- issue 34, items 1-4: what a reader meets in a browser ------------------------------------------------------
+
 
 def read_csv(root: Path, table: str) -> list[dict[str, str]]:
     with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
@@ -546,8 +558,7 @@ def test_a_reader_browses_searches_and_cites_a_release_as_published(browser, ser
     browser.save_screenshot(str(SCREENSHOTS / "issue34-release-provision-cited.png"))
 
     def cite(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root), "--release", version, *args],
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(server.root), "--release", version, *args], capture_output=True, text=True, check=True).stdout
 
     assert browser.find_element(By.CSS_SELECTOR, "code.wgtip-provision-citation").text == cite(pid).strip()
     from pybtex.database import parse_string

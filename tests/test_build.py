@@ -45,10 +45,7 @@ def sqlite_rows(path: Path, model) -> list[tuple]:
     kinds = [c.kind for c in columns(model)]
     out = []
     for row in con.execute(f'SELECT * FROM "{name_of(model)}"'):
-        out.append(tuple(
-            None if v is None else dt.date.fromisoformat(v) if k == "date" else bool(v) if k == "boolean" else v
-            for k, v in zip(kinds, row, strict=True)
-        ))
+        out.append(tuple(None if v is None else dt.date.fromisoformat(v) if k == "date" else bool(v) if k == "boolean" else v for k, v in zip(kinds, row, strict=True)))
     con.close()
     return sorted(out)
 
@@ -104,8 +101,12 @@ def test_both_databases_have_the_annotated_view_as_the_csvs_give_it(built):
                 found.setdefault(r["provision_id"], set()).add(r[column])
         return {p: sorted(v) for p, v in found.items()}
 
-    arrays = [values("provision_addressees", "addressee", lambda r: r["role"] == "direct"), values("provision_strength", "strength"),
-              values("provision_themes", "theme"), values("provision_references", "kind")]
+    arrays = [
+        values("provision_addressees", "addressee", lambda r: r["role"] == "direct"),
+        values("provision_strength", "strength"),
+        values("provision_themes", "theme"),
+        values("provision_references", "kind"),
+    ]
     want = sorted((p["provision_id"], int(p["position"]), p["standalone_text"], *(a.get(p["provision_id"], []) for a in arrays)) for p in read("provisions"))
     assert any(row[6] for row in want) and any(not row[6] for row in want)  # some provisions have references, some none
     query = "SELECT provision_id, position, standalone_text, addressees, strength, themes, reference_kinds FROM provisions_annotated"
@@ -199,10 +200,7 @@ def test_help_names_the_commands():
 
 def test_duckdb_declares_every_key_of_the_models(built):
     con = duckdb.connect(str(built / "build/wgtip.duckdb"), read_only=True)
-    keys = con.execute(
-        "SELECT table_name, constraint_type, constraint_column_names, referenced_table FROM duckdb_constraints() "
-        "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
-    ).fetchall()
+    keys = con.execute("SELECT table_name, constraint_type, constraint_column_names, referenced_table FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')").fetchall()
     con.close()
     want = [(name_of(m), "PRIMARY KEY", primary_key(m), None) for m in TABLES]
     # a table's foreign key to itself is checked by the other writers: DuckDB cannot
@@ -246,9 +244,7 @@ def test_duckdb_compresses_the_long_texts_with_zstd(tmp_path):
     db.load(Event, path)
     db.finish()
     con = duckdb.connect(str(target), read_only=True)
-    used = dict(con.execute(
-        "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') WHERE segment_type = 'VARCHAR' GROUP BY ALL"
-    ).fetchall())
+    used = dict(con.execute("SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('events') WHERE segment_type = 'VARCHAR' GROUP BY ALL").fetchall())
     assert con.execute("SELECT count(*), sum(length(data)) FROM events").fetchone()[0] == 20_000
     con.close()
     assert used["data"] == ["ZSTD"]

@@ -35,8 +35,7 @@ LATEST = RELEASES[-1]
 DOI_DATE = LATEST["published_on"]
 """A day a DOI of the latest release may be minted: not before it was published."""
 
-SET = Identifiers(homepage="https://wgtip.example.org/", repository="https://git.example.org/wgtip/wgtip",
-                  datasette="https://data.wgtip.example.org/", concept_doi="10.5281/zenodo.1000")
+SET = Identifiers(homepage="https://wgtip.example.org/", repository="https://git.example.org/wgtip/wgtip", datasette="https://data.wgtip.example.org/", concept_doi="10.5281/zenodo.1000")
 """Identifiers for the copies: example.org addresses (reserved for examples) and a DOI no one was given."""
 VERSION_DOI = "10.5281/zenodo.1001"
 
@@ -48,8 +47,25 @@ def wgtip(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def facts() -> cit.ProvisionFacts:
     """A provision's facts as printed in the source (the first meeting's paragraph 5 (a), line 39)."""
     d = dt.date
-    return cit.ProvisionFacts("wgtip-m1-p5-a", 1, d(2009, 4, 14), d(2009, 4, 15), "维也纳", 5, "a", None, "adopted", None, None, None,
-                              "贩运人口问题工作组前八次会议通过的建议", d(2019, 8, 7), "zh", "CTOC/COP/WG.4/2019/4", 39)
+    return cit.ProvisionFacts(
+        "wgtip-m1-p5-a",
+        1,
+        d(2009, 4, 14),
+        d(2009, 4, 15),
+        "维也纳",
+        5,
+        "a",
+        None,
+        "adopted",
+        None,
+        None,
+        None,
+        "贩运人口问题工作组前八次会议通过的建议",
+        d(2019, 8, 7),
+        "zh",
+        "CTOC/COP/WG.4/2019/4",
+        39,
+    )
 
 
 VERSIONS = {
@@ -183,8 +199,7 @@ def test_every_output_follows_the_identifiers_setting(identified):
     assert cffconvert(root / "CITATION.cff").returncode == 0
     zenodo = json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))
     assert zenodo["access_right"] == "open" and zenodo["creators"] == [{"name": AUTHOR}] and "," not in AUTHOR
-    assert {(r["identifier"], r["relation"]) for r in zenodo["related_identifiers"]} == {
-        (SET.repository, "isSupplementTo"), (SET.homepage, "isDocumentedBy"), (SET.datasette, "isSourceOf")}
+    assert {(r["identifier"], r["relation"]) for r in zenodo["related_identifiers"]} == {(SET.repository, "isSupplementTo"), (SET.homepage, "isDocumentedBy"), (SET.datasette, "isSourceOf")}
     urls = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
     assert urls == {"Homepage": SET.homepage, "Repository": SET.repository, "Datasette": SET.datasette, "DOI": "https://doi.org/" + SET.concept_doi}
     assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["homepage"] == SET.homepage
@@ -232,11 +247,14 @@ def test_a_recorded_doi_reaches_that_releases_citations_and_nothing_it_published
     assert rebuilt.returncode == 0, rebuilt.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["9.9.9", VERSION_DOI], "cannot record the DOI: data.version: no release 9.9.9 before this event"),
-    ([LATEST["version"], "zenodo.1001"], "DOI: 'zenodo.1001' is not a DOI (10.NNNN/suffix"),
-    ([LATEST["version"], VERSION_DOI, "--date", "2020-01-01"], f"occurred.start: 2020-01-01 is before release {LATEST['version']} was published"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["9.9.9", VERSION_DOI], "cannot record the DOI: data.version: no release 9.9.9 before this event"),
+        ([LATEST["version"], "zenodo.1001"], "DOI: 'zenodo.1001' is not a DOI (10.NNNN/suffix"),
+        ([LATEST["version"], VERSION_DOI, "--date", "2020-01-01"], f"occurred.start: 2020-01-01 is before release {LATEST['version']} was published"),
+    ],
+)
 def test_a_doi_that_cannot_be_recorded_is_refused_and_nothing_is_written(repo, args, message):
     before = sorted(p.name for p in (repo / "events").rglob("*.jsonl"))
     date = [] if "--date" in args else ["--date", DOI_DATE]

@@ -32,11 +32,31 @@ def printed_line(root: Path, provision_id: str) -> int:
 
 
 def correct(root: Path, provision_id: str, find: str, replace: str, n: int, why: str) -> None:
-    result = CliRunner().invoke(main, ["correct", provision_id, "--find", find, "--replace", replace, "--reason", f"test {n}", "--by", "test",
-                                       "--date", "2026-12-01", "--recorded-at", f"2026-12-01T00:00:{n:02d}Z", "--root", str(root)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "correct",
+            provision_id,
+            "--find",
+            find,
+            "--replace",
+            replace,
+            "--reason",
+            f"test {n}",
+            "--by",
+            "test",
+            "--date",
+            "2026-12-01",
+            "--recorded-at",
+            f"2026-12-01T00:00:{n:02d}Z",
+            "--root",
+            str(root),
+        ],
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert result.exit_code == 0, (f"wgtip correct {provision_id} --find {find!r} ({why}; the find string is looked for in the current text, "
-                                   f"the printed text with the corrections so far) failed: {result.stderr}")
+    assert result.exit_code == 0, (
+        f"wgtip correct {provision_id} --find {find!r} ({why}; the find string is looked for in the current text, the printed text with the corrections so far) failed: {result.stderr}"
+    )
 
 
 def table(root: Path, name: str) -> list[dict[str, str]]:
@@ -116,7 +136,8 @@ def test_a_find_string_only_the_printed_text_holds_is_refused(corrected, tmp_pat
     root = tmp_path / "repo"
     shutil.copytree(corrected / "events", root / "events")
     before = sorted(p.name for p in (root / "events").rglob("*.jsonl"))
-    result = CliRunner().invoke(main, ["correct", "wgtip-m1-p4", "--find", "加紧开展", "--replace", "x", "--reason", "r", "--by", "b",
-                                       "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:01:00Z", "--root", str(root)])
+    result = CliRunner().invoke(
+        main, ["correct", "wgtip-m1-p4", "--find", "加紧开展", "--replace", "x", "--reason", "r", "--by", "b", "--date", "2026-12-01", "--recorded-at", "2026-12-01T00:01:00Z", "--root", str(root)]
+    )
     assert (result.exit_code, result.stderr) == (1, "error: '加紧开展' occurs 0 times in the current text of wgtip-m1-p4; it must occur exactly once\n")
     assert sorted(p.name for p in (root / "events").rglob("*.jsonl")) == before

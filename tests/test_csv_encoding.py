@@ -38,6 +38,7 @@ VALUES = {
 
 def csv_module(names: list[str], rows: list[tuple], kinds: list[str]) -> bytes:
     """The reference: the csv module, booleans spelled by ``csv_text`` first."""
+
     def line(fields: list) -> str:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerow(fields)

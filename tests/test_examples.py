@@ -59,10 +59,10 @@ def blocks(text: str) -> list[Block]:
         body = []
         i += 1
         while not re.match(rf"^{indent}```\s*$", lines[i]):
-            body.append(lines[i][len(indent):])
+            body.append(lines[i][len(indent) :])
             i += 1
         code = "\n".join(body) + "\n"
-        between = lines[last_end + 1:start]
+        between = lines[last_end + 1 : start]
         if language == "text" and found and found[-1].language == "sh" and all(not line.strip() for line in between):
             found[-1].output = code
         found.append(Block(language, code, start + 1))
@@ -136,8 +136,7 @@ def test_the_examples_run_as_printed(built, tmp_path, doc):
 
 def test_every_fenced_block_says_what_it_is():
     """An example is marked by its language; anything else is output (text) or a drawing (no language)."""
-    wrong = [(d.name, b.line, b.language) for d in DOCUMENTS for b in blocks(d.read_text(encoding="utf-8"))
-             if b.language not in LANGUAGES | NOT_EXAMPLES]
+    wrong = [(d.name, b.line, b.language) for d in DOCUMENTS for b in blocks(d.read_text(encoding="utf-8")) if b.language not in LANGUAGES | NOT_EXAMPLES]
     assert wrong == []
 
 
@@ -153,5 +152,4 @@ def test_the_readme_runs_its_examples_and_says_why_not_for_the_others():
 def test_the_block_reader():
     text = "a\n```sh\n./dev wgtip cite\n```\n\n```text\nout\n```\nb\n  ```sql\n  select 1;\n  ```\n```\ntree\n```\n"
     got = blocks(text)
-    assert [(b.language, b.code, b.line, b.output) for b in got] == [
-        ("sh", "./dev wgtip cite\n", 2, "out\n"), ("text", "out\n", 6, None), ("sql", "select 1;\n", 10, None), ("", "tree\n", 13, None)]
+    assert [(b.language, b.code, b.line, b.output) for b in got] == [("sh", "./dev wgtip cite\n", 2, "out\n"), ("text", "out\n", 6, None), ("sql", "select 1;\n", 10, None), ("", "tree\n", 13, None)]

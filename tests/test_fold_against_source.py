@@ -53,13 +53,17 @@ def test_every_labelled_line_of_the_source_is_one_provision(by_line):
 
 def test_the_corrections_exercise_what_they_should():
     assert CORRECTIONS and all(CURRENT[c["source"]["line"]] != LINES[c["source"]["line"]].text for c in CORRECTIONS)
-    assert any(LINES[c["source"]["line"]].chapeau is not None or any(x.chapeau == c["source"]["line"] for x in LINES.values()) for c in CORRECTIONS), \
+    assert any(LINES[c["source"]["line"]].chapeau is not None or any(x.chapeau == c["source"]["line"] for x in LINES.values()) for c in CORRECTIONS), (
         "a corrected provision is an item or a chapeau: its correction shows in another's standalone_text"
+    )
 
 
 def test_current_text_is_the_printed_text_with_the_recorded_corrections(by_line):
-    wrong = [f"{by_line[n]['provision_id']} (line {n}): current_text {by_line[n]['current_text']!r}, the source with its corrections reads {CURRENT[n]!r}"
-             for n in LINES if by_line[n]["current_text"] != CURRENT[n]]
+    wrong = [
+        f"{by_line[n]['provision_id']} (line {n}): current_text {by_line[n]['current_text']!r}, the source with its corrections reads {CURRENT[n]!r}"
+        for n in LINES
+        if by_line[n]["current_text"] != CURRENT[n]
+    ]
     assert not wrong, "current_text is not the printed text with every recorded correction applied:\n" + "\n".join(wrong)
     counts = {n: sum(c["source"]["line"] == n for c in CORRECTIONS) for n in LINES}
     assert {n: by_line[n]["corrections"] for n in LINES} == counts, "corrections counts the TextCorrected events of each provision"
@@ -75,15 +79,17 @@ def test_standalone_text_is_every_chapeau_then_the_provision(by_line):
     want = printed.standalone_texts(LINES, CURRENT)
     nested = [n for n, x in LINES.items() if x.chapeau is not None and LINES[x.chapeau].chapeau is not None]
     assert len(nested) >= 9  # the sub-items of 46 (i) and (j)
-    wrong = [f"{by_line[n]['provision_id']} (line {n}): standalone_text {by_line[n]['standalone_text']!r}, the source reads {want[n]!r}"
-             for n in LINES if by_line[n]["standalone_text"] != want[n]]
+    wrong = [f"{by_line[n]['provision_id']} (line {n}): standalone_text {by_line[n]['standalone_text']!r}, the source reads {want[n]!r}" for n in LINES if by_line[n]["standalone_text"] != want[n]]
     assert not wrong, "standalone_text is not the chapeaux' current texts, outermost first, then the provision's:\n" + "\n".join(wrong[:8])
 
 
 def test_the_chapeau_and_level_are_those_the_source_prints(by_line):
     ids = {n: p["provision_id"] for n, p in by_line.items()}
-    wrong = [f"{ids[n]} (line {n}): parent {by_line[n]['parent_id']}, level {by_line[n]['level']}; the source prints {ids.get(x.chapeau)}, {x.level}"
-             for n, x in LINES.items() if (by_line[n]["parent_id"], by_line[n]["level"]) != (ids.get(x.chapeau), x.level)]
+    wrong = [
+        f"{ids[n]} (line {n}): parent {by_line[n]['parent_id']}, level {by_line[n]['level']}; the source prints {ids.get(x.chapeau)}, {x.level}"
+        for n, x in LINES.items()
+        if (by_line[n]["parent_id"], by_line[n]["level"]) != (ids.get(x.chapeau), x.level)
+    ]
     assert not wrong, "\n".join(wrong)
     chapeaux = {x.chapeau for x in LINES.values()}
     assert {n for n in LINES if by_line[n]["is_chapeau"]} == chapeaux - {None}
@@ -136,8 +142,7 @@ def test_the_meetings_counts_are_the_sources(log_fold):
 def imported(tmp_path_factory) -> dict[int, dict]:
     """The importer's events for the source (``wgtip import-source``, as a user runs it), folded."""
     out = tmp_path_factory.mktemp("imported")
-    result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(ROOT), "--recorded-at", "2026-11-28T00:00:00Z", "--out", str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(ROOT), "--recorded-at", "2026-11-28T00:00:00Z", "--out", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return {p["source_line"]: p for p in folded(out)["provisions"]}
 

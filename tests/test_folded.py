@@ -94,8 +94,7 @@ def test_a_command_keeps_the_rows_and_columns_it_asks_for_and_every_count(whole)
     fields = {name_of(m): current_layout()[name_of(m)] for m in TABLES}
     provisions = [dict(zip(fields["provisions"], r, strict=True)) for r in tables["provisions"]]
     states = []
-    kept = fold_kept(iter(events), {"provisions": lambda r: r["meeting"] == 4, "meetings": keep_all}, on_state=states.append,
-                     columns={"provisions": ["provision_id", "text"]})
+    kept = fold_kept(iter(events), {"provisions": lambda r: r["meeting"] == 4, "meetings": keep_all}, on_state=states.append, columns={"provisions": ["provision_id", "text"]})
     assert kept.rows["provisions"] == [{"provision_id": p["provision_id"], "text": p["text"]} for p in provisions if p["meeting"] == 4]
     assert kept.rows["provisions"] and len(kept.rows["provisions"]) < len(provisions)
     assert kept.rows["meetings"] == [dict(zip(fields["meetings"], r, strict=True)) for r in tables["meetings"]]

@@ -95,7 +95,7 @@ def test_search_finds_in_the_current_texts_and_nowhere_else(generated):
     con = sqlite3.connect(generated / "build/wgtip.sqlite")
     texts = {p["text"] for p in PROVISIONS.values()} | {p["current_text"] for p in PROVISIONS.values()}
     # words of Chinese characters only: the search reads punctuation as a space between words
-    pieces = {t[i:i + n] for t in texts for n in (1, 2) for i in range(len(t) - n + 1)}
+    pieces = {t[i : i + n] for t in texts for n in (1, 2) for i in range(len(t) - n + 1)}
     words = {w for w in pieces if all("\u4e00" <= c <= "\u9fff" for c in w)}
     only_printed = 0
     for word in sorted(words):

@@ -80,10 +80,8 @@ def test_micro_f1_of_addressee_pairs_computed_by_hand():
     # p1: both give (states_parties, direct); the first also (unodc, indirect). p2: the first gives
     # (conference, direct), the second (conference, direct) and (unodc, direct).
     # Pairs: first 3, second 3, in both 2 -> micro-F1 = 2·2/(3+3) = 2/3; exact on neither provision.
-    first = {"provisions": {"p1": {"addressees": [["states_parties", "direct"], ["unodc", "indirect"]]},
-                            "p2": {"addressees": [["conference", "direct"]]}}}
-    second = {"provisions": {"p1": {"addressees": [["states_parties", "direct"]]},
-                             "p2": {"addressees": [["conference", "direct"], ["unodc", "direct"]]}}}
+    first = {"provisions": {"p1": {"addressees": [["states_parties", "direct"], ["unodc", "indirect"]]}, "p2": {"addressees": [["conference", "direct"]]}}}
+    second = {"provisions": {"p1": {"addressees": [["states_parties", "direct"]]}, "p2": {"addressees": [["conference", "direct"], ["unodc", "direct"]]}}}
     k = agreement(first, second, "addressees")
     assert k.micro_f1 == pytest.approx(2 / 3)
     assert k.exact == 0

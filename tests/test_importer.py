@@ -19,7 +19,8 @@ def test_importer_reproduces_the_committed_events(tmp_path):
     out = tmp_path / "out"
     subprocess.run(
         [sys.executable, "-m", "wgtip", "import-source", "--root", str(ROOT), "--recorded-at", first["recorded_at"], "--out", str(out)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     produced = segment_files(out)
     assert [p.relative_to(out) for p in produced] == [p.relative_to(ROOT) for p in imported]
@@ -48,7 +49,6 @@ def test_a_source_line_of_no_known_shape_is_one_error_naming_the_file_and_the_li
     (tmp_path / SOURCE_PATH).parent.mkdir(parents=True)
     (tmp_path / SOURCE_PATH).write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(tmp_path), "--recorded-at", "2026-01-01T00:00:00Z", "--out", str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "wgtip", "import-source", "--root", str(tmp_path), "--recorded-at", "2026-01-01T00:00:00Z", "--out", str(out)], capture_output=True, text=True)
     assert (result.returncode, result.stderr) == (1, f"error: {SOURCE_PATH}:{after + 1}: unrecognised line '这一行不是条文'\n")
     assert not out.exists()

@@ -62,8 +62,7 @@ def import_cycles(package: str = "wgtip") -> list[list[str]]:
 
 
 def lint_imports(root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", str(root / "pyproject.toml")],
-                          cwd=root, env=env, capture_output=True, text=True)
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", str(root / "pyproject.toml")], cwd=root, env=env, capture_output=True, text=True)
 
 
 def test_every_layer_contract_is_kept():
@@ -83,7 +82,7 @@ def test_the_contracts_and_the_cycle_check_fail_on_a_planted_upward_import_and_c
     copy = tmp_path / "src" / "planted"
     shutil.copytree(ROOT / "src" / "wgtip", copy, ignore=shutil.ignore_patterns("__pycache__"))
     config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    contracts = config[config.index("\n[tool.importlinter]\n"):]
+    contracts = config[config.index("\n[tool.importlinter]\n") :]
     (tmp_path / "pyproject.toml").write_text(contracts.replace('"wgtip"', '"planted"').replace('"wgtip.', '"planted.'), encoding="utf-8")
     fold, annotate = copy / "fold.py", copy / "annotate" / "__init__.py"
     fold.write_text(fold.read_text(encoding="utf-8") + "\n\ndef _planted():\n    from . import build  # noqa: F401\n", encoding="utf-8")

@@ -58,7 +58,7 @@ def test_the_log_reads_whole(tmp_path):
 def numbered_like_the_last(root: Path) -> str:
     """The log, then a new segment holding one event the fold would accept (the next meeting) numbered
     like the last event and chained to it: only its sequence number is wrong. The expected refusal."""
-    first, = write(root, [(0, len(LINES))])
+    (first,) = write(root, [(0, len(LINES))])
     last = json.loads(LINES[-1])
     meeting = json.loads(next(line for line in LINES if b'"MeetingHeld"' in line))
     day = (max(m["end_date"] for m in LOG.meetings.values()) + dt.timedelta(days=30)).isoformat()
@@ -85,7 +85,7 @@ def test_a_copied_segment_is_refused_where_the_copy_repeats(tmp_path):
 
 
 def test_a_repeated_line_inside_a_segment_is_refused(tmp_path):
-    first, = write(tmp_path, [(0, len(LINES))])
+    (first,) = write(tmp_path, [(0, len(LINES))])
     (tmp_path / first).write_bytes(b"".join(line + b"\n" for line in LINES[:6] + LINES[5:]))
     want = f"{first}:7: seq: sequence number 6 follows 6 on the line before: a segment holds consecutive events"
     assert refusals(tmp_path) == (want, want)

@@ -54,8 +54,7 @@ def test_the_descriptor_is_data_package_v2(package):
 
 def head_is_a_release() -> bool:
     """Whether the committed log's last event is a release."""
-    last = max((json.loads(line) for path in (ROOT / "events").rglob("*.jsonl") for line in path.read_text(encoding="utf-8").splitlines()),
-               key=lambda e: e["seq"])
+    last = max((json.loads(line) for path in (ROOT / "events").rglob("*.jsonl") for line in path.read_text(encoding="utf-8").splitlines()), key=lambda e: e["seq"])
     return last["type"] == "ReleasePublished"
 
 

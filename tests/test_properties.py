@@ -40,12 +40,14 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 def envelope(seq: int, type_: str, day: dt.date, data: dict, paragraph: int | None = None) -> dict:
     return {
-        "seq": seq, "type": type_, "schema_version": 1,
+        "seq": seq,
+        "type": type_,
+        "schema_version": 1,
         "occurred": {"start": day.isoformat(), "end": day.isoformat()},
         "recorded_at": "2026-11-28T00:00:00Z",
-        "source": {"document": DOC, "language": "zh", "sha256": SHA, "section": "一",
-                   "paragraph": None if paragraph is None else str(paragraph), "line": seq},
-        "prev": None, "data": data,
+        "source": {"document": DOC, "language": "zh", "sha256": SHA, "section": "一", "paragraph": None if paragraph is None else str(paragraph), "line": seq},
+        "prev": None,
+        "data": data,
     }
 
 
@@ -175,8 +177,7 @@ def test_the_package_spells_what_the_events_say(log):
         assert b"\r" not in data, f"{name}.csv: lines end with \\n"
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
         assert len(rows) == len(want), f"{name}.csv has {len(rows)} rows, the events make {len(want)}"
-        wrong = [f"{name}.csv row {i}: {k} is {r[k]!r}, the events make it {csv_spelling(w[k])!r}"
-                 for i, (r, w) in enumerate(zip(rows, want, strict=True), 1) for k in w if r[k] != csv_spelling(w[k])]
+        wrong = [f"{name}.csv row {i}: {k} is {r[k]!r}, the events make it {csv_spelling(w[k])!r}" for i, (r, w) in enumerate(zip(rows, want, strict=True), 1) for k in w if r[k] != csv_spelling(w[k])]
         assert not wrong, "\n".join(wrong[:10])
 
 
@@ -218,7 +219,7 @@ def corrupt(data, lines: list[bytes]) -> tuple[str, bytes, bool]:
     if kind == "flip":
         at = data.draw(st.integers(0, len(raw) - 1))
         bit = data.draw(st.integers(1, 255))
-        out = raw[:at] + bytes([raw[at] ^ bit]) + raw[at + 1:]
+        out = raw[:at] + bytes([raw[at] ^ bit]) + raw[at + 1 :]
         return kind, out, last_starts <= at < len(raw) - 1
     i = data.draw(st.integers(0, len(lines) - 1))
     changed = list(lines)
@@ -299,11 +300,25 @@ def logs_with_releases(draw) -> list[bytes]:
     """A random log of adoptions, corrections and releases (minor versions; the fold checks only
     their order and log head, not their file hashes, which ``verify`` checks)."""
     day = dt.date(2009, 4, 14)
-    events = [envelope(1, "SourceDocumentRegistered", day, {
-        "document": DOC, "path": "sources/test.txt", "sha256": SHA, "language": "zh", "original_language": "en",
-        "body": "测试", "title": "测试", "subtitle": "测试", "distributed_on": day.isoformat(),
-    }), envelope(2, "MeetingHeld", day, {"meeting": 1, "heading": "第1次会议", "start_date": day.isoformat(),
-                                         "end_date": day.isoformat(), "venue": "维也纳"})]
+    events = [
+        envelope(
+            1,
+            "SourceDocumentRegistered",
+            day,
+            {
+                "document": DOC,
+                "path": "sources/test.txt",
+                "sha256": SHA,
+                "language": "zh",
+                "original_language": "en",
+                "body": "测试",
+                "title": "测试",
+                "subtitle": "测试",
+                "distributed_on": day.isoformat(),
+            },
+        ),
+        envelope(2, "MeetingHeld", day, {"meeting": 1, "heading": "第1次会议", "start_date": day.isoformat(), "end_date": day.isoformat(), "venue": "维也纳"}),
+    ]
     texts: dict[str, str] = {}
     releases, paragraph, dirty = 0, 0, True
     for _ in range(draw(st.integers(1, 14))):
@@ -312,26 +327,35 @@ def logs_with_releases(draw) -> list[bytes]:
         if kind == "adopt" or (kind == "correct" and not texts):
             paragraph += 1
             pid = f"t-m1-p{paragraph}"
-            provisions = [{"provision_id": f"{pid}{x}", "paragraph": paragraph, "label": f"{paragraph}.", "text": draw(TEXT), "line": seq}
-                          for x in [""]]
-            provisions += [{"provision_id": f"{pid}-{x}", "parent_id": pid, "paragraph": paragraph, "item": x, "label": f"({x})",
-                            "text": draw(TEXT), "line": seq} for x in "ab"[: draw(st.integers(0, 2))]]
+            provisions = [{"provision_id": f"{pid}{x}", "paragraph": paragraph, "label": f"{paragraph}.", "text": draw(TEXT), "line": seq} for x in [""]]
+            provisions += [
+                {"provision_id": f"{pid}-{x}", "parent_id": pid, "paragraph": paragraph, "item": x, "label": f"({x})", "text": draw(TEXT), "line": seq} for x in "ab"[: draw(st.integers(0, 2))]
+            ]
             texts.update({p["provision_id"]: p["text"] for p in provisions})
             events.append(envelope(seq, "RecommendationsAdopted", day, {"meeting": 1, "paragraph": paragraph, "provisions": provisions}, paragraph))
         elif kind == "correct":
             pid = draw(st.sampled_from(sorted(texts)))
             old, new = texts[pid], texts[pid] + draw(st.sampled_from("正误"))
             texts[pid] = new
-            events.append(envelope(seq, "TextCorrected", day, {"provision_id": pid, "old_text": old, "new_text": new,
-                                                               "reason": "测试", "corrected_by": "test"}))
+            events.append(envelope(seq, "TextCorrected", day, {"provision_id": pid, "old_text": old, "new_text": new, "reason": "测试", "corrected_by": "test"}))
         elif dirty:  # a release that would change nothing is refused by the fold
             releases += 1
             head = line_hash(chain(EVENT_ADAPTER.validate_python(e) for e in events)[-1][1])
-            events.append(envelope(seq, "ReleasePublished", day, {
-                "version": f"1.{releases - 1}.0", "published_on": day.isoformat(), "notes": "测试",
-                "log_head": {"seq": seq - 1, "sha256": head}, "digest": "cd" * 32,
-                "files": [{"path": "data/provisions.csv", "bytes": 0, "sha256": "ef" * 32, "fields": ["provision_id"]}],
-            }))
+            events.append(
+                envelope(
+                    seq,
+                    "ReleasePublished",
+                    day,
+                    {
+                        "version": f"1.{releases - 1}.0",
+                        "published_on": day.isoformat(),
+                        "notes": "测试",
+                        "log_head": {"seq": seq - 1, "sha256": head},
+                        "digest": "cd" * 32,
+                        "files": [{"path": "data/provisions.csv", "bytes": 0, "sha256": "ef" * 32, "fields": ["provision_id"]}],
+                    },
+                )
+            )
         dirty = kind != "release"
         day += dt.timedelta(days=1)
     return [line for _, line in chain(EVENT_ADAPTER.validate_python(e) for e in events)]
@@ -364,12 +388,10 @@ def test_the_changes_of_a_release_are_the_difference_from_the_release_before(dat
         before, after = texts_at(bounds[i]), texts_at(bounds[i + 1])
         want = {(pid, "added", None, None, t) for pid, t in after.items() if pid not in before}
         want |= {(pid, "changed", "current_text", before[pid], t) for pid, t in after.items() if pid in before and before[pid] != t}
-        got = {(c["row_id"], c["change"], c["field"], c["old_value"], c["new_value"])
-               for c in changes if c["version"] == version and c["table_name"] == "provisions"}
+        got = {(c["row_id"], c["change"], c["field"], c["old_value"], c["new_value"]) for c in changes if c["version"] == version and c["table_name"] == "provisions"}
         assert got == want, f"release {version}"
     assert [c["change_id"] for c in changes] == list(range(1, len(changes) + 1))
-    order = [(c["version"] is None, versions.index(c["version"]) if c["version"] else 0, c["event_seq"], c["table_name"], c["row_id"], c["field"] or "")
-             for c in changes]
+    order = [(c["version"] is None, versions.index(c["version"]) if c["version"] else 0, c["event_seq"], c["table_name"], c["row_id"], c["field"] or "") for c in changes]
     assert order == sorted(order)
 
 

@@ -58,11 +58,12 @@ def test_the_package_states_each_kinds_precision_and_recall_in_its_v2_descriptor
     package = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert package["$schema"].endswith("/2.0/datapackage.json")
     resources = {r["name"]: r for r in package["resources"]}
-    for kind, table, column in (("theme", "provision_themes", "theme"), ("addressee", "provision_addressees", "addressee"),
-                                ("strength", "provision_strength", "strength")):
+    for kind, table, column in (("theme", "provision_themes", "theme"), ("addressee", "provision_addressees", "addressee"), ("strength", "provision_strength", "strength")):
         pub, rules = fresh.kinds["published"][kind], fresh.kinds["rules"][kind]
-        said = (f"precision {ratio(pub.true_positives, pub.predicted)} ({pub.true_positives} of {pub.predicted} given), "
-                f"recall {ratio(pub.true_positives, pub.expected)} ({pub.true_positives} of {pub.expected} in the gold)")
+        said = (
+            f"precision {ratio(pub.true_positives, pub.predicted)} ({pub.true_positives} of {pub.predicted} given), "
+            f"recall {ratio(pub.true_positives, pub.expected)} ({pub.true_positives} of {pub.expected} in the gold)"
+        )
         alone = f"The keyword rules alone: precision {ratio(rules.true_positives, rules.predicted)}"
         r = resources[table]
         assert said in r["description"] and alone in r["description"], table
@@ -91,7 +92,7 @@ def test_the_quality_table_holds_one_row_per_kind_and_source_with_the_evaluation
 def test_the_data_dictionary_says_how_each_measured_kind_was_made_and_how_good_it_is(fresh):
     text = (ROOT / "docs/data-dictionary.md").read_text(encoding="utf-8")
     for kind, table in (("theme", "provision_themes"), ("addressee", "provision_addressees"), ("strength", "provision_strength")):
-        section = text[text.index(f"## `{table}`"):]
+        section = text[text.index(f"## `{table}`") :]
         section = section[: section.index("\n## ")]
         pub = fresh.kinds["published"][kind]
         assert "**How good these annotations are.**" in section

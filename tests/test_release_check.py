@@ -34,7 +34,7 @@ VERSION, SEQ, FILES = RELEASE["data"]["version"], RELEASE["seq"], RELEASE["data"
 
 def changed_at(sha: str, k: int) -> str:
     """The hash with its k-th hex digit replaced by another."""
-    return sha[:k] + HEX[(HEX.index(sha[k]) + 1) % 16] + sha[k + 1:]
+    return sha[:k] + HEX[(HEX.index(sha[k]) + 1) % 16] + sha[k + 1 :]
 
 
 def digest(files: list[dict]) -> str:
@@ -73,8 +73,7 @@ def test_a_recorded_file_hash_differing_at_any_digit_is_refused(index):
     accepted = []
     for k in range(64):
         recorded = [dict(g, sha256=changed_at(g["sha256"], k)) if g is f else g for g in FILES]
-        want = (f"release {VERSION} (event {SEQ}): {f['path']} rebuilds with SHA-256 {f['sha256'][:16]}…, "
-                f"the release recorded {recorded[index]['sha256'][:16]}… ({f['bytes']} vs {f['bytes']} bytes)")
+        want = f"release {VERSION} (event {SEQ}): {f['path']} rebuilds with SHA-256 {f['sha256'][:16]}…, the release recorded {recorded[index]['sha256'][:16]}… ({f['bytes']} vs {f['bytes']} bytes)"
         # the digest recorded with it is the release's own: only the file's hash is wrong
         got = refusal(event_recording(recorded, RELEASE["data"]["digest"]), rebuilt(FILES))
         if got != want:
@@ -89,8 +88,7 @@ def test_a_rebuilt_file_differing_at_any_digit_is_refused(index):
     for k in range(64):
         hashes = rebuilt(FILES)
         hashes[f["path"]] = (f["bytes"], changed_at(f["sha256"], k))
-        want = (f"release {VERSION} (event {SEQ}): {f['path']} rebuilds with SHA-256 {hashes[f['path']][1][:16]}…, "
-                f"the release recorded {f['sha256'][:16]}… ({f['bytes']} vs {f['bytes']} bytes)")
+        want = f"release {VERSION} (event {SEQ}): {f['path']} rebuilds with SHA-256 {hashes[f['path']][1][:16]}…, the release recorded {f['sha256'][:16]}… ({f['bytes']} vs {f['bytes']} bytes)"
         if refusal(event_recording(FILES, RELEASE["data"]["digest"]), hashes) != want:
             accepted.append(k)
     assert not accepted, f"{f['path']}: a rebuilt SHA-256 differing only at these hex digits (from 0) was not refused: {accepted}"
@@ -127,8 +125,7 @@ def test_a_release_is_rebuilt_with_its_recorded_columns_and_the_tables_that_hold
     recorded = {f["path"].removeprefix("data/").removesuffix(".csv"): f["fields"] for f in FILES}
     assert {name: cols for name, cols in layout.items() if name in recorded} == recorded
     today = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
-    holding = {name for name in today if name not in recorded
-               and any(row.get("seq") == str(SEQ) or row.get("event_seq") == str(SEQ) or row.get("version") == VERSION for row in committed_rows(name))}
+    holding = {name for name in today if name not in recorded and any(row.get("seq") == str(SEQ) or row.get("event_seq") == str(SEQ) or row.get("version") == VERSION for row in committed_rows(name))}
     assert "events" in holding  # the log itself holds every event, the release's too
     assert {name: cols for name, cols in layout.items() if name not in recorded} == {name: today[name] for name in holding}
     assert set(today) - set(recorded) - holding, "today's build has a content table the release did not have (left out)"

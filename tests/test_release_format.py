@@ -51,8 +51,10 @@ def standalone(tmp_path_factory) -> tuple[Path, str]:
         version = ours[-1]
     else:
         version = next_minor(list(formats)[-1])
-        for args in (["adopt-release-format", "2", "--notes", "standalone zips", "--date", "2026-12-07", "--recorded-at", "2026-12-07T20:00:00Z"],
-                     ["release", version, "--date", "2026-12-07", "--notes", "a test release", "--recorded-at", "2026-12-07T20:00:01Z"]):
+        for args in (
+            ["adopt-release-format", "2", "--notes", "standalone zips", "--date", "2026-12-07", "--recorded-at", "2026-12-07T20:00:00Z"],
+            ["release", version, "--date", "2026-12-07", "--notes", "a test release", "--recorded-at", "2026-12-07T20:00:01Z"],
+        ):
             result = wgtip(*args, root=root)
             assert result.returncode == 0, result.stderr
     for args in (["build", "--release", version], ["build"]):
@@ -94,7 +96,7 @@ def test_frictionless_opens_the_zip_with_every_table(standalone):
     package = Package(str(zipped))
     with zipfile.ZipFile(zipped) as z:
         names = set(z.namelist())
-        expected = {n[len("data/"):-len(".csv")]: csv_rows(z.read(n)) for n in names if n.startswith("data/") and n.endswith(".csv")}
+        expected = {n[len("data/") : -len(".csv")]: csv_rows(z.read(n)) for n in names if n.startswith("data/") and n.endswith(".csv")}
     assert "datapackage.json" in names and not any(n.startswith("wgtip-") for n in names), "the descriptor is at the zip's root"
     assert {r.name: len(r.read_rows()) for r in package.resources} == expected
     assert len(expected) >= 17
@@ -135,9 +137,13 @@ def test_the_categories_are_the_vocabularies_of_the_log(unzipped):
     with open(unzipped / "data/vocabulary_terms.csv", newline="", encoding="utf-8") as f:
         terms = list(csv.DictReader(f))
     fields = {(r["name"], f["name"]): f for r in desc["resources"] for f in r["schema"]["fields"]}
-    for table, column, vocabulary in [("provision_themes", "theme", "theme"), ("provision_addressees", "addressee", "addressee"),
-                                      ("provision_addressees", "role", "addressee_role"), ("provision_strength", "strength", "strength"),
-                                      ("provision_references", "kind", "reference_kind")]:
+    for table, column, vocabulary in [
+        ("provision_themes", "theme", "theme"),
+        ("provision_addressees", "addressee", "addressee"),
+        ("provision_addressees", "role", "addressee_role"),
+        ("provision_strength", "strength", "strength"),
+        ("provision_references", "kind", "reference_kind"),
+    ]:
         mine = sorted((t for t in terms if t["vocabulary"] == vocabulary), key=lambda t: int(t["position"]))
         assert fields[(table, column)]["categories"] == [{"value": t["code"], "label": t["label"]} for t in mine], (table, column)
     for column in ("level", "adoption"):
@@ -241,10 +247,13 @@ def test_a_format_2_release_rebuilds_to_the_same_bytes(standalone):
     assert {k: artefact(standalone, k).read_bytes() for k in before} == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (["1"], "FORMAT: 1 is not a release format one can adopt"),
-    (["3"], "FORMAT: 3 is not a release format one can adopt"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["1"], "FORMAT: 1 is not a release format one can adopt"),
+        (["3"], "FORMAT: 3 is not a release format one can adopt"),
+    ],
+)
 def test_a_format_that_cannot_be_adopted_is_refused(repo, args, message):
     before = sorted(p.name for p in (repo / "events").rglob("*.jsonl"))
     result = wgtip("adopt-release-format", *args, "--notes", "x", "--date", "2026-12-07", "--recorded-at", "2026-12-07T00:00:00Z", root=repo)

@@ -43,7 +43,7 @@ def zip_files(path: Path) -> dict[str, bytes]:
         names = zf.namelist()
         top = names[0].split("/", 1)[0] + "/"
         folder = top if all(n.startswith(top) for n in names) else ""
-        return {name[len(folder):]: zf.read(name) for name in names}
+        return {name[len(folder) :]: zf.read(name) for name in names}
 
 
 def csv_dicts(data: bytes) -> list[dict[str, str]]:
@@ -81,8 +81,11 @@ def test_every_release_holds_the_source_with_the_corrections_made_before_it(rele
     standalone = printed.standalone_texts(lines, current)
     rows = {int(p["source_line"]): p for p in csv_dicts(zip_files(released / "build/releases" / version / release_artefacts(version)["zip"])["data/provisions.csv"])}
     assert sorted(rows) == sorted(lines), "one provision per labelled line of the source"
-    wrong = [f"line {n}: {version} has {(rows[n]['label'], rows[n]['text'], rows[n]['current_text'], rows[n]['standalone_text'])}"
-             for n, x in lines.items() if (rows[n]["label"], rows[n]["text"], rows[n]["current_text"], rows[n]["standalone_text"]) != (x.label, x.text, current[n], standalone[n])]
+    wrong = [
+        f"line {n}: {version} has {(rows[n]['label'], rows[n]['text'], rows[n]['current_text'], rows[n]['standalone_text'])}"
+        for n, x in lines.items()
+        if (rows[n]["label"], rows[n]["text"], rows[n]["current_text"], rows[n]["standalone_text"]) != (x.label, x.text, current[n], standalone[n])
+    ]
     assert not wrong, "\n".join(wrong[:5])
     assert sum(current[n] != x.text for n, x in lines.items()) == (0 if version == "1.0.0" else 4)
 
@@ -95,16 +98,15 @@ def test_every_release_holds_the_source_with_the_corrections_made_before_it(rele
 # it; the DuckDB file is compared by its tables instead (and a format-2 release's Parquet files, which
 # DuckDB writes, by their rows: tests/test_release_format.py).
 PUBLISHED = {
-    "1.0.0": {"zip": "1e4965dbe8dc06e613c6f87bc3c66fb9403c066740796b93b98106507bac096e",
-              "sqlite": "2adb511ffcdf5a4c92f8a031dde34c95febc30e439c5492d5e7a03ff1346f11c"},
-    "1.0.1": {"zip": "01af1f9033816dab32d61c1475830466b084ebfbbd1191bd14a5ef29dc28dc28",
-              "sqlite": "60716f2548692caa39b58e9ced8459cad8c318b0900d13c28d3ef9756282e2d0"},
-    "1.1.0": {"zip": "9323558ee9a566b77ee1765464fadc2208be6b19af695008b91fc62d264a7fe6",
-              "sqlite": "efc2696b1ec6e2e8bee6e2704ba2d0bd338655123ae568e6a7b87e8d9cc1c42c"},
+    "1.0.0": {"zip": "1e4965dbe8dc06e613c6f87bc3c66fb9403c066740796b93b98106507bac096e", "sqlite": "2adb511ffcdf5a4c92f8a031dde34c95febc30e439c5492d5e7a03ff1346f11c"},
+    "1.0.1": {"zip": "01af1f9033816dab32d61c1475830466b084ebfbbd1191bd14a5ef29dc28dc28", "sqlite": "60716f2548692caa39b58e9ced8459cad8c318b0900d13c28d3ef9756282e2d0"},
+    "1.1.0": {"zip": "9323558ee9a566b77ee1765464fadc2208be6b19af695008b91fc62d264a7fe6", "sqlite": "efc2696b1ec6e2e8bee6e2704ba2d0bd338655123ae568e6a7b87e8d9cc1c42c"},
     # the first release in format 2, as built when it was published
-    "1.2.0": {"zip": "4852b52e04572c36c2cbbba176a2914c8a5a1a94e5b0228285998d86514f1e10",
-              "sqlite": "b7f4ea5e991af0bc8489265eee8a76600d099bcfb94abf12ce5fa55e4b77387b",
-              "checkpoints": "614f40de3b5dce22e3b6ec0aa1c8aebc7f092557074c4175bb70f5e3b61a14b3"},
+    "1.2.0": {
+        "zip": "4852b52e04572c36c2cbbba176a2914c8a5a1a94e5b0228285998d86514f1e10",
+        "sqlite": "b7f4ea5e991af0bc8489265eee8a76600d099bcfb94abf12ce5fa55e4b77387b",
+        "checkpoints": "614f40de3b5dce22e3b6ec0aa1c8aebc7f092557074c4175bb70f5e3b61a14b3",
+    },
 }
 
 
@@ -253,8 +255,10 @@ def test_a_release_whose_hash_does_not_match_stops_the_build(repo):
     _rewrite_last_release(repo, lambda d: d["files"][2].update(sha256=wrong))
     for args in (["build", "--release", version], ["build"]):
         result = wgtip(*args, "--root", str(repo))
-        assert (result.returncode, result.stderr) == (1, f"error: release {version} (event {LATEST_SEQ}): {path} rebuilds with SHA-256 {sha[:16]}…, "
-                                                         f"the release recorded {wrong[:16]}… ({len(data)} vs {len(data)} bytes)\n")
+        assert (result.returncode, result.stderr) == (
+            1,
+            f"error: release {version} (event {LATEST_SEQ}): {path} rebuilds with SHA-256 {sha[:16]}…, the release recorded {wrong[:16]}… ({len(data)} vs {len(data)} bytes)\n",
+        )
     assert not (repo / "build/releases" / version).exists()
 
 
@@ -346,10 +350,13 @@ def test_the_citation_column_matches_cite_without_the_hash(released):
     assert cited == column[:-1] + f", data sha256:{RELEASES[-1]['digest']}. No DOI or URL has been assigned yet."
 
 
-@pytest.mark.parametrize("version, data, message", [
-    (NEXT_PATCH, None, f"release {NEXT_PATCH} changes nothing since {RELEASES[-1]['version']}"),
-    ("1.0.0", None, "1.0.0 was already released"),
-])
+@pytest.mark.parametrize(
+    "version, data, message",
+    [
+        (NEXT_PATCH, None, f"release {NEXT_PATCH} changes nothing since {RELEASES[-1]['version']}"),
+        ("1.0.0", None, "1.0.0 was already released"),
+    ],
+)
 def test_release_rules(repo, version, data, message):
     up_to_latest_release(repo)
     result = wgtip("release", version, "--date", LATEST_DATE, "--notes", "x", "--recorded-at", f"{LATEST_DATE}T23:00:00Z", "--root", str(repo))

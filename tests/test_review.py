@@ -93,8 +93,7 @@ def test_the_packet_holds_each_sampled_provision_and_its_context_as_the_data_has
     assert [e["provision_id"] for e in packet["provisions"]] == sample["provisions"]
     for n, e in enumerate(packet["provisions"], 1):
         r = rows[e["provision_id"]]
-        assert (e["number"], e["text"], e["label"], e["level"], e["meeting"], e["meeting_heading"]) == (
-            n, r["current_text"], r["label"], r["level"], int(r["meeting"]), headings[int(r["meeting"])])
+        assert (e["number"], e["text"], e["label"], e["level"], e["meeting"], e["meeting_heading"]) == (n, r["current_text"], r["label"], r["level"], int(r["meeting"]), headings[int(r["meeting"])])
         above, parent = [], r["parent_id"]
         while parent:
             above.insert(0, parent)
@@ -178,7 +177,10 @@ def _codes() -> dict[str, set[str]]:
 
 def _answer(sample: dict) -> dict:
     return {
-        "annotator": "test", "annotated_on": "2026-12-07", "packet_sha256": "x", "guidelines_sha256": "y",
+        "annotator": "test",
+        "annotated_on": "2026-12-07",
+        "packet_sha256": "x",
+        "guidelines_sha256": "y",
         "provisions": {i: {"themes": ["implementation"], "addressees": [["unspecified", "direct"]], "strength": ["should"]} for i in sample["provisions"]},
     }
 
@@ -196,10 +198,18 @@ def test_each_fault_of_an_answer_is_named(sample):
     answer["provisions"][third] = {"themes": [], "addressees": [["unspecified", "direct"]], "strength": ["none"]}
     answer["provisions"][fourth] = {"themes": ["training"], "addressees": [["everyone", "asked"]], "strength": ["should"], "score": 1}
     problems = validate(answer, sample["provisions"], _codes())
-    for expected in (f"{first}: not annotated", "wgtip-m9-p1: not in the packet", f"{second}.themes: 'trafficking' is not a theme code",
-                     f"{second}.strength: 'none' only alone", f"{second}.addressees: a provision with a directive has a direct addressee",
-                     f"{third}.themes: at least one theme code", f"{third}.addressees: a provision without a directive",
-                     f"{fourth}: unknown keys ['score']", f"{fourth}.addressees: 'everyone' is not an addressee code", f"{fourth}.addressees: 'asked' is not a role"):
+    for expected in (
+        f"{first}: not annotated",
+        "wgtip-m9-p1: not in the packet",
+        f"{second}.themes: 'trafficking' is not a theme code",
+        f"{second}.strength: 'none' only alone",
+        f"{second}.addressees: a provision with a directive has a direct addressee",
+        f"{third}.themes: at least one theme code",
+        f"{third}.addressees: a provision without a directive",
+        f"{fourth}: unknown keys ['score']",
+        f"{fourth}.addressees: 'everyone' is not an addressee code",
+        f"{fourth}.addressees: 'asked' is not a role",
+    ):
         assert any(p.startswith(expected) for p in problems), (expected, problems)
 
 

@@ -91,14 +91,17 @@ def _decisions_file(tmp_path: Path, change) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["decisions"]["wgtip-m1-p7-b"].update(added={"prevention": "x"}), "decisions.wgtip-m1-p7-b.added.prevention: rule wgtip.annotate.themes v1 already gives it"),
-    (lambda d: d["decisions"]["wgtip-m1-p7-b"].update(removed={"organ_removal": "x"}), "decisions.wgtip-m1-p7-b.removed.organ_removal: rule wgtip.annotate.themes v1 does not give it"),
-    (lambda d: d["decisions"].update({"wgtip-m1-p1": {"added": {"everything": "x"}}}), "decisions.wgtip-m1-p1.added.everything: not a term of vocabulary 'theme'"),
-    (lambda d: d["decisions"].update({"wgtip-m9-p1": {}}), "decisions.wgtip-m9-p1: no such provision in meetings"),
-    (lambda d: d["basis"].update(annotator_version="0"), "basis: wgtip-m1-p1's theme annotations are not those of rule wgtip.annotate.themes v0"),
-    (lambda d: d.update(annotator="Claude Review"), "annotator: String should match pattern"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["decisions"]["wgtip-m1-p7-b"].update(added={"prevention": "x"}), "decisions.wgtip-m1-p7-b.added.prevention: rule wgtip.annotate.themes v1 already gives it"),
+        (lambda d: d["decisions"]["wgtip-m1-p7-b"].update(removed={"organ_removal": "x"}), "decisions.wgtip-m1-p7-b.removed.organ_removal: rule wgtip.annotate.themes v1 does not give it"),
+        (lambda d: d["decisions"].update({"wgtip-m1-p1": {"added": {"everything": "x"}}}), "decisions.wgtip-m1-p1.added.everything: not a term of vocabulary 'theme'"),
+        (lambda d: d["decisions"].update({"wgtip-m9-p1": {}}), "decisions.wgtip-m9-p1: no such provision in meetings"),
+        (lambda d: d["basis"].update(annotator_version="0"), "basis: wgtip-m1-p1's theme annotations are not those of rule wgtip.annotate.themes v0"),
+        (lambda d: d.update(annotator="Claude Review"), "annotator: String should match pattern"),
+    ],
+)
 def test_a_bad_decisions_file_is_refused_naming_the_decision(tmp_path, change, message):
     path = _decisions_file(tmp_path, change)
     with pytest.raises(ReviewFileError) as err:
@@ -110,27 +113,48 @@ def test_a_bad_decisions_file_is_refused_naming_the_decision(tmp_path, change, m
 
 
 def _review(repo: Path, provisions: list[dict], kind: str = "theme", version: str = "1") -> dict:
-    return next_event(repo, "AnnotationsReviewed", {
-        "kind": kind, "annotator": "test-reviewer", "annotator_description": "a test", "basis": {"annotator": "wgtip.annotate.themes", "annotator_version": version},
-        "provisions": provisions})
+    return next_event(
+        repo,
+        "AnnotationsReviewed",
+        {"kind": kind, "annotator": "test-reviewer", "annotator_description": "a test", "basis": {"annotator": "wgtip.annotate.themes", "annotator_version": version}, "provisions": provisions},
+    )
 
 
 def _fold(repo: Path) -> dict[str, list[dict]]:
     return fold_kept(iter_log(repo), {"provision_themes": keep_all, "annotation_reviews": keep_all}).rows
 
 
-@pytest.mark.parametrize("provision, kind, version, message", [
-    ({"provision_id": "wgtip-m1-p1", "text_revision": 1, "removed": [{"value": "prevention", "reason": "x"}]}, "theme", "1",
-     "wgtip-m1-p1: 'prevention' cannot be removed: rule wgtip.annotate.themes v1 does not give it"),
-    ({"provision_id": "wgtip-m1-p1", "text_revision": 1, "added": [{"value": "international_cooperation", "reason": "x"}]}, "theme", "1",
-     "wgtip-m1-p1: 'international_cooperation' cannot be added: rule wgtip.annotate.themes v1 gives it"),
-    ({"provision_id": "wgtip-m1-p1", "text_revision": 1, "removed": [{"value": "international_cooperation", "reason": "x"}]}, "theme", "1",
-     "wgtip-m1-p1: the review would leave it without a theme"),
-    ({"provision_id": "wgtip-m1-p6", "text_revision": 1}, "theme", "1", "wgtip-m1-p6 is at text revision 2; a review reads the current text"),
-    ({"provision_id": "wgtip-m1-p1", "text_revision": 1}, "theme", "0",
-     "wgtip-m1-p1: the review is of the theme annotations of rule wgtip.annotate.themes v0, and the log has those of rule wgtip.annotate.themes v1"),
-    ({"provision_id": "wgtip-m1-p1", "text_revision": 1}, "strength", "1", "strength annotations cannot be reviewed (only theme)"),
-])
+@pytest.mark.parametrize(
+    "provision, kind, version, message",
+    [
+        (
+            {"provision_id": "wgtip-m1-p1", "text_revision": 1, "removed": [{"value": "prevention", "reason": "x"}]},
+            "theme",
+            "1",
+            "wgtip-m1-p1: 'prevention' cannot be removed: rule wgtip.annotate.themes v1 does not give it",
+        ),
+        (
+            {"provision_id": "wgtip-m1-p1", "text_revision": 1, "added": [{"value": "international_cooperation", "reason": "x"}]},
+            "theme",
+            "1",
+            "wgtip-m1-p1: 'international_cooperation' cannot be added: rule wgtip.annotate.themes v1 gives it",
+        ),
+        (
+            {"provision_id": "wgtip-m1-p1", "text_revision": 1, "removed": [{"value": "international_cooperation", "reason": "x"}]},
+            "theme",
+            "1",
+            "wgtip-m1-p1: the review would leave it without a theme",
+        ),
+        ({"provision_id": "wgtip-m1-p6", "text_revision": 1}, "theme", "1", "wgtip-m1-p6 is at text revision 2; a review reads the current text"),
+        (
+            {"provision_id": "wgtip-m1-p1", "text_revision": 1},
+            "theme",
+            "0",
+            "wgtip-m1-p1: the review is of the theme annotations of rule wgtip.annotate.themes v0, and the log has those of rule wgtip.annotate.themes v1",
+        ),
+        ({"provision_id": "wgtip-m1-p1", "text_revision": 1}, "strength", "1", "strength annotations cannot be reviewed (only theme)"),
+    ],
+)
 def test_the_fold_refuses_a_review_that_does_not_fit_the_log(repo, provision, kind, version, message):
     append(repo, _review(repo, [provision], kind, version))
     with pytest.raises(WgtipError) as err:
@@ -140,10 +164,21 @@ def test_the_fold_refuses_a_review_that_does_not_fit_the_log(repo, provision, ki
 
 def test_a_later_rule_run_does_not_override_the_review(repo):
     # the review removed vulnerability from wgtip-m1-p7-b and added demand to wgtip-m1-p7-d; a rule v2 gives both back
-    later = copy.deepcopy(next_event(repo, "ProvisionsAnnotated", {"kind": "theme", "annotator": "wgtip.annotate.themes", "annotator_version": "2", "provisions": [
-        {"provision_id": "wgtip-m1-p7-b", "text_revision": 1, "annotations": [{"value": "prevention"}, {"value": "vulnerability"}]},
-        {"provision_id": "wgtip-m1-p7-d", "text_revision": 1, "annotations": [{"value": "demand"}, {"value": "children"}]},
-    ]}))
+    later = copy.deepcopy(
+        next_event(
+            repo,
+            "ProvisionsAnnotated",
+            {
+                "kind": "theme",
+                "annotator": "wgtip.annotate.themes",
+                "annotator_version": "2",
+                "provisions": [
+                    {"provision_id": "wgtip-m1-p7-b", "text_revision": 1, "annotations": [{"value": "prevention"}, {"value": "vulnerability"}]},
+                    {"provision_id": "wgtip-m1-p7-d", "text_revision": 1, "annotations": [{"value": "demand"}, {"value": "children"}]},
+                ],
+            },
+        )
+    )
     append(repo, later)
     rows = _fold(repo)
     themes = {(r["provision_id"], r["theme"]): r for r in rows["provision_themes"] if r["provision_id"] in ("wgtip-m1-p7-b", "wgtip-m1-p7-d")}

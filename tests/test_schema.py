@@ -58,8 +58,21 @@ def test_repository_paths_are_judged_alike_by_the_models_and_their_published_sch
     lines = (line for p in segment_files(ROOT) for line in p.read_bytes().splitlines())
     registered = json.loads(next(line for line in lines if b'"SourceDocumentRegistered"' in line))["data"]
     models = {GoldFile: {"sha256": "0" * 64}, SourceDocumentRegisteredData: registered}
-    paths = {"sources/a.pdf": True, "review/gold/x.csv": True, "a": True, "../etc/passwd": False, "/etc/passwd": False, "a/../b": False,
-             ".git/config": False, "a//b": False, "a/": False, "a\\b": False, "a/.hidden": False, "a\nb": False, "": False}
+    paths = {
+        "sources/a.pdf": True,
+        "review/gold/x.csv": True,
+        "a": True,
+        "../etc/passwd": False,
+        "/etc/passwd": False,
+        "a/../b": False,
+        ".git/config": False,
+        "a//b": False,
+        "a/": False,
+        "a\\b": False,
+        "a/.hidden": False,
+        "a\nb": False,
+        "": False,
+    }
     for model, fields in models.items():
         pattern = model.model_json_schema()["properties"]["path"]["pattern"]
         for path, inside in paths.items():

@@ -54,8 +54,12 @@ def edited(event: dict, at: tuple, how: str, new: Any) -> dict:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([0.0, 1.0, 2.5, -1.5, 10**12])
-    | st.text(max_size=4) | st.sampled_from(["", "1", "1.0.0", "2026-12-01", "2026-12-01T00:00:00Z", "a" * 64, "0" * 64, "wgtip-m1-p1", "zh"]),
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([0.0, 1.0, 2.5, -1.5, 10**12])
+    | st.text(max_size=4)
+    | st.sampled_from(["", "1", "1.0.0", "2026-12-01", "2026-12-01T00:00:00Z", "a" * 64, "0" * 64, "wgtip-m1-p1", "zh"]),
     lambda children: st.lists(children, max_size=2) | st.dictionaries(st.text(max_size=3), children, max_size=2),
     max_leaves=4,
 )
@@ -98,13 +102,16 @@ def test_fastjsonschema_alone_accepts_only_what_jsonschema_accepts(data):
     assert not list(REFERENCE[event["type"]].iter_errors(instance)), instance
 
 
-@pytest.mark.parametrize("schema, problem", [
-    ({"prefixItems": [{"type": "string"}]}, "keyword 'prefixItems'"),
-    ({"properties": {"a": {"unevaluatedProperties": False}}}, "keyword 'unevaluatedProperties'"),
-    ({"$defs": {"X": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/X", "minLength": 2}}}, "$ref '#/$defs/X' beside minLength"),
-    ({"items": [{"type": "string"}]}, "items given as a list"),
-    ({"anyOf": [{"dependentRequired": {"a": ["b"]}}]}, "keyword 'dependentRequired'"),
-])
+@pytest.mark.parametrize(
+    "schema, problem",
+    [
+        ({"prefixItems": [{"type": "string"}]}, "keyword 'prefixItems'"),
+        ({"properties": {"a": {"unevaluatedProperties": False}}}, "keyword 'unevaluatedProperties'"),
+        ({"$defs": {"X": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/X", "minLength": 2}}}, "$ref '#/$defs/X' beside minLength"),
+        ({"items": [{"type": "string"}]}, "items given as a list"),
+        ({"anyOf": [{"dependentRequired": {"a": ["b"]}}]}, "keyword 'dependentRequired'"),
+    ],
+)
 def test_a_schema_draft_7_would_read_otherwise_is_refused(schema, problem):
     assert problem in unsupported(schema)
     with pytest.raises(ValueError, match="fastjsonschema"):

@@ -17,8 +17,7 @@ from wgtip.search_query import match_expression, matches, parse
 from wgtip.tables import TABLES, name_of
 
 # words people type, and combinations meaning "all of them"; the last ones in traditional characters
-QUERIES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "惩罚", "儿童 培训", "被害人 儿童 保护", "童", "罚", "缔约国",
-           "兒童 培訓", "強迫勞動", "被害人 兒童 保護", "締約國", "罰"]
+QUERIES = ["培训", "儿童", "被害人", "强迫劳动", "不惩罚", "不予惩罚", "惩罚", "儿童 培训", "被害人 儿童 保护", "童", "罚", "缔约国", "兒童 培訓", "強迫勞動", "被害人 兒童 保護", "締約國", "罰"]
 T2S = opencc.OpenCC("t2s")
 
 
@@ -72,8 +71,19 @@ def test_the_words_to_mark_in_results_are_each_word_as_typed_and_simplified_long
 
 def test_the_notes_example_rows():
     """The six rows of the shared field notes: every query finds what Python's `in` finds."""
-    texts = dict(enumerate(["加强教师专业培训，提高儿童早期教育质量。", "建立儿童保护机制，防止校园欺凌。", "各级政府应当保障农村留守儿童的受教育权利。",
-                            "开展职业技能培训和再就业服务。", "完善未成年人网络保护制度", "儿童"], 1))
+    texts = dict(
+        enumerate(
+            [
+                "加强教师专业培训，提高儿童早期教育质量。",
+                "建立儿童保护机制，防止校园欺凌。",
+                "各级政府应当保障农村留守儿童的受教育权利。",
+                "开展职业技能培训和再就业服务。",
+                "完善未成年人网络保护制度",
+                "儿童",
+            ],
+            1,
+        )
+    )
     con = memory_index(texts)
     for q in ["培训", "儿童", "儿童保护", "儿童保护 培训", "保护", "童", "制度", '"儿童保护"', "儿童 -保护", "保护 OR 培训"]:
         assert fts_hits(con, q) == expected(texts, q), q
@@ -107,8 +117,13 @@ QUERY_TOKEN = st.text(alphabet=QUERY_ALPHABET, min_size=1, max_size=4)
 @settings(max_examples=300, deadline=None)
 @given(
     texts=st.lists(st.text(alphabet=ALPHABET, max_size=14), min_size=1, max_size=8),
-    tokens=st.lists(st.one_of(QUERY_TOKEN, QUERY_TOKEN.map(lambda w: f'"{w}"'), QUERY_TOKEN.map(lambda w: f"-{w}"), st.just("OR"),
-                              st.text(alphabet="儿童培训，。 ", min_size=3, max_size=7).map(lambda w: f'"{w}"')), min_size=1, max_size=5),
+    tokens=st.lists(
+        st.one_of(
+            QUERY_TOKEN, QUERY_TOKEN.map(lambda w: f'"{w}"'), QUERY_TOKEN.map(lambda w: f"-{w}"), st.just("OR"), st.text(alphabet="儿童培训，。 ", min_size=3, max_size=7).map(lambda w: f'"{w}"')
+        ),
+        min_size=1,
+        max_size=5,
+    ),
 )
 def test_phrases_exclusions_and_or_find_what_their_definition_finds(texts, tokens):
     """OR, -word and "phrases" (with punctuation and spaces inside, standing for any): the index finds what
@@ -232,7 +247,7 @@ def search_index(batches: list[list[tuple]]) -> sqlite3.Connection:
     con = sqlite3.connect(":memory:")
     index = SearchIndex()
     index.start(con)
-    writing = dict(con.execute(f'SELECT k, v FROM "{SEARCH_TABLE}_config" WHERE k IN (\'automerge\', \'crisismerge\')'))
+    writing = dict(con.execute(f"SELECT k, v FROM \"{SEARCH_TABLE}_config\" WHERE k IN ('automerge', 'crisismerge')"))
     assert writing == {"automerge": 0, "crisismerge": 64}  # no merging while the rows are written
     for batch in batches:
         assert index.entries("meetings", COLUMNS, batch) == []  # only the provisions are indexed
@@ -251,7 +266,7 @@ def test_the_search_index_holds_each_provision_s_text_at_its_position_merged_wha
     assert indexed_tokens(con, SEARCH_TABLE) == reference_index({k: index_text(t) for k, t in texts.items()})
     assert fts_hits(con, "儿童") == {k for k, t in texts.items() if "儿童" in t}
     # published with FTS5's documented defaults (sqlite.org/fts5.html: automerge 4, crisismerge 16)
-    assert dict(con.execute(f'SELECT k, v FROM "{SEARCH_TABLE}_config" WHERE k IN (\'automerge\', \'crisismerge\')')) == {"automerge": 4, "crisismerge": 16}
+    assert dict(con.execute(f"SELECT k, v FROM \"{SEARCH_TABLE}_config\" WHERE k IN ('automerge', 'crisismerge')")) == {"automerge": 4, "crisismerge": 16}
     # merged into one segment at the end, however many the batches made: FTS5 keys a segment's pages
     # segid << 37 (fts5Int.h: FTS5_SEGMENT_ROWID); ids 1 and 10 are the averages and the structure
     segments = {rowid >> 37 for (rowid,) in one_by_one.execute(f'SELECT id FROM "{SEARCH_TABLE}_data" WHERE id > 10')}

@@ -40,13 +40,13 @@ class Oracle:
 
     def word(self, word: str) -> frozenset[int]:
         if word not in self.rows:
-            self.rows[word] = frozenset(r for (r,) in self.con.execute(
-                f"select rowid from provisions where instr(lower({SEARCHED_COLUMN}), lower(?)) > 0", (word,)))
+            self.rows[word] = frozenset(r for (r,) in self.con.execute(f"select rowid from provisions where instr(lower({SEARCHED_COLUMN}), lower(?)) > 0", (word,)))
         return self.rows[word]
 
     def query(self, q: Query) -> frozenset[int]:
         """AND of groups, OR of terms, any of a term's forms, AND of its words (single-run phrases only: a phrase
         of one run is found as that run)."""
+
         def term(t):
             found = frozenset()
             for alt in t.alternatives:
@@ -74,7 +74,7 @@ def texts(con: sqlite3.Connection) -> list[str]:
 
 def test_every_substring_of_every_text_finds_what_instr_finds_for_its_words(db):
     oracle = Oracle(db)
-    substrings = sorted({t[i:i + n] for t in texts(db) for n in (2, 3, 4) for i in range(len(t) - n + 1)})
+    substrings = sorted({t[i : i + n] for t in texts(db) for n in (2, 3, 4) for i in range(len(t) - n + 1)})
     assert len(substrings) > 20_000
     refused = checked = 0
     for s in substrings:

@@ -53,6 +53,7 @@ def sql(server, query: str, **params):
 
 # --- home page -----------------------------------------------------------------------------------
 
+
 def test_home_page_says_what_where_from_version_licence_and_how_to_cite(server):
     text = page(server, "/")
     package = json.loads((server.root / "datapackage.json").read_text())
@@ -84,8 +85,11 @@ def test_home_page_offers_every_theme_and_addressee_with_its_counts_saying_which
     text = page(server, "/")
     terms = sorted(read_csv(server.root, "vocabulary_terms"), key=lambda t: int(t["position"]))
     themes = Counter(code for _, code in {(r["provision_id"], r["theme"]) for r in read_csv(server.root, "provision_themes")})
-    entries = [f'<a href="/wgtip/provisions_annotated?themes__arraycontains={t["code"]}">{t["label"]}</a> '
-               f'<span lang="zh">{t["label_zh"]}</span> {themes[t["code"]]}</li>' for t in terms if t["vocabulary"] == "theme" and themes[t["code"]]]
+    entries = [
+        f'<a href="/wgtip/provisions_annotated?themes__arraycontains={t["code"]}">{t["label"]}</a> <span lang="zh">{t["label_zh"]}</span> {themes[t["code"]]}</li>'
+        for t in terms
+        if t["vocabulary"] == "theme" and themes[t["code"]]
+    ]
     assert len(entries) == len(themes) > 5
     at = [text.find(e) for e in entries]
     assert -1 not in at and at == sorted(at)
@@ -97,15 +101,13 @@ def test_home_page_offers_every_theme_and_addressee_with_its_counts_saying_which
     for t in terms:
         if t["vocabulary"] != "addressee" or not any_role[t["code"]]:
             continue
-        counts = ([f'<a class="wgtip-count" href="/wgtip/provisions_annotated?addressees__arraycontains={t["code"]}">{direct[t["code"]]} direct role</a>']
-                  if direct[t["code"]] else [])
+        counts = [f'<a class="wgtip-count" href="/wgtip/provisions_annotated?addressees__arraycontains={t["code"]}">{direct[t["code"]]} direct role</a>'] if direct[t["code"]] else []
         counts.append(f'<a class="wgtip-count" href="/wgtip/provisions_annotated?addressees_any__arraycontains={t["code"]}">{any_role[t["code"]]} any role</a>')
         first = "addressees" if direct[t["code"]] else "addressees_any"  # the label links to the first count's provisions
-        entries.append(f'<a href="/wgtip/provisions_annotated?{first}__arraycontains={t["code"]}">{t["label"]}</a> '
-                       f'<span lang="zh">{t["label_zh"]}</span> {" · ".join(counts)}</li>')
+        entries.append(f'<a href="/wgtip/provisions_annotated?{first}__arraycontains={t["code"]}">{t["label"]}</a> <span lang="zh">{t["label_zh"]}</span> {" · ".join(counts)}</li>')
     at = [text.find(e) for e in entries]
     assert len(entries) > 5 and -1 not in at and at == sorted(at)
-    assert "UNODC</a> <span lang=\"zh\">毒品和犯罪问题办公室</span> <a class=\"wgtip-count\"" in text and f"{direct['unodc']} direct role" in text
+    assert 'UNODC</a> <span lang="zh">毒品和犯罪问题办公室</span> <a class="wgtip-count"' in text and f"{direct['unodc']} direct role" in text
 
 
 def test_security_headers_on_every_kind_of_response(server):
@@ -118,6 +120,7 @@ def test_security_headers_on_every_kind_of_response(server):
 
 
 # --- metadata, sort, facets ----------------------------------------------------------------------
+
 
 def test_every_table_and_column_is_described_as_in_the_models(server):
     meta = server.get("/-/metadata.json").json()
@@ -200,7 +203,7 @@ def test_a_hostile_search_is_not_run_as_script_by_the_marking(server, path):
     assert refused.status_code == 400 and "<img src=x" not in refused.text
     r = server.get(path, params={"_search": hostile})
     assert r.status_code == 200
-    words = r.text[r.text.index("var words = ") + len("var words = "):]
+    words = r.text[r.text.index("var words = ") + len("var words = ") :]
     words = words[: words.index(";\n")]
     assert "<" not in words and ">" not in words  # the JSON is escaped (\u003c): the script cannot be closed early
     assert set(json.loads(words)) == {"script", "img", "src", "x", "onerror", "alert", "1", "儿童", "SCRIPT"}  # the query's words
@@ -222,7 +225,7 @@ def test_an_english_search_offers_the_terms_whose_english_labels_have_its_words(
         text = page(server, path, _search=query)
         if '<div class="wgtip-search-hint">' not in text:
             return None
-        found = text[text.index('<div class="wgtip-search-hint">'):]
+        found = text[text.index('<div class="wgtip-search-hint">') :]
         return found[: found.index("</div>")]
 
     for query in ["victims", "UNODC", "children"]:
@@ -249,6 +252,7 @@ def test_a_phrase_absent_from_the_source_finds_nothing(server):
 
 # --- row pages --------------------------------------------------------------------------------------
 
+
 def test_a_subitem_page_shows_standalone_text_parent_locator_and_citation(server):
     rows = provisions(server.root)
     sub = next(r for r in rows if r["level"] == "subitem")
@@ -273,7 +277,7 @@ def test_a_row_page_shows_its_row_as_a_record_a_line_per_column(server, model, k
     lines = re.findall(r'<tr class="col-(\w+)">\s*<th scope="row"[^>]*>(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*</tr>', r.text, re.S)
     assert [name for name, _, _ in lines] == [c.name for c in columns(model)]
     for (name, label, value), column in zip(lines, columns(model), strict=True):
-        assert html.unescape(label) == f"{name}<br><span class=\"wgtip-column-description\">{column.description} {column.description_zh}</span>"
+        assert html.unescape(label) == f'{name}<br><span class="wgtip-column-description">{column.description} {column.description_zh}</span>'
         value = re.sub(r'<span class="wgtip-en">.*?</span>', "", value)  # a meeting's English heading beside its number
         shown = html.unescape(re.sub(r"<[^>]+>", "", value)).strip()
         assert shown == ("" if row[name] is None else str(row[name])), name
@@ -305,6 +309,7 @@ def test_a_footnoted_provision_shows_its_footnotes(server):
 
 
 # --- canned queries ----------------------------------------------------------------------------------
+
 
 def test_provisions_of_one_meeting(server):
     rows = provisions(server.root)
@@ -373,6 +378,7 @@ def test_changes_between_releases(server):
 
 # --- downloads -----------------------------------------------------------------------------------------
 
+
 def test_downloaded_package_files_match_their_checksums(server):
     desc = server.get("/-/downloads/datapackage.json").json()
     assert desc["version"] == json.loads((server.root / "datapackage.json").read_text())["version"]
@@ -401,8 +407,17 @@ def test_release_artefacts_match_their_sha256sums(server):
             assert hashlib.sha256(body).hexdigest() == digest, name
 
 
-@pytest.mark.parametrize("path", ["/-/downloads/../../etc/passwd", "/-/downloads/%2e%2e/%2e%2e/etc/passwd", "/-/downloads/events",
-                                  "/-/downloads/site/metadata.json", "/-/downloads/sources/000_e7880869daa9b576.txt", "/-/downloads/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/downloads/../../etc/passwd",
+        "/-/downloads/%2e%2e/%2e%2e/etc/passwd",
+        "/-/downloads/events",
+        "/-/downloads/site/metadata.json",
+        "/-/downloads/sources/000_e7880869daa9b576.txt",
+        "/-/downloads/",
+    ],
+)
 def test_nothing_but_the_listed_files_can_be_downloaded(server, path):
     r = server.get(path, follow_redirects=True)  # Datasette redirects paths ending in /
     assert r.status_code == 404 and "root:" not in r.text
@@ -425,20 +440,23 @@ def test_a_path_no_route_matches_is_a_plain_404(server, path):
     answers_normally(server)
 
 
-@pytest.mark.parametrize("path, says", [
-    ("/wgtip/provisions.json?_sort=nope", "Cannot sort table by nope"),
-    ("/wgtip/provisions.json?_sort_desc=nope", "Cannot sort table by nope"),
-    ("/wgtip/provisions.json?_sort=meeting&_sort_desc=meeting", "Cannot use _sort and _sort_desc at the same time"),
-    ("/wgtip/provisions.json?_where=length(randomblob(1000000000))", "400,000 bytes"),
-    ("/wgtip/provisions?_where=length(randomblob(1000000000))", "400,000 bytes"),
-    ("/wgtip/provisions.json?_through=notjson", "_through must be JSON"),
-    ('/wgtip/provisions.json?_through={"table": "footnotes"}', "_through must be JSON"),
-    ("/wgtip/provisions_annotated.json?_next=%00", "_next must be"),
-    ("/wgtip/provisions_annotated.json?_facet_annotation_array=nope", "which are addressees, addressees_indirect, addressees_any, strength, themes, reference_kinds"),
-    ("/wgtip/provisions.json?_facet_annotation_array=themes", "this facet counts the arrays of provisions_annotated"),
-    ("/wgtip/release_files/nope.json", "a row is named by its primary key's values"),
-    ("/wgtip/release_files/nope", "a row is named by its primary key&#39;s values"),
-])
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("/wgtip/provisions.json?_sort=nope", "Cannot sort table by nope"),
+        ("/wgtip/provisions.json?_sort_desc=nope", "Cannot sort table by nope"),
+        ("/wgtip/provisions.json?_sort=meeting&_sort_desc=meeting", "Cannot use _sort and _sort_desc at the same time"),
+        ("/wgtip/provisions.json?_where=length(randomblob(1000000000))", "400,000 bytes"),
+        ("/wgtip/provisions?_where=length(randomblob(1000000000))", "400,000 bytes"),
+        ("/wgtip/provisions.json?_through=notjson", "_through must be JSON"),
+        ('/wgtip/provisions.json?_through={"table": "footnotes"}', "_through must be JSON"),
+        ("/wgtip/provisions_annotated.json?_next=%00", "_next must be"),
+        ("/wgtip/provisions_annotated.json?_facet_annotation_array=nope", "which are addressees, addressees_indirect, addressees_any, strength, themes, reference_kinds"),
+        ("/wgtip/provisions.json?_facet_annotation_array=themes", "this facet counts the arrays of provisions_annotated"),
+        ("/wgtip/release_files/nope.json", "a row is named by its primary key's values"),
+        ("/wgtip/release_files/nope", "a row is named by its primary key&#39;s values"),
+    ],
+)
 def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, says):
     """Datasette 0.65 answers these with a 500: a sort by a column that is not there, and a value over the
     site's cap (SQLite's DataError, which it does not catch as it does an OperationalError). A request's own
@@ -454,10 +472,34 @@ def test_a_requests_own_mistake_is_a_400_that_says_what_is_wrong(server, path, s
 
 
 ODD_PARAMETERS = [
-    "_sort=nope", "_sort_desc=nope", "_sort=rowid", "_facet=nope", "_facet_array=nope", "_facet_date=nope", "_facet_annotation_array=nope", "_size=-1", "_size=abc",
-    "_size=99999", "_next=%00", "_next=-1", "_search=%22", "_search=NEAR(", "_searchmode=raw&_search=NEAR(a", "_where=1=",
-    "_where=randomblob(1000000000)", "_col=nope", "_nocol=nope", "_shape=nope", "meeting__gt=abc", "text__contains=%00",
-    "_through=notjson", '_through={"table":"x"}', "_fts_table=nope", "_ttl=-1", "_timelimit=999999", "_facet_size=max",
+    "_sort=nope",
+    "_sort_desc=nope",
+    "_sort=rowid",
+    "_facet=nope",
+    "_facet_array=nope",
+    "_facet_date=nope",
+    "_facet_annotation_array=nope",
+    "_size=-1",
+    "_size=abc",
+    "_size=99999",
+    "_next=%00",
+    "_next=-1",
+    "_search=%22",
+    "_search=NEAR(",
+    "_searchmode=raw&_search=NEAR(a",
+    "_where=1=",
+    "_where=randomblob(1000000000)",
+    "_col=nope",
+    "_nocol=nope",
+    "_shape=nope",
+    "meeting__gt=abc",
+    "text__contains=%00",
+    "_through=notjson",
+    '_through={"table":"x"}',
+    "_fts_table=nope",
+    "_ttl=-1",
+    "_timelimit=999999",
+    "_facet_size=max",
 ]
 
 
@@ -465,8 +507,7 @@ def test_no_parameter_of_any_table_or_view_makes_a_server_error(server):
     """Every table and view, as a page and as JSON, with each odd parameter above, and each row page asked
     for a key that is not there: a 200, a 400 or a 404, never a 5xx."""
     with closing(sqlite3.connect(server.root / "build/wgtip.sqlite")) as con:
-        names = [n for (n,) in con.execute("select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite%' "
-                                           "and name not like 'provisions_search%' order by name")]
+        names = [n for (n,) in con.execute("select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite%' and name not like 'provisions_search%' order by name")]
     assert {name_of(m) for m in TABLES} <= set(names)
     errors = []
     for name in names:
@@ -570,9 +611,23 @@ def test_published_metadata_does_not_reveal_server_paths(server):
 
 
 SERVER_PAGES = [
-    "/-/databases.json", "/-/plugins.json", "/-/versions.json", "/-/settings.json", "/-/metadata.json", "/-/threads.json",
-    "/-/actor.json", "/-/config.json", "/-/", "/", "/wgtip", "/wgtip.json", "/wgtip/provisions.json?_size=1",
-    "/wgtip.json?sql=select+nope", "/wgtip/no_such_table", "/no-such-page", "/-/static/app.css",
+    "/-/databases.json",
+    "/-/plugins.json",
+    "/-/versions.json",
+    "/-/settings.json",
+    "/-/metadata.json",
+    "/-/threads.json",
+    "/-/actor.json",
+    "/-/config.json",
+    "/-/",
+    "/",
+    "/wgtip",
+    "/wgtip.json",
+    "/wgtip/provisions.json?_size=1",
+    "/wgtip.json?sql=select+nope",
+    "/wgtip/no_such_table",
+    "/no-such-page",
+    "/-/static/app.css",
 ]
 
 
@@ -590,8 +645,9 @@ def test_the_server_shows_none_of_its_paths(server):
     assert [server.get(page).status_code for page in ("/-/threads", "/-/threads.json")] == [404, 404]  # each task's stack, with its files
 
 
-@pytest.mark.parametrize("query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150),
-                                   " ".join(["兒", "國", "應", "當", "締約", "締約國"] * 100)])  # traditional: each word OR its simplified form
+@pytest.mark.parametrize(
+    "query", ["".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(1500)), " ".join(["的", "国", "应", "当"] * 150), " ".join(["兒", "國", "應", "當", "締約", "締約國"] * 100)]
+)  # traditional: each word OR its simplified form
 def test_long_searches_answer_promptly(server, query):
     start = time.monotonic()
     r = server.get("/wgtip/provisions.json", params={"_search": query, "_shape": "array", "_size": "max"})
@@ -609,9 +665,14 @@ def test_every_link_on_the_home_page_works(server):
         assert server.get(html.unescape(link)).status_code == 200, link
 
 
-ARRAY_SOURCES = [("provision_addressees", "addressee", "addressees"), ("provision_addressees", "addressee", "addressees_indirect"),
-                 ("provision_addressees", "addressee", "addressees_any"), ("provision_strength", "strength", "strength"),
-                 ("provision_themes", "theme", "themes"), ("provision_references", "kind", "reference_kinds")]
+ARRAY_SOURCES = [
+    ("provision_addressees", "addressee", "addressees"),
+    ("provision_addressees", "addressee", "addressees_indirect"),
+    ("provision_addressees", "addressee", "addressees_any"),
+    ("provision_strength", "strength", "strength"),
+    ("provision_themes", "theme", "themes"),
+    ("provision_references", "kind", "reference_kinds"),
+]
 """(annotation table, its column, the annotated view's array of it)."""
 ROLE_OF = {"addressees": "direct", "addressees_indirect": "indirect"}
 """The addressees' arrays that hold one role; addressees_any holds both."""
@@ -636,8 +697,7 @@ def test_provisions_can_be_faceted_by_annotation(server):
     of them gets Datasette's array facet, and one with this type the same facet: each once, with the same counts."""
     holds = held_values(server.root)
     everything = {p["provision_id"] for p in provisions(server.root)}
-    pages = [({}, everything), ({"themes__arraycontains": "children"}, holds[("themes", "children")]),
-             ({"_search": "儿童"}, set(expected_ids(server.root, "儿童")))]
+    pages = [({}, everything), ({"themes__arraycontains": "children"}, holds[("themes", "children")]), ({"_search": "儿童"}, set(expected_ids(server.root, "儿童")))]
     for params, ids in pages:
         page = server.get("/wgtip/provisions_annotated.json", params={**params, "_size": "1"}).json()
         assert page["filtered_table_rows_count"] == len(ids), params  # a facet that timed out would be missing below
@@ -655,8 +715,10 @@ def test_provisions_can_be_faceted_by_annotation(server):
     again = server.get("/wgtip/provisions_annotated.json", params={"_facet_annotation_array": "themes", "_size": "1"}).json()
     for page in (own, again):
         assert [k for k in page["facet_results"] if k.startswith("themes")] == ["themes"]
+
     def counted(page):
         return [(f["value"], f["count"], f["selected"]) for f in page["facet_results"]["themes"]["results"]]
+
     assert counted(own) == counted(again) == counted(whole) != []
 
 
@@ -683,8 +745,12 @@ def test_a_provision_page_lists_its_annotations_as_the_csvs_hold_them(server):
     """Each annotation of the provision, with its vocabulary's labels and its evidence, linked to the annotated view's
     provisions with that value (an addressee: in its role); a resolved reference to its provision."""
     terms = {(t["vocabulary"], t["code"]): t for t in read_csv(server.root, "vocabulary_terms")}
-    kinds = [("provision_addressees", "addressee", "addressee", "addressees"), ("provision_strength", "strength", "strength", "strength"),
-             ("provision_themes", "theme", "theme", "themes"), ("provision_references", "kind", "reference_kind", "reference_kinds")]
+    kinds = [
+        ("provision_addressees", "addressee", "addressee", "addressees"),
+        ("provision_strength", "strength", "strength", "strength"),
+        ("provision_themes", "theme", "theme", "themes"),
+        ("provision_references", "kind", "reference_kind", "reference_kinds"),
+    ]
     found: dict[str, list[tuple[str, str, str, dict[str, str]]]] = {}
     for table, column, vocabulary, view_column in kinds:
         for r in read_csv(server.root, table):
@@ -713,17 +779,20 @@ def test_a_provision_page_lists_its_annotations_as_the_csvs_hold_them(server):
         assert (topics[pid] in plain) if pid in topics else ("Topic · 议题" not in plain)
 
 
-@pytest.mark.parametrize("path, column, vocabulary", [
-    ("/wgtip/provisions_annotated?_facet_size=max", "themes", "theme"),
-    ("/wgtip/provisions_annotated?_facet_size=max", "addressees", "addressee"),
-    ("/wgtip/provision_addressees?_facet_size=max", "role", "addressee_role"),
-    ("/wgtip/provision_references?_facet_size=max", "kind", "reference_kind"),
-])
+@pytest.mark.parametrize(
+    "path, column, vocabulary",
+    [
+        ("/wgtip/provisions_annotated?_facet_size=max", "themes", "theme"),
+        ("/wgtip/provisions_annotated?_facet_size=max", "addressees", "addressee"),
+        ("/wgtip/provision_addressees?_facet_size=max", "role", "addressee_role"),
+        ("/wgtip/provision_references?_facet_size=max", "kind", "reference_kind"),
+    ],
+)
 def test_facets_on_a_vocabularys_codes_show_its_labels(server, path, column, vocabulary):
     """Beside each code in the facet, the term's English and Chinese labels from vocabulary_terms.csv."""
     labels = {t["code"]: f"{t['label']} · {t['label_zh']}" for t in read_csv(server.root, "vocabulary_terms") if t["vocabulary"] == vocabulary}
     text = page(server, path)
-    facet = text[text.index(f'data-column="{column}"'):]
+    facet = text[text.index(f'data-column="{column}"') :]
     facet = facet[: facet.index("</ul>")]
     shown = re.findall(r'<li><a href="[^"]*">([^<]+)</a> [\d,]+ <span class="wgtip-term">([^<]+)</span></li>', facet)
     assert len(shown) == facet.count("<li>") >= 2
@@ -738,12 +807,13 @@ def test_the_annotated_views_meeting_facet_shows_each_meetings_heading(server):
     from wgtip.citation import meeting_heading
 
     # the printed heading, then (issue 34) the English one composed from the meeting's facts
-    headings = {m["meeting"]: m["heading"] + " · " + meeting_heading(int(m["meeting"]), dt.date.fromisoformat(m["start_date"]),
-                                                                      dt.date.fromisoformat(m["end_date"]), m["venue"])
-                for m in read_csv(server.root, "meetings")}
+    headings = {
+        m["meeting"]: m["heading"] + " · " + meeting_heading(int(m["meeting"]), dt.date.fromisoformat(m["start_date"]), dt.date.fromisoformat(m["end_date"]), m["venue"])
+        for m in read_csv(server.root, "meetings")
+    }
     counts = Counter(p["meeting"] for p in provisions(server.root))
     text = page(server, "/wgtip/provisions_annotated")
-    facet = text[text.index('data-column="meeting"'):]
+    facet = text[text.index('data-column="meeting"') :]
     facet = facet[: facet.index("</ul>")]
     shown = re.findall(r'<li><a href="[^"]*">([^<]+)</a> ([\d,]+) <span class="wgtip-term">([^<]+)</span></li>', facet)
     assert sorted((m, int(n), h) for m, n, h in shown) == sorted((m, n, headings[m]) for m, n in counts.items())
@@ -778,8 +848,7 @@ def test_a_column_search_of_the_annotated_view_is_refused_not_answered_empty(ser
     assert r.status_code == 400 and "?_search=" in r.json()["error"]
 
 
-@pytest.mark.parametrize("path", ["/wgtip/provisions_annotated", "/wgtip/provisions_of_meeting?meeting=4",
-                                  "/wgtip?sql=select+provision_id,+text+from+provisions+where+meeting+%3D+2"])
+@pytest.mark.parametrize("path", ["/wgtip/provisions_annotated", "/wgtip/provisions_of_meeting?meeting=4", "/wgtip?sql=select+provision_id,+text+from+provisions+where+meeting+%3D+2"])
 def test_views_and_queries_link_each_provision_to_its_page(server, path):
     """A view or a query has no key, so Datasette links none of its rows; the site links each provision id to its row page."""
     json_path = path.replace("?", ".json?", 1) + "&_shape=array" if "?" in path else path + ".json?_shape=array"

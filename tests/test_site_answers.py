@@ -58,6 +58,7 @@ def released_csv(root: Path, version: str, table: str) -> list[dict[str, str]]:
 
 # --- item 1: addressees by role ------------------------------------------------------------------------------
 
+
 def held(root: Path, column: str, value: str, role: str | None = None) -> set[str]:
     table = {"addressee": "provision_addressees", "theme": "provision_themes"}[column]
     return {r["provision_id"] for r in read_csv(root, table) if r[column] == value and (role is None or r["role"] == role)}
@@ -70,19 +71,19 @@ def test_the_issues_example_is_answered_in_any_role_and_every_role_is_said(serve
     protection = held(server.root, "theme", "protection")
     for array, role in [("addressees", "direct"), ("addressees_indirect", "indirect"), ("addressees_any", None)]:
         want = held(server.root, "addressee", "unodc", role) & protection
-        got = server.get("/wgtip/provisions_annotated.json", params={f"{array}__arraycontains": "unodc", "themes__arraycontains": "protection",
-                                                                     "_shape": "array", "_size": "max"}).json()
+        got = server.get("/wgtip/provisions_annotated.json", params={f"{array}__arraycontains": "unodc", "themes__arraycontains": "protection", "_shape": "array", "_size": "max"}).json()
         assert {r["provision_id"] for r in got} == want, array
     assert {"wgtip-m2-p16", "wgtip-m2-p56"} <= held(server.root, "addressee", "unodc") & protection  # the issue's examples
     assert not held(server.root, "addressee", "unodc", "direct") & protection
     # every facet of an addressee array says which role it counts
     page = server.get("/wgtip/provisions_annotated", params={"_facet_size": "max"}).text
     for array, qualifier in [("addressees", "direct role"), ("addressees_indirect", "indirect role"), ("addressees_any", "any role")]:
-        facet = page[page.index(f'data-column="{array}"'):]
+        facet = page[page.index(f'data-column="{array}"') :]
         assert re.search(rf"<strong>{array} \(array\) <span class=\"wgtip-qualifier\">{qualifier}</span>", facet[:400]), array
 
 
 # --- item 1: complete answers ---------------------------------------------------------------------------------
+
 
 def changes_between(root: Path, old: str, new: str) -> list[dict[str, str]]:
     """The changes published after release ``old`` up to ``new``, from changes.csv and releases.csv, in change_id order."""
@@ -130,8 +131,7 @@ def test_every_table_and_view_downloads_complete_as_csv_and_json(server, table):
         model = next(m for m in TABLES if name_of(m) == table)
         booleans = {c.name for c in columns(model) if c.kind == "boolean"}
         by_key = {r[key]: r for r in want}
-        assert all({k: ({"1": "true", "0": "false"}.get(v, v) if k in booleans else v) for k, v in r.items()} == by_key[r[key]]
-                   for r in got_csv), table
+        assert all({k: ({"1": "true", "0": "false"}.get(v, v) if k in booleans else v) for k, v in r.items()} == by_key[r[key]] for r in got_csv), table
     # a table's own CSV asked for whole is whole (Datasette's stopped at the row limit)
     assert len(csv_rows(server.get(f"/wgtip/{table}.csv", params={"_size": "max"}).content)) == len(want)
     page = html.unescape(server.get(f"/wgtip/{table}").text)
@@ -180,12 +180,15 @@ def test_an_empty_answer_with_a_known_reason_says_it_and_links_the_rows(server):
     assert "decided no recommendations" not in server.get("/wgtip/provisions?meeting=4").text
 
 
-@pytest.mark.parametrize("params, says", [
-    ({"from_version": "1.1.0", "to_version": "1.0.0"}, "to_version (1.0.0) is earlier than from_version (1.1.0)"),
-    ({"from_version": "1.0.0", "to_version": "1.0.0"}, "to_version (1.0.0) is the same release as from_version (1.0.0)"),
-    ({"from_version": "1.0.0", "to_version": "9.9.9"}, f"to_version: no release '9.9.9' in this database (releases: {', '.join(published_versions(ROOT))})"),
-    ({"from_version": "1.0.0"}, "changes_between_releases needs from_version and to_version: to_version is missing"),
-])
+@pytest.mark.parametrize(
+    "params, says",
+    [
+        ({"from_version": "1.1.0", "to_version": "1.0.0"}, "to_version (1.0.0) is earlier than from_version (1.1.0)"),
+        ({"from_version": "1.0.0", "to_version": "1.0.0"}, "to_version (1.0.0) is the same release as from_version (1.0.0)"),
+        ({"from_version": "1.0.0", "to_version": "9.9.9"}, f"to_version: no release '9.9.9' in this database (releases: {', '.join(published_versions(ROOT))})"),
+        ({"from_version": "1.0.0"}, "changes_between_releases needs from_version and to_version: to_version is missing"),
+    ],
+)
 def test_bad_release_parameters_are_a_clear_error_not_zero_rows(server, params, says):
     for ext in ("", ".json", ".csv"):
         r = server.get(f"/wgtip/changes_between_releases{ext}", params=params)
@@ -198,6 +201,7 @@ def test_bad_release_parameters_are_a_clear_error_not_zero_rows(server, params, 
 
 # --- item 2: Chinese search ----------------------------------------------------------------------------------
 
+
 def found(server, path: str, query: str) -> list[str]:
     return [r["provision_id"] for r in server.get(path, params={"_search": query, "_shape": "array", "_size": "max"}).json()]
 
@@ -207,8 +211,7 @@ def test_a_run_without_spaces_finds_what_its_words_find_and_the_operators_work(s
     texts = {p["provision_id"]: p["current_text"] for p in read_csv(server.root, "provisions")}
 
     def having(*words, without=()):
-        return sorted((p for p, t in texts.items() if all(w in t for w in words) and not any(w in t for w in without)),
-                      key=lambda p: list(texts).index(p))
+        return sorted((p for p, t in texts.items() if all(w in t for w in words) and not any(w in t for w in without)), key=lambda p: list(texts).index(p))
 
     order = [p["provision_id"] for p in sorted(read_csv(server.root, "provisions"), key=lambda p: int(p["position"]))]
 
@@ -237,12 +240,13 @@ def test_the_search_page_says_what_it_searched_and_hints_in_chinese_when_nothing
     page = html.unescape(server.get("/wgtip/provisions", params={"_search": "儿童 宇宙"}).text)
     assert "没有条文同时包含以上全部内容" in page and "No provision contains all of it" in page
     children = len(found(server, "/wgtip/provisions.json", "儿童"))
-    assert f"儿童</a>: {children} provisions <span lang=\"zh\">（{children} 条）" in page and "宇宙</a>: 0 provisions" in page
+    assert f'儿童</a>: {children} provisions <span lang="zh">（{children} 条）' in page and "宇宙</a>: 0 provisions" in page
     page = html.unescape(server.get("/wgtip/provisions", params={"_search": "smuggling"}).text)
     assert "请用中文词语检索" in page  # the advice for an English search, in Chinese too
 
 
 # --- item 3: every release at its own URL --------------------------------------------------------------------
+
 
 def test_every_release_is_served_as_published_at_its_own_url(server):
     versions = releases(server.root)
@@ -297,6 +301,7 @@ def test_the_home_page_lists_every_release_with_its_digest_and_its_database(serv
 
 # --- item 4: a citation on every page --------------------------------------------------------------------------
 
+
 def cite(root: Path, *args: str) -> str:
     return subprocess.run([sys.executable, "-m", "wgtip", "cite", "--root", str(root), *args], capture_output=True, text=True, check=True).stdout
 
@@ -348,8 +353,9 @@ def assert_csl_json_cites(body: str, version: str, published_on: str, digest: st
         assert pid in item["title"] and pid in item["note"]
 
 
-@pytest.mark.parametrize("path", ["/wgtip", "/wgtip/provisions", "/wgtip/meetings/1", "/wgtip/timeline_of_meetings", "/wgtip?sql=select+1",
-                                  "/wgtip-1-0-0", "/wgtip-1-0-0/provisions", "/wgtip-1-0-1/meetings/1"])
+@pytest.mark.parametrize(
+    "path", ["/wgtip", "/wgtip/provisions", "/wgtip/meetings/1", "/wgtip/timeline_of_meetings", "/wgtip?sql=select+1", "/wgtip-1-0-0", "/wgtip-1-0-0/provisions", "/wgtip-1-0-1/meetings/1"]
+)
 def test_every_page_of_a_database_cites_the_version_it_holds(server, path):
     database = path.split("/")[1].split("?")[0]
     version = next((v for v in releases(server.root) if database_of(v) == database), None)

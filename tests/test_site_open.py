@@ -25,9 +25,27 @@ pytestmark = pytest.mark.server
 # Google Search Central, "Dataset (Dataset, DataCatalog, DataDownload) structured data"
 # (developers.google.com/search/docs/appearance/structured-data/dataset), "Structured data type definitions":
 GOOGLE_REQUIRED = ("name", "description")
-GOOGLE_RECOMMENDED = ("alternateName", "creator", "citation", "funder", "hasPart", "identifier", "isAccessibleForFree",
-                      "isBasedOn", "keywords", "license", "measurementTechnique", "sameAs", "spatialCoverage",
-                      "temporalCoverage", "variableMeasured", "version", "url", "includedInDataCatalog", "distribution")
+GOOGLE_RECOMMENDED = (
+    "alternateName",
+    "creator",
+    "citation",
+    "funder",
+    "hasPart",
+    "identifier",
+    "isAccessibleForFree",
+    "isBasedOn",
+    "keywords",
+    "license",
+    "measurementTechnique",
+    "sameAs",
+    "spatialCoverage",
+    "temporalCoverage",
+    "variableMeasured",
+    "version",
+    "url",
+    "includedInDataCatalog",
+    "distribution",
+)
 GOOGLE_DATADOWNLOAD_REQUIRED = ("contentUrl",)
 GOOGLE_DATADOWNLOAD_RECOMMENDED = ("encodingFormat",)
 NOT_APPLICABLE = {
@@ -72,12 +90,11 @@ def check_dataset(server, d: dict, version: str) -> None:
         for prop in GOOGLE_DATADOWNLOAD_REQUIRED + GOOGLE_DATADOWNLOAD_RECOMMENDED:
             assert dist.get(prop), (prop, dist)
         assert dist["contentUrl"].startswith(server.url + "/-/downloads/")
-        body = server.get(dist["contentUrl"][len(server.url):]).content
+        body = server.get(dist["contentUrl"][len(server.url) :]).content
         assert hashlib.sha256(body).hexdigest() == dist["sha256"], dist["name"]
         assert dist["contentSize"] == f"{len(body)} B"
         suffix = Path(dist["name"]).suffix
-        assert dist["encodingFormat"] == {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip",
-                                          ".sqlite": "application/vnd.sqlite3"}.get(suffix, dist["encodingFormat"])
+        assert dist["encodingFormat"] == {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip", ".sqlite": "application/vnd.sqlite3"}.get(suffix, dist["encodingFormat"])
 
 
 def test_the_home_page_describes_the_served_version_as_a_schema_org_dataset(server):
@@ -117,11 +134,20 @@ def test_a_provision_page_has_its_own_meta_description(server):
     assert p["provision_id"] in description and p["standalone_text"][:40] in description
 
 
-@pytest.mark.parametrize("path, cors", [
-    ("/wgtip.json?sql=select+1", True), ("/wgtip/provisions.json", True), ("/wgtip/provisions.csv", True),
-    ("/-/downloads/wgtip.sqlite", True), ("/nosuch.json", True),
-    ("/", False), ("/wgtip/provisions", False), ("/wgtip?sql=select+1", False), ("/nosuch", False),
-])
+@pytest.mark.parametrize(
+    "path, cors",
+    [
+        ("/wgtip.json?sql=select+1", True),
+        ("/wgtip/provisions.json", True),
+        ("/wgtip/provisions.csv", True),
+        ("/-/downloads/wgtip.sqlite", True),
+        ("/nosuch.json", True),
+        ("/", False),
+        ("/wgtip/provisions", False),
+        ("/wgtip?sql=select+1", False),
+        ("/nosuch", False),
+    ],
+)
 def test_cors_on_the_json_api_and_the_files_not_on_html_pages(server, path, cors):
     r = server.get(path, headers={"Origin": "https://example.org"})
     assert r.headers.get("access-control-allow-origin") == ("*" if cors else None), (path, r.status_code)
@@ -134,14 +160,19 @@ def test_a_download_answers_one_byte_range_as_httpx_reads_it(server):
     path = server.root / "build/wgtip.duckdb"
     data = path.read_bytes()
     size = len(data)
-    cases = {"bytes=0-15": (0, 15), "bytes=100-": (100, size - 1), "bytes=-500": (size - 500, size - 1),
-             f"bytes={size - 10}-{size + 10_000}": (size - 10, size - 1), "bytes=0-99999999999": (0, size - 1)}
+    cases = {
+        "bytes=0-15": (0, 15),
+        "bytes=100-": (100, size - 1),
+        "bytes=-500": (size - 500, size - 1),
+        f"bytes={size - 10}-{size + 10_000}": (size - 10, size - 1),
+        "bytes=0-99999999999": (0, size - 1),
+    }
     with httpx.Client(base_url=server.url, timeout=60) as client:
         for header, (start, end) in cases.items():
             r = client.get("/-/downloads/wgtip.duckdb", headers={"Range": header})
             assert r.status_code == 206, header
             assert r.headers["content-range"] == f"bytes {start}-{end}/{size}"
-            assert r.content == data[start:end + 1]
+            assert r.content == data[start : end + 1]
             assert int(r.headers["content-length"]) == end - start + 1
         # DuckDB's own header, read as a remote reader would: the magic bytes at offset 8
         assert client.get("/-/downloads/wgtip.duckdb", headers={"Range": "bytes=8-11"}).content == b"DUCK"
@@ -226,11 +257,19 @@ def test_metadata_through_the_hook_keeps_every_permission_block():
     from wgtip.site.metadata import permission_metadata
 
     allow, deny = {"id": "*"}, {"id": "nobody"}
-    meta = {"title": "t", "allow": allow, "databases": {"d": {"allow_sql": deny, "description": "x",
-            "tables": {"a": {"allow": deny, "columns": {"c": "a column"}}, "b": {"columns": {"c": "another"}}},
-            "queries": {"q": {"sql": "select 1", "allow": allow}, "r": {"sql": "select 2"}}}}}
-    assert permission_metadata(meta) == {"allow": allow, "databases": {"d": {"allow_sql": deny, "tables": {"a": {"allow": deny}},
-                                                                             "queries": {"q": {"allow": allow}}}}}
+    meta = {
+        "title": "t",
+        "allow": allow,
+        "databases": {
+            "d": {
+                "allow_sql": deny,
+                "description": "x",
+                "tables": {"a": {"allow": deny, "columns": {"c": "a column"}}, "b": {"columns": {"c": "another"}}},
+                "queries": {"q": {"sql": "select 1", "allow": allow}, "r": {"sql": "select 2"}},
+            }
+        },
+    }
+    assert permission_metadata(meta) == {"allow": allow, "databases": {"d": {"allow_sql": deny, "tables": {"a": {"allow": deny}}, "queries": {"q": {"allow": allow}}}}}
 
 
 def test_a_table_denied_in_the_metadata_stays_denied_through_the_hook(tmp_path, monkeypatch):
@@ -248,8 +287,7 @@ def test_a_table_denied_in_the_metadata_stays_denied_through_the_hook(tmp_path, 
     con.executescript("create table open (x); create table closed (x); insert into open values (1); insert into closed values (2);")
     con.close()
     (tmp_path / "build/site").mkdir(parents=True)
-    meta = {"title": "A test", "databases": {"d": {"tables": {"closed": {"allow": {"id": "nobody"}, "description": "secret"},
-                                                            "open": {"description": "an open table"}}}}}
+    meta = {"title": "A test", "databases": {"d": {"tables": {"closed": {"allow": {"id": "nobody"}, "description": "secret"}, "open": {"description": "an open table"}}}}}
     (tmp_path / "build/site/metadata.json").write_text(json.dumps(meta))
     monkeypatch.setenv(ROOT_ENV, str(tmp_path))
 
@@ -311,13 +349,23 @@ def test_pages_are_kept_per_url_and_host_and_never_for_a_reader_with_credentials
     assert reaches(path="/wgtip/provisions", query=b"_search=x") == 1
     assert get(path="/wgtip/provisions", query=b"_search=y") == (200, b"page /wgtip/provisions?_search=y for a.example")
     assert reaches(host=b"b.example") == 1 and reaches(extra=[(b"x-forwarded-proto", b"https")]) == 1
-    for request in ({"extra": [(b"authorization", b"Bearer x")]}, {"extra": [(b"cookie", b"ds_actor=x")]},
-                    {"extra": [(b"cookie", b"ds_csrftoken=x")]}, {"extra": [(b"range", b"bytes=0-1")]}, {"method": "POST"}):
+    for request in (
+        {"extra": [(b"authorization", b"Bearer x")]},
+        {"extra": [(b"cookie", b"ds_actor=x")]},
+        {"extra": [(b"cookie", b"ds_csrftoken=x")]},
+        {"extra": [(b"range", b"bytes=0-1")]},
+        {"method": "POST"},
+    ):
         assert reaches(path="/other", **request) == 2, request
-    for name, changed in (("status", {"code": 404}), ("cookie", {"headers": [(b"set-cookie", b"a=b")]}),
-                          ("vary", {"headers": [(b"vary", b"Accept-Encoding, Cookie")]}), ("size", {"body": b"x" * (MAX_BODY_BYTES + 1)}),
-                          ("json", {"type": b"application/json; charset=utf-8"}), ("csv", {"type": b"text/csv; charset=utf-8"}),
-                          ("mutable", {"immutable": False})):
+    for name, changed in (
+        ("status", {"code": 404}),
+        ("cookie", {"headers": [(b"set-cookie", b"a=b")]}),
+        ("vary", {"headers": [(b"vary", b"Accept-Encoding, Cookie")]}),
+        ("size", {"body": b"x" * (MAX_BODY_BYTES + 1)}),
+        ("json", {"type": b"application/json; charset=utf-8"}),
+        ("csv", {"type": b"text/csv; charset=utf-8"}),
+        ("mutable", {"immutable": False}),
+    ):
         answer.update(changed)
         assert reaches(path=f"/{name}") == 2, name
         answer.update(code=200, type=b"text/html; charset=utf-8", headers=[], body=b"", immutable=True)

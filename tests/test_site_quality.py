@@ -36,10 +36,10 @@ def measured(fresh, kind: str, source: str = "published") -> str:
 
 def test_the_home_page_says_how_each_kind_was_made_and_its_measured_precision_and_recall(server, fresh):
     text = page(server, "/")
-    section = text[text.index('id="annotation-quality"'):]
+    section = text[text.index('id="annotation-quality"') :]
     section = section[: section.index("</ul>")]
     for kind, title in (("addressee", "Addressees"), ("strength", "Strengths"), ("theme", "Themes")):
-        item = section[section.index(f"<strong>{title}</strong>"):]
+        item = section[section.index(f"<strong>{title}</strong>") :]
         item = item[: item.index("</li>")]
         assert f"measured {measured(fresh, kind)} on {fresh.provisions} gold provisions (2026-12-07)" in item, item
         assert f"the keyword rules alone: {measured(fresh, kind, 'rules')}" in item, item
@@ -48,18 +48,21 @@ def test_the_home_page_says_how_each_kind_was_made_and_its_measured_precision_an
     assert 'href="/wgtip/annotation_quality"' in text
 
 
-@pytest.mark.parametrize("path, facet, kind", [
-    ("/wgtip/provisions_annotated", "themes", "theme"),
-    ("/wgtip/provisions_annotated", "addressees", "addressee"),
-    ("/wgtip/provisions_annotated", "addressees_any", "addressee"),
-    ("/wgtip/provisions_annotated", "strength", "strength"),
-    ("/wgtip/provision_themes", "theme", "theme"),
-    ("/wgtip/provision_addressees", "addressee", "addressee"),
-    ("/wgtip/provision_strength", "strength", "strength"),
-])
+@pytest.mark.parametrize(
+    "path, facet, kind",
+    [
+        ("/wgtip/provisions_annotated", "themes", "theme"),
+        ("/wgtip/provisions_annotated", "addressees", "addressee"),
+        ("/wgtip/provisions_annotated", "addressees_any", "addressee"),
+        ("/wgtip/provisions_annotated", "strength", "strength"),
+        ("/wgtip/provision_themes", "theme", "theme"),
+        ("/wgtip/provision_addressees", "addressee", "addressee"),
+        ("/wgtip/provision_strength", "strength", "strength"),
+    ],
+)
 def test_each_annotation_facet_says_how_its_values_were_made_and_how_good_they_measured(server, fresh, path, facet, kind):
     text = page(server, path)
-    block = text[text.index(f'data-column="{facet}"'):]
+    block = text[text.index(f'data-column="{facet}"') :]
     block = block[: block.index("<ul")]
     assert f"measured {measured(fresh, kind)} on {fresh.provisions} gold provisions (2026-12-07)" in block, block
     assert "made by " in block
@@ -67,7 +70,7 @@ def test_each_annotation_facet_says_how_its_values_were_made_and_how_good_they_m
 
 def test_a_facet_of_no_measured_kind_says_nothing_of_quality(server):
     text = page(server, "/wgtip/provisions_annotated")
-    block = text[text.index('data-column="meeting"'):]
-    assert "class=\"wgtip-facet-quality\"" not in block[: block.index("<ul")]
+    block = text[text.index('data-column="meeting"') :]
+    assert 'class="wgtip-facet-quality"' not in block[: block.index("<ul")]
     text = page(server, "/wgtip/provision_references")
-    assert "class=\"wgtip-facet-quality\"" not in text
+    assert 'class="wgtip-facet-quality"' not in text

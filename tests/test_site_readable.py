@@ -36,6 +36,7 @@ def text_of(marked: str) -> str:
 
 # --- units ---------------------------------------------------------------------------------------
 
+
 def test_a_snippet_is_a_piece_of_the_text_with_every_word_marked():
     text = "甲" * 200 + "儿童培训" + "乙" * 50 + "儿童" + "丙" * 300
     out = str(readable.snippet(text, ["儿童", "培训"], width=90))
@@ -85,6 +86,7 @@ def test_a_chip_names_the_code_and_both_labels():
 
 
 # --- over HTTP -----------------------------------------------------------------------------------
+
 
 @pytest.mark.server
 def test_the_provisions_page_shows_label_short_text_and_chips(server):

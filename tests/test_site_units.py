@@ -85,35 +85,71 @@ def canned_answers(root, name: str, params: dict) -> list[tuple]:
     meetings = {m["meeting"]: m for m in typed_rows(root, by["meetings"])}
     releases = {r["version"]: r["release_order"] for r in typed_rows(root, by["releases"])}
     if name == "provisions_of_meeting":
-        return [(p["provision_id"], p["label"], p["level"], p["adoption"], p["meeting_start_date"], p["meeting_end_date"], p["standalone_text"])
-                for p in provisions if p["meeting"] == params["meeting"]]
+        return [
+            (p["provision_id"], p["label"], p["level"], p["adoption"], p["meeting_start_date"], p["meeting_end_date"], p["standalone_text"]) for p in provisions if p["meeting"] == params["meeting"]
+        ]
     if name == "third_meeting_proposals_endorsed_at_fourth":
-        return [(p["provision_id"], p["label"], p["proposed_by"], p["proposed_at_meeting"], meetings[p["proposed_at_meeting"]]["start_date"], p["meeting"],
-                 meetings[p["meeting"]]["start_date"], meetings[p["meeting"]]["end_date"], p["endorsed_with_oral_amendments"], p["standalone_text"])
-                for p in provisions if p["proposed_at_meeting"] == 3]
+        return [
+            (
+                p["provision_id"],
+                p["label"],
+                p["proposed_by"],
+                p["proposed_at_meeting"],
+                meetings[p["proposed_at_meeting"]]["start_date"],
+                p["meeting"],
+                meetings[p["meeting"]]["start_date"],
+                meetings[p["meeting"]]["end_date"],
+                p["endorsed_with_oral_amendments"],
+                p["standalone_text"],
+            )
+            for p in provisions
+            if p["proposed_at_meeting"] == 3
+        ]
     if name == "timeline_of_meetings":
+
         def count(m: int, adoption: str) -> int:
             return sum(p["meeting"] == m and p["adoption"] == adoption for p in provisions)
-        return [(m["meeting"], m["start_date"], m["end_date"], m["venue"], m["report_symbol"], m["provisions_decided"], m["provisions_proposed"],
-                 count(n, "adopted"), count(n, "proposed_and_endorsed"), count(n, "recommended_to_conference"), m["note"])
-                for n, m in sorted(meetings.items(), key=lambda nm: (nm[1]["start_date"], nm[0]))]
+
+        return [
+            (
+                m["meeting"],
+                m["start_date"],
+                m["end_date"],
+                m["venue"],
+                m["report_symbol"],
+                m["provisions_decided"],
+                m["provisions_proposed"],
+                count(n, "adopted"),
+                count(n, "proposed_and_endorsed"),
+                count(n, "recommended_to_conference"),
+                m["note"],
+            )
+            for n, m in sorted(meetings.items(), key=lambda nm: (nm[1]["start_date"], nm[0]))
+        ]
     if name == "provisions_as_of_release":
         at = {p["provision_id"]: p for p in provisions}
         order = releases[params["version"]]
-        held = [t for t in typed_rows(root, by["provision_texts"]) if t["from_release"] is not None and releases[t["from_release"]] <= order
-                and (t["to_release"] is None or releases[t["to_release"]] >= order)]
-        return [(t["provision_id"], at[t["provision_id"]]["label"], at[t["provision_id"]]["level"], at[t["provision_id"]]["meeting"], t["revision"], t["text"])
-                for t in sorted(held, key=lambda t: at[t["provision_id"]]["position"])]
+        held = [
+            t
+            for t in typed_rows(root, by["provision_texts"])
+            if t["from_release"] is not None and releases[t["from_release"]] <= order and (t["to_release"] is None or releases[t["to_release"]] >= order)
+        ]
+        return [
+            (t["provision_id"], at[t["provision_id"]]["label"], at[t["provision_id"]]["level"], at[t["provision_id"]]["meeting"], t["revision"], t["text"])
+            for t in sorted(held, key=lambda t: at[t["provision_id"]]["position"])
+        ]
     if name == "changes_between_releases":
         low, high = releases[params["from_version"]], releases[params["to_version"]]
         fields = ("change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq")
-        return [tuple(c[f] for f in fields) for c in sorted(typed_rows(root, by["changes"]), key=lambda c: c["change_id"])
-                if c["version"] is not None and low < releases[c["version"]] <= high]
+        return [tuple(c[f] for f in fields) for c in sorted(typed_rows(root, by["changes"]), key=lambda c: c["change_id"]) if c["version"] is not None and low < releases[c["version"]] <= high]
     if name == "search_provisions":
         words = [w for w in params["q"].split() if w]
         simplified = {"兒童": "儿童"}  # the one traditional word asked below, converted by hand
-        return [(p["provision_id"], p["label"], p["meeting"], p["adoption"], p["current_text"]) for p in provisions
-                if words and all(w in p["current_text"] or simplified.get(w, w) in p["current_text"] for w in words)]
+        return [
+            (p["provision_id"], p["label"], p["meeting"], p["adoption"], p["current_text"])
+            for p in provisions
+            if words and all(w in p["current_text"] or simplified.get(w, w) in p["current_text"] for w in words)
+        ]
     raise AssertionError(f"no answer written here for canned query {name}: add one")
 
 
@@ -151,13 +187,16 @@ def test_locator():
     assert locator({"paragraph": 5, "item": None, "subitem": None}) == "para. 5"
 
 
-@pytest.mark.parametrize("sql, ok", [
-    ("select printf('%5.2f|%-4d|%s|%%|%.3c', 3.14159, 7, 'ab', 'z')", " 3.14|7   |ab|%|zzz"),
-    ("select format('%d', 5000000000)", "5000000000"),
-    ("select printf('%.*c', 999999999, 'x')", None),
-    ("select printf('%.999999999c', 'x')", None),
-    (f"select printf('%{MAX_VALUE_BYTES + 1}d', 1)", None),
-])
+@pytest.mark.parametrize(
+    "sql, ok",
+    [
+        ("select printf('%5.2f|%-4d|%s|%%|%.3c', 3.14159, 7, 'ab', 'z')", " 3.14|7   |ab|%|zzz"),
+        ("select format('%d', 5000000000)", "5000000000"),
+        ("select printf('%.*c', 999999999, 'x')", None),
+        ("select printf('%.999999999c', 'x')", None),
+        (f"select printf('%{MAX_VALUE_BYTES + 1}d', 1)", None),
+    ],
+)
 def test_printf_guard_keeps_normal_use_and_refuses_huge_sizes(sql, ok):
     con = sqlite3.connect(":memory:")
     limit_connection(con)
@@ -329,12 +368,15 @@ def test_serve_rebuilds_a_duckdb_file_made_by_older_code_or_missing(built, tmp_p
     assert needs_build(copy)
 
 
-@pytest.mark.parametrize("older", [
-    "DROP TABLE sqlite_stat1",  # before the planner's statistics
-    "DROP INDEX ix_provisions_parent_id",  # before the indexes
-    "DROP VIEW provisions_annotated; CREATE VIEW provisions_annotated AS SELECT * FROM provisions ORDER BY position",  # another view
-    "UPDATE provisions SET rowid = 1000000 WHERE position = 1",  # provisions (and the search index) numbered in the log's order
-])
+@pytest.mark.parametrize(
+    "older",
+    [
+        "DROP TABLE sqlite_stat1",  # before the planner's statistics
+        "DROP INDEX ix_provisions_parent_id",  # before the indexes
+        "DROP VIEW provisions_annotated; CREATE VIEW provisions_annotated AS SELECT * FROM provisions ORDER BY position",  # another view
+        "UPDATE provisions SET rowid = 1000000 WHERE position = 1",  # provisions (and the search index) numbered in the log's order
+    ],
+)
 def test_serve_rebuilds_a_database_whose_derived_objects_are_older(built, tmp_path, older):
     """After a pull, `./dev serve` must not keep serving a file whose indexes, statistics, views or
     numbering the code no longer makes (the log, and so the file's date, may not have changed)."""
@@ -406,22 +448,27 @@ def test_the_home_pages_counts_leave_out_a_group_whose_count_runs_out_of_time(bu
     with open(built / "data/provision_addressees.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     from collections import Counter
+
     direct = Counter(a for _, a in {(r["provision_id"], r["addressee"]) for r in rows if r["role"] == "direct"})
     any_role = Counter(a for _, a in {(r["provision_id"], r["addressee"]) for r in rows})
     assert direct != any_role  # some addressee is indirect somewhere (else the roles prove nothing)
     # each term with its count as a direct addressee and in any role, each said so; a term only ever indirect has no direct count
     assert {v["code"]: [(c["view_column"], c["qualifier"], c["provisions"]) for c in v["counts"]] for v in groups[0].values} == {
-        code: [("addressees", "direct role", direct[code])] * (code in direct) + [("addressees_any", "any role", n)] for code, n in any_role.items()}
+        code: [("addressees", "direct role", direct[code])] * (code in direct) + [("addressees_any", "any role", n)] for code, n in any_role.items()
+    }
 
 
-@pytest.mark.parametrize("query, words", [
-    ("children", ["children"]),
-    ("Child LABOUR child", ["child", "labour"]),  # lower case, each once, in order
-    ("victims of trafficking in persons", ["victims"]),  # function words and what every recommendation is about
-    ("儿童 培训", []),
-    ("UN 儿童 of", []),  # shorter than three letters
-    ("<script>alert(1)</script>", ["script", "alert"]),
-])
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("children", ["children"]),
+        ("Child LABOUR child", ["child", "labour"]),  # lower case, each once, in order
+        ("victims of trafficking in persons", ["victims"]),  # function words and what every recommendation is about
+        ("儿童 培训", []),
+        ("UN 儿童 of", []),  # shorter than three letters
+        ("<script>alert(1)</script>", ["script", "alert"]),
+    ],
+)
 def test_english_words_of_a_query(query, words):
     assert english_words(query) == words
 

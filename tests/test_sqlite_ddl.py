@@ -15,8 +15,7 @@ from wgtip.writers.sqlite import ddl
 
 def catalogue(con: sqlite3.Connection, name: str) -> dict:
     cols = [(r[1], r[5]) for r in con.execute(f'PRAGMA table_info("{name}")')]  # name, place in the primary key
-    indexes = {r[1]: (bool(r[2]), [c[2] for c in con.execute(f'PRAGMA index_info("{r[1]}")')])
-               for r in con.execute(f'PRAGMA index_list("{name}")') if r[3] == "c"}  # made by CREATE INDEX
+    indexes = {r[1]: (bool(r[2]), [c[2] for c in con.execute(f'PRAGMA index_info("{r[1]}")')]) for r in con.execute(f'PRAGMA index_list("{name}")') if r[3] == "c"}  # made by CREATE INDEX
     fks = sorted((r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{name}")'))
     return {"columns": cols, "indexes": indexes, "foreign_keys": fks}
 

@@ -64,12 +64,12 @@ def test_a_past_layout_writes_only_its_columns(tables, tmp_path):
     keep = [n for n in names if n not in gone]
     writer = SqliteFile(tmp_path / "out.sqlite")
     writer.set_fields("meetings", keep)
-    for m in TABLES[:TABLES.index(model) + 1]:  # the tables its foreign keys name, whole, then meetings
+    for m in TABLES[: TABLES.index(model) + 1]:  # the tables its foreign keys name, whole, then meetings
         writer.write(m, tables[name_of(m)])
     writer.finish()
     con = sqlite3.connect(tmp_path / "out.sqlite")
     assert [r[1] for r in con.execute('PRAGMA table_info("meetings")')] == keep
-    got = con.execute(f'SELECT {", ".join(keep)} FROM meetings').fetchall()
+    got = con.execute(f"SELECT {', '.join(keep)} FROM meetings").fetchall()
     assert sorted(got, key=repr) == sorted([tuple(stored(r[names.index(k)]) for k in keep) for r in tables["meetings"]], key=repr)
 
 
@@ -92,12 +92,12 @@ def test_a_past_layout_in_another_order_puts_each_value_in_its_column(tables, tm
     layout = names[::-1]
     writer = SqliteFile(tmp_path / "out.sqlite")
     writer.set_fields("meetings", layout)
-    for m in TABLES[:TABLES.index(model) + 1]:
+    for m in TABLES[: TABLES.index(model) + 1]:
         writer.write(m, tables[name_of(m)])
     writer.finish()
     con = sqlite3.connect(tmp_path / "out.sqlite")
     assert [r[1] for r in con.execute('PRAGMA table_info("meetings")')] == layout
-    got = con.execute(f'SELECT {", ".join(names)} FROM meetings').fetchall()
+    got = con.execute(f"SELECT {', '.join(names)} FROM meetings").fetchall()
     assert sorted(got, key=repr) == sorted([tuple(stored(v) for v in r) for r in tables["meetings"]], key=repr)
 
 

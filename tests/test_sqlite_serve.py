@@ -110,7 +110,7 @@ def test_the_writer_writes_the_file_the_writer_writes_in_process(tmp_path):
 def test_the_writer_runs_the_extras_it_is_given_before_publishing(tables, tmp_path):
     served = Served()
     served.start(tmp_path / "out.sqlite")
-    for model in TABLES[:TABLES.index(SourceDocument) + 1]:  # with the events its foreign key names
+    for model in TABLES[: TABLES.index(SourceDocument) + 1]:  # with the events its foreign key names
         served.write(model, tables[name_of(model)])
     served.send(("finish", None, (make_extra,)))
     assert served.reply() == ("ok", None) and served.stopped()
@@ -134,7 +134,7 @@ def test_a_past_layout_is_written_with_its_columns_only(tables, tmp_path):
     served.send(("fields", name_of(Meeting), keep))
     process = SqliteProcess(tmp_path / "process.sqlite")
     process.set_fields(Meeting, keep)
-    for model in TABLES[:TABLES.index(Meeting) + 1]:  # the tables its foreign keys name, whole, then meetings
+    for model in TABLES[: TABLES.index(Meeting) + 1]:  # the tables its foreign keys name, whole, then meetings
         served.write(model, tables[name_of(model)])
         process.write(model, tables[name_of(model)])
     served.send(("finish", None, ()))
@@ -143,7 +143,7 @@ def test_a_past_layout_is_written_with_its_columns_only(tables, tmp_path):
     for name in ("thread.sqlite", "process.sqlite"):
         con = sqlite3.connect(tmp_path / name)
         assert [r[1] for r in con.execute('PRAGMA table_info("meetings")')] == keep, name
-        got = con.execute(f'SELECT {", ".join(keep)} FROM meetings').fetchall()
+        got = con.execute(f"SELECT {', '.join(keep)} FROM meetings").fetchall()
         assert sorted(got, key=repr) == want, name
 
 
@@ -254,7 +254,7 @@ def test_the_index_entries_sent_with_a_batch_are_the_ones_written(tables, tmp_pa
     names = [c.name for c in columns(Provision)]
     at, searched = names.index(ORDER_COLUMN), names.index(SEARCHED_COLUMN)
     provisions = tables[name_of(Provision)]
-    other = [(*r[:searched], "甲乙丙", *r[searched + 1:]) for r in provisions]  # every provision's text replaced
+    other = [(*r[:searched], "甲乙丙", *r[searched + 1 :]) for r in provisions]  # every provision's text replaced
     entries = {index.name: found for index in (SearchIndex(),) if (found := index.entries(name_of(Provision), names, other))}
     served = Served()
     served.start(tmp_path / "out.sqlite", (SearchIndex(),))
@@ -316,8 +316,7 @@ def test_a_build_that_exits_without_closing_its_writer_exits_and_the_writer_clea
     import sys
     import time
 
-    script = (f"from pathlib import Path\nfrom wgtip.writers.sqlite import SqliteProcess\n"
-              f"db = SqliteProcess(Path({str(tmp_path / 'out.sqlite')!r}))\nprint(db.proc.pid)\n")
+    script = f"from pathlib import Path\nfrom wgtip.writers.sqlite import SqliteProcess\ndb = SqliteProcess(Path({str(tmp_path / 'out.sqlite')!r}))\nprint(db.proc.pid)\n"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr

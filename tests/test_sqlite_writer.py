@@ -178,7 +178,7 @@ def test_two_provisions_at_one_position_fail_the_build(tables, tmp_path):
     for model in TABLES:
         rows = tables[name_of(model)]
         if model is Provision:
-            rows = [*rows[:2], (*rows[2][:at], rows[1][at], *rows[2][at + 1:]), *rows[3:]]
+            rows = [*rows[:2], (*rows[2][:at], rows[1][at], *rows[2][at + 1 :]), *rows[3:]]
         db.write(model, rows)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         db.finish()

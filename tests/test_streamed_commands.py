@@ -106,7 +106,6 @@ def test_a_problem_of_the_log_later_on_is_named_before_an_earlier_reference(repo
     assert not (repo / "events/0000" / f"{ev['seq'] + 2:09d}-correction-wgtip-m1-p1.jsonl").exists()
 
 
-
 def test_a_run_of_events_too_big_for_one_segment_is_written_as_several(tmp_path, monkeypatch):
     """``wgtip annotate`` on a 10^5-event log wrote one 80 MB segment of theme annotations, which
     the reader then refused (over 64 MiB). Written events are split where a file would pass the

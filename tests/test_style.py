@@ -63,6 +63,6 @@ def test_ruff_format_fails_on_a_planted_fault(tmp_path):
 
 
 def test_mypy_fails_on_a_planted_fault(tmp_path):
-    _planted(tmp_path, 'def double(n: int) -> int:\n    return n * 2\n\n\nHALF: str = double(2)\n')
+    _planted(tmp_path, "def double(n: int) -> int:\n    return n * 2\n\n\nHALF: str = double(2)\n")
     out = run([MYPY, "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path)
     assert out.returncode == 1 and 'Incompatible types in assignment (expression has type "int", variable has type "str")' in out.stdout, out.stdout + out.stderr

@@ -57,6 +57,8 @@ def repo(released_log: Path, tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(released_log, root, symlinks=True, ignore=shutil.ignore_patterns("build"))
     return root
+
+
 MEETING_8 = "events/0000/000000205-meeting-8.jsonl"
 
 
@@ -72,7 +74,7 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     """The command failed with exactly one line on stderr, that line without its 'error: '."""
     assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
-    return result.stderr[len("error: "):-1]
+    return result.stderr[len("error: ") : -1]
 
 
 def committed_lines(root: Path) -> list[tuple[str, bytes]]:
@@ -81,8 +83,7 @@ def committed_lines(root: Path) -> list[tuple[str, bytes]]:
 
 
 def outputs_of(root: Path) -> dict[str, str]:
-    paths = [root / "datapackage.json", *sorted((root / "data").glob("*.csv")), root / "build/wgtip.sqlite", root / "build/wgtip.duckdb",
-             *sorted((root / "build/parquet").glob("*.parquet"))]
+    paths = [root / "datapackage.json", *sorted((root / "data").glob("*.csv")), root / "build/wgtip.sqlite", root / "build/wgtip.duckdb", *sorted((root / "build/parquet").glob("*.parquet"))]
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.exists()}
 
 
@@ -139,8 +140,9 @@ def expected_checkpoints(root: Path) -> list[dict]:
         if ev["type"] != "ReleasePublished":
             continue
         listing = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}\n" for p in files if int(p.name[:9]) <= ev["seq"])
-        out.append({"version": ev["data"]["version"], "seq": ev["seq"], "head": hashlib.sha256(line).hexdigest(),
-                    "digest": ev["data"]["digest"], "segments": hashlib.sha256(listing.encode()).hexdigest()})
+        out.append(
+            {"version": ev["data"]["version"], "seq": ev["seq"], "head": hashlib.sha256(line).hexdigest(), "digest": ev["data"]["digest"], "segments": hashlib.sha256(listing.encode()).hexdigest()}
+        )
     return out
 
 
@@ -186,8 +188,7 @@ def rewrite(root: Path, edit) -> None:
     for slug, events in segments:
         if events[0]["type"] == "ReleasePublished":
             d = events[0]["data"]
-            path = make_release(root, d["version"], dt.date.fromisoformat(d["published_on"]), d["notes"],
-                                dt.datetime.fromisoformat(events[0]["recorded_at"].replace("Z", "+00:00")))
+            path = make_release(root, d["version"], dt.date.fromisoformat(d["published_on"]), d["notes"], dt.datetime.fromisoformat(events[0]["recorded_at"].replace("Z", "+00:00")))
             prev = hashlib.sha256(path.read_bytes().rstrip(b"\n")).hexdigest()
             continue
         for e in events:
@@ -214,8 +215,10 @@ def test_an_early_edit_rechained_and_rereleased_fails_against_the_published_chec
     now_208 = hashlib.sha256(dict(committed_lines(repo))["events/0000/000000208-release-1.0.0.jsonl"]).hexdigest()
     assert now_208 != original_208
     line = one_line_error(wgtip("verify", "--root", str(repo), "--checkpoints", str(published)))
-    assert line == (f"{published}: checkpoints.0 (1.0.0): event 208 (events/0000/000000208-release-1.0.0.jsonl:1) has SHA-256 {now_208[:12]}…, "
-                    f"the published head is {original_208[:12]}…: the log was rewritten after this release was published")
+    assert line == (
+        f"{published}: checkpoints.0 (1.0.0): event 208 (events/0000/000000208-release-1.0.0.jsonl:1) has SHA-256 {now_208[:12]}…, "
+        f"the published head is {original_208[:12]}…: the log was rewritten after this release was published"
+    )
 
 
 def test_dropping_the_last_release_fails_against_the_published_checkpoints(repo, published):
@@ -231,8 +234,7 @@ def test_a_release_made_again_with_other_notes_fails_against_the_published_check
 
     old = json.loads((repo / LAST_RELEASE).read_bytes())
     (repo / LAST_RELEASE).unlink()
-    make_release(repo, "1.1.0", dt.date.fromisoformat(old["data"]["published_on"]), old["data"]["notes"] + " (and nothing else)",
-                 dt.datetime.fromisoformat(old["recorded_at"].replace("Z", "+00:00")))
+    make_release(repo, "1.1.0", dt.date.fromisoformat(old["data"]["published_on"]), old["data"]["notes"] + " (and nothing else)", dt.datetime.fromisoformat(old["recorded_at"].replace("Z", "+00:00")))
     line = one_line_error(wgtip("verify", "--root", str(repo), "--checkpoints", str(published)))
     assert line.startswith(f"{published}: checkpoints.2 (1.1.0): event 254 ({LAST_RELEASE}:1) has SHA-256 "), line
     assert line.endswith("the log was rewritten after this release was published")
@@ -250,8 +252,7 @@ def test_editing_the_notes_of_the_last_release_fails_against_the_published_check
 def test_a_renamed_segment_fails_against_the_published_checkpoints(repo, published):
     (repo / MEETING_8).rename(repo / "events/0000/000000205-meeting-eight.jsonl")
     line = one_line_error(wgtip("verify", "--root", str(repo), "--checkpoints", str(published)))
-    assert line == (f"{published}: checkpoints.0 (1.0.0): the segment files up to seq 208 differ from those published "
-                    "(a segment renamed, split, merged or moved)")
+    assert line == (f"{published}: checkpoints.0 (1.0.0): the segment files up to seq 208 differ from those published (a segment renamed, split, merged or moved)")
 
 
 def test_the_published_log_verifies_against_its_checkpoints_by_file_and_by_url(built_copy, published):
@@ -424,10 +425,12 @@ def test_every_command_reads_the_escaped_type_as_the_build_does(escaped_type_log
     root, before = escaped_type_log
     text = (root / LAST_RELEASE).read_bytes().decode()
     at = text.index("\\u0050")
-    shown, compact = text[at:at + 10], text.replace("\\u0050", "P")[at:at + 10]  # ten characters of each, from where they differ
+    shown, compact = text[at : at + 10], text.replace("\\u0050", "P")[at : at + 10]  # ten characters of each, from where they differ
     line = one_line_error(wgtip(*COMMANDS[command], "--root", str(root)))
-    assert line == (f"{LAST_RELEASE}:1: (line): not written as compact JSON at character {at + 1} ({shown!r} where compact JSON has {compact!r}): "
-                    "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip")
+    assert line == (
+        f"{LAST_RELEASE}:1: (line): not written as compact JSON at character {at + 1} ({shown!r} where compact JSON has {compact!r}): "
+        "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip"
+    )
     assert outputs_of(root) == before
     assert [p.name for p in (root / "events/0000").iterdir() if int(p.name[:9]) > 254] == [], "nothing was appended"
 
@@ -458,8 +461,7 @@ def test_a_second_build_fails_at_once_while_one_holds_the_lock(built_copy):
         fh.flush()
         for command in (["build"], ["verify"], ["serve", "--prepare-only"]):
             line = one_line_error(wgtip(*command, "--root", str(built_copy)))
-            assert line == ("build/.lock: (lock): another wgtip command (process 4242) is building or checking this checkout's outputs; "
-                            "run this one again when it has finished")
+            assert line == ("build/.lock: (lock): another wgtip command (process 4242) is building or checking this checkout's outputs; run this one again when it has finished")
     assert outputs_of(built_copy) == before
     assert wgtip("build", "--root", str(built_copy)).returncode == 0  # released with its holder
 

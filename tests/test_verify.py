@@ -86,8 +86,14 @@ def test_an_edit_of_the_last_event_is_caught_by_the_package_not_the_chain(copy):
     path = next(p for p in (copy / "events").rglob("*.jsonl") if line in p.read_bytes())
     ev = json.loads(line)
     # a free-text field of the last event
-    key = {"ReleasePublished": "notes", "MeetingHeld": "heading", "ProvisionsAnnotated": "annotator", "VocabularyDefined": "description", "AnnotationsReviewed": "annotator_description",
-           "AnnotationQualityMeasured": "gold_description"}[ev["type"]]
+    key = {
+        "ReleasePublished": "notes",
+        "MeetingHeld": "heading",
+        "ProvisionsAnnotated": "annotator",
+        "VocabularyDefined": "description",
+        "AnnotationsReviewed": "annotator_description",
+        "AnnotationQualityMeasured": "gold_description",
+    }[ev["type"]]
     old = json.dumps(ev["data"][key], ensure_ascii=False).encode()
     edited = line.replace(old, json.dumps(ev["data"][key] + "（已改）", ensure_ascii=False).encode(), 1)
     assert edited != line
@@ -121,10 +127,13 @@ def test_an_edited_source_document_is_named(copy):
     path.write_bytes(path.read_bytes() + "。".encode())
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     result = run_verify(copy)
-    assert (result.returncode, result.stderr) == (1, (
-        f"error: {registered['data']['path']}: (file): SHA-256 {actual[:12]}… differs from {registered['data']['sha256'][:12]}…, "
-        f"registered by event 1 (events/0000/000000001-source-registered.jsonl:1)\n"
-    ))
+    assert (result.returncode, result.stderr) == (
+        1,
+        (
+            f"error: {registered['data']['path']}: (file): SHA-256 {actual[:12]}… differs from {registered['data']['sha256'][:12]}…, "
+            f"registered by event 1 (events/0000/000000001-source-registered.jsonl:1)\n"
+        ),
+    )
 
 
 def test_a_problem_of_the_log_later_on_is_named_before_an_earlier_reference(copy):

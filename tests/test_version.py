@@ -19,8 +19,7 @@ def version_in(cwd: Path) -> subprocess.CompletedProcess:
 
 def last_release_in_the_log(root: Path) -> str:
     """From the raw lines of the log, independently of its reader."""
-    seq_version = [(e["seq"], e["data"]["version"]) for p in (root / "events").rglob("*.jsonl")
-                   for e in map(json.loads, p.read_bytes().splitlines()) if e["type"] == "ReleasePublished"]
+    seq_version = [(e["seq"], e["data"]["version"]) for p in (root / "events").rglob("*.jsonl") for e in map(json.loads, p.read_bytes().splitlines()) if e["type"] == "ReleasePublished"]
     return max(seq_version)[1]
 
 

@@ -38,16 +38,7 @@ def test_actionlint_catches_mistakes(tmp_path):
     """The linter really lints: a workflow with a bad expression, an unknown key and an unquoted variable fails."""
     bad = tmp_path / ".github" / "workflows" / "bad.yml"
     bad.parent.mkdir(parents=True)
-    bad.write_text(
-        "on: push\n"
-        "jobs:\n"
-        "  x:\n"
-        "    runs-on: ubuntu-latest\n"
-        "    timeout: 5\n"
-        "    steps:\n"
-        "      - run: echo ${{ github.no_such_thing }}\n"
-        "      - run: rm -rf $DIR/*\n"
-    )
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    timeout: 5\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n      - run: rm -rf $DIR/*\n")
     result = actionlint(bad)
     assert result.returncode == 1
     assert 'unexpected key "timeout" for "job" section' in result.stdout
@@ -60,14 +51,17 @@ def steps(workflow: str) -> list[str]:
     return [s.get("run", "") for job in doc["jobs"].values() for s in job["steps"]]
 
 
-@pytest.mark.parametrize("command", [
-    "./dev wgtip check-append-only --base",
-    ".venv/bin/pre-commit run --all-files",
-    "./dev test",
-    "git diff --exit-code",
-    ".venv/bin/frictionless validate datapackage.json",
-    "./dev wgtip verify",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "./dev wgtip check-append-only --base",
+        ".venv/bin/pre-commit run --all-files",
+        "./dev test",
+        "git diff --exit-code",
+        ".venv/bin/frictionless validate datapackage.json",
+        "./dev wgtip verify",
+    ],
+)
 def test_ci_runs(command):
     assert any(command in run for run in steps("ci.yml")), command
 
@@ -89,8 +83,7 @@ def test_ci_script_runs_the_readme_test_command():
 # the gate is zizmor's own rules, which a file could switch off unseen; a finding may only be suppressed in place
 # (`# zizmor: ignore[rule] reason`). The pedantic persona: it also checks what the regular one lets regress
 # silently here (every job's permissions explained, concurrency limits, named jobs).
-ZIZMOR = [str(BIN / "zizmor"), "--offline", "--no-config", "--strict-collection", "--persona", "pedantic",
-          "--no-progress", "--color", "never", "--render-links", "never", "--show-audit-urls", "never"]
+ZIZMOR = [str(BIN / "zizmor"), "--offline", "--no-config", "--strict-collection", "--persona", "pedantic", "--no-progress", "--color", "never", "--render-links", "never", "--show-audit-urls", "never"]
 AUDITED = [*WORKFLOWS, ROOT / ".github" / "dependabot.yml"]
 
 
@@ -124,11 +117,9 @@ def test_zizmor_catches_what_issue_39_fixed(tmp_path):
         "    runs-on: ubuntu-latest\n"
         "    steps:\n"
         "      - uses: actions/checkout@v5\n"
-        "      - run: echo \"${{ secrets.GITHUB_TOKEN }}\" | docker login --username \"${{ github.actor }}\" --password-stdin\n"
+        '      - run: echo "${{ secrets.GITHUB_TOKEN }}" | docker login --username "${{ github.actor }}" --password-stdin\n'
     )
-    (tmp_path / ".github" / "dependabot.yml").write_text(
-        "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: daily\n"
-    )
+    (tmp_path / ".github" / "dependabot.yml").write_text("version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: daily\n")
     result = zizmor(tmp_path)
     assert result.returncode != 0
     for rule in ("dangerous-triggers", "template-injection", "artipacked", "unpinned-uses", "excessive-permissions", "dependabot-cooldown"):

@@ -63,22 +63,49 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("addressee", "provision_addressees", "addressee", "{provision_id}/{value}/{role}", "addressee", role_vocabulary="addressee_role",
-         arrays=(
-             ViewArray("addressees", "Codes of the provision's direct addressees, those it asks to act (vocabulary addressee, role direct), "
-                       "as a JSON array; indirect ones are in addressees_indirect, both in addressees_any.", "x.role = 'direct'", "direct role"),
-             ViewArray("addressees_indirect", "Codes of the provision's indirect addressees, those a direct addressee is to ask "
-                       "(vocabulary addressee, role indirect), as a JSON array.", "x.role = 'indirect'", "indirect role"),
-             ViewArray("addressees_any", "Codes of the provision's addressees in any role, direct or indirect (vocabulary addressee), "
-                       "as a JSON array.", "", "any role"),
-         )),
-    Kind("strength", "provision_strength", "strength", "{provision_id}/{value}", "strength",
-         arrays=(ViewArray("strength", "Codes of the modal force of its wording (vocabulary strength), as a JSON array."),)),
+    Kind(
+        "addressee",
+        "provision_addressees",
+        "addressee",
+        "{provision_id}/{value}/{role}",
+        "addressee",
+        role_vocabulary="addressee_role",
+        arrays=(
+            ViewArray(
+                "addressees",
+                "Codes of the provision's direct addressees, those it asks to act (vocabulary addressee, role direct), "
+                "as a JSON array; indirect ones are in addressees_indirect, both in addressees_any.",
+                "x.role = 'direct'",
+                "direct role",
+            ),
+            ViewArray(
+                "addressees_indirect",
+                "Codes of the provision's indirect addressees, those a direct addressee is to ask (vocabulary addressee, role indirect), as a JSON array.",
+                "x.role = 'indirect'",
+                "indirect role",
+            ),
+            ViewArray("addressees_any", "Codes of the provision's addressees in any role, direct or indirect (vocabulary addressee), as a JSON array.", "", "any role"),
+        ),
+    ),
+    Kind(
+        "strength",
+        "provision_strength",
+        "strength",
+        "{provision_id}/{value}",
+        "strength",
+        arrays=(ViewArray("strength", "Codes of the modal force of its wording (vocabulary strength), as a JSON array."),),
+    ),
     Kind("topic", "provision_topics", "topic", "{provision_id}", None),
-    Kind("theme", "provision_themes", "theme", "{provision_id}/{value}", "theme",
-         arrays=(ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array."),), reviewed=True),
-    Kind("reference", "provision_references", "kind", "{provision_id}/ref/{number}", "reference_kind", needs=("target",),
-         arrays=(ViewArray("reference_kinds", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array."),)),
+    Kind("theme", "provision_themes", "theme", "{provision_id}/{value}", "theme", arrays=(ViewArray("themes", "Codes of its themes (vocabulary theme), as a JSON array."),), reviewed=True),
+    Kind(
+        "reference",
+        "provision_references",
+        "kind",
+        "{provision_id}/ref/{number}",
+        "reference_kind",
+        needs=("target",),
+        arrays=(ViewArray("reference_kinds", "Kinds of its cross-references (vocabulary reference_kind), as a JSON array."),),
+    ),
 )
 """Every kind, in the order the event schemas list them."""
 

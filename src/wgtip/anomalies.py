@@ -97,7 +97,6 @@ def find_anomalies(provisions: Iterable[dict[str, Any]]) -> list[Anomaly]:
         for rule, check in RULES.items():
             for f in check(text):
                 lo, hi = unique_context(text, f.start, f.end)
-                suggestion = None if f.mended is None else text[lo:f.start] + f.mended + text[f.end:hi]
-                out.append(Anomaly(p["provision_id"], rule, f.start + 1, text[f.start:f.end], text[lo:hi], suggestion,
-                                   p["source_line"], f.reason))
+                suggestion = None if f.mended is None else text[lo : f.start] + f.mended + text[f.end : hi]
+                out.append(Anomaly(p["provision_id"], rule, f.start + 1, text[f.start : f.end], text[lo:hi], suggestion, p["source_line"], f.reason))
     return out

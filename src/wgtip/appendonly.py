@@ -106,8 +106,9 @@ def published_problems(root: Path, base: str, head: str = "HEAD") -> list[str]:
     if subprocess.run(["git", "-C", str(root), "merge-base", b, h], capture_output=True).returncode != 0:
         return [f"{base}: (history): shares no history with {head}: this is another repository's log, or a history rebuilt from nothing"]
     if subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", b, h], capture_output=True).returncode != 0:
-        return [f"{base}: (history): is not an ancestor of {head}: the history published at {base} was rewritten "
-                "(a force-push, a rebase or a reset), and events published there may be gone or changed"]
+        return [
+            f"{base}: (history): is not an ancestor of {head}: the history published at {base} was rewritten (a force-push, a rebase or a reset), and events published there may be gone or changed"
+        ]
     before, after = _segments(root, b), _segments(root, h)
     problems = []
     for path, (mode, blob) in sorted(before.items()):

@@ -159,8 +159,9 @@ def write_generation(root: Path, tmp: Path) -> Folded:
         # the indexes and the views (the search index grew with the fold)
         # and the self-describing parts: comments on the DuckDB file's tables, and the Parquet files
         described = from_descriptor(json.loads((tmp / "package" / DESCRIPTOR).read_bytes()))
-        outputs.finish(extras=(write_indexes, write_views),
-                       duckdb_extras=(write_duckdb_views, lambda con: comment_tables(con, described), lambda con: write_parquet(con, tmp / PARQUET_DIR, described)))
+        outputs.finish(
+            extras=(write_indexes, write_views), duckdb_extras=(write_duckdb_views, lambda con: comment_tables(con, described), lambda con: write_parquet(con, tmp / PARQUET_DIR, described))
+        )
     except BaseException:
         outputs.close()
         raise
@@ -172,8 +173,7 @@ def generation_moves(tmp: Path, folded: Folded) -> list[tuple[Path, str]]:
     descriptor after the CSV files it describes."""
     package = [f"{DATA_DIR}/{name}.csv" for name in folded.stats] + [DESCRIPTOR]
     parquet = [(f, f"{BUILD_DIR}/{PARQUET_DIR}/{f.name}") for f in sorted((tmp / PARQUET_DIR).glob("*.parquet"))]
-    return ([(tmp / "package" / rel, rel) for rel in package] + [(tmp / name, f"{BUILD_DIR}/{name}") for name in (SQLITE_NAME, DUCKDB_NAME)]
-            + parquet)
+    return [(tmp / "package" / rel, rel) for rel in package] + [(tmp / name, f"{BUILD_DIR}/{name}") for name in (SQLITE_NAME, DUCKDB_NAME)] + parquet
 
 
 def _check_head_release(root: Path, head: ReleasePublished, folded: Folded) -> None:

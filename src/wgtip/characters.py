@@ -16,9 +16,23 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 # Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties.txt): drawn as nothing at all.
 _IGNORABLE_RANGES = (
-    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
-    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
-    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
 IGNORABLE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _IGNORABLE_RANGES) + "]")
 
@@ -67,6 +81,5 @@ def invisible_change(old: str, new: str) -> str | None:
         if added.count(ch) > old.count(ch):
             return f"adds the invisible character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')}) at character {new.index(ch) + 1}"
     if visible(old) == visible(new):
-        return ("changes nothing a reader can see (only the Unicode normal form, a compatibility ideograph "
-                "or zero-width and bidirectional controls differ)")
+        return "changes nothing a reader can see (only the Unicode normal form, a compatibility ideograph or zero-width and bidirectional controls differ)"
     return None

@@ -122,7 +122,7 @@ def tag_message(checkpoint: Checkpoint) -> str:
 
 
 def from_tag_message(text: str, where: str) -> Checkpoint:
-    lines = [line[len(TAG_LINE):] for line in text.splitlines() if line.startswith(TAG_LINE)]
+    lines = [line[len(TAG_LINE) :] for line in text.splitlines() if line.startswith(TAG_LINE)]
     if len(lines) != 1:
         raise CheckpointError(f"{where}: the tag's message has {len(lines)} '{TAG_LINE.strip()}' lines, not one (make it with: wgtip checkpoints --tag-message VERSION)")
     try:
@@ -178,8 +178,9 @@ def compare(published: list[Checkpoint], local: Mapping[int, tuple[LoggedEvent, 
             raise CheckpointError(f"{where}: the log ends at seq {log_end}, before the published release event {cp.seq}: published events are gone")
         le, mine = local[cp.seq]
         if le.hash != cp.head:
-            raise CheckpointError(f"{where}: event {cp.seq} ({le.path}:{le.line}) has SHA-256 {le.hash[:12]}…, the published head is {cp.head[:12]}…: "
-                                  "the log was rewritten after this release was published")
+            raise CheckpointError(
+                f"{where}: event {cp.seq} ({le.path}:{le.line}) has SHA-256 {le.hash[:12]}…, the published head is {cp.head[:12]}…: the log was rewritten after this release was published"
+            )
         if mine is None or (mine.version, mine.digest) != (cp.version, cp.digest):
             raise CheckpointError(f"{where}: event {cp.seq} has the published head, but the checkpoint names another version or digest: the checkpoint file is not what was published")
         if mine.segments != cp.segments:

@@ -83,11 +83,23 @@ def facts(provision: Fields, meeting: dict[str, Any], document: dict[str, Any]) 
     """The facts a citation needs, from a provision, its meeting and its document (table rows or fold state)."""
     p, m, d = provision, meeting, document
     return ProvisionFacts(
-        provision_id=p["provision_id"], meeting=p["meeting"], meeting_start=m["start_date"], meeting_end=m["end_date"],
-        venue=m["venue"], paragraph=p["paragraph"], item=p["item"], subitem=p["subitem"], adoption=p["adoption"],
-        proposed_at_meeting=p["proposed_at_meeting"], proposed_on=p["proposed_on"],
-        endorsed_with_oral_amendments=p["endorsed_with_oral_amendments"], document_title=d["title"],
-        document_date=d["distributed_on"], document_language=d["language"], complements=d["complements"], source_line=p["source_line"],
+        provision_id=p["provision_id"],
+        meeting=p["meeting"],
+        meeting_start=m["start_date"],
+        meeting_end=m["end_date"],
+        venue=m["venue"],
+        paragraph=p["paragraph"],
+        item=p["item"],
+        subitem=p["subitem"],
+        adoption=p["adoption"],
+        proposed_at_meeting=p["proposed_at_meeting"],
+        proposed_on=p["proposed_on"],
+        endorsed_with_oral_amendments=p["endorsed_with_oral_amendments"],
+        document_title=d["title"],
+        document_date=d["distributed_on"],
+        document_language=d["language"],
+        complements=d["complements"],
+        source_line=p["source_line"],
     )
 
 

@@ -40,7 +40,11 @@ def _root(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Pa
 
 
 root_option = click.option(
-    "--root", type=click.Path(path_type=Path), default=None, callback=_root, metavar="DIRECTORY",
+    "--root",
+    type=click.Path(path_type=Path),
+    default=None,
+    callback=_root,
+    metavar="DIRECTORY",
     help="Repository to act on (default: the current folder, or the nearest folder above it that has events/).",
 )
 
@@ -73,8 +77,7 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
-              help="Show the package's version and the version of the data in the current directory, and exit.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version, help="Show the package's version and the version of the data in the current directory, and exit.")
 def main() -> None:
     """The event-sourced dataset of the recommendations of the UN Working Group on Trafficking in Persons."""
 
@@ -189,8 +192,7 @@ def diff(root: Path, old: str, new: str, fmt: str) -> None:
 @click.argument("provision_id", required=False)
 @click.option("--release", "version", metavar="VERSION", default=None, help="Cite this release (default: the latest).")
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "ris", "csl-json"]), default="text", show_default=True, help="Citation format.")
-@click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The day you read the data (YYYY-MM-DD), given where a citation names an address but no DOI (default: today).")
+@click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), default=None, help="The day you read the data (YYYY-MM-DD), given where a citation names an address but no DOI (default: today).")
 def cite(root: Path, provision_id: str | None, version: str | None, fmt: str, accessed: dt.datetime | None) -> None:
     """How to cite the dataset, or one provision, in a release: its version, content digest and DOI or address (or that none is assigned)."""
     from .cite import citation
@@ -263,8 +265,14 @@ def docs(root: Path, check: bool) -> None:
 @main.command()
 @root_option
 @click.option("--rule", default=None, help="Only this rule.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Tab-separated lines (provision, rule, character, evidence, context, suggestion, line, reason) or JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Tab-separated lines (provision, rule, character, evidence, context, suggestion, line, reason) or JSON.",
+)
 def anomalies(root: Path, rule: str | None, fmt: str) -> None:
     """List places in the current texts that look like slips (reported, never fixed silently), with a context to correct them by."""
     from dataclasses import asdict
@@ -358,8 +366,13 @@ def check_append_only(root: Path, bases: tuple[str, ...], release_tags: bool, he
 
 @main.command()
 @root_option
-@click.option("--checkpoints", "checkpoints", multiple=True, metavar="FILE|URL",
-              help="Published checkpoints (a release's checkpoints.json, or its http(s) address; repeatable): the local log must hold every published chain head at its seq.")
+@click.option(
+    "--checkpoints",
+    "checkpoints",
+    multiple=True,
+    metavar="FILE|URL",
+    help="Published checkpoints (a release's checkpoints.json, or its http(s) address; repeatable): the local log must hold every published chain head at its seq.",
+)
 def verify(root: Path, checkpoints: tuple[str, ...]) -> None:
     """Re-check the hash chain, every schema, every reference, every release, the committed data package and build/; name the first problem."""
     from .verify import verify as run_verify

@@ -31,7 +31,11 @@ def append_correction(root: Path, provision_id: str, old: str, new: str, reason:
         raise CorrectionError(f"--replace: the correction {hidden}; a correction changes what a reader sees")
     doc = next(d for d in kept.rows["source_documents"] if d["document"] == p["source_document"])
     event = TextCorrected(
-        seq=last.seq + 1, type="TextCorrected", schema_version=1, occurred=Occurrence(start=on, end=on), recorded_at=recorded_at,
+        seq=last.seq + 1,
+        type="TextCorrected",
+        schema_version=1,
+        occurred=Occurrence(start=on, end=on),
+        recorded_at=recorded_at,
         source=SourceLocator(document=doc["document"], language=doc["language"], sha256=doc["sha256"], section=p["source_section"], paragraph=str(p["source_paragraph"]), line=p["source_line"]),
         prev=last.hash,
         data=TextCorrectedData(provision_id=provision_id, old_text=current, new_text=current.replace(old, new), reason=reason, corrected_by=corrected_by),

@@ -34,8 +34,14 @@ def append_doi(root: Path, version: str, doi: str, on: dt.date, recorded_at: dt.
 
     def event(last: LoggedEvent) -> ReleaseDoiRecorded:
         return ReleaseDoiRecorded(
-            seq=last.seq + 1, type="ReleaseDoiRecorded", schema_version=1, occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at, source=None, prev=last.hash, data=ReleaseDoiRecordedData(version=version, doi=doi),
+            seq=last.seq + 1,
+            type="ReleaseDoiRecorded",
+            schema_version=1,
+            occurred=Occurrence(start=on, end=on),
+            recorded_at=recorded_at,
+            source=None,
+            prev=last.hash,
+            data=ReleaseDoiRecordedData(version=version, doi=doi),
         )
 
     return append_event(root, f"doi-{version}", event, refused)

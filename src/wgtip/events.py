@@ -118,8 +118,7 @@ class SourceDocumentRegisteredData(Strict):
     document: str = Field(pattern=PROVISION_ID, description="Identifier given to the document in this dataset.")
     path: RepositoryPath = Field(
         json_schema_extra={"pattern": REPOSITORY_PATH},
-        description="Path of the project's copy of the document, relative to the repository root, inside it: "
-        "'/'-separated, no part starting with '.' (so no '..'), not absolute.",
+        description="Path of the project's copy of the document, relative to the repository root, inside it: '/'-separated, no part starting with '.' (so no '..'), not absolute.",
     )
 
     sha256: str = Field(pattern=HEX64, description="SHA-256 of the file.")
@@ -479,11 +478,11 @@ class ReleasePublished(Envelope):
 
 RELEASE_FORMATS: dict[int, str] = {
     1: "The release's zip holds its data package in a folder (datapackage.json as Data Package v1, and data/); "
-       "beside the zip, the SQLite and DuckDB files and SHA256SUMS. The releases 1.0.0 to 1.1.0 were published so.",
+    "beside the zip, the SQLite and DuckDB files and SHA256SUMS. The releases 1.0.0 to 1.1.0 were published so.",
     2: "The release's zip is a standalone data package: datapackage.json (Data Package v2) at its root, data/, the source "
-       "document its sources name, README.md, LICENSE, LICENSE-DATA.md, CITATION.cff, the release's CHANGELOG.md entry, "
-       "checkpoints.json and SHA256SUMS of every file in it; beside the zip, the SQLite and DuckDB files (with column "
-       "comments), every table as Parquet (a zip of .parquet files), checkpoints.json and SHA256SUMS.",
+    "document its sources name, README.md, LICENSE, LICENSE-DATA.md, CITATION.cff, the release's CHANGELOG.md entry, "
+    "checkpoints.json and SHA256SUMS of every file in it; beside the zip, the SQLite and DuckDB files (with column "
+    "comments), every table as Parquet (a zip of .parquet files), checkpoints.json and SHA256SUMS.",
 }
 """What each release format publishes (the build writes it; docs/releases.md describes it)."""
 

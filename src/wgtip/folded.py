@@ -95,8 +95,9 @@ class TableSink(Protocol):
     def close(self) -> tuple[int, str]: ...
 
 
-def fold_tables(events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout],
-                sink_for: Callable[[Any, list[str]], TableSink], on_state: Callable[[State], None] | None = None) -> Folded:
+def fold_tables(
+    events: Iterable[LoggedEvent], layout_after: Callable[[LoggedEvent | None], Layout], sink_for: Callable[[Any, list[str]], TableSink], on_state: Callable[[State], None] | None = None
+) -> Folded:
     """Fold ``events`` and put every table, batch by batch, in ``sink_for(model, columns)``. The log
     tables take today's columns; the other tables take ``layout_after(last event)``'s (a release's
     own), and a table it leaves out is folded but not put anywhere. ``on_state`` sees the fold's
@@ -206,8 +207,7 @@ class _KeptTable:
         return 0, ""  # no file, so no hash: Kept does not pass these on
 
 
-def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter], on_state: Callable[[State], None] | None = None,
-              columns: Mapping[str, Sequence[str]] | None = None) -> Kept:
+def fold_kept(events: Iterable[LoggedEvent], keep: Mapping[str, Filter], on_state: Callable[[State], None] | None = None, columns: Mapping[str, Sequence[str]] | None = None) -> Kept:
     """Fold ``events`` streamed and keep only the rows ``keep`` asks for (a filter per table;
     ``keep_all`` for every row): for the commands that need a few rows of a big log. Memory holds
     the fold's state and the kept rows, never the log. ``on_state``: as for ``fold_tables``.

@@ -101,8 +101,7 @@ def data_dictionary(quality: list[dict[str, Any]] | None = None) -> str:
             out += ["As recorded in the log now:", "", "| kind | source | made by | precision | recall | gold provisions | measured on |", "|---|---|---|---:|---:|---:|---|"]
             out += [f"| {r['kind']} | {r['source']} | {_cell(r['made_by'])} | {r['precision']} | {r['recall']} | {r['gold_provisions']} | {r['measured_on']} |" for r in quality]
             out += ["", *(f"- {r['kind']}, {r['source']}: {figures(r)}." for r in quality), ""]
-        out += [f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "",
-                "| column | type | required | references | description | 说明 |", "|---|---|---|---|---|---|"]
+        out += [f"Primary key: {', '.join(f'`{k}`' for k in primary_key(model))}; {kind}.", "", "| column | type | required | references | description | 说明 |", "|---|---|---|---|---|---|"]
         for c in columns(model):
             ref = f"`{c.references[0]}.{c.references[1]}`" if c.references else ""
             out.append(f"| `{c.name}` | {c.kind} | {'yes' if not c.nullable else ''} | {ref} | {_cell(c.description)} | {_cell(c.description_zh)} |")
@@ -120,12 +119,32 @@ def event_reference() -> str:
             rows.append(f"| `{prefix}{name}` | {_cell(f.description or '')} |")
         return rows
 
-    out = ["# Event types", "", "Generated from `src/wgtip/events.py` by `wgtip docs`; do not edit.", "",
-           "## The envelope every event shares", "", "| field | meaning |", "|---|---|", *fields(Envelope), ""]
+    out = [
+        "# Event types",
+        "",
+        "Generated from `src/wgtip/events.py` by `wgtip docs`; do not edit.",
+        "",
+        "## The envelope every event shares",
+        "",
+        "| field | meaning |",
+        "|---|---|",
+        *fields(Envelope),
+        "",
+    ]
     for cls in EVENT_TYPES:
         data_model = cls.model_fields["data"].annotation
-        out += [f"## `{cls.__name__}` (schema version {CURRENT_SCHEMA_VERSION[cls.__name__]})", "", (cls.__doc__ or "").strip(), "",
-                f"JSON Schema: [`{schema_path(cls)}`](../{schema_path(cls)})", "", "| field | meaning |", "|---|---|", *fields(data_model, "data."), ""]
+        out += [
+            f"## `{cls.__name__}` (schema version {CURRENT_SCHEMA_VERSION[cls.__name__]})",
+            "",
+            (cls.__doc__ or "").strip(),
+            "",
+            f"JSON Schema: [`{schema_path(cls)}`](../{schema_path(cls)})",
+            "",
+            "| field | meaning |",
+            "|---|---|",
+            *fields(data_model, "data."),
+            "",
+        ]
     return "\n".join(out)
 
 

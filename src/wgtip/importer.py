@@ -331,7 +331,10 @@ def document_events(doc: Document, recorded_at: dt.datetime) -> list[tuple[str, 
             w.add(
                 RecommendationsProposed,
                 RecommendationsProposedData(meeting=s.ordinal, proposed_by=PROPOSERS[m["by"]], provisions=tuple(_provisions(doc, later.ordinal, p, with_chapeau=False))),
-                s.start, s.end, w.locator(later.numeral, str(p.number), p.items[0][0].number), segment,
+                s.start,
+                s.end,
+                w.locator(later.numeral, str(p.number), p.items[0][0].number),
+                segment,
             )
         for p in s.paragraphs:
             loc = w.locator(s.numeral, str(p.number), p.line.number)

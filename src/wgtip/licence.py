@@ -34,9 +34,11 @@ UN Office at Geneva's "Copyright Information" page give it."""
 SPDX = f"{CODE['name']} AND {DATA['name']}"
 """The repository as a whole (pyproject.toml's ``license``): the code under MIT, the data under CC BY 4.0 (this project's part)."""
 
-SHORT = (f"This project's additions (structure, identifiers, corrections, annotations, event log): {DATA['title']} ({DATA['name']}). "
-         "The text of the recommendations and footnotes, and the source document, are the United Nations', reproduced under the "
-         "United Nations' terms of use, not under this licence.")
+SHORT = (
+    f"This project's additions (structure, identifiers, corrections, annotations, event log): {DATA['title']} ({DATA['name']}). "
+    "The text of the recommendations and footnotes, and the source document, are the United Nations', reproduced under the "
+    "United Nations' terms of use, not under this licence."
+)
 """One paragraph, for the site and the metadata files."""
 
 UN_CONTENT = (
@@ -55,30 +57,30 @@ PROJECT_CONTENT = (
 
 def data_licence_text() -> str:
     """The data's licence statement (Markdown): the repository's LICENSE-DATA.md and a release's LICENSE."""
-    return "\n".join([
-        "# Licence of the data",
-        "",
-        f"{metadata.TITLE} has two parts, under two sets of terms.",
-        "",
-        "## What is the United Nations'",
-        "",
-        f"{UN_CONTENT[0].upper()}{UN_CONTENT[1:]}. These are reproduced, character for character, under the United Nations' "
-        "terms, not under this project's licence.",
-        "",
-        "This project could not read the current wording of those terms from where the dataset is built, so it does not "
-        "restate them. They are on the \"Terms of Use\" page of the United Nations website, which the Dag Hammarskjöld "
-        f"Library's \"Data Terms of Use\" (digitallibrary.un.org) gives as <{UN_TERMS['path']}>. Read them before you reuse "
-        "the text beyond quoting it with its source (the UN Office at Geneva's \"Copyright Information\" page asks that the "
-        f"source be quoted in full). Requests for permission go to {UN_PERMISSIONS}, the address both of those pages give.",
-        "",
-        "## What this project adds",
-        "",
-        f"{PROJECT_CONTENT[0].upper()}{PROJECT_CONTENT[1:]}: {DATA['title']} ({DATA['name']}), <{DATA['path']}>. Attribute it to "
-        f"\"{metadata.AUTHOR}\" with the version you used, as CITATION.cff or `wgtip cite` gives it.",
-        "",
-        "## The code",
-        "",
-        f"The software that makes the data (the repository's `src/`, `tests/` and scripts) is under the {CODE['title']} ({CODE['name']}): "
-        "the repository's LICENSE.",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Licence of the data",
+            "",
+            f"{metadata.TITLE} has two parts, under two sets of terms.",
+            "",
+            "## What is the United Nations'",
+            "",
+            f"{UN_CONTENT[0].upper()}{UN_CONTENT[1:]}. These are reproduced, character for character, under the United Nations' terms, not under this project's licence.",
+            "",
+            "This project could not read the current wording of those terms from where the dataset is built, so it does not "
+            'restate them. They are on the "Terms of Use" page of the United Nations website, which the Dag Hammarskjöld '
+            f'Library\'s "Data Terms of Use" (digitallibrary.un.org) gives as <{UN_TERMS["path"]}>. Read them before you reuse '
+            'the text beyond quoting it with its source (the UN Office at Geneva\'s "Copyright Information" page asks that the '
+            f"source be quoted in full). Requests for permission go to {UN_PERMISSIONS}, the address both of those pages give.",
+            "",
+            "## What this project adds",
+            "",
+            f"{PROJECT_CONTENT[0].upper()}{PROJECT_CONTENT[1:]}: {DATA['title']} ({DATA['name']}), <{DATA['path']}>. Attribute it to "
+            f'"{metadata.AUTHOR}" with the version you used, as CITATION.cff or `wgtip cite` gives it.',
+            "",
+            "## The code",
+            "",
+            f"The software that makes the data (the repository's `src/`, `tests/` and scripts) is under the {CODE['title']} ({CODE['name']}): the repository's LICENSE.",
+            "",
+        ]
+    )

@@ -197,7 +197,7 @@ def _check_duplicate_keys(raw: bytes, path: str, lineno: int) -> None:
 
 
 def _json_error(raw: bytes, exc: orjson.JSONDecodeError) -> str:
-    rest = raw.decode("utf-8", "replace")[exc.pos:exc.pos + 9].lstrip("-")  # pos counts characters
+    rest = raw.decode("utf-8", "replace")[exc.pos : exc.pos + 9].lstrip("-")  # pos counts characters
     if rest.startswith(("NaN", "Infinity")):
         return f"not valid JSON: NaN and Infinity are not JSON numbers (at character {exc.pos + 1})"
     return f"not valid JSON: {exc}"
@@ -276,8 +276,10 @@ def _not_compact(raw: bytes, compact: bytes) -> str:
     """Where a line differs from its compact form, in characters, with a few characters of each."""
     text, want = raw.decode("utf-8"), compact.decode("utf-8")
     at = next((i for i, (a, b) in enumerate(zip(text, want, strict=False)) if a != b), min(len(text), len(want)))
-    return (f"not written as compact JSON at character {at + 1} ({text[at:at + 10]!r} where compact JSON has {want[at:at + 10]!r}): "
-            "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip")
+    return (
+        f"not written as compact JSON at character {at + 1} ({text[at : at + 10]!r} where compact JSON has {want[at : at + 10]!r}): "
+        "an event is written one way only (no spaces between tokens, no needless escapes), so that every reader sees the same bytes; write events with wgtip"
+    )
 
 
 def parse_line(raw: bytes, path: str, lineno: int) -> Envelope:
@@ -407,7 +409,7 @@ def iter_log(root: Path) -> Iterator[LoggedEvent]:
         rel = path.relative_to(root).as_posix()
         for le in read_segment(path, rel):
             if le.seq != expected or le.event.prev != (prev.hash if prev else None):
-                yield from read_log(root)[expected - 1:]
+                yield from read_log(root)[expected - 1 :]
                 return
             yield le
             prev, expected = le, expected + 1

@@ -86,7 +86,7 @@ def identifiers(root: Path) -> Identifiers:
         if key not in known:
             raise IdentifiersError(f"{IDENTIFIERS_FILE}: {key}: unknown key (known: {', '.join(sorted(known))})")
         if not isinstance(value, str):
-            raise IdentifiersError(f"{IDENTIFIERS_FILE}: {key}: must be a string (\"\" while none is assigned)")
+            raise IdentifiersError(f'{IDENTIFIERS_FILE}: {key}: must be a string ("" while none is assigned)')
         value = value.strip()
         if value and key == "concept_doi" and not re.match(DOI_PATTERN, value):
             raise IdentifiersError(f"{IDENTIFIERS_FILE}: {key}: {value!r} is not a DOI (10.NNNN/suffix, without https://doi.org/)")

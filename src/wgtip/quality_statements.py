@@ -30,8 +30,7 @@ def by_kind(rows: Iterable[Row]) -> dict[str, dict[str, Row]]:
 
 def figures(r: Row) -> str:
     """'precision 0.937 (222 of 237 given), recall 0.978 (222 of 227 in the gold)'."""
-    return (f"precision {r['precision']} ({r['true_positives']} of {r['predicted']} given), "
-            f"recall {r['recall']} ({r['true_positives']} of {r['expected']} in the gold)")
+    return f"precision {r['precision']} ({r['true_positives']} of {r['predicted']} given), recall {r['recall']} ({r['true_positives']} of {r['expected']} in the gold)"
 
 
 def kind_statement(kind: str, sources: Mapping[str, Row]) -> str:
@@ -39,8 +38,10 @@ def kind_statement(kind: str, sources: Mapping[str, Row]) -> str:
     published, rules = sources.get("published"), sources.get("rules")
     first = published or rules
     assert first is not None
-    out = [f"Quality of the {PLURAL.get(kind, kind)}, measured on {first['measured_on']} against a blind gold set of "
-           f"{first['gold_provisions']} provisions ({first['gold_file']}, SHA-256 {first['gold_sha256'][:12]}…; {REPORT}):"]
+    out = [
+        f"Quality of the {PLURAL.get(kind, kind)}, measured on {first['measured_on']} against a blind gold set of "
+        f"{first['gold_provisions']} provisions ({first['gold_file']}, SHA-256 {first['gold_sha256'][:12]}…; {REPORT}):"
+    ]
     if published is not None:
         out.append(f"as published (made by {published['made_by'].removeprefix('published annotations, by ')}), {figures(published)}.")
     if rules is not None:
@@ -58,14 +59,16 @@ def package_statement(rows: Iterable[Row]) -> str:
     kinds = by_kind(rows)
     if not kinds:
         return ""
-    parts = [f"{PLURAL.get(k, k)} precision {s['published']['precision']}, recall {s['published']['recall']}"
-             for k, s in kinds.items() if "published" in s]
+    parts = [f"{PLURAL.get(k, k)} precision {s['published']['precision']}, recall {s['published']['recall']}" for k, s in kinds.items() if "published" in s]
     first = next(iter(next(iter(kinds.values())).values()))
-    return (f"Measured quality of the published annotations against a blind gold set of {first['gold_provisions']} provisions "
-            f"({first['measured_on']}): {'; '.join(parts)} (table annotation_quality; {REPORT}).")
+    return (
+        f"Measured quality of the published annotations against a blind gold set of {first['gold_provisions']} provisions "
+        f"({first['measured_on']}): {'; '.join(parts)} (table annotation_quality; {REPORT})."
+    )
 
 
 def facet_note(r: Row) -> str:
     """The short line beside a facet: 'made by X; measured precision P, recall R on N gold provisions (date)'."""
-    return (f"made by {r['made_by'].removeprefix('published annotations, by ')}; measured precision {r['precision']}, "
-            f"recall {r['recall']} on {r['gold_provisions']} gold provisions ({r['measured_on']})")
+    return (
+        f"made by {r['made_by'].removeprefix('published annotations, by ')}; measured precision {r['precision']}, recall {r['recall']} on {r['gold_provisions']} gold provisions ({r['measured_on']})"
+    )

@@ -110,11 +110,13 @@ def missing_files(event: ReleasePublished, layout: Layout) -> None:
 
 def release_layout(version: str) -> Callable[[LoggedEvent | None], Layout]:
     """The layout of the release the fold stopped at (``until_release`` stops there)."""
+
     def layout_after(head: LoggedEvent | None) -> Layout:
         assert head is not None and isinstance(head.event, ReleasePublished) and head.event.data.version == version
         layout = layout_of(head.event)
         missing_files(head.event, layout)
         return layout
+
     return layout_after
 
 
@@ -182,10 +184,7 @@ def check(event: ReleasePublished, hashes: Hashes, layout: Layout) -> None:
             raise ReleaseError(f"release {event.data.version}: {f.path} was not rebuilt")
         size, sha = got
         if sha != f.sha256:
-            raise ReleaseError(
-                f"release {event.data.version} (event {event.seq}): {f.path} rebuilds with SHA-256 {sha[:16]}…, "
-                f"the release recorded {f.sha256[:16]}… ({size} vs {f.bytes} bytes)"
-            )
+            raise ReleaseError(f"release {event.data.version} (event {event.seq}): {f.path} rebuilds with SHA-256 {sha[:16]}…, the release recorded {f.sha256[:16]}… ({size} vs {f.bytes} bytes)")
     digest = digest_of(hashes, layout)
     if digest != event.data.digest:
         raise ReleaseError(f"release {event.data.version} (event {event.seq}): digest {digest[:16]}… differs from the recorded {event.data.digest[:16]}…")
@@ -195,9 +194,14 @@ def _provisional(last: LoggedEvent, version: str, published_on: dt.date, notes: 
     head = LogHead(seq=last.seq, sha256=last.hash)
     data = ReleasePublishedData.model_construct(version=version, published_on=published_on, notes=notes, log_head=head, files=(), digest="0" * 64)
     return ReleasePublished.model_construct(
-        seq=last.seq + 1, type="ReleasePublished", schema_version=1,
+        seq=last.seq + 1,
+        type="ReleasePublished",
+        schema_version=1,
         occurred=Occurrence(start=published_on, end=published_on),
-        recorded_at=recorded_at, source=None, prev=last.hash, data=data,
+        recorded_at=recorded_at,
+        source=None,
+        prev=last.hash,
+        data=data,
     )
 
 
@@ -234,10 +238,12 @@ def make_release(root: Path, version: str, published_on: dt.date, notes: str, re
     hashes = folded.csv_hashes()
     recorded = [ReleasedFile(path=p, bytes=hashes[p][0], sha256=hashes[p][1], fields=tuple(layout[Path(p).stem])) for p in content_paths(layout)]
     draft = drafts[0]
-    final = ReleasePublished.model_validate({
-        **draft.model_dump(mode="json"),
-        "data": {**draft.data.model_dump(mode="json"), "files": [f.model_dump(mode="json") for f in recorded], "digest": digest_of(hashes, layout)},
-    })
+    final = ReleasePublished.model_validate(
+        {
+            **draft.model_dump(mode="json"),
+            "data": {**draft.data.model_dump(mode="json"), "files": [f.model_dump(mode="json") for f in recorded], "digest": digest_of(hashes, layout)},
+        }
+    )
     [path] = write_segments(root, [(f"release-{version}", final)], prev=last[0].hash)
     try:
         rebuilt = fold_hashes(until_release(iter_log(root), version), release_layout(version))

@@ -34,8 +34,14 @@ def adopt(root: Path, release_format: int, notes: str, on: dt.date, recorded_at:
 
     def event(last: LoggedEvent) -> ReleaseFormatAdopted:
         return ReleaseFormatAdopted(
-            seq=last.seq + 1, type="ReleaseFormatAdopted", schema_version=1, occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at, source=None, prev=last.hash, data=ReleaseFormatAdoptedData(format=release_format, notes=notes),
+            seq=last.seq + 1,
+            type="ReleaseFormatAdopted",
+            schema_version=1,
+            occurred=Occurrence(start=on, end=on),
+            recorded_at=recorded_at,
+            source=None,
+            prev=last.hash,
+            data=ReleaseFormatAdoptedData(format=release_format, notes=notes),
         )
 
     def refused(problem: str) -> ReleaseFormatError:

@@ -80,7 +80,7 @@ def readme(release: dict[str, Any], folded: Folded) -> str:
 
 {metadata.DESCRIPTION}
 
-Published {date}, rebuilt from the dataset's event log up to release event {release['event_seq']}.
+Published {date}, rebuilt from the dataset's event log up to release event {release["event_seq"]}.
 This zip is a data package: `{DESCRIPTOR}` (Data Package v2) describes every table, its columns,
 their types, keys and codes.
 
@@ -106,7 +106,7 @@ Every CSV is UTF-8 with a header, comma-separated, `"`-quoted, with `\\n` line e
 
 ## Cite
 
-Dataset: {metadata.AUTHOR}. {metadata.TITLE} (dataset), version {version} ({date}). Data sha256:{release['digest']}.
+Dataset: {metadata.AUTHOR}. {metadata.TITLE} (dataset), version {version} ({date}). Data sha256:{release["digest"]}.
 
 A provision: its `citation` column. A DOI minted after publication is recorded in the dataset's
 log, not here: `wgtip cite --release {version}` gives the citation with it.
@@ -115,7 +115,7 @@ log, not here: `wgtip cite --release {version}` gives the citation with it.
 
     sha256sum -c {SUMS}
 
-The data digest (`sha256:{release['digest']}`) is the SHA-256 of the lines of `{SUMS}` for the data
+The data digest (`sha256:{release["digest"]}`) is the SHA-256 of the lines of `{SUMS}` for the data
 files, without the log tables (which record this release itself):
 
     grep ' {DATA_DIR}/' {SUMS} | grep -v {drop} | sha256sum
@@ -126,4 +126,3 @@ In the dataset's repository, `wgtip build --release {version}` rebuilds this zip
 
 {licence.SHORT}
 """
-

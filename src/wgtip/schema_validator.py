@@ -27,16 +27,56 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-SAME_IN_DRAFT_7 = frozenset({
-    # annotations and structure
-    "$schema", "$id", "$defs", "definitions", "$ref", "$comment", "title", "description", "default", "examples",
-    "deprecated", "readOnly", "writeOnly", "format",
-    # validation keywords that mean the same in draft 7 and 2020-12
-    "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
-    "required", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "properties", "patternProperties",
-    "additionalProperties", "propertyNames", "items", "contains",
-})
+SAME_IN_DRAFT_7 = frozenset(
+    {
+        # annotations and structure
+        "$schema",
+        "$id",
+        "$defs",
+        "definitions",
+        "$ref",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "format",
+        # validation keywords that mean the same in draft 7 and 2020-12
+        "type",
+        "enum",
+        "const",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "items",
+        "contains",
+    }
+)
 """Keywords draft 7 reads as 2020-12 does. Not among them: ``prefixItems``, ``unevaluated*``,
 ``dependent*``, ``minContains``/``maxContains``, ``$anchor``, ``$dynamic*`` (2019-09 and later)."""
 ANNOTATIONS = frozenset({"title", "description", "default", "examples", "$comment", "deprecated", "readOnly", "writeOnly"})

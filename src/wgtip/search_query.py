@@ -140,6 +140,7 @@ def segment(run: str) -> list[str]:
 
 # --- the parsed query ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Term:
     """A word or phrase of the query: what was typed, and what finds it: any one of ``alternatives`` (as typed;
@@ -189,9 +190,10 @@ def _tokens(query: str) -> list[tuple[str, str, bool]]:
         if ch in QUOTES:
             close = query.find(QUOTES[ch], i + 1)
             if close < 0:
-                raise SearchSyntaxError(f"a quote is not closed: {query[i:]!r} (a phrase is written between two quotes, \"like this\")",
-                                        f"引号未闭合：{query[i:]}（词组须放在两个引号之间，如 \"儿童培训\"）")
-            out.append(("phrase", query[i + 1:close], excluded))
+                raise SearchSyntaxError(
+                    f'a quote is not closed: {query[i:]!r} (a phrase is written between two quotes, "like this")', f'引号未闭合：{query[i:]}（词组须放在两个引号之间，如 "儿童培训"）'
+                )
+            out.append(("phrase", query[i + 1 : close], excluded))
             i = close + 1
             continue
         j = i
@@ -251,8 +253,7 @@ def parse(query: str) -> Query:
     if pending_or:
         raise SearchSyntaxError("OR needs a word or phrase on each side (儿童 OR 少年)", "OR 两边都须有词语（儿童 OR 少年）")
     if excluded and not groups:
-        raise SearchSyntaxError("a search needs a word to find, not only words to leave out (-word)",
-                                "检索须至少包含一个要查找的词语，不能只有排除的词语（-词语）")
+        raise SearchSyntaxError("a search needs a word to find, not only words to leave out (-word)", "检索须至少包含一个要查找的词语，不能只有排除的词语（-词语）")
     return Query(tuple(tuple(dict.fromkeys(g)) for g in groups), tuple(dict.fromkeys(excluded)))
 
 
@@ -289,11 +290,11 @@ def matches(query: Query, text: str) -> bool:
     """What the search finds, defined on one text without the index: every group has a term in the text, and no
     excluded term is."""
     folded = fold(text)
-    return (not query.empty and all(any(term_in(t, folded) for t in g) for g in query.groups)
-            and not any(term_in(t, folded) for t in query.excluded))
+    return not query.empty and all(any(term_in(t, folded) for t in g) for g in query.groups) and not any(term_in(t, folded) for t in query.excluded)
 
 
 # --- the FTS5 expression ---------------------------------------------------------------------------------
+
 
 def _word(word: str) -> str:
     return f'"{word}" *' if len(word) == 1 else '"' + " ".join(bigrams(word)) + '"'
@@ -365,6 +366,7 @@ def highlighted(text: str) -> list[str]:
 def explain(query: Query) -> tuple[str, str]:
     """What a search looks for, in English and Chinese, for the results page: each term in the form it is found
     by (in simplified characters when typed otherwise), a run with the words it is cut into."""
+
     def parts(t: Term) -> list[str]:
         return ["".join(p) if len(p) == 1 else " … ".join(p) for p in t.alternatives[-1]]
 

@@ -110,8 +110,7 @@ def outputs_lock(root: Path, required: bool = True) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise BusyError(f"{BUILD_DIR}/{LOCK}: (lock): another wgtip command (process {holder}) is building or checking this checkout's outputs; "
-                            "run this one again when it has finished") from None
+            raise BusyError(f"{BUILD_DIR}/{LOCK}: (lock): another wgtip command (process {holder}) is building or checking this checkout's outputs; run this one again when it has finished") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         complete(root)

@@ -26,15 +26,13 @@ def zh(description: str, long_text: bool = False, wide: bool = False) -> dict[st
     return {"json_schema_extra": {"description_zh": description, "long_text": long_text or wide, "wide": wide}}
 
 
-def table_info(order: int, title: str, title_zh: str, description_zh: str, log_table: bool = False,
-               empty_until_recorded: bool = False) -> dict[str, Any]:
+def table_info(order: int, title: str, title_zh: str, description_zh: str, log_table: bool = False, empty_until_recorded: bool = False) -> dict[str, Any]:
     """A table model's ``__table_args__``: what the outputs say of the table besides its columns, kept
     in the table's ``info``. ``order``: its place among the tables (and the outputs': the order of
     datapackage.json's resources and of the SQLite file's tables), after every table it references;
     ``log_table``: it records the log and its releases (see ``is_log_table``); ``empty_until_recorded``:
     it may be empty (no event of its kind yet). The English description is the class's docstring."""
-    return {"info": dict(order=order, title=title, title_zh=title_zh, description_zh=description_zh, log_table=log_table,
-                         empty_until_recorded=empty_until_recorded)}
+    return {"info": dict(order=order, title=title, title_zh=title_zh, description_zh=description_zh, log_table=log_table, empty_until_recorded=empty_until_recorded)}
 
 
 def annotator_field() -> Any:
@@ -489,8 +487,9 @@ class AnnotationReview(SQLModel, table=True):
     """What reviews changed in the rules' annotations: each value a reviewer added or removed, with the reason; a reviewed value that is not here was confirmed."""
 
     __tablename__ = "annotation_reviews"
-    __table_args__ = table_info(order=18, title="Annotation reviews", title_zh="标注审阅", description_zh="审阅对规则标注的改动：审阅人添加或删除的每个值及理由；经审阅而不在此表中的值即为确认。",
-                                empty_until_recorded=True)
+    __table_args__ = table_info(
+        order=18, title="Annotation reviews", title_zh="标注审阅", description_zh="审阅对规则标注的改动：审阅人添加或删除的每个值及理由；经审阅而不在此表中的值即为确认。", empty_until_recorded=True
+    )
 
     review_id: str = Field(primary_key=True, description="Identifier: provision_id, the kind and the value, joined by '/'.", schema_extra=zh("标识符：provision_id、标注类型和值，以“/”连接。"))
     provision_id: str = Field(foreign_key="provisions.provision_id", description="The provision.", schema_extra=zh("条文。"))

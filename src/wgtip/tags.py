@@ -85,8 +85,10 @@ def check_tags(root: Path, local: dict[str, Checkpoint]) -> TagCheck:
             raise TagError(str(err)) from None
         if published != mine:
             differs = next(k for k in ("version", "seq", "head", "digest", "segments") if getattr(published, k) != getattr(mine, k))
-            raise TagError(f"{ref}: checkpoint.{differs}: the signed tag says {str(getattr(published, differs))[:16]}, the local log {str(getattr(mine, differs))[:16]}: "
-                           "the log was rewritten after this release was tagged")
+            raise TagError(
+                f"{ref}: checkpoint.{differs}: the signed tag says {str(getattr(published, differs))[:16]}, the local log {str(getattr(mine, differs))[:16]}: "
+                "the log was rewritten after this release was tagged"
+            )
         if _git(root, "merge-base", "--is-ancestor", f"{ref}^{{commit}}", "HEAD").returncode != 0:
             raise TagError(f"{ref}: (commit): the tagged commit is not in the history checked out (HEAD): the history was rewritten after the release")
         result.checked.append(tag)

@@ -66,18 +66,17 @@ class ArrayColumn:
         value of this array, most first, then by value: the numbers Datasette's array facet gives, which SQLite
         answers by joining the annotation table on its index on provision_id rather than by computing each
         provision's array."""
-        return (f"SELECT x.{self.column} AS value, count(DISTINCT x.provision_id) AS count FROM ({rows_sql}) i "
-                f"JOIN {self.table} x ON x.provision_id = i.provision_id{self._and_where} "
-                f"GROUP BY x.{self.column} ORDER BY count DESC, value" + ("" if limit is None else f" LIMIT {limit}"))
+        return (
+            f"SELECT x.{self.column} AS value, count(DISTINCT x.provision_id) AS count FROM ({rows_sql}) i "
+            f"JOIN {self.table} x ON x.provision_id = i.provision_id{self._and_where} "
+            f"GROUP BY x.{self.column} ORDER BY count DESC, value" + ("" if limit is None else f" LIMIT {limit}")
+        )
 
 
 PROVISION_COLUMNS = ("provision_id", "meeting", "paragraph", "item", "subitem", "level", "label", "position", "adoption", "standalone_text")
 """Columns of provisions the view shows (with their descriptions from the provisions table)."""
 
-ARRAYS = tuple(
-    ArrayColumn(a.name, k.table, k.column, a.where, a.description, k.vocabulary, k.name, a.qualifier)
-    for k in KINDS if k.vocabulary is not None for a in k.arrays
-)
+ARRAYS = tuple(ArrayColumn(a.name, k.table, k.column, a.where, a.description, k.vocabulary, k.name, a.qualifier) for k in KINDS if k.vocabulary is not None for a in k.arrays)
 """The view's arrays: those each kind of annotation declares (``annotation_kinds.KINDS``)."""
 
 
@@ -107,6 +106,8 @@ def arrays_by_kind() -> dict[str, tuple[ArrayColumn, ...]]:
     for a in ARRAYS:
         out[a.kind] = (*out.get(a.kind, ()), a)
     return out
+
+
 """Descriptions of the view's own columns; its other columns are those of provisions."""
 
 

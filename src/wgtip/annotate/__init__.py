@@ -97,9 +97,15 @@ def corpus_from_tables(provisions: Iterable[dict[str, Any]], texts: Iterable[dic
     section_meeting = {(p["source_document"], p["source_section"]): int(p["provision_id"].split("-")[1][1:]) for p in rows}
     out = tuple(
         Provision(
-            provision_id=p["provision_id"], parent_id=p["parent_id"], text=p["current_text"], revision=revisions[p["provision_id"]],
-            document=p["source_document"], section=p["source_section"], meeting_section=section_meeting[p["source_document"], p["source_section"]],
-            paragraph=p["paragraph"], level=p["level"],
+            provision_id=p["provision_id"],
+            parent_id=p["parent_id"],
+            text=p["current_text"],
+            revision=revisions[p["provision_id"]],
+            document=p["source_document"],
+            section=p["source_section"],
+            meeting_section=section_meeting[p["source_document"], p["source_section"]],
+            paragraph=p["paragraph"],
+            level=p["level"],
             children=tuple(children.get(p["provision_id"], ())),
         )
         for p in rows

@@ -178,8 +178,11 @@ def own_directives(text: str) -> list[Directive]:
         out.append((Directive(strength, i, m.end(), m.group(), tuple(chain), _asked(text, found, chain[-1].end, end), item_start_ask=(j < 0)), False))
     out.sort(key=lambda d: d[0].cue_start)
     # a continuing 'may' needs a directive before it in its sentence to continue
-    out = [(d, implied) for d, implied in out if not any(d is c for c in continuing)
-           or any(o.cue_start < d.cue_start and sentence_start(text, o.cue_start) == sentence_start(text, d.cue_start) for o, _ in out)]
+    out = [
+        (d, implied)
+        for d, implied in out
+        if not any(d is c for c in continuing) or any(o.cue_start < d.cue_start and sentence_start(text, o.cue_start) == sentence_start(text, d.cue_start) for o, _ in out)
+    ]
     # an implied subject is the previous directive's (the chapeau's is filled in by directives())
     filled: list[Directive] = []
     for d, implied in out:

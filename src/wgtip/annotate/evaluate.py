@@ -244,17 +244,19 @@ def _pr(s: Score) -> str:
 
 
 def blind_report(ev: Evaluation, errors: bool = False) -> str:
-    lines = [f"gold: {BLIND_GOLD} ({ev.provisions} provisions drawn at random, annotated blind twice, adjudicated)",
-             "rules: the annotation rules run on the log's texts; published: what the annotation tables hold",
-             f"published annotators of these provisions: {', '.join(ev.annotators)}", "",
-             f"{'kind':<10} {'source':<10} {'precision':>9} {'recall':>7} {'tp':>5} {'predicted':>9} {'gold':>5}  target (P and R)"]
+    lines = [
+        f"gold: {BLIND_GOLD} ({ev.provisions} provisions drawn at random, annotated blind twice, adjudicated)",
+        "rules: the annotation rules run on the log's texts; published: what the annotation tables hold",
+        f"published annotators of these provisions: {', '.join(ev.annotators)}",
+        "",
+        f"{'kind':<10} {'source':<10} {'precision':>9} {'recall':>7} {'tp':>5} {'predicted':>9} {'gold':>5}  target (P and R)",
+    ]
     for kind in SCORED:
         for source in SOURCES:
             s = ev.kinds[source][kind]
             met = "met" if min(s.precision, s.recall) >= TARGETS[kind] else "not met"
             lines.append(f"{kind:<10} {source:<10} {_pr(s)} {s.true_positives:>5} {s.predicted:>9} {s.expected:>5}  {TARGETS[kind]:.2f}: {met}")
-    lines += ["", "each theme: a yes/no decision per provision",
-              f"{'theme':<26} {'rules P':>8} {'R':>6} {'published P':>12} {'R':>6} {'gold':>5} {'rules':>6} {'published':>9}"]
+    lines += ["", "each theme: a yes/no decision per provision", f"{'theme':<26} {'rules P':>8} {'R':>6} {'published P':>12} {'R':>6} {'gold':>5} {'rules':>6} {'published':>9}"]
     published = {s.kind: s for s in ev.themes["published"]}
     rule = {s.kind: s for s in ev.themes["rules"]}
     for theme in sorted(set(published) | set(rule)):
@@ -269,8 +271,10 @@ def blind_report(ev: Evaluation, errors: bool = False) -> str:
 
 def regression_report(root: Path, errors: bool = False) -> str:
     scores, errs, (right, total) = regression(root)
-    lines = [f"regression check of the rules: {REGRESSION_GOLD} ({scores[0].provisions} provisions, hand-made by the rules' author; not a measure of quality)",
-             f"{'kind':<10} {'precision':>9} {'recall':>7} {'tp':>5} {'predicted':>9} {'gold':>5}"]
+    lines = [
+        f"regression check of the rules: {REGRESSION_GOLD} ({scores[0].provisions} provisions, hand-made by the rules' author; not a measure of quality)",
+        f"{'kind':<10} {'precision':>9} {'recall':>7} {'tp':>5} {'predicted':>9} {'gold':>5}",
+    ]
     for s in scores:
         lines.append(f"{s.kind:<10} {_pr(s)} {s.true_positives:>5} {s.predicted:>9} {s.expected:>5}")
     lines.append(f"reference resolution: {right}/{total} earlier recommendations resolved to the gold provision")

@@ -31,8 +31,11 @@ ENTITIES: tuple[tuple[str, str], ...] = (
     ("conference", r"缔约方会议(?!第\s*\d)"),
     ("expert_group", r"政府间专家会议"),
     # a State's bodies and office-holders, named by function (the State itself is one of the three terms below)
-    ("national_bodies", r"各国当局|(?:国家|政府)?主管(?:机关|当局)|国家机关|执法(?:机构|机关|人员)|检察(?:人员|官)|法官|司法(?:机关|当局)"
-                        r"|劳工督察员|领事(?:机构|官员|工作人员|馆工作人员)(?:代表)?|负责[^，。；、]{1,20}的相关实体"),
+    (
+        "national_bodies",
+        r"各国当局|(?:国家|政府)?主管(?:机关|当局)|国家机关|执法(?:机构|机关|人员)|检察(?:人员|官)|法官|司法(?:机关|当局)"
+        r"|劳工督察员|领事(?:机构|官员|工作人员|馆工作人员)(?:代表)?|负责[^，。；、]{1,20}的相关实体",
+    ),
     ("states_parties", r"缔约国|缔约方(?!会议)"),
     ("member_states", r"会员国"),
     ("states", r"各国|(?<=的)国家"),
@@ -65,6 +68,7 @@ class Mention:
     end: int
     text: str
     holder: str | None = None  # the provision whose text holds it, when not the annotated one
+
 
 def masked(text: str) -> str:
     return _QUOTED.sub(lambda m: m.group()[0] + MASK * (len(m.group()) - 2) + m.group()[-1], text)

@@ -25,12 +25,16 @@ from .ruleset import rules
 
 EVALUATOR = "wgtip.annotate.evaluate v1"
 """The evaluation's name and version: bump the version whenever its counting may change."""
-EVALUATION = ("Each kind scored as the set of values of each provision of the gold set (an addressee as a (code, role) pair; "
-              "a strength or a theme as its code), micro-averaged over the gold's provisions: precision = values given that the "
-              "gold also gives / values given; recall = the same / values the gold gives.")
-GOLD_DESCRIPTION = ("A simple random sample of the provisions with a recorded seed, each annotated blind to the rules, their "
-                    "output and the review by two independent annotators (instances of an AI model, not human experts), "
-                    "their disagreements adjudicated with a reason each (review/gold/README.md, docs/annotation-quality.md).")
+EVALUATION = (
+    "Each kind scored as the set of values of each provision of the gold set (an addressee as a (code, role) pair; "
+    "a strength or a theme as its code), micro-averaged over the gold's provisions: precision = values given that the "
+    "gold also gives / values given; recall = the same / values the gold gives."
+)
+GOLD_DESCRIPTION = (
+    "A simple random sample of the provisions with a recorded seed, each annotated blind to the rules, their "
+    "output and the review by two independent annotators (instances of an AI model, not human experts), "
+    "their disagreements adjudicated with a reason each (review/gold/README.md, docs/annotation-quality.md)."
+)
 
 
 class QualityError(WgtipError):
@@ -56,13 +60,18 @@ def measured_data(root: Path) -> AnnotationQualityMeasuredData:
     gold = ev.load_blind_gold(root)
     measured = ev.measure(gold, tables, ev.run_rules(ev.corpus_from(tables)))
     scores = tuple(
-        MeasuredScore(kind=kind, source=source, made_by=made_by(kind, source, tables, gold), true_positives=s.true_positives,
-                      predicted=s.predicted, expected=s.expected)
-        for kind in ev.SCORED for source in ev.SOURCES for s in [measured.kinds[source][kind]]
+        MeasuredScore(kind=kind, source=source, made_by=made_by(kind, source, tables, gold), true_positives=s.true_positives, predicted=s.predicted, expected=s.expected)
+        for kind in ev.SCORED
+        for source in ev.SOURCES
+        for s in [measured.kinds[source][kind]]
     )
     return AnnotationQualityMeasuredData(
         gold=(GoldFile(path=ev.BLIND_GOLD.as_posix(), sha256=sha256_of(root / ev.BLIND_GOLD)),),
-        gold_description=GOLD_DESCRIPTION, gold_provisions=measured.provisions, evaluation=EVALUATION, evaluator=EVALUATOR, scores=scores,
+        gold_description=GOLD_DESCRIPTION,
+        gold_provisions=measured.provisions,
+        evaluation=EVALUATION,
+        evaluator=EVALUATOR,
+        scores=scores,
     )
 
 
@@ -72,8 +81,14 @@ def append_quality(root: Path, on: dt.date, recorded_at: dt.datetime) -> Path:
 
     def event(last: LoggedEvent) -> AnnotationQualityMeasured:
         return AnnotationQualityMeasured(
-            seq=last.seq + 1, type="AnnotationQualityMeasured", schema_version=1, occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at, source=None, prev=last.hash, data=data,
+            seq=last.seq + 1,
+            type="AnnotationQualityMeasured",
+            schema_version=1,
+            occurred=Occurrence(start=on, end=on),
+            recorded_at=recorded_at,
+            source=None,
+            prev=last.hash,
+            data=data,
         )
 
     def refused(problem: str) -> QualityError:

@@ -52,16 +52,19 @@ def annotation_stream(events: Iterable[LoggedEvent], recorded_at: dt.datetime) -
     line); the rules need every provision's current text. The events are made a rule at a time, so
     a caller that writes them as they come (``log.write_segments``) holds one rule's annotations."""
     seen: dict[str, Any] = {}
-    kept = fold_kept(events, {t: keep_all for t in ("provisions", "provision_texts", "meetings", "source_documents")},
-                     on_state=lambda state: seen.update(annotations=state.annotations, vocabularies=state.vocabularies), columns=READ)
+    kept = fold_kept(
+        events,
+        {t: keep_all for t in ("provisions", "provision_texts", "meetings", "source_documents")},
+        on_state=lambda state: seen.update(annotations=state.annotations, vocabularies=state.vocabularies),
+        columns=READ,
+    )
     corpus = corpus_from_tables(kept.rows["provisions"], kept.rows["provision_texts"], kept.rows["meetings"])
     documents = {d["document"]: d for d in kept.rows["source_documents"]}
     kept.rows.clear()  # the corpus holds what the rules read
     return _made(corpus, documents, seen, recorded_at, kept.head.seq if kept.head else 0), kept.head
 
 
-def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any],
-          recorded_at: dt.datetime, seq: int) -> Iterator[tuple[str, Envelope]]:
+def _made(corpus: Corpus, documents: dict[str, dict], seen: dict[str, Any], recorded_at: dt.datetime, seq: int) -> Iterator[tuple[str, Envelope]]:
     def envelope_of(where: tuple[str, str] | None, at: int, moment: dt.datetime = recorded_at) -> dict:
         source = None
         if where is not None:
@@ -119,6 +122,9 @@ def _definition(current: dict) -> object:
 
     head, terms = current["head"], current["terms"]
     return VocabularyDefinedData(
-        vocabulary=head["vocabulary"], title=head["title"], title_zh=head["title_zh"], description=head["description"],
+        vocabulary=head["vocabulary"],
+        title=head["title"],
+        title_zh=head["title_zh"],
+        description=head["description"],
         terms=tuple(Term(code=t["code"], label=t["label"], label_zh=t["label_zh"], description=t["description"]) for t in terms.values()),
     )

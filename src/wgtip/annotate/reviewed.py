@@ -87,9 +87,12 @@ def review_events(root: Path, path: Path, recorded_at: dt.datetime) -> tuple[lis
     if kind is None or not kind.reviewed:
         raise ReviewFileError(f"{path}: kind: {d.kind!r} annotations cannot be reviewed")
     seen: dict[str, Any] = {}
-    kept = fold_kept(iter_log(root), {"provisions": keep_all, "provision_texts": keep_all, "source_documents": keep_all},
-                     on_state=lambda state: seen.update(annotations=state.annotations, reviews=state.reviews, vocabularies=state.vocabularies),
-                     columns=_READ)
+    kept = fold_kept(
+        iter_log(root),
+        {"provisions": keep_all, "provision_texts": keep_all, "source_documents": keep_all},
+        on_state=lambda state: seen.update(annotations=state.annotations, reviews=state.reviews, vocabularies=state.vocabularies),
+        columns=_READ,
+    )
     if kept.head is None:
         raise ReviewFileError(f"{root}: the log is empty")
     revision: dict[str, int] = {}
@@ -128,8 +131,14 @@ def review_events(root: Path, path: Path, recorded_at: dt.datetime) -> tuple[lis
         added = tuple(ReviewedValue(value=v, reason=r) for v, r in sorted(decision.added.items()))
         removed = tuple(ReviewedValue(value=v, reason=r) for v, r in sorted(decision.removed.items()))
         have = seen["reviews"].get((kind.name, pid))
-        if (have is not None and have.annotator == annotator and have.reviewed == reviewed_rule and have.text_revision == revision[pid]
-                and have.added == tuple((v.value, v.reason) for v in added) and have.removed == tuple((v.value, v.reason) for v in removed)):
+        if (
+            have is not None
+            and have.annotator == annotator
+            and have.reviewed == reviewed_rule
+            and have.text_revision == revision[pid]
+            and have.added == tuple((v.value, v.reason) for v in added)
+            and have.removed == tuple((v.value, v.reason) for v in removed)
+        ):
             continue
         item = ReviewedProvision(provision_id=pid, text_revision=revision[pid], added=added, removed=removed)
         batches.setdefault((p["source_document"], p["source_section"]), []).append(item)
@@ -140,11 +149,21 @@ def review_events(root: Path, path: Path, recorded_at: dt.datetime) -> tuple[lis
     for (document, section), items in batches.items():  # document order: dicts keep insertion order
         seq += 1
         doc = documents[document]
-        out.append(("review-" + kind.name, AnnotationsReviewed(
-            seq=seq, type="AnnotationsReviewed", schema_version=1, occurred=Occurrence(start=day, end=day), recorded_at=recorded_at,
-            source=SourceLocator(document=doc["document"], language=doc["language"], sha256=doc["sha256"], section=section), prev=prev,
-            data=AnnotationsReviewedData(kind=kind.name, annotator=d.annotator, annotator_description=d.annotator_description,
-                                         basis=d.basis, provisions=tuple(items)))))
+        out.append(
+            (
+                "review-" + kind.name,
+                AnnotationsReviewed(
+                    seq=seq,
+                    type="AnnotationsReviewed",
+                    schema_version=1,
+                    occurred=Occurrence(start=day, end=day),
+                    recorded_at=recorded_at,
+                    source=SourceLocator(document=doc["document"], language=doc["language"], sha256=doc["sha256"], section=section),
+                    prev=prev,
+                    data=AnnotationsReviewedData(kind=kind.name, annotator=d.annotator, annotator_description=d.annotator_description, basis=d.basis, provisions=tuple(items)),
+                ),
+            )
+        )
     return out, kept.head.hash
 
 

@@ -57,10 +57,7 @@ def _text(v: Any) -> str | None:
 
 def _vocabulary_rows(d: ev.VocabularyDefinedData, seq: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     head = dict(vocabulary=d.vocabulary, title=d.title, title_zh=d.title_zh, description=d.description, terms=len(d.terms), event_seq=seq)
-    terms = {
-        f"{d.vocabulary}/{t.code}": dict(vocabulary=d.vocabulary, code=t.code, position=i, label=t.label, label_zh=t.label_zh, description=t.description)
-        for i, t in enumerate(d.terms, 1)
-    }
+    terms = {f"{d.vocabulary}/{t.code}": dict(vocabulary=d.vocabulary, code=t.code, position=i, label=t.label, label_zh=t.label_zh, description=t.description) for i, t in enumerate(d.terms, 1)}
     return head, terms
 
 
@@ -102,9 +99,11 @@ def _shared(text: str | None) -> str | None:
 
 def _referred(name: str, shared: bool) -> Callable[[ev.Annotation], Any]:
     """A field of the annotation's reference target (``ReferenceTarget``); None without one."""
+
     def get(a: ev.Annotation) -> Any:
         value = None if a.reference is None else getattr(a.reference, name)
         return _shared(value) if shared else value
+
     return get
 
 
@@ -281,8 +280,18 @@ def _published(kind: Kind, pid: str, rule_rows: dict[str, dict[str, Any]], revie
             out[rid] = {**out[rid], "review_reason": reason}
             continue
         row = dict.fromkeys(_COLUMNS[kind.name])
-        row.update({_KEY[kind.name]: rid, kind.column: _shared(value), "provision_id": pid, "text_revision": review.text_revision,
-                    "annotator": review.annotator, "event_seq": review.seq, "reviewed_by": review.annotator, "review_reason": reason})
+        row.update(
+            {
+                _KEY[kind.name]: rid,
+                kind.column: _shared(value),
+                "provision_id": pid,
+                "text_revision": review.text_revision,
+                "annotator": review.annotator,
+                "event_seq": review.seq,
+                "reviewed_by": review.annotator,
+                "review_reason": reason,
+            }
+        )
         if "cue" in row:
             row["cue"] = "review"
         out[rid] = row
@@ -292,10 +301,20 @@ def _published(kind: Kind, pid: str, rule_rows: dict[str, dict[str, Any]], revie
 def _review_rows(kind: str, pid: str, review: ReviewEntry) -> dict[str, dict[str, Any]]:
     """The rows of ``annotation_reviews`` for a provision's review: one per value added or removed."""
     return {
-        f"{pid}/{kind}/{value}": dict(review_id=f"{pid}/{kind}/{value}", provision_id=pid, kind=kind, value=value, decision=decision,
-                                      reason=reason, reviewed=review.reviewed, text_revision=review.text_revision,
-                                      annotator=review.annotator, event_seq=review.seq)
-        for decision, values in (("added", review.added), ("removed", review.removed)) for value, reason in values
+        f"{pid}/{kind}/{value}": dict(
+            review_id=f"{pid}/{kind}/{value}",
+            provision_id=pid,
+            kind=kind,
+            value=value,
+            decision=decision,
+            reason=reason,
+            reviewed=review.reviewed,
+            text_revision=review.text_revision,
+            annotator=review.annotator,
+            event_seq=review.seq,
+        )
+        for decision, values in (("added", review.added), ("removed", review.removed))
+        for value, reason in values
     }
 
 
@@ -344,8 +363,7 @@ def _annotations_reviewed(state: State, e: ev.AnnotationsReviewed) -> None:
         pid = state.provisions[p.provision_id].provision_id
         key = (d.kind, pid)
         old = state.reviews.get(key)
-        new = ReviewEntry(annotator, reviewed, p.text_revision, e.seq,
-                          tuple((v.value, v.reason) for v in p.added), tuple((v.value, v.reason) for v in p.removed))
+        new = ReviewEntry(annotator, reviewed, p.text_revision, e.seq, tuple((v.value, v.reason) for v in p.added), tuple((v.value, v.reason) for v in p.removed))
         rule_rows = _as_dicts(d.kind, entry.rows)
         _replace_rows(state, kind.table, _published(kind, pid, rule_rows, old), _published(kind, pid, rule_rows, new))
         _replace_rows(state, "annotation_reviews", _review_rows(d.kind, pid, old) if old else {}, _review_rows(d.kind, pid, new))
@@ -385,11 +403,23 @@ def _annotation_quality_measured(state: State, e: ev.AnnotationQualityMeasured) 
     old = {rid: row for rid, row in state.quality.items() if row["kind"] in kinds}
     new = {
         f"{s.kind}/{s.source}": dict(
-            quality_id=f"{s.kind}/{s.source}", kind=s.kind, source=s.source, made_by=s.made_by,
-            precision=ratio(s.true_positives, s.predicted), recall=ratio(s.true_positives, s.expected),
-            true_positives=s.true_positives, predicted=s.predicted, expected=s.expected, gold_provisions=d.gold_provisions,
-            gold_description=d.gold_description, gold_file=gold.path, gold_sha256=gold.sha256, measured_on=e.occurred.start,
-            evaluation=d.evaluation, evaluator=d.evaluator, event_seq=e.seq,
+            quality_id=f"{s.kind}/{s.source}",
+            kind=s.kind,
+            source=s.source,
+            made_by=s.made_by,
+            precision=ratio(s.true_positives, s.predicted),
+            recall=ratio(s.true_positives, s.expected),
+            true_positives=s.true_positives,
+            predicted=s.predicted,
+            expected=s.expected,
+            gold_provisions=d.gold_provisions,
+            gold_description=d.gold_description,
+            gold_file=gold.path,
+            gold_sha256=gold.sha256,
+            measured_on=e.occurred.start,
+            evaluation=d.evaluation,
+            evaluator=d.evaluator,
+            event_seq=e.seq,
         )
         for s in d.scores
     }
@@ -424,8 +454,7 @@ def finish(state: State) -> dict[str, list[Any]]:
             out[KIND[kind].table].extend(entry.rows)
         else:
             out[KIND[kind].table].extend(map(_ROW_OF[kind], _published(KIND[kind], pid, _as_dicts(kind, entry.rows), review).values()))
-    out["annotation_reviews"] = [row for kind, pid in sorted(state.reviews, key=lambda k: (position(k[1]), k[0]))
-                                 for row in _review_rows(kind, pid, state.reviews[kind, pid]).values()]
+    out["annotation_reviews"] = [row for kind, pid in sorted(state.reviews, key=lambda k: (position(k[1]), k[0])) for row in _review_rows(kind, pid, state.reviews[kind, pid]).values()]
     vocabularies = sorted(state.vocabularies.values(), key=lambda v: v["head"]["vocabulary"])
     out["vocabularies"] = [v["head"] for v in vocabularies]
     out["vocabulary_terms"] = [t for v in vocabularies for t in v["terms"].values()]

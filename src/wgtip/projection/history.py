@@ -64,11 +64,19 @@ def _release_published(state: State, e: ev.ReleasePublished) -> None:
         state.changes.append(change)
     state.pending.clear()
     state.provisions_added = 0
-    state.releases.append(dict(
-        version=d.version, release_order=len(state.releases) + 1, published_on=d.published_on, notes=d.notes,
-        previous_version=previous["version"] if previous else None, log_head_seq=d.log_head.seq,
-        log_head_sha256=d.log_head.sha256, digest=d.digest, event_seq=e.seq,
-    ))
+    state.releases.append(
+        dict(
+            version=d.version,
+            release_order=len(state.releases) + 1,
+            published_on=d.published_on,
+            notes=d.notes,
+            previous_version=previous["version"] if previous else None,
+            log_head_seq=d.log_head.seq,
+            log_head_sha256=d.log_head.sha256,
+            digest=d.digest,
+            event_seq=e.seq,
+        )
+    )
     state.release_files.extend(dict(version=d.version, path=f.path, bytes=f.bytes, sha256=f.sha256) for f in d.files)
     state.release_formats[d.version] = state.release_format
 
@@ -152,8 +160,15 @@ def added_provisions(state: State) -> Iterator[ChangeRecord]:
         if group and (p is None or p.event_seq != group[0].event_seq):
             for q in sorted(group, key=lambda q: q.provision_id):
                 yield ChangeRecord(
-                    change_id=None, version=None, table_name="provisions", row_id=q.provision_id, change="added",
-                    field=None, old_value=None, new_value=state.texts.current(q)[0], event_seq=q.event_seq,
+                    change_id=None,
+                    version=None,
+                    table_name="provisions",
+                    row_id=q.provision_id,
+                    change="added",
+                    field=None,
+                    old_value=None,
+                    new_value=state.texts.current(q)[0],
+                    event_seq=q.event_seq,
                 )
             group = []
         if p is not None:
@@ -180,6 +195,7 @@ def _releases_holding(seqs: list[int], start: int, end: int | None) -> tuple[int
 def finish(state: State) -> dict[str, Iterable[Any]]:
     """The history tables. Text revisions and changes come as generators (one record per
     provision each, at a million provisions): each record is made as it is written."""
+
     def numbered() -> Iterator[ChangeRecord]:
         for i, c in enumerate(all_changes(state), 1):
             c.change_id = i
@@ -193,8 +209,15 @@ def finish(state: State) -> dict[str, Iterable[Any]]:
                 first, stop = _releases_holding(seqs, start, end)
                 held = first < stop
                 yield dict(
-                    text_id=f"{pid}-r{revision}", provision_id=pid, revision=revision, text=text, valid_from_seq=start,
-                    valid_to_seq=end, reason=reason, corrected_by=by, from_release=versions[first] if held else None,
+                    text_id=f"{pid}-r{revision}",
+                    provision_id=pid,
+                    revision=revision,
+                    text=text,
+                    valid_from_seq=start,
+                    valid_to_seq=end,
+                    reason=reason,
+                    corrected_by=by,
+                    from_release=versions[first] if held else None,
                     to_release=versions[stop - 1] if held and end is not None else None,
                 )
 

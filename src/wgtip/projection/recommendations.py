@@ -47,19 +47,43 @@ def _add_provisions(state: State, e: ev.Envelope, provisions: Iterable[ev.Provis
         text = fresh(p.text)
         # labels, sections and documents repeat across millions of provisions: one copy of each
         state.provisions[p.provision_id] = ProvisionRecord(
-            provision_id=p.provision_id, parent_id=p.parent_id, paragraph=p.paragraph, item=p.item, subitem=p.subitem,
-            level=level, label=sys.intern(p.label), text=text, footnotes=len(p.footnotes), source_document=sys.intern(document),
-            source_section=sys.intern(e.source.section), source_paragraph=p.paragraph, source_line=p.line, event_seq=e.seq,
-            proposed_at_meeting=None, proposed_on=None, proposed_by=None, endorsed_with_oral_amendments=None, **common,
+            provision_id=p.provision_id,
+            parent_id=p.parent_id,
+            paragraph=p.paragraph,
+            item=p.item,
+            subitem=p.subitem,
+            level=level,
+            label=sys.intern(p.label),
+            text=text,
+            footnotes=len(p.footnotes),
+            source_document=sys.intern(document),
+            source_section=sys.intern(e.source.section),
+            source_paragraph=p.paragraph,
+            source_line=p.line,
+            event_seq=e.seq,
+            proposed_at_meeting=None,
+            proposed_on=None,
+            proposed_by=None,
+            endorsed_with_oral_amendments=None,
+            **common,
         )
         record_provision_added(state)
         for fn in p.footnotes:
             if fn.offset > len(p.text):
                 raise FoldError(e.seq, f"{where}.footnotes", f"footnote {fn.number} offset {fn.offset} lies beyond the text ({len(p.text)} characters)")
-            state.footnotes.append(dict(
-                footnote_id=footnote_id(p.provision_id, fn.number), number=fn.number, marker=fn.marker, provision_id=p.provision_id,
-                offset=fn.offset, text=fn.text, source_document=document, source_line=fn.line, event_seq=e.seq,
-            ))
+            state.footnotes.append(
+                dict(
+                    footnote_id=footnote_id(p.provision_id, fn.number),
+                    number=fn.number,
+                    marker=fn.marker,
+                    provision_id=p.provision_id,
+                    offset=fn.offset,
+                    text=fn.text,
+                    source_document=document,
+                    source_line=fn.line,
+                    event_seq=e.seq,
+                )
+            )
             record_added(state, "footnotes", footnote_id(p.provision_id, fn.number), fn.text)
 
 
@@ -84,8 +108,16 @@ def _meeting_held(state: State, e: ev.MeetingHeld) -> None:
     document = _document(state, e.seq, e.source)
     assert e.source is not None
     state.meetings[d.meeting] = dict(
-        meeting=d.meeting, heading=d.heading, start_date=d.start_date, end_date=d.end_date, venue=d.venue,
-        report_symbol=d.report_symbol, note=d.note, source_document=document, source_line=e.source.line, event_seq=e.seq,
+        meeting=d.meeting,
+        heading=d.heading,
+        start_date=d.start_date,
+        end_date=d.end_date,
+        venue=d.venue,
+        report_symbol=d.report_symbol,
+        note=d.note,
+        source_document=document,
+        source_line=e.source.line,
+        event_seq=e.seq,
     )
     record_added(state, "meetings", str(d.meeting), d.heading)
 

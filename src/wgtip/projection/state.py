@@ -73,10 +73,12 @@ held in the record, 48 bytes a provision, and its position an int object of 28 m
 a million events)."""
 
 if TYPE_CHECKING:
+
     class ProvisionRecord(Record): ...
 else:
     ProvisionRecord = record_type(
-        "ProvisionRecord", [c.name for c in columns(Provision) if c.name not in WRITTEN_ONLY],
+        "ProvisionRecord",
+        [c.name for c in columns(Provision) if c.name not in WRITTEN_ONLY],
         "A provision as the fold knows it: the columns of ``provisions`` (None until set) but the ``WRITTEN_ONLY`` ones.",
     )
 
@@ -90,12 +92,15 @@ def _provision_row_maker() -> Callable[..., tuple[Any, ...]]:
 
 provision_row = _provision_row_maker()
 if TYPE_CHECKING:
+
     class TextRevision(Record): ...
+
     class ChangeRecord(Record): ...
 else:
     TextRevision = record_type("TextRevision", ["text", "valid_from_seq", "valid_to_seq", "reason", "corrected_by"], "One text a provision has had (one per provision, and one per correction).")
     ChangeRecord = record_type(
-        "ChangeRecord", ["change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"],
+        "ChangeRecord",
+        ["change_id", "version", "table_name", "row_id", "change", "field", "old_value", "new_value", "event_seq"],
         "A change: pending (version None) until a release publishes it; one per added row.",
     )
 
@@ -276,8 +281,19 @@ def utc_text(moment: dt.datetime) -> str:
 def event_row(le: LoggedEvent) -> dict[str, Any]:
     e, s = le.event, le.event.source
     return dict(
-        seq=e.seq, type=e.type, schema_version=e.schema_version, occurred_start=e.occurred.start, occurred_end=e.occurred.end,
-        recorded_at=utc_text(e.recorded_at), source_document=s.document if s else None, source_section=s.section if s else None,
-        source_paragraph=s.paragraph if s else None, source_line=s.line if s else None, prev=e.prev, hash=le.hash,
-        file=le.path, file_line=le.line, data=le.data_json,
+        seq=e.seq,
+        type=e.type,
+        schema_version=e.schema_version,
+        occurred_start=e.occurred.start,
+        occurred_end=e.occurred.end,
+        recorded_at=utc_text(e.recorded_at),
+        source_document=s.document if s else None,
+        source_section=s.section if s else None,
+        source_paragraph=s.paragraph if s else None,
+        source_line=s.line if s else None,
+        prev=e.prev,
+        hash=le.hash,
+        file=le.path,
+        file_line=le.line,
+        data=le.data_json,
     )

@@ -39,8 +39,7 @@ def vocabularies_page(root: Path) -> str:
     if not vocabularies:
         out += ["The log defines no vocabulary yet.", ""]
     for seq, v in vocabularies:
-        out += [f"## `{v.vocabulary}` — {v.title} / {v.title_zh}", "", f"{v.description} (Defined by event {seq}.)", "",
-                "| code | English | 中文 | when |", "|---|---|---|---|"]
+        out += [f"## `{v.vocabulary}` — {v.title} / {v.title_zh}", "", f"{v.description} (Defined by event {seq}.)", "", "| code | English | 中文 | when |", "|---|---|---|---|"]
         out += [f"| `{t.code}` | {_cell(t.label)} | {_cell(t.label_zh)} | {_cell(t.description)} |" for t in v.terms]
         out.append("")
     return "\n".join(out)
@@ -71,14 +70,12 @@ def rules_page() -> str:
     ]
     modules = {r.kind: inspect.getmodule(r.run) for r in rules()}
     out += [f"| `{r.kind}` | `{r.name}` | {r.version} |" for r in rules()]
-    out += ["", "## Shared wording (`wgtip.annotate.lexicon`)", "", _docstring(lexicon), "",
-            "## Directives (`wgtip.annotate.directives`): addressees and strength", "", _docstring(directives), ""]
+    out += ["", "## Shared wording (`wgtip.annotate.lexicon`)", "", _docstring(lexicon), "", "## Directives (`wgtip.annotate.directives`): addressees and strength", "", _docstring(directives), ""]
     for kind, module in modules.items():
         assert module is not None
         out += [f"## `{kind}` (`{module.__name__}`)", "", _docstring(module), ""]
         if module is themes:
-            out += ["Keywords of each theme (regular expressions, matched on the text with 《…》 titles blanked):", "",
-                    "| theme | keywords |", "|---|---|"]
+            out += ["Keywords of each theme (regular expressions, matched on the text with 《…》 titles blanked):", "", "| theme | keywords |", "|---|---|"]
             out += [f"| `{theme}` | `{_cell(pattern)}` |" for theme, pattern in themes.CUES.items()]
             out.append("")
     return "\n".join(out)

@@ -35,8 +35,7 @@ def page(group: click.Group, root: Path) -> str:
     out = [
         "# Commands",
         "",
-        "Generated from the command tree of `src/wgtip/cli.py` by `wgtip docs`; do not edit. "
-        "Each section is what `./dev wgtip COMMAND --help` prints.",
+        "Generated from the command tree of `src/wgtip/cli.py` by `wgtip docs`; do not edit. Each section is what `./dev wgtip COMMAND --help` prints.",
         "",
         "Run every command from the repository as `./dev wgtip COMMAND …`: `./dev` creates `.venv` from the hashed "
         "`requirements.lock` when it is missing or out of date, then runs the `wgtip` it installed "
@@ -55,8 +54,7 @@ def page(group: click.Group, root: Path) -> str:
         cmd = group.get_command(top, name)
         assert cmd is not None
         ctx = click.Context(cmd, info_name=name, parent=top)
-        out += [f"## `wgtip {name}`", "", (cmd.help or "").strip(), "",
-                "```", f"Usage: ./dev wgtip {name} {' '.join(cmd.collect_usage_pieces(ctx))}", "```", ""]
+        out += [f"## `wgtip {name}`", "", (cmd.help or "").strip(), "", "```", f"Usage: ./dev wgtip {name} {' '.join(cmd.collect_usage_pieces(ctx))}", "```", ""]
         out += _params(cmd, ctx)
     return "\n".join(out)
 

@@ -76,9 +76,19 @@ def adjudicate(a: dict[str, Any], b: dict[str, Any], c: dict[str, Any], decision
                     raise WgtipError(f"{DECISIONS}: no decision for {pid} {kind} {v} (B {'gives' if v in sb[kind] else 'omits'} it, C {'gives' if v in sc[kind] else 'omits'} it)")
                 if d["gold"]:
                     values.add(v)
-                adjudications.append({"provision": pid, "kind": kind, "value": _value(kind, v), "B": v in sb[kind], "C": v in sc[kind],
-                                      "A": v in sa[kind], "decision": "include" if d["gold"] else "exclude",
-                                      "category": d["category"], "reason": d["reason"]})
+                adjudications.append(
+                    {
+                        "provision": pid,
+                        "kind": kind,
+                        "value": _value(kind, v),
+                        "B": v in sb[kind],
+                        "C": v in sc[kind],
+                        "A": v in sa[kind],
+                        "decision": "include" if d["gold"] else "exclude",
+                        "category": d["category"],
+                        "reason": d["reason"],
+                    }
+                )
             entry[kind] = sorted(_value(kind, v) for v in values)
         gold[pid] = entry
     if decided:
@@ -98,9 +108,11 @@ def read(root: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
 def adjudicated_json(ann: dict[str, dict[str, Any]], decisions: dict[str, Any], gold: dict[str, Any], adjudications: list[dict[str, Any]]) -> str:
     b, c = ann["b"], ann["c"]
     doc = {
-        "about": ("The adjudicated gold set of issue 37: for each sampled provision its themes, addressees and strength. "
-                  "Gold is what the two independent blind annotations (B and C) agree on, and each of their disagreements "
-                  "as decided in adjudications (A's answer shown as a third reading). See README.md."),
+        "about": (
+            "The adjudicated gold set of issue 37: for each sampled provision its themes, addressees and strength. "
+            "Gold is what the two independent blind annotations (B and C) agree on, and each of their disagreements "
+            "as decided in adjudications (A's answer shown as a third reading). See README.md."
+        ),
         "made_by": COMMAND,
         "annotator": "adjudicated gold (B and C agreed, disagreements decided)",
         "annotated_on": decisions["adjudicated_on"],
@@ -133,8 +145,7 @@ def adjudication_md(decisions: dict[str, Any], gold: dict[str, Any], adjudicatio
         "them gives was decided by reading the provision (with its chapeau), the guidelines, the annotators'",
         f"notes and A's reading, and is explained below in one sentence. The adjudicator was {decisions['adjudicator']}.",
         "",
-        f"{len(gold)} provisions; {len(adjudications)} disagreements between B and C "
-        f"({', '.join(f'{by_kind[k]} {k}' for k in KINDS)}), on {len({x['provision'] for x in adjudications})} provisions.",
+        f"{len(gold)} provisions; {len(adjudications)} disagreements between B and C ({', '.join(f'{by_kind[k]} {k}' for k in KINDS)}), on {len({x['provision'] for x in adjudications})} provisions.",
         f"The decision sided with B {sided['B']} times and with C {sided['C']} times; it agrees with A's reading {with_a} times of {len(adjudications)}",
         "(A is no independent check: A may have seen B's working files).",
         "",
@@ -144,14 +155,18 @@ def adjudication_md(decisions: dict[str, Any], gold: dict[str, Any], adjudicatio
         "|---|---:|---|",
     ]
     lines += [f"| {cat} | {by_cat[cat]} | {text} |" for cat, text in decisions["categories"].items()]
-    lines += ["", "## Each disagreement", "",
-              "`+` the annotator gives the value, `−` it does not.", "",
-              "| provision | kind | value | B | C | A | decision | kind of disagreement | reason |",
-              "|---|---|---|:-:|:-:|:-:|---|---|---|"]
+    lines += [
+        "",
+        "## Each disagreement",
+        "",
+        "`+` the annotator gives the value, `−` it does not.",
+        "",
+        "| provision | kind | value | B | C | A | decision | kind of disagreement | reason |",
+        "|---|---|---|:-:|:-:|:-:|---|---|---|",
+    ]
     sign = {True: "+", False: "−"}
     for x in adjudications:
-        lines.append(f"| {x['provision']} | {x['kind']} | {_fmt(x['kind'], x['value'])} | {sign[x['B']]} | {sign[x['C']]} | {sign[x['A']]} "
-                     f"| {x['decision']} | {x['category']} | {x['reason']} |")
+        lines.append(f"| {x['provision']} | {x['kind']} | {_fmt(x['kind'], x['value'])} | {sign[x['B']]} | {sign[x['C']]} | {sign[x['A']]} | {x['decision']} | {x['category']} | {x['reason']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -130,16 +130,18 @@ def fmt(x: float | None) -> str:
 
 def report(root: Path) -> str:
     ann = {w: load(root, w) for w in ("a", "b", "c")}
-    lines = [f"Agreement of the blind annotations in {ANNOTATORS_DIR}/ ({len(ann['b']['provisions'])} provisions).",
-             "B and C are the two independent annotations; A vs B and A vs C are a check (A may have seen B's working files).", ""]
+    lines = [
+        f"Agreement of the blind annotations in {ANNOTATORS_DIR}/ ({len(ann['b']['provisions'])} provisions).",
+        "B and C are the two independent annotations; A vs B and A vs C are a check (A may have seen B's working files).",
+        "",
+    ]
     lines.append(f"{'pair':<6} {'kind':<11} {'micro-F1':>8} {'exact':>9}")
     for x, y in PAIRS:
         for kind in KINDS:
             k = agreement(ann[x], ann[y], kind)
             lines.append(f"{(x + '-' + y).upper():<6} {kind:<11} {fmt(k.micro_f1):>8} {k.exact:>4}/{k.n:<4}")
     for x, y in PAIRS:
-        lines += ["", f"{x.upper()} vs {y.upper()}: each value a yes/no decision per provision "
-                  f"(both, {x.upper()} only, {y.upper()} only, neither)"]
+        lines += ["", f"{x.upper()} vs {y.upper()}: each value a yes/no decision per provision (both, {x.upper()} only, {y.upper()} only, neither)"]
         lines.append(f"{'kind':<11} {'value':<36} {'F1':>6} {'kappa':>6} {'both':>5} {x.upper() + ' only':>7} {y.upper() + ' only':>7} {'neither':>7}")
         for kind in KINDS:
             for a in agreement(ann[x], ann[y], kind).values:

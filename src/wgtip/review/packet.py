@@ -57,8 +57,10 @@ def read(root: Path) -> Source:
     return Source(
         provisions=sorted(kept.rows["provisions"], key=lambda p: p["position"]),
         meetings={m["meeting"]: m for m in kept.rows["meetings"]},
-        vocabularies=kept.rows["vocabularies"], terms=kept.rows["vocabulary_terms"],
-        seed_hex=release["log_head_sha256"], population=population(p["provision_id"] for p in released.rows["provisions"]),
+        vocabularies=kept.rows["vocabularies"],
+        terms=kept.rows["vocabulary_terms"],
+        seed_hex=release["log_head_sha256"],
+        population=population(p["provision_id"] for p in released.rows["provisions"]),
     )
 
 
@@ -87,29 +89,40 @@ def _entries(source: Source, ids: set[str]) -> list[dict[str, Any]]:
             parent = by_id[parent]["parent_id"]
         m = source.meetings[p["meeting"]]
         shown = lambda q: {"provision_id": q["provision_id"], "level": q["level"], "label": q["label"], "text": q["current_text"]}  # noqa: E731
-        entries.append({
-            "number": len(entries) + 1, **shown(p), "meeting": p["meeting"], "meeting_heading": m["heading"],
-            "above": [shown(q) for q in above], "items": [shown(q) for q in descendants(p["provision_id"])],
-        })
+        entries.append(
+            {
+                "number": len(entries) + 1,
+                **shown(p),
+                "meeting": p["meeting"],
+                "meeting_heading": m["heading"],
+                "above": [shown(q) for q in above],
+                "items": [shown(q) for q in descendants(p["provision_id"])],
+            }
+        )
     return entries
 
 
 def packet_json(entries: list[dict[str, Any]]) -> str:
-    about = (f"Packet of the blind gold set: {len(entries)} provisions drawn at random (sample.json), in document order. "
-             "For each: its id, level, label, meeting, its own current text, and its context: the chapeaux above it "
-             "and, for a chapeau, its items; texts exactly as in the dataset. Read it with guidelines.md.")
+    about = (
+        f"Packet of the blind gold set: {len(entries)} provisions drawn at random (sample.json), in document order. "
+        "For each: its id, level, label, meeting, its own current text, and its context: the chapeaux above it "
+        "and, for a chapeau, its items; texts exactly as in the dataset. Read it with guidelines.md."
+    )
     return json.dumps({"about": about, "provisions": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 def packet_md(entries: list[dict[str, Any]]) -> str:
-    out = ["# Packet of the blind gold set", "",
-           f"{len(entries)} provisions drawn at random (see sample.json), in document order. For each: its id, meeting,",
-           "level and label, its own current text, and its context (the chapeaux above it; for a chapeau, its items),",
-           "exactly as in the dataset. Read it with guidelines.md; packet.json holds the same.", ""]
+    out = [
+        "# Packet of the blind gold set",
+        "",
+        f"{len(entries)} provisions drawn at random (see sample.json), in document order. For each: its id, meeting,",
+        "level and label, its own current text, and its context (the chapeaux above it; for a chapeau, its items),",
+        "exactly as in the dataset. Read it with guidelines.md; packet.json holds the same.",
+        "",
+    ]
     for e in entries:
         m = e["meeting"]
-        out += [f"## {e['number']} · {e['provision_id']}", "",
-                f"Meeting {m} ({e['meeting_heading']}) · {LEVEL_NAMES[e['level']]} {e['label']}", ""]
+        out += [f"## {e['number']} · {e['provision_id']}", "", f"Meeting {m} ({e['meeting_heading']}) · {LEVEL_NAMES[e['level']]} {e['label']}", ""]
         if e["above"]:
             out += ["Above it:", ""]
             out += [f"{'  ' * i}- {q['label']} {q['text']}" for i, q in enumerate(e["above"])] + [""]
@@ -126,19 +139,28 @@ def sample_json(source: Source, drawn: list[str], entries: list[dict[str, Any]],
     sampled = [by_id[i] for i in drawn]
     doc = {
         "about": "The draw of the blind gold set of issue 37: which provisions its annotators annotate, and how they were drawn.",
-        "population": {"rule": POPULATION_RULE, "release": RELEASE, "size": len(source.population), "sha256": population_digest(source.population),
-                       "sha256_rule": "SHA-256 of the sorted provision_ids, each followed by a line feed"},
+        "population": {
+            "rule": POPULATION_RULE,
+            "release": RELEASE,
+            "size": len(source.population),
+            "sha256": population_digest(source.population),
+            "sha256_rule": "SHA-256 of the sorted provision_ids, each followed by a line feed",
+        },
         "seed": {"hex": source.seed_hex, "rule": SEED_RULE},
         "size": len(drawn),
         "draw": DRAW_RULE,
         "stratified": False,
-        "why": ("All provisions, chapeaux included, because the theme, addressee and strength facets count every provision of the annotated view; "
-                "a simple random sample, because it estimates precision and recall over all provisions as the facets weigh them, without weights, "
-                "and at this size every meeting and level is drawn (composition below)."),
+        "why": (
+            "All provisions, chapeaux included, because the theme, addressee and strength facets count every provision of the annotated view; "
+            "a simple random sample, because it estimates precision and recall over all provisions as the facets weigh them, without weights, "
+            "and at this size every meeting and level is drawn (composition below)."
+        ),
         "command": COMMAND,
-        "check": ("python3 -c \"import csv, random; ids = sorted(r['provision_id'] for r in csv.DictReader(open('data/provisions.csv', encoding='utf-8'))); "
-                  f"print(random.Random(int('{source.seed_hex}', 16)).sample(ids, {len(drawn)}))\""
-                  f"  (while data/provisions.csv holds the provisions of release {RELEASE})"),
+        "check": (
+            "python3 -c \"import csv, random; ids = sorted(r['provision_id'] for r in csv.DictReader(open('data/provisions.csv', encoding='utf-8'))); "
+            f"print(random.Random(int('{source.seed_hex}', 16)).sample(ids, {len(drawn)}))\""
+            f"  (while data/provisions.csv holds the provisions of release {RELEASE})"
+        ),
         "drawn": drawn,
         "provisions": [e["provision_id"] for e in entries],
         "composition": {
@@ -148,9 +170,11 @@ def sample_json(source: Source, drawn: list[str], entries: list[dict[str, Any]],
         },
         "cited_in_guidelines": [e["provision_id"] for e in entries if e["provision_id"] in cited],
         "context_cited_in_guidelines": [e["provision_id"] for e in entries if cited & {q["provision_id"] for q in e["above"] + e["items"]}],
-        "cited_in_guidelines_note": ("The guidelines' examples were chosen outside the sample: cited_in_guidelines lists the sampled provisions "
-                                     "they quote (none, when so), context_cited_in_guidelines those whose chapeau or items they quote, so "
-                                     "that scores can be reported with and without them."),
+        "cited_in_guidelines_note": (
+            "The guidelines' examples were chosen outside the sample: cited_in_guidelines lists the sampled provisions "
+            "they quote (none, when so), context_cited_in_guidelines those whose chapeau or items they quote, so "
+            "that scores can be reported with and without them."
+        ),
     }
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
@@ -162,8 +186,7 @@ def gold_files(root: Path) -> dict[str, bytes]:
     entries = _entries(source, set(drawn))
     text = guidelines(source.vocabularies, source.terms, len(entries))
     cited = set(_PROVISION_ID.findall(text))
-    files = {"sample.json": sample_json(source, drawn, entries, cited), "guidelines.md": text,
-             "packet.md": packet_md(entries), "packet.json": packet_json(entries)}
+    files = {"sample.json": sample_json(source, drawn, entries, cited), "guidelines.md": text, "packet.md": packet_md(entries), "packet.json": packet_json(entries)}
     return {str(GOLD_DIR / name): data.encode() for name, data in files.items()}
 
 

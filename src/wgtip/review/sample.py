@@ -20,10 +20,7 @@ from collections.abc import Iterable
 RELEASE = "1.1.0"
 """The release whose provisions are the population and whose log head is the seed."""
 SIZE = 120
-POPULATION_RULE = (
-    f"every provision of release {RELEASE} (paragraphs, items and sub-items, chapeaux included), "
-    "by provision_id sorted in code-point order"
-)
+POPULATION_RULE = f"every provision of release {RELEASE} (paragraphs, items and sub-items, chapeaux included), by provision_id sorted in code-point order"
 SEED_RULE = f"int(log_head_sha256 of release {RELEASE}, 16), as recorded in its ReleasePublished event and in releases.csv"
 DRAW_RULE = "random.Random(seed).sample(population, size) (Python 3.11)"
 

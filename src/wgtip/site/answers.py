@@ -60,8 +60,7 @@ class Spool:
     def write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.cap:
-            raise TooBig(f"the complete answer is larger than {self.cap:,} bytes, the most this site sends at once: "
-                         "download the database or the data package (on the home page) and query it there")
+            raise TooBig(f"the complete answer is larger than {self.cap:,} bytes, the most this site sends at once: download the database or the data package (on the home page) and query it there")
         self.file.write(data)
 
     def chunks(self, size: int = 1 << 16) -> Iterator[bytes]:
@@ -191,19 +190,19 @@ async def meeting_reason(db: Any, meeting: str) -> EmptyReason | None:
     (from the meetings table: provisions_decided 0, provisions_proposed, the meeting's note; and the provisions)."""
     if not meeting.strip().isdigit():
         return None
-    rows = (await db.execute("select meeting, start_date, end_date, provisions_decided, provisions_proposed, note from meetings "
-                             "where meeting = :m", {"m": int(meeting)})).rows
+    rows = (await db.execute("select meeting, start_date, end_date, provisions_decided, provisions_proposed, note from meetings where meeting = :m", {"m": int(meeting)})).rows
     if not rows or rows[0]["provisions_decided"] != 0 or not rows[0]["provisions_proposed"]:
         return None
     m = rows[0]
-    later = [r[0] for r in (await db.execute("select distinct meeting from provisions where proposed_at_meeting = :m order by meeting",
-                                              {"m": m["meeting"]})).rows]
+    later = [r[0] for r in (await db.execute("select distinct meeting from provisions where proposed_at_meeting = :m order by meeting", {"m": m["meeting"]})).rows]
     where = " and ".join(f"the {ordinal(n)}" for n in later) or "a later"
     when = dates(dt.date.fromisoformat(m["start_date"]), dt.date.fromisoformat(m["end_date"]))
     return EmptyReason(
-        text=(f"The {ordinal(m['meeting'])} meeting ({when}) decided no recommendations: the {m['provisions_proposed']} proposed there "
-              f"were endorsed at {where} meeting, and are counted there (meeting = {', '.join(map(str, later)) or 'a later one'}, "
-              f"proposed_at_meeting = {m['meeting']})."),
+        text=(
+            f"The {ordinal(m['meeting'])} meeting ({when}) decided no recommendations: the {m['provisions_proposed']} proposed there "
+            f"were endorsed at {where} meeting, and are counted there (meeting = {', '.join(map(str, later)) or 'a later one'}, "
+            f"proposed_at_meeting = {m['meeting']})."
+        ),
         text_zh=m["note"] or "",
         link_text=f"The {m['provisions_proposed']} provisions proposed at the {ordinal(m['meeting'])} meeting",
         path=f"provisions?proposed_at_meeting={m['meeting']}",
@@ -260,6 +259,8 @@ async def release_parameters_error(db: Any, query: str, args: dict[str, str]) ->
         first, second = (given[n] for n in names)
         if order[first] >= order[second]:
             relation = "the same release as" if first == second else "earlier than"
-            return (f"{names[1]} ({second}) is {relation} {names[0]} ({first}): the changes are those made after {names[0]} up to and "
-                    f"including {names[1]}, so {names[1]} must be the later release (swap them)")
+            return (
+                f"{names[1]} ({second}) is {relation} {names[0]} ({first}): the changes are those made after {names[0]} up to and "
+                f"including {names[1]}, so {names[1]} must be the later release (swap them)"
+            )
     return None

@@ -56,10 +56,13 @@ def _key(scope: Scope) -> tuple[Any, ...] | None:
 def _keepable_start(message: Message) -> bool:
     headers = [(name.lower(), value) for name, value in message.get("headers", [])]
     varies = {part.strip().lower() for name, value in headers if name == b"vary" for part in value.split(b",")}
-    return (message["type"] == "http.response.start" and message["status"] == 200
-            and any(name == b"content-type" and value.startswith(b"text/html") for name, value in headers)
-            and not any(name == b"set-cookie" for name, _ in headers)
-            and varies <= UNSENT_HEADERS)
+    return (
+        message["type"] == "http.response.start"
+        and message["status"] == 200
+        and any(name == b"content-type" and value.startswith(b"text/html") for name, value in headers)
+        and not any(name == b"set-cookie" for name, _ in headers)
+        and varies <= UNSENT_HEADERS
+    )
 
 
 def _size(messages: list[Message]) -> int:

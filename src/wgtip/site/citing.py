@@ -30,11 +30,11 @@ from .. import citation
 from ..metadata import Identifiers
 from ..tables import Meeting, Provision, SourceDocument, columns
 
-HASH_DEFINITION = ("SHA-256 over the answer as JSON lines: the column names, then each row, each a JSON array "
-                   "written without spaces, UTF-8, one per line (\\n); every row of the answer, in its order")
+HASH_DEFINITION = "SHA-256 over the answer as JSON lines: the column names, then each row, each a JSON array written without spaces, UTF-8, one per line (\\n); every row of the answer, in its order"
 
 
 # --- the hash of an answer ------------------------------------------------------------------------------
+
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, bytes):
@@ -67,6 +67,7 @@ def hash_query(conn: Any, sql: str, params: dict[str, Any], time_limit_ms: int) 
 
 # --- what a page cites -----------------------------------------------------------------------------------
 
+
 def _typed(model: type, row: dict[str, Any]) -> dict[str, Any]:
     """A row read from SQLite with its dates and booleans as the fold gives them (what a citation needs)."""
     out = dict(row)
@@ -87,8 +88,7 @@ async def dataset_version(db: Any, version: str, dois: dict[str, str] | None = N
     a release."""
     rows = (await db.execute("select published_on, digest from releases where version = :v", {"v": version})).rows
     if rows:
-        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"],
-                                       (dois or {}).get(version))
+        return citation.DatasetVersion(version, dt.date.fromisoformat(rows[0]["published_on"]), rows[0]["digest"], (dois or {}).get(version))
     return citation.DatasetVersion(version, None)
 
 
@@ -126,9 +126,8 @@ def render(extension: str, version: citation.DatasetVersion, ids: Identifiers, f
     return citation.render(FORMATS[extension][2], version, ids, facts)
 
 
-def query_citation(database: str, version: citation.DatasetVersion, ids: Identifiers, sql: str, params: dict[str, Any], rows: int,
-                   sha256: str, url: str) -> dict[str, Any]:
-    """"Cite this query": the SQL and its parameters, the database and the version it ran on (a release's date and
+def query_citation(database: str, version: citation.DatasetVersion, ids: Identifiers, sql: str, params: dict[str, Any], rows: int, sha256: str, url: str) -> dict[str, Any]:
+    """ "Cite this query": the SQL and its parameters, the database and the version it ran on (a release's date and
     digest), the number of rows and the hash of the whole answer, and the dataset's citation."""
     return {
         "database": database,

@@ -118,8 +118,7 @@ def make_copy(c: ReleaseCopy) -> Path:
             con.execute("PRAGMA synchronous=OFF")
             index = search.SearchIndex()
             index.start(con)
-            texts = con.execute(f'select "{search.ORDER_COLUMN}", "{search.SEARCHED_COLUMN}" from "{search.SEARCHED_TABLE}" '
-                                f'order by "{search.ORDER_COLUMN}"').fetchall()
+            texts = con.execute(f'select "{search.ORDER_COLUMN}", "{search.SEARCHED_COLUMN}" from "{search.SEARCHED_TABLE}" order by "{search.ORDER_COLUMN}"').fetchall()
             index.add(con, [(position, search.index_text(text)) for position, text in texts])
             index.finish(con)
             for sql in views_for(_tables(con)).values():
@@ -131,4 +130,3 @@ def make_copy(c: ReleaseCopy) -> Path:
     finally:
         scratch.unlink(missing_ok=True)
     return c.copy
-

@@ -121,8 +121,11 @@ def dataset_jsonld(
         "citation": citation,
         # sha256 is a property of a MediaObject, not of the work: the project's copy's hash goes in an identifier
         "isBasedOn": [
-            {"@type": "CreativeWork", "name": s["title"],
-             **({"identifier": {"@type": "PropertyValue", "propertyID": "SHA-256 of the project's copy", "value": s["sha256"]}} if s.get("sha256") else {})}
+            {
+                "@type": "CreativeWork",
+                "name": s["title"],
+                **({"identifier": {"@type": "PropertyValue", "propertyID": "SHA-256 of the project's copy", "value": s["sha256"]}} if s.get("sha256") else {}),
+            }
             for s in sources
         ],
         "distribution": [d.jsonld() for d in distributions],

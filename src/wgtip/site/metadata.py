@@ -113,8 +113,7 @@ Tables = dict[str, set[str]]
 def tables_metadata(present: Tables | None = None) -> dict[str, Any]:
     """The metadata of a database's tables and views: every table of the models, the search index and the annotated
     view; with ``present`` (a release's database), only the tables and columns it has, and the view if it has it."""
-    tables = {name_of(m): table_metadata(m, None if present is None else present[name_of(m)])
-              for m in TABLES if present is None or name_of(m) in present}
+    tables = {name_of(m): table_metadata(m, None if present is None else present[name_of(m)]) for m in TABLES if present is None or name_of(m) in present}
     # Datasette's search on the provisions page goes through the derived index, whose rowid is the position:
     # "position in (select rowid ...)" reads the position index in page order (see search.SearchIndex)
     # the annotated view has the same position column, so it is searched the same way
@@ -137,9 +136,11 @@ def release_metadata(version: str, present: Tables) -> dict[str, Any]:
     """A release's database: the tables it has, the canned queries, and what it is."""
     return {
         "title": f"Release {version} · {version} 版",
-        "description": (f"The data exactly as published in release {version}, served as its own database: its pages, search and "
-                        f"citations are those of release {version}. The published SQLite file is a download; the site serves a copy "
-                        f"to which it adds a search index and views. 按 {version} 版发布时的数据。"),
+        "description": (
+            f"The data exactly as published in release {version}, served as its own database: its pages, search and "
+            f"citations are those of release {version}. The published SQLite file is a download; the site serves a copy "
+            f"to which it adds a search index and views. 按 {version} 版发布时的数据。"
+        ),
         "tables": tables_metadata(present),
         "queries": canned_queries(),
     }
@@ -180,6 +181,7 @@ PERMISSION_KEYS = ("allow", "allow_sql")
 def permission_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     """The permission blocks of Datasette metadata alone (``allow``, ``allow_sql`` at the top, per database, per
     table and per canned query), in the same places: what Datasette's table permission check reads."""
+
     def blocks(d: dict[str, Any]) -> dict[str, Any]:
         return {k: d[k] for k in PERMISSION_KEYS if k in d}
 

@@ -47,8 +47,14 @@ def downloads(root: Path, releases: Sequence[str] = ()) -> list[Download]:
         Download(DESCRIPTOR, root / DESCRIPTOR, "Frictionless data package descriptor (sizes and SHA-256 of every CSV)"),
     ]
     out += [Download(f"{DATA_DIR}/{name_of(m)}.csv", root / DATA_DIR / f"{name_of(m)}.csv", f"CSV of table {name_of(m)}") for m in TABLES]
-    what = {"zip": "zipped data package", "sqlite": "SQLite database", "duckdb": "DuckDB database", "parquet": "every table as Parquet (zipped)",
-            "checkpoints": "checkpoints of the log's releases (wgtip verify --checkpoints)", "sums": "SHA-256 checksums of the other files"}
+    what = {
+        "zip": "zipped data package",
+        "sqlite": "SQLite database",
+        "duckdb": "DuckDB database",
+        "parquet": "every table as Parquet (zipped)",
+        "checkpoints": "checkpoints of the log's releases (wgtip verify --checkpoints)",
+        "sums": "SHA-256 checksums of the other files",
+    }
     for version in reversed(list(releases)):
         # the artefacts of the latest release format; a release published in an earlier one has fewer (only existing files are listed)
         for key, file in release_artefacts(version, max(RELEASE_FORMATS)).items():
@@ -106,8 +112,7 @@ async def meeting_headings_en(db: Any) -> dict[str, str]:
     The file is served immutable, so they are read once."""
     if db.path not in _headings_cache:
         rows = (await db.execute("select meeting, start_date, end_date, venue from meetings")).rows
-        _headings_cache[db.path] = {str(r["meeting"]): citation.meeting_heading(
-            r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"]) for r in rows}
+        _headings_cache[db.path] = {str(r["meeting"]): citation.meeting_heading(r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"]) for r in rows}
     return _headings_cache[db.path]
 
 
@@ -138,18 +143,16 @@ async def _provision_context(db: Any, provision_id: str) -> dict[str, Any] | Non
     p = rows[0]
     parent = None
     if p.get("parent_id"):
-        parent = [dict(r) for r in (await db.execute(
-            "select provision_id, label, current_text from provisions where provision_id = :id", {"id": p["parent_id"]})).rows][0]
-    children = [dict(r) for r in (await db.execute(
-        "select provision_id, label, current_text from provisions where parent_id = :id order by position", {"id": provision_id})).rows]
-    footnotes = [dict(r) for r in (await db.execute(
-        "select footnote_id, marker, text from footnotes where provision_id = :id order by number", {"id": provision_id})).rows]
-    revisions = [dict(r) for r in (await db.execute(
-        "select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision",
-        {"id": provision_id})).rows]
+        parent = [dict(r) for r in (await db.execute("select provision_id, label, current_text from provisions where provision_id = :id", {"id": p["parent_id"]})).rows][0]
+    children = [dict(r) for r in (await db.execute("select provision_id, label, current_text from provisions where parent_id = :id order by position", {"id": provision_id})).rows]
+    footnotes = [dict(r) for r in (await db.execute("select footnote_id, marker, text from footnotes where provision_id = :id order by number", {"id": provision_id})).rows]
+    revisions = [
+        dict(r) for r in (await db.execute("select revision, text, from_release, to_release, reason from provision_texts where provision_id = :id order by revision", {"id": provision_id})).rows
+    ]
     meeting = [dict(r) for r in (await db.execute("select heading from meetings where meeting = :m", {"m": p["meeting"]})).rows]
-    topics = [] if "provision_topics" not in await table_names(db) else [
-        r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
+    topics = (
+        [] if "provision_topics" not in await table_names(db) else [r["topic"] for r in (await db.execute("select topic from provision_topics where provision_id = :id", {"id": provision_id})).rows]
+    )
     return {
         "provision": p,
         "parent": parent,
@@ -173,9 +176,15 @@ async def vocabulary_terms(db: Any, vocabulary: str) -> list[dict[str, Any]]:
     immutable, so they are read once."""
     key = (db.path, vocabulary)
     if key not in _terms_cache:
-        _terms_cache[key] = [dict(r) for r in (await db.execute(
-            "select t.code, t.label, t.label_zh, v.title as vocabulary from vocabulary_terms t join vocabularies v "
-            "using (vocabulary) where t.vocabulary = :v order by t.position", {"v": vocabulary})).rows]
+        _terms_cache[key] = [
+            dict(r)
+            for r in (
+                await db.execute(
+                    "select t.code, t.label, t.label_zh, v.title as vocabulary from vocabulary_terms t join vocabularies v using (vocabulary) where t.vocabulary = :v order by t.position",
+                    {"v": vocabulary},
+                )
+            ).rows
+        ]
     return _terms_cache[key]
 
 
@@ -209,11 +218,17 @@ async def annotation_groups(db: Any, provision_id: str) -> list[AnnotationGroup]
         if first.table not in tables:
             continue
         which = " ".join(f"WHEN {a.where or 1} THEN {i}" for i, a in enumerate(arrays))
-        rows = [dict(r) for r in (await db.execute(
-            f"select x.*, x.{first.column} as code, t.label, t.label_zh, CASE {which} END as array_index from {first.table} x "
-            f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{first.column} "
-            "where x.provision_id = :id order by array_index, t.position, x.span_start",
-            {"v": first.vocabulary, "id": provision_id})).rows]
+        rows = [
+            dict(r)
+            for r in (
+                await db.execute(
+                    f"select x.*, x.{first.column} as code, t.label, t.label_zh, CASE {which} END as array_index from {first.table} x "
+                    f"left join vocabulary_terms t on t.vocabulary = :v and t.code = x.{first.column} "
+                    "where x.provision_id = :id order by array_index, t.position, x.span_start",
+                    {"v": first.vocabulary, "id": provision_id},
+                )
+            ).rows
+        ]
         for r in rows:
             r["view_column"] = None if r["array_index"] is None else arrays[r["array_index"]].name
         if group := await _group(db, first, rows):
@@ -258,9 +273,16 @@ async def browse(db: Any) -> list[AnnotationGroup]:
             counts = [dict((await db.execute(a.counts())).rows) for a in arrays]
         except QueryInterrupted:
             continue
-        rows = [dict(t, provisions=counts[0].get(t["code"], 0), qualified=len(arrays) > 1,
-                     counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts, strict=True) if t["code"] in c])
-                for t in await vocabulary_terms(db, arrays[0].vocabulary) if any(t["code"] in c for c in counts)]
+        rows = [
+            dict(
+                t,
+                provisions=counts[0].get(t["code"], 0),
+                qualified=len(arrays) > 1,
+                counts=[{"view_column": a.name, "qualifier": a.qualifier, "provisions": c[t["code"]]} for a, c in zip(arrays, counts, strict=True) if t["code"] in c],
+            )
+            for t in await vocabulary_terms(db, arrays[0].vocabulary)
+            if any(t["code"] in c for c in counts)
+        ]
         if group := await _group(db, arrays[0], rows):
             out.append(group)
     _browse_cache[db.path] = out
@@ -304,8 +326,7 @@ async def search_hint(db: Any, query: str) -> SearchHint | None:
     if not words or views.ANNOTATED_VIEW not in await table_names(db):
         return None
     broadest = [arrays[-1] for arrays in views.arrays_by_kind().values()]
-    return SearchHint(words, [dict(t, view_column=a.name, qualifier=a.qualifier) for a in broadest for t in await vocabulary_terms(db, a.vocabulary)
-                              if label_matches(words, t["label"])])
+    return SearchHint(words, [dict(t, view_column=a.name, qualifier=a.qualifier) for a in broadest for t in await vocabulary_terms(db, a.vocabulary) if label_matches(words, t["label"])])
 
 
 @dataclass(frozen=True)
@@ -385,9 +406,17 @@ async def quality_summary(db: Any) -> list[dict[str, Any]]:
     """Each measured kind, in the kinds' order, for the home page: its name, its published figures and the statement
     (``quality_statements.kind_statement``) of how its annotations were made and how good they measured."""
     kinds = quality.by_kind(await quality_rows(db))
-    return [dict(kind=k.name, title=quality.PLURAL.get(k.name, k.name).capitalize(), statement=quality.kind_statement(k.name, kinds[k.name]),
-                 published=kinds[k.name].get("published"), rules=kinds[k.name].get("rules"))
-            for k in KINDS if k.name in kinds]
+    return [
+        dict(
+            kind=k.name,
+            title=quality.PLURAL.get(k.name, k.name).capitalize(),
+            statement=quality.kind_statement(k.name, kinds[k.name]),
+            published=kinds[k.name].get("published"),
+            rules=kinds[k.name].get("rules"),
+        )
+        for k in KINDS
+        if k.name in kinds
+    ]
 
 
 async def facet_quality(db: Any, table: str) -> dict[str, str]:
@@ -417,8 +446,9 @@ async def release_links(db: Any, root: Path) -> list[ReleaseLink]:
     """Every release (newest first), each with the database that serves it as published and its artefacts."""
     rows = (await db.execute("select version, published_on, digest, notes from releases order by release_order desc")).rows
     files = downloads(root, [r["version"] for r in rows])
-    return [ReleaseLink(r["version"], r["published_on"], r["digest"], r["notes"], release_database(r["version"]),
-                        [d for d in files if d.name.startswith(f"{RELEASES_DIR}/{r['version']}/")]) for r in rows]
+    return [
+        ReleaseLink(r["version"], r["published_on"], r["digest"], r["notes"], release_database(r["version"]), [d for d in files if d.name.startswith(f"{RELEASES_DIR}/{r['version']}/")]) for r in rows
+    ]
 
 
 async def database_context(db: Any, database: str, version: str, root: Path) -> dict[str, Any]:
@@ -521,14 +551,23 @@ async def _dataset_jsonld(db: Any, root: Path, download_url: Any, page_url: str,
         files = [d for d in downloads(root, [version])]
         sums_file = next((d.path for d in files if d.path.name == release_artefacts(version)["sums"]), None)
         recorded = findable.recorded_sums(sums_file) if sums_file else {}
-        distributions = [findable.Distribution(d.path.name, download_url(d.name), d.what, recorded.get(d.path.name) or findable.sha256_of(d.path),
-                                               d.path.stat().st_size) for d in files if d.name.startswith(f"{RELEASES_DIR}/{version}/")]
+        distributions = [
+            findable.Distribution(d.path.name, download_url(d.name), d.what, recorded.get(d.path.name) or findable.sha256_of(d.path), d.path.stat().st_size)
+            for d in files
+            if d.name.startswith(f"{RELEASES_DIR}/{version}/")
+        ]
     else:
         return None
     release = releases.get(version)
     return findable.dataset_jsonld(
-        version=version, page_url=page_url, temporal_coverage=await temporal_coverage(db), distributions=distributions,
-        sources=info["sources"], citation=citing.text(await citing.dataset_version(db, version, _dois(str(root))), _identifiers(str(root))),
-        published_on=release["published_on"] if release else None, digest=release["digest"] if release else None,
-        homepage=_identifiers(str(root)).homepage, doi_url=doi_url(_dois(str(root))[version]) if version in _dois(str(root)) else None,
+        version=version,
+        page_url=page_url,
+        temporal_coverage=await temporal_coverage(db),
+        distributions=distributions,
+        sources=info["sources"],
+        citation=citing.text(await citing.dataset_version(db, version, _dois(str(root))), _identifiers(str(root))),
+        published_on=release["published_on"] if release else None,
+        digest=release["digest"] if release else None,
+        homepage=_identifiers(str(root)).homepage,
+        doi_url=doi_url(_dois(str(root))[version]) if version in _dois(str(root)) else None,
     )

@@ -74,7 +74,7 @@ order by c.change_id""",
         "title": "Search provisions (Chinese full text)",
         "description": (
             'Provisions whose current text has what the query asks, as the search box reads it: every word (儿童 培训 means both; a run without spaces, 儿童培训, is cut into its words), "a phrase" '
-            'exactly, -word left out, A OR B either; a word in traditional characters also finds its simplified form. escape_fts() turns it into an expression for the bigram index.'
+            "exactly, -word left out, A OR B either; a word in traditional characters also finds its simplified form. escape_fts() turns it into an expression for the bigram index."
         ),
         "sql": f"""select p.provision_id, p.label, p.meeting, p.adoption, p.{search.SEARCHED_COLUMN}
 from provisions p

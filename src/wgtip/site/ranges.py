@@ -85,9 +85,13 @@ class RangedFileDownload:
         try:
             wanted = requested_range(self.range_header, size)
         except Unsatisfiable:
-            await send({"type": "http.response.start", "status": 416,
-                        "headers": [(b"content-range", f"bytes */{size}".encode()), (b"content-type", b"text/plain; charset=utf-8"),
-                                    (b"accept-ranges", b"bytes")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 416,
+                    "headers": [(b"content-range", f"bytes */{size}".encode()), (b"content-type", b"text/plain; charset=utf-8"), (b"accept-ranges", b"bytes")],
+                }
+            )
             body = f"416 Range Not Satisfiable: the file has {size} bytes (bytes 0-{size - 1})\n".encode()
             await send({"type": "http.response.body", "body": b"" if self.method == "HEAD" else body})
             return

@@ -129,8 +129,7 @@ def _plain(value: Any) -> Any:
     return value["value"] if isinstance(value, dict) and "value" in value else value
 
 
-def labelled_row(row: Mapping[str, Any], columns: list[str], term_columns: Mapping[str, str], arrays: Iterable[str],
-                 labels: Mapping[str, Mapping[str, tuple[str, str]]]) -> list[Any]:
+def labelled_row(row: Mapping[str, Any], columns: list[str], term_columns: Mapping[str, str], arrays: Iterable[str], labels: Mapping[str, Mapping[str, tuple[str, str]]]) -> list[Any]:
     """A row's values in ``labelled_header`` order. ``labels``: vocabulary -> code -> (label, label_zh). A foreign
     key that Datasette expanded (``{"value": …, "label": …}``) gives its value here (its label is in the
     header's ``<column>_label`` only for codes of a vocabulary)."""

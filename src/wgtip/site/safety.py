@@ -57,18 +57,20 @@ SETTINGS: dict[str, Any] = {
     "default_cache_ttl": 300,
 }
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    # Datasette's own templates use inline <script> and style= attributes
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        # Datasette's own templates use inline <script> and style= attributes
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
@@ -95,7 +97,8 @@ class ResponseTooLarge(Exception):
             f"this answer would pass the site's response budget of {MAX_RESPONSE_BYTES // 1_000_000} MB after {rows:,} rows "
             f"(each character of text counts 6 bytes, the most it can take in JSON or HTML): the site stops any answer there so that "
             f"no request can make the server hold more than {MEMORY_CAP_MB} MB. Ask for fewer rows (LIMIT, _size) or shorter values "
-            f"(substr()), or download the database file and query it locally")
+            f"(substr()), or download the database file and query it locally"
+        )
 
 
 _spent: weakref.WeakKeyDictionary[sqlite3.Cursor, list[int]] = weakref.WeakKeyDictionary()
@@ -174,17 +177,18 @@ def limit_connection(conn: sqlite3.Connection) -> None:
 
 def limits_text() -> str:
     """The limits a reader can meet, in one sentence, for error pages (and the docs)."""
-    return (f"Every query on this site is stopped after {SQL_TIME_LIMIT_MS:,} ms (a facet's after {SETTINGS['facet_time_limit_ms']:,} ms); "
-            f"a page or a query shows at most {MAX_RETURNED_ROWS:,} rows; an answer may cost at most {MAX_RESPONSE_BYTES // 1_000_000} MB "
-            f"and a value {MAX_VALUE_BYTES:,} bytes. For more, download the database and query it on your own machine.")
+    return (
+        f"Every query on this site is stopped after {SQL_TIME_LIMIT_MS:,} ms (a facet's after {SETTINGS['facet_time_limit_ms']:,} ms); "
+        f"a page or a query shows at most {MAX_RETURNED_ROWS:,} rows; an answer may cost at most {MAX_RESPONSE_BYTES // 1_000_000} MB "
+        f"and a value {MAX_VALUE_BYTES:,} bytes. For more, download the database and query it on your own machine."
+    )
 
 
 INTERRUPTED = "SQL Interrupted"
 
 
 def interrupted_message() -> str:
-    return (f"The query took longer than this site's time limit of {SQL_TIME_LIMIT_MS:,} ms, so it was stopped. "
-            "Narrow it (a WHERE clause, a LIMIT, an indexed column) and run it again.")
+    return f"The query took longer than this site's time limit of {SQL_TIME_LIMIT_MS:,} ms, so it was stopped. Narrow it (a WHERE clause, a LIMIT, an indexed column) and run it again."
 
 
 CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time", "Invalid _through")

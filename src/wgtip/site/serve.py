@@ -67,12 +67,7 @@ def needs_build(root: Path) -> bool:
         have = {n for (n,) in con.execute("select name from sqlite_master where type = 'table'")}
         indexes = {n for (n,) in con.execute("select name from sqlite_master where type = 'index' and sql is not null")}
         views = dict(con.execute("select name, sql from sqlite_master where type = 'view'"))
-        return not (
-            {name_of(m) for m in TABLES} | {SEARCH_TABLE, STATISTICS_TABLE} <= have
-            and indexes == index_names()
-            and views == STORED_SQL
-            and numbered_by_position(con)
-        )
+        return not ({name_of(m) for m in TABLES} | {SEARCH_TABLE, STATISTICS_TABLE} <= have and indexes == index_names() and views == STORED_SQL and numbered_by_position(con))
     finally:
         con.close()
 
@@ -138,7 +133,7 @@ def prepare_releases(root: Path, ready: Callable[[ReleaseCopy], None] = lambda c
                 _say(f"release {c.version}: making its site copy (search index and views)")
                 make_copy(c)
             _say(f"release {c.version}: ready in {time.monotonic() - began:.1f} s")
-            write_metadata(root, waiting=[w.version for w in waiting[i + 1:]])
+            write_metadata(root, waiting=[w.version for w in waiting[i + 1 :]])
             ready(c)
 
 
@@ -185,10 +180,15 @@ def datasette_args(root: Path, host: str, port: int, waiting: Sequence[str] = ()
         if name not in skipped:
             args += ["--immutable", Path(path).resolve().relative_to(root.resolve()).as_posix()]
     args += [
-        "--host", host, "--port", str(port),
+        "--host",
+        host,
+        "--port",
+        str(port),
         # no --metadata: the plugin wgtip_metadata gives Datasette build/site/metadata.json (see there why)
-        "--plugins-dir", str(PLUGINS_DIR),
-        "--template-dir", str(TEMPLATES_DIR),
+        "--plugins-dir",
+        str(PLUGINS_DIR),
+        "--template-dir",
+        str(TEMPLATES_DIR),
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, _setting(value)]
@@ -203,8 +203,10 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     waiting = prepare_current(root)  # writes build/site/metadata.json, which the plugin wgtip_metadata gives Datasette
     args = datasette_args(root, host, port, waiting)
     if waiting:
-        _say(f"starting Datasette at http://{host}:{port}/; release{'s' if len(waiting) > 1 else ''} {', '.join(waiting)} "
-             f"will be built in the background and {'each ' if len(waiting) > 1 else ''}served as soon as it is ready")
+        _say(
+            f"starting Datasette at http://{host}:{port}/; release{'s' if len(waiting) > 1 else ''} {', '.join(waiting)} "
+            f"will be built in the background and {'each ' if len(waiting) > 1 else ''}served as soon as it is ready"
+        )
     else:
         _say(f"starting Datasette at http://{host}:{port}/")
     # exec, not Datasette in this process: that answered sooner (the plugins' imports were made already) but kept

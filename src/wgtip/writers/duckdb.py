@@ -112,8 +112,7 @@ class DuckdbFile:
         path = str(csv_path).replace("'", "''")
         into = ", ".join(f'"{c.name}"' for c in cols)
         self.con.execute(
-            f"INSERT INTO \"{name}\" ({into}) SELECT * FROM read_csv('{path}', header=true, auto_detect=false, "
-            f"columns={{{types}}}, delim=',', quote='\"', escape='\"', nullstr='', new_line='\\n')"
+            f"INSERT INTO \"{name}\" ({into}) SELECT * FROM read_csv('{path}', header=true, auto_detect=false, columns={{{types}}}, delim=',', quote='\"', escape='\"', nullstr='', new_line='\\n')"
         )
         try:
             self.con.execute(primary_key_ddl(model))
@@ -152,9 +151,7 @@ def content_difference(a: Path, b: Path) -> str | None:
                 return f"(file): does not open as a DuckDB database ({str(err).splitlines()[0]})"
 
         def schema(alias: str) -> list[tuple]:
-            return con.execute(
-                "SELECT table_name, ordinal_position, column_name, data_type FROM information_schema.columns "
-                "WHERE table_catalog = ? ORDER BY ALL", [alias]).fetchall()
+            return con.execute("SELECT table_name, ordinal_position, column_name, data_type FROM information_schema.columns WHERE table_catalog = ? ORDER BY ALL", [alias]).fetchall()
 
         def views(alias: str) -> list[tuple]:
             return con.execute("SELECT view_name, sql FROM duckdb_views() WHERE database_name = ? AND NOT internal ORDER BY ALL", [alias]).fetchall()
@@ -166,8 +163,9 @@ def content_difference(a: Path, b: Path) -> str | None:
         tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' ORDER BY ALL").fetchall()]
         for t in tables:
             q = f'"{t}"'
-            extra = con.execute(f"SELECT (SELECT count(*) FROM (SELECT * FROM a.{q} EXCEPT ALL SELECT * FROM b.{q})) "
-                                f"+ (SELECT count(*) FROM (SELECT * FROM b.{q} EXCEPT ALL SELECT * FROM a.{q}))").fetchone()
+            extra = con.execute(
+                f"SELECT (SELECT count(*) FROM (SELECT * FROM a.{q} EXCEPT ALL SELECT * FROM b.{q})) + (SELECT count(*) FROM (SELECT * FROM b.{q} EXCEPT ALL SELECT * FROM a.{q}))"
+            ).fetchone()
             if extra and extra[0]:
                 return f"{t}: its rows"
         return None

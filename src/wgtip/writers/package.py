@@ -149,21 +149,23 @@ def descriptor(files: dict[str, bytes] | dict[str, tuple[int, str]], version: st
             continue
         data = files[name]
         size, sha = (len(data), hashlib.sha256(data).hexdigest()) if isinstance(data, bytes) else data
-        resources.append({
-            "name": name,
-            "title": title_of(model),
-            "title_zh": title_of(model, "zh"),
-            "description": description_of(model),
-            "description_zh": description_of(model, "zh"),
-            "path": f"{DATA_DIR}/{name}.csv",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": size,
-            "hash": "sha256:" + sha,
-            "schema": table_schema(model, layout[name]),
-        })
+        resources.append(
+            {
+                "name": name,
+                "title": title_of(model),
+                "title_zh": title_of(model, "zh"),
+                "description": description_of(model),
+                "description_zh": description_of(model, "zh"),
+                "path": f"{DATA_DIR}/{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": size,
+                "hash": "sha256:" + sha,
+                "schema": table_schema(model, layout[name]),
+            }
+        )
     desc: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": metadata.NAME,

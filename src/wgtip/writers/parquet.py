@@ -42,9 +42,6 @@ def write_parquet(con: Any, folder: Path, described: Described | None = None) ->
         path = folder / f"{name}.parquet"
         kv = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata(model, described).items())
         order = ", ".join(f'"{k}"' for k in primary_key(model))
-        con.execute(
-            f'COPY (SELECT * FROM "{name}" ORDER BY {order}) TO {sql_literal(str(path))} '
-            f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
-        )
+        con.execute(f'COPY (SELECT * FROM "{name}" ORDER BY {order}) TO {sql_literal(str(path))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})')
         written.append(path)
     return written

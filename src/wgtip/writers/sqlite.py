@@ -78,12 +78,10 @@ def ddl(model: Any, fields: list[str] | None = None) -> list[str]:
         column = dict(zip(names, parts, strict=False))  # the constraints follow the columns
         if not all(column[n].startswith(dialect.identifier_preparer.quote(n) + " ") for n in names):
             raise RuntimeError(f"SQLAlchemy's CREATE TABLE {table.name} is not laid out as ddl reads it: {create!r}")
-        constraints = [p for p in parts[len(names):]
-                       if {c.strip().strip('"') for c in p.split("(", 1)[1].split(")", 1)[0].split(",")} <= kept]
+        constraints = [p for p in parts[len(names) :] if {c.strip().strip('"') for c in p.split("(", 1)[1].split(")", 1)[0].split(",")} <= kept]
         create = head + "(\n\t" + ", \n\t".join([column[f] for f in fields] + constraints) + "\n)"
     out = [create]
-    out += [str(CreateIndex(ix).compile(dialect=dialect)).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "")
-            if {c.name for c in ix.columns} <= kept]
+    out += [str(CreateIndex(ix).compile(dialect=dialect)).strip() for ix in sorted(table.indexes, key=lambda i: i.name or "") if {c.name for c in ix.columns} <= kept]
     return out
 
 
@@ -194,7 +192,9 @@ class SqliteProcess:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.proc = subprocess.Popen(
             [sys.executable, "-c", f"from {__name__} import serve; serve({from_parent}, {to_parent})"],
-            pass_fds=(from_parent, to_parent), stdin=subprocess.DEVNULL, env=env,
+            pass_fds=(from_parent, to_parent),
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
         os.close(from_parent)
         os.close(to_parent)

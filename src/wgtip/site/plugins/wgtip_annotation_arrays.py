@@ -58,8 +58,7 @@ class AnnotationArrayFacet(Facet):
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
             if self.table != ANNOTATED_VIEW or column not in _BY_NAME:
-                raise BadRequest(f"_facet_{self.type}={column}: this facet counts the arrays of {ANNOTATED_VIEW}, "
-                                 f"which are {', '.join(_BY_NAME)}")
+                raise BadRequest(f"_facet_{self.type}={column}: this facet counts the arrays of {ANNOTATED_VIEW}, which are {', '.join(_BY_NAME)}")
             if column not in seen:
                 seen.add(column)
                 yield _BY_NAME[column], config["source"]
@@ -70,8 +69,7 @@ class AnnotationArrayFacet(Facet):
         pairs = self.get_querystring_pairs()
         for array, source in self._arrays():
             try:
-                found = await self.ds.execute(self.database, array.counts(self.sql, size + 1), self.params, truncate=False,
-                                              custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+                found = await self.ds.execute(self.database, array.counts(self.sql, size + 1), self.params, truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms"))
             except QueryInterrupted:
                 timed_out.append(array.name)
                 continue
@@ -80,13 +78,17 @@ class AnnotationArrayFacet(Facet):
                 arg = (_contains(array.name), str(value))
                 selected = arg in pairs
                 path = (path_with_removed_args if selected else path_with_added_args)(self.request, dict([arg]))
-                values.append({"value": str(value), "label": str(value), "count": count,
-                               "toggle_url": self.ds.absolute_url(self.request, path), "selected": selected})
-            results.append({
-                "name": array.name, "type": "array", "results": values, "hideable": source != "metadata",
-                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {f"_facet_{self.type}": array.name})),
-                "truncated": len(found.rows) > size,
-            })
+                values.append({"value": str(value), "label": str(value), "count": count, "toggle_url": self.ds.absolute_url(self.request, path), "selected": selected})
+            results.append(
+                {
+                    "name": array.name,
+                    "type": "array",
+                    "results": values,
+                    "hideable": source != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {f"_facet_{self.type}": array.name})),
+                    "truncated": len(found.rows) > size,
+                }
+            )
         return results, timed_out
 
 

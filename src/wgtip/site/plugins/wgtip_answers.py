@@ -29,12 +29,18 @@ class SpooledResponse:
 
     async def asgi_send(self, send):
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-type", CONTENT_TYPES[self.fmt].encode()),
-                (b"content-length", str(self.spool.size).encode()),
-                (b"content-disposition", f'attachment; filename="{self.filename}"'.encode()),
-                (b"x-wgtip-rows", str(self.rows).encode()),
-            ]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", CONTENT_TYPES[self.fmt].encode()),
+                        (b"content-length", str(self.spool.size).encode()),
+                        (b"content-disposition", f'attachment; filename="{self.filename}"'.encode()),
+                        (b"x-wgtip-rows", str(self.rows).encode()),
+                    ],
+                }
+            )
             for chunk in self.spool.chunks():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
@@ -75,11 +81,13 @@ async def complete(request, datasette):
     try:
         writer = answers.Writer(spool, fmt)
         if kind == "table":
+
             async def get(args):
                 r = await datasette.client.get(f"/{request.url_vars['database']}/{request.url_vars['name']}.json?{urlencode(args)}")
                 if r.status_code != 200:
                     raise answers.AnswerError(r.json().get("error") or f"the page answered {r.status_code}")
                 return r.json()
+
             rows = await answers.table_rows(get, parse_qsl(request.query_string, keep_blank_values=True), writer)
         else:
             if kind == "query":
@@ -184,8 +192,7 @@ async def _refuse(datasette, scope, receive, send, message, ext):
     elif ext:
         response = Response.text(f"error: {message}\n", status=400)
     else:
-        html = await datasette.render_template("error.html", {"ok": False, "error": message, "status": 400, "title": "Invalid parameters"},
-                                               request=request)
+        html = await datasette.render_template("error.html", {"ok": False, "error": message, "status": 400, "title": "Invalid parameters"}, request=request)
         response = Response.html(html, status=400)
     await response.asgi_send(send)
 

@@ -24,8 +24,7 @@ def _config(datasette):
 
 
 async def _version(datasette, database):
-    return await citing.dataset_version(datasette.get_database(database), pages.served_version(_config(datasette), database),
-                                        pages.recorded_dois(_config(datasette)))
+    return await citing.dataset_version(datasette.get_database(database), pages.served_version(_config(datasette), database), pages.recorded_dois(_config(datasette)))
 
 
 def _ids(datasette):
@@ -51,8 +50,7 @@ async def cite_file(request, datasette):
     ext = request.url_vars["format"]
     _, media, _ = citing.FORMATS[ext]
     name = f"wgtip-{version.version}" + (f"-{facts.provision_id}" if facts else "")
-    return Response(citing.render(ext, version, _ids(datasette), facts), content_type=media,
-                    headers={"content-disposition": f'attachment; filename="{name}.{ext}"'})
+    return Response(citing.render(ext, version, _ids(datasette), facts), content_type=media, headers={"content-disposition": f'attachment; filename="{name}.{ext}"'})
 
 
 async def query_of(datasette, request, database, name):
@@ -115,9 +113,15 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         if "root" not in _config(datasette):  # a Datasette that wgtip serve did not configure: nothing to cite
             return {}
         version = await _version(datasette, database)
-        found = {"wgtip_cite": {"text": citing.text(version, _ids(datasette)), "version": version.version, "digest": version.digest,
-                                "published_on": version.published_on.isoformat() if version.published_on else None,
-                                "downloads": _downloads(datasette, database)}}
+        found = {
+            "wgtip_cite": {
+                "text": citing.text(version, _ids(datasette)),
+                "version": version.version,
+                "digest": version.digest,
+                "published_on": version.published_on.isoformat() if version.published_on else None,
+                "downloads": _downloads(datasette, database),
+            }
+        }
         if view_name == "row" and table == "provisions" and request is not None:
             provision_id = tilde_decode(request.url_vars["pks"])
             facts = await citing.provision_facts(datasette.get_database(database), provision_id)

@@ -52,8 +52,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             # a release's page: the dataset as that release published it
             found["wgtip_jsonld"] = await _jsonld(datasette, request, tilde_decode(request.url_vars["pks"]))
         if view_name == "database" and database:
-            found["wgtip_database"] = await pages.database_context(
-                datasette.get_database(database), database, served_version(datasette, database), _root(datasette))
+            found["wgtip_database"] = await pages.database_context(datasette.get_database(database), database, served_version(datasette, database), _root(datasette))
         if view_name == "table" and table:
             found["wgtip_facet_labels"] = await pages.facet_labels(datasette.get_database(database), table)
             found["wgtip_facet_qualifiers"] = facet_qualifiers(table)
@@ -67,8 +66,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             found["wgtip_provision"] = await pages.provision_context(datasette.get_database(database), pk)
             if found["wgtip_provision"]:
                 p = found["wgtip_provision"]["provision"]
-                found["wgtip_meta_description"] = findable.meta_description(
-                    f"{dataset.TITLE}: provision {p['provision_id']} ({found['wgtip_provision']['locator']}).", p["standalone_text"])
+                found["wgtip_meta_description"] = findable.meta_description(f"{dataset.TITLE}: provision {p['provision_id']} ({found['wgtip_provision']['locator']}).", p["standalone_text"])
         return found
 
     return inner
@@ -97,8 +95,7 @@ async def download(request, datasette):
     for d in pages.downloads(_root(datasette), releases):
         if d.name == wanted:
             # one byte range honoured (206), so DuckDB or a browser can read part of a database file remotely
-            return RangedFileDownload(d.path, d.path.name, CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"),
-                                      request.headers.get("range"), request.method)
+            return RangedFileDownload(d.path, d.path.name, CONTENT_TYPES.get(d.path.suffix, "application/octet-stream"), request.headers.get("range"), request.method)
     raise NotFound(f"no download named {wanted}")
 
 

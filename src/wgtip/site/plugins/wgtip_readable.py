@@ -52,8 +52,9 @@ async def _meeting_facts(db) -> dict[int, dict]:
     """Each meeting's printed heading and English heading (the file is immutable: read once)."""
     if db.path not in _meetings:
         rows = (await db.execute("select meeting, heading, start_date, end_date, venue from meetings")).rows
-        _meetings[db.path] = {r["meeting"]: {"heading": r["heading"], "heading_en": meeting_heading(
-            r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"])} for r in rows}
+        _meetings[db.path] = {
+            r["meeting"]: {"heading": r["heading"], "heading_en": meeting_heading(r["meeting"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]), r["venue"])} for r in rows
+        }
     return _meetings[db.path]
 
 
@@ -105,6 +106,7 @@ def render_cell(row, value, column, table, database, datasette):
         href = datasette.urls.row(database, row["table_name"], ",".join(tilde_encode(k) for k in key))
         return Markup('<a href="%s">%s</a>') % (href, value)
     if column == "event_seq" and (table == "changes" or (table is None and _is_change(row))) and isinstance(value, int):
+
         async def event():
             found = await _event(datasette.get_database(database), value)
             href = datasette.urls.row(database, "events", str(value))
@@ -118,6 +120,7 @@ def render_cell(row, value, column, table, database, datasette):
 
         return event()
     if column == "heading" and table == "meetings" and isinstance(value, str):
+
         async def heading():
             facts = (await _meeting_facts(datasette.get_database(database))).get(row["meeting"])
             if facts is None:
@@ -126,6 +129,7 @@ def render_cell(row, value, column, table, database, datasette):
 
         return heading()
     if column == "meeting" and isinstance(value, int) and (table in ("provisions", ANNOTATED_VIEW) or (table is None and "venue" in row.keys())):  # noqa: SIM118 (a sqlite3.Row: `in row` looks among its values)
+
         async def meeting():
             facts = (await _meeting_facts(datasette.get_database(database))).get(value)
             if facts is None:
@@ -154,9 +158,12 @@ def extra_template_vars(view_name, table, database, request, datasette):
         params = {f"p{k}": i for k, i in enumerate(ids)}
         base = datasette.urls.table(database, ANNOTATED_VIEW)
         for a in ARRAYS:
-            rows = (await db.execute(
-                f"select distinct x.provision_id, x.{a.column} as code from {a.table} x where x.provision_id in ({marks})"
-                + (f" and {a.where}" if a.where else "") + f" order by x.{a.column}", params)).rows
+            rows = (
+                await db.execute(
+                    f"select distinct x.provision_id, x.{a.column} as code from {a.table} x where x.provision_id in ({marks})" + (f" and {a.where}" if a.where else "") + f" order by x.{a.column}",
+                    params,
+                )
+            ).rows
             labels = await _labels(db, a.vocabulary)
             for r in rows:
                 link = f"{base}?{urlencode({f'{a.name}__arraycontains': r['code']})}"
@@ -232,4 +239,3 @@ async def labelled_csv(request, datasette):
 @hookimpl
 def register_routes():
     return [(r"^/-/labelled/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$", labelled_csv)]
-

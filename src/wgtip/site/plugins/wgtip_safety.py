@@ -85,9 +85,7 @@ def handle_exception(datasette, request, exception):
         database = request.url_vars.get("database")
         if database not in datasette.databases:  # the query form goes to a database served (not a release being built)
             database = DATABASE
-        context = {"ok": False, "error": message, "status": status, "title": title,
-                   "wgtip_error": {"sql": await _query_of(datasette, request), "limits": limits_text(),
-                                   "database": database}}
+        context = {"ok": False, "error": message, "status": status, "title": title, "wgtip_error": {"sql": await _query_of(datasette, request), "limits": limits_text(), "database": database}}
         page = await datasette.render_template([f"{status}.html", "error.html"], context, request=request)
         return Response.html(page, status=status, headers={"Retry-After": "5"} if status == 503 else None)
 
