@@ -102,16 +102,21 @@ def case_unknown_parent(root):
     append(root, adoption(root, **d), NAME)
 
 
-def case_unknown_endorsed_provision(root):
+def endorsement(root, meeting: int, endorsed: str) -> dict:
+    """A meeting's paragraph 3 endorsing one provision proposed at the third meeting."""
     d = {
-        "meeting": 8,
+        "meeting": meeting,
         "proposals_of_meeting": 3,
         "with_oral_amendments": False,
         "paragraph": 3,
-        "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
-        "endorsed": ["wgtip-m3-p1-z"],
+        "provisions": [{"provision_id": f"wgtip-m{meeting}-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
+        "endorsed": [endorsed],
     }
-    append(root, next_event(root, "ProposalsEndorsed", d), NAME)
+    return next_event(root, "ProposalsEndorsed", d)
+
+
+def case_unknown_endorsed_provision(root):
+    append(root, endorsement(root, meeting=8, endorsed="wgtip-m3-p1-z"), NAME)
 
 
 def case_reused_provision_id(root):
@@ -227,27 +232,11 @@ def case_seq_zero(root):
 
 
 def case_endorsement_by_meeting_not_held(root):
-    d = {
-        "meeting": 9,
-        "proposals_of_meeting": 3,
-        "with_oral_amendments": False,
-        "paragraph": 3,
-        "provisions": [{"provision_id": "wgtip-m9-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
-        "endorsed": ["wgtip-m4-p46-a"],
-    }
-    append(root, next_event(root, "ProposalsEndorsed", d), NAME)
+    append(root, endorsement(root, meeting=9, endorsed="wgtip-m4-p46-a"), NAME)
 
 
 def case_endorsing_an_adopted_provision(root):
-    d = {
-        "meeting": 8,
-        "proposals_of_meeting": 3,
-        "with_oral_amendments": False,
-        "paragraph": 3,
-        "provisions": [{"provision_id": "wgtip-m8-p3", "paragraph": 3, "label": "3.", "text": "核可：", "line": 10}],
-        "endorsed": ["wgtip-m8-p1"],
-    }
-    append(root, next_event(root, "ProposalsEndorsed", d), NAME)
+    append(root, endorsement(root, meeting=8, endorsed="wgtip-m8-p1"), NAME)
 
 
 def case_edited_past_event(root):
