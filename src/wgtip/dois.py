@@ -15,8 +15,7 @@ from pathlib import Path
 
 from .appending import append_event
 from .errors import WgtipError
-from .events import DOI, SEMVER, Occurrence, ReleaseDoiRecorded, ReleaseDoiRecordedData
-from .log import LoggedEvent
+from .events import DOI, SEMVER, ReleaseDoiRecorded, ReleaseDoiRecordedData
 
 
 class DoiError(WgtipError):
@@ -32,19 +31,8 @@ def append_doi(root: Path, version: str, doi: str, on: dt.date, recorded_at: dt.
     if not re.match(SEMVER, version):
         raise DoiError(f"VERSION: {version!r} is not a release's version (X.Y.Z)")
 
-    def event(last: LoggedEvent) -> ReleaseDoiRecorded:
-        return ReleaseDoiRecorded(
-            seq=last.seq + 1,
-            type="ReleaseDoiRecorded",
-            schema_version=1,
-            occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at,
-            source=None,
-            prev=last.hash,
-            data=ReleaseDoiRecordedData(version=version, doi=doi),
-        )
-
-    return append_event(root, f"doi-{version}", event, refused)
+    data = ReleaseDoiRecordedData(version=version, doi=doi)
+    return append_event(root, f"doi-{version}", ReleaseDoiRecorded, data, on, recorded_at, refused)
 
 
 def refused(problem: str) -> DoiError:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from .appending import append_event
 from .errors import WgtipError
-from .events import RELEASE_FORMATS, Occurrence, ReleaseFormatAdopted, ReleaseFormatAdoptedData
-from .log import LoggedEvent
+from .events import RELEASE_FORMATS, ReleaseFormatAdopted, ReleaseFormatAdoptedData
 
 
 class ReleaseFormatError(WgtipError):
@@ -32,19 +31,8 @@ def adopt(root: Path, release_format: int, notes: str, on: dt.date, recorded_at:
     if not notes.strip():
         raise ReleaseFormatError("--notes: say what the new format changes for a reader of the releases")
 
-    def event(last: LoggedEvent) -> ReleaseFormatAdopted:
-        return ReleaseFormatAdopted(
-            seq=last.seq + 1,
-            type="ReleaseFormatAdopted",
-            schema_version=1,
-            occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at,
-            source=None,
-            prev=last.hash,
-            data=ReleaseFormatAdoptedData(format=release_format, notes=notes),
-        )
-
     def refused(problem: str) -> ReleaseFormatError:
         return ReleaseFormatError(f"cannot adopt release format {release_format}: {problem}")
 
-    return append_event(root, f"release-format-{release_format}", event, refused)
+    data = ReleaseFormatAdoptedData(format=release_format, notes=notes)
+    return append_event(root, f"release-format-{release_format}", ReleaseFormatAdopted, data, on, recorded_at, refused)

@@ -18,8 +18,7 @@ from typing import Any
 from ..annotation_kinds import BY_NAME
 from ..appending import append_event
 from ..errors import WgtipError
-from ..events import AnnotationQualityMeasured, AnnotationQualityMeasuredData, GoldFile, MeasuredScore, Occurrence
-from ..log import LoggedEvent
+from ..events import AnnotationQualityMeasured, AnnotationQualityMeasuredData, GoldFile, MeasuredScore
 from . import evaluate as ev
 from .ruleset import rules
 
@@ -79,21 +78,9 @@ def append_quality(root: Path, on: dt.date, recorded_at: dt.datetime) -> Path:
     """Measure and append the event, measured on ``on``; refused (nothing written) if the log with it would not fold."""
     data = measured_data(root)
 
-    def event(last: LoggedEvent) -> AnnotationQualityMeasured:
-        return AnnotationQualityMeasured(
-            seq=last.seq + 1,
-            type="AnnotationQualityMeasured",
-            schema_version=1,
-            occurred=Occurrence(start=on, end=on),
-            recorded_at=recorded_at,
-            source=None,
-            prev=last.hash,
-            data=data,
-        )
-
     def refused(problem: str) -> QualityError:
         if problem == "the log is empty":
             return QualityError("the log is empty: there are no annotations to measure")
         return QualityError(f"cannot record the measurement: {problem}")
 
-    return append_event(root, "quality", event, refused)
+    return append_event(root, "quality", AnnotationQualityMeasured, data, on, recorded_at, refused)
