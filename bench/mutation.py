@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "log": (["src/wgtip/log.py"], ["tests/test_log.py", "tests/test_log_bad_input.py", "tests/test_log_edges.py", "tests/test_upcast.py"]),
     "projection": (
         ["src/wgtip/projection/state.py", "src/wgtip/projection/recommendations.py", "src/wgtip/projection/history.py"],
-        ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py", "tests/test_projection_state.py"],
+        ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py", "tests/test_projection_state.py", "tests/test_projection_recommendations.py"],
     ),
     "writers": (
         ["src/wgtip/writers/sqlite.py", "src/wgtip/writers/values.py"],
