@@ -15,7 +15,9 @@ import pytest
 from wgtip import events as ev
 from wgtip.log import LogError, LoggedEvent
 from wgtip.projection import history
-from wgtip.projection.state import ChangeRecord, FoldError, State, record_added, record_changed, record_removed
+from wgtip.projection import state as state_module
+from wgtip.projection.state import WRITTEN_ONLY, ChangeRecord, FoldError, Record, State, record_added, record_changed, record_removed
+from wgtip.tables import Provision, columns
 
 DAY = dt.date(2026, 12, 1)
 
@@ -238,3 +240,42 @@ def test_a_release_that_adds_records_needs_a_minor_version(added, words):
     assert "adds 1 record:" in err.message
     publish(state, 12, "1.1.0")
     assert state.provisions_added == 0
+
+
+def test_a_fold_error_carries_its_located_message_as_its_argument():
+    err = FoldError(3, "data.doi", "taken")
+    assert err.args == ("event 3: data.doi: taken",)  # what repr and a logged traceback show
+
+
+def test_a_record_type_is_a_slotted_record_compared_by_identity():
+    # the fold's record types are made when the module is imported: made afresh here, so a mutant of record_type shows
+    cls = state_module.record_type("Pair", ["left", "right"], "Two values.")
+    a, b = cls(left=1), cls(left=1)
+    assert (cls.__name__, cls.__doc__, cls.__slots__) == ("Pair", "Two values.", ("left", "right"))
+    assert issubclass(cls, Record)
+    assert (a["left"], a.right, a.get("right", "x"), dict(a)) == (1, None, None, {"left": 1, "right": None})
+    assert a != b and a == a  # records are compared by identity: two provisions never merge
+    assert not hasattr(a, "__dict__")
+    with pytest.raises(AttributeError):
+        a.other = 2
+
+
+def test_a_provision_row_puts_each_column_in_its_place():
+    # the table's columns in order, independently of how the row maker is written: each field holds its own name
+    # and each written-only value is marked, so the row must read the column names in order
+    names = [c.name for c in columns(Provision)]
+    held = [n for n in names if n not in WRITTEN_ONLY]
+    record = state_module.ProvisionRecord(**{n: n for n in held})
+    row = state_module._provision_row_maker()(record, *(f"written {n}" for n in WRITTEN_ONLY))
+    assert row == tuple(f"written {n}" if n in WRITTEN_ONLY else n for n in names)
+    assert set(WRITTEN_ONLY) < set(names)
+
+
+def test_a_text_at_an_event_is_the_one_that_event_made():
+    state = State()
+    state.provisions["p"] = state_module.ProvisionRecord(provision_id="p", text="printed", event_seq=2)
+    assert [state.texts.at("p", s) for s in (2, 3)] == ["printed", "printed"]
+    revisions = state.texts.editable("p")
+    revisions[-1]["valid_to_seq"] = 5
+    revisions.append(state_module.TextRevision(text="corrected", valid_from_seq=5, valid_to_seq=None, reason="r", corrected_by="b"))
+    assert [state.texts.at("p", s) for s in (2, 4, 5, 6)] == ["printed", "printed", "corrected", "corrected"]
