@@ -144,3 +144,11 @@ def test_an_endorsement_takes_pending_proposals_of_an_earlier_meeting():
     assert (qa.meeting, qa.adoption, qa.parent_id) == (2, "proposed_and_endorsed", "q1")  # an item keeps its own chapeau
     assert (e.meeting, e.adoption) == (2, "adopted")
     fails(rec._proposals_endorsed, state, endorsed(9, 3, 1, ("q1",), chapeau="e2"), "data.endorsed.0", "provision 'q1' is not a pending proposal of meeting 1")
+
+
+def test_referred_and_proposed_provisions_need_a_meeting_held():
+    state = registered((1, DAY))
+    data = ev.RecommendationsReferredToConferenceData.model_construct(meeting=2, paragraph=1, provisions=(provision("r1"),))
+    fails(rec._recommendations_referred, state, envelope(ev.RecommendationsReferredToConference, 5, data, source()), "data.meeting", "meeting 2 has not been held")
+    proposed = ev.RecommendationsProposedData.model_construct(meeting=3, proposed_by="Chair", provisions=(provision("q1"),))
+    fails(rec._recommendations_proposed, state, envelope(ev.RecommendationsProposed, 6, proposed, source()), "data.meeting", "meeting 3 has not been held")

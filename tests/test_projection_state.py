@@ -279,3 +279,21 @@ def test_a_text_at_an_event_is_the_one_that_event_made():
     revisions[-1]["valid_to_seq"] = 5
     revisions.append(state_module.TextRevision(text="corrected", valid_from_seq=5, valid_to_seq=None, reason="r", corrected_by="b"))
     assert [state.texts.at("p", s) for s in (2, 4, 5, 6)] == ["printed", "printed", "corrected", "corrected"]
+
+
+def test_a_correction_names_a_provision_that_exists():
+    data = ev.TextCorrectedData.model_construct(provision_id="p9", old_text="a", new_text="b", reason="r", corrected_by="c")
+    with pytest.raises(FoldError) as caught:
+        history._text_corrected(State(), envelope(ev.TextCorrected, 4, data))
+    assert (caught.value.seq, caught.value.field, caught.value.message) == (4, "data.provision_id", "provision 'p9' does not exist")
+
+
+def test_each_release_is_in_the_format_in_use_when_it_was_published():
+    state = State()
+    state.seq = 1
+    record_added(state, "meetings", "1", "first")
+    publish(state, 2, "1.0.0")
+    adopt(state, 3, 2)
+    record_added(state, "meetings", "2", "second")
+    publish(state, 4, "1.1.0")
+    assert state.release_formats == {"1.0.0": 1, "1.1.0": 2}
