@@ -297,3 +297,24 @@ def test_each_release_is_in_the_format_in_use_when_it_was_published():
     record_added(state, "meetings", "2", "second")
     publish(state, 4, "1.1.0")
     assert state.release_formats == {"1.0.0": 1, "1.1.0": 2}
+
+
+def test_a_correction_starts_from_the_current_text_changes_it_and_changes_what_a_reader_sees():
+    state = State()
+    state.provisions["p"] = state_module.ProvisionRecord(provision_id="p", text="printed", event_seq=2)
+
+    def corrected(seq: int, old: str, new: str) -> ev.Envelope:
+        return envelope(ev.TextCorrected, seq, ev.TextCorrectedData.model_construct(provision_id="p", old_text=old, new_text=new, reason="r", corrected_by="c"))
+
+    for seq, old, new, field, words in (
+        (4, "other", "x", "data.old_text", "does not match the current text of 'p' (stale correction?)"),
+        (4, "printed", "printed", "data.new_text", "is the same as the current text: nothing to correct"),
+        (4, "printed", "print\u200bed", "data.new_text", ": a correction changes what a reader sees"),
+    ):
+        with pytest.raises(FoldError) as caught:
+            history._text_corrected(state, corrected(seq, old, new))
+        assert (caught.value.seq, caught.value.field) == (seq, field)
+        assert words in caught.value.message, caught.value.message
+    state.seq = 5
+    history._text_corrected(state, corrected(5, "printed", "reprinted"))
+    assert state.texts.spans(state.provisions["p"]) == [("printed", 2, 5, None, None), ("reprinted", 5, None, "r", "c")]
