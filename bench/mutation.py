@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "log": (["src/wgtip/log.py"], ["tests/test_log.py", "tests/test_log_bad_input.py", "tests/test_log_edges.py", "tests/test_upcast.py"]),
     "projection": (
         ["src/wgtip/projection/state.py", "src/wgtip/projection/recommendations.py", "src/wgtip/projection/history.py"],
-        ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py"],
+        ["tests/test_properties.py", "tests/test_fold_against_source.py", "tests/test_corrections.py", "tests/test_projection_state.py", "tests/test_projection_recommendations.py"],
     ),
     "writers": (
         ["src/wgtip/writers/sqlite.py", "src/wgtip/writers/values.py"],
@@ -285,6 +285,12 @@ EQUIVALENT: dict[str, str] = {
     "wgtip.writers.sqlite.x_encode__mutmut_11": "pickle's default protocol is read back as its highest is: only the size of the start and finish messages differs",
     "wgtip.writers.sqlite.x_write_message__mutmut_1": "serve takes every message that is not finish, close_csv or fields as a batch of rows: the name 'write' is not read",
     "wgtip.writers.sqlite.x_write_message__mutmut_2": "serve takes every message that is not finish, close_csv or fields as a batch of rows: the name 'write' is not read",
+    "wgtip.projection.state.x_record_removed__mutmut_25": "a record's fields default to None (`record_type`): leaving `field=None` out of `ChangeRecord(...)` makes the same record",
+    "wgtip.projection.state.x_record_removed__mutmut_27": "a record's fields default to None (`record_type`): leaving `new_value=None` out of `ChangeRecord(...)` makes the same record",
+    "wgtip.projection.state.x_record_type__mutmut_6": "dataclasses read `eq` by its truth (`if eq:`): `eq=None` makes no `__eq__`, as `eq=False` does",
+    "wgtip.projection.history.x__release_published__mutmut_39": (
+        "`new == old` cannot reach this test: a version already released is refused just above, and SEMVER (no leading zeros) spells each (major, minor, patch) one way"
+    ),
 }
 
 # mutmut's exit codes (mutmut/stats.py): what each mutant's test run ended with
